@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/* The list of engines: the only place that names them all. */
+#include <string.h>
+
+#include "engine.h"
+
+extern const struct engine_ops engine_ftrace_ops;
+extern const struct engine_ops engine_ptrace_ops;
+extern const struct engine_ops engine_tracecmd_ops;
+
+static const struct engine_ops *const engines[] = {
+	&engine_ftrace_ops,
+	&engine_ptrace_ops,
+	&engine_tracecmd_ops,
+	NULL,
+};
+
+const struct engine_ops *engine_find(const char *name)
+{
+	for (int i = 0; engines[i]; i++)
+		if (!strcmp(engines[i]->name, name))
+			return engines[i];
+	return NULL;
+}
+
+const struct engine_ops *const *engine_all(void)
+{
+	return engines;
+}
+
+const char *engine_names(void)
+{
+	static char buf[256];
+
+	if (!buf[0]) {
+		for (int i = 0; engines[i]; i++) {
+			if (i)
+				strcat(buf, ", ");
+			strcat(buf, engines[i]->name);
+		}
+	}
+	return buf;
+}

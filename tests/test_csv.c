@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/* The CSV contract: round trips of hostile bytes, and strict rejection of bad input. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv.h"
+#include "err.h"
+#include "num.h"
+
+static char *write_to_mem(const struct csv_meta *m, const struct csv_event *evs, int n,
+			  const struct csv_trailer *t, size_t *len)
+{
+	char path[] = "/tmp/proctree-test-XXXXXX";
+	int fd = mkstemp(path);
+	struct csv_writer *w;
+	FILE *fp;
+	char *buf;
+
+	cr_assert(fd >= 0);
+	w = csv_writer_new(fd, true, m);
+	cr_assert_not_null(w, "%s", err_msg());
+	for (int i = 0; i < n; i++)
+		cr_assert_eq(csv_writer_event(w, &evs[i]), 0);
+	if (t)
+		cr_assert_eq(csv_writer_finish(w, t), 0);
+	csv_writer_free(w);
+	fp = fopen(path, "r");
+	cr_assert_not_null(fp);
+	fseek(fp, 0, SEEK_END);
+	*len = ftell(fp);
+	rewind(fp);
+	buf = malloc(*len + 1);
+	cr_assert_eq(fread(buf, 1, *len, fp), *len);
+	buf[*len] = '\0';
+	fclose(fp);
+	unlink(path);
+	return buf;
+}
+
+Test(csv, round_trip_hostile_bytes)
+{
+	static const char *hostile[] = {
+		"a,\"b\n", "", " lead", "trail ", "#hash", "\xff\xfe not utf-8",
+		"cr\r\nlf", "\"\"\"", ",", NULL,
+	};
+	const char *argv1[] = { "sh", "-c", "echo \"a,b\"", "", "x y", NULL };
+	const char *argv_empty_arg[] = { "", NULL };
+	char *cmd[] = { "prog", "--name=a,\"b", NULL };
+	struct csv_meta m = { .engine = "test", .host = "h,ost", .root_pid = 42, .command = cmd };
+	struct csv_event evs[16];
+	struct csv_trailer t = { .lost_events = 7, .interrupted = true, .end_mono_ns = 99 };
+	int n = 0;
+
+	memset(evs, 0, sizeof(evs));
+	for (int i = 0; hostile[i]; i++, n++) {
+		evs[n].kind = CSV_EXEC;
+		CSV_SET(&evs[n], time_ns, CSV_F_TIME, 1000 + i);
+		CSV_SET(&evs[n], pid, CSV_F_PID, 100 + i);
+		evs[n].comm = hostile[i];
+		evs[n].filename = hostile[i];
+		evs[n].argv = argv1;
+		evs[n].argc = 5;
+	}
+	evs[n].kind = CSV_EXEC; /* argv with one empty argument */
+	CSV_SET(&evs[n], time_ns, CSV_F_TIME, 5);
+	CSV_SET(&evs[n], pid, CSV_F_PID, 5);
+	evs[n].argv = argv_empty_arg;
+	evs[n].argc = 1;
+	n++;
+	evs[n].kind = CSV_EXEC; /* known empty argv */
+	CSV_SET(&evs[n], time_ns, CSV_F_TIME, 6);
+	CSV_SET(&evs[n], pid, CSV_F_PID, 6);
+	evs[n].argv = argv_empty_arg + 1;
+	evs[n].argc = 0;
+	n++;
+	evs[n].kind = CSV_FORK;
+	CSV_SET(&evs[n], time_ns, CSV_F_TIME, UINT64_MAX);
+	CSV_SET(&evs[n], pid, CSV_F_PID, 1);
+	CSV_SET(&evs[n], child_pid, CSV_F_CHILD_PID, 2147483647);
+	CSV_SET(&evs[n], thread, CSV_F_THREAD, true);
+	n++;
+	evs[n].kind = CSV_EXIT;
+	CSV_SET(&evs[n], time_ns, CSV_F_TIME, 7);
+	CSV_SET(&evs[n], pid, CSV_F_PID, 7);
+	CSV_SET(&evs[n], signal, CSV_F_SIGNAL, 9);
+	CSV_SET(&evs[n], code, CSV_F_CODE, 0);
+	n++;
+
+	size_t len;
+	char *buf = write_to_mem(&m, evs, n, &t, &len);
+	struct csv_reader *r = csv_reader_new_mem("mem", buf, len);
+	struct csv_event ev;
+
+	cr_assert_not_null(r, "%s", err_msg());
+	cr_assert_str_eq(csv_reader_meta(r)->engine, "test");
+	cr_assert_str_eq(csv_reader_meta(r)->host, "h,ost");
+	cr_assert_eq(csv_reader_meta(r)->root_pid, 42);
+	cr_assert_eq(csv_reader_meta(r)->ncommand, 2);
+	cr_assert_str_eq(csv_reader_meta(r)->command[1], "--name=a,\"b");
+	for (int i = 0; i < n; i++) {
+		cr_assert_eq(csv_reader_next(r, &ev), 1, "row %d: %s", i, err_msg());
+		cr_assert_eq(ev.kind, evs[i].kind);
+		cr_assert_eq(ev.present, evs[i].present, "row %d", i);
+		cr_assert_eq(ev.time_ns, evs[i].time_ns);
+		cr_assert_eq(ev.pid, evs[i].pid);
+		if (evs[i].comm)
+			cr_assert_str_eq(ev.comm, evs[i].comm, "row %d", i);
+		else
+			cr_assert_null(ev.comm);
+		cr_assert_null(ev.child_comm);
+		if (evs[i].argv) {
+			cr_assert_not_null(ev.argv, "row %d", i);
+			cr_assert_eq(ev.argc, evs[i].argc, "row %d", i);
+			for (int a = 0; a < ev.argc; a++)
+				cr_assert_str_eq(ev.argv[a], evs[i].argv[a]);
+			cr_assert_null(ev.argv[ev.argc]);
+		} else {
+			cr_assert_null(ev.argv);
+		}
+	}
+	cr_assert_eq(csv_reader_next(r, &ev), 0);
+	cr_assert(csv_reader_trailer(r)->present);
+	cr_assert_eq(csv_reader_trailer(r)->lost_events, 7);
+	cr_assert(csv_reader_trailer(r)->interrupted);
+	cr_assert_eq(csv_reader_trailer(r)->events, (uint64_t)n);
+	csv_reader_free(r);
+	free(buf);
+}
+
+#define HDR "#proctree-csv,1\n#engine,test\n" \
+	    "kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,group,code," \
+	    "signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,argv\n"
+
+/* Reads @text and expects the first failure to mention @what at line @line. */
+static void expect_error(const char *text, const char *what)
+{
+	struct csv_reader *r = csv_reader_new_mem("bad.csv", text, strlen(text));
+	struct csv_event ev;
+	int ret = 0;
+
+	if (r) {
+		while ((ret = csv_reader_next(r, &ev)) > 0)
+			;
+		csv_reader_free(r);
+	}
+	cr_assert(!r || ret < 0, "no error for: %s", text);
+	cr_assert(strstr(err_msg(), what), "message '%s' lacks '%s'", err_msg(), what);
+	cr_assert(strstr(err_msg(), "bad.csv:"), "message '%s' does not name the file", err_msg());
+}
+
+Test(csv, rejects_bad_input)
+{
+	expect_error("", "is this a proctree CSV");
+	expect_error("kind,time\n", "not a proctree CSV");
+	expect_error("#proctree-csv,2\n", "unsupported format version '2'");
+	expect_error("#proctree-csv,1\nkind,time_ns\n", "lacks the 'cpu' column");
+	expect_error(HDR "fork,1,,1,,,2,,,,,,,,,,,,,,\n", ":4: expected 22 fields, found 21");
+	expect_error(HDR "spawn,1,,1,,,,,,,,,,,,,,,,,,\n", ":4: unknown kind 'spawn'");
+	expect_error(HDR "exec,1,,99999999999,,,,,,,,,,,,,,,,,,\n", ":4: column pid: out of range");
+	expect_error(HDR "exec,1,,-3,,,,,,,,,,,,,,,,,,\n", ":4: column pid: out of range");
+	expect_error(HDR "exec,1x,,3,,,,,,,,,,,,,,,,,,\n", "column time_ns: invalid");
+	expect_error(HDR "exec,,,3,,,,,,,,,,,,,,,,,,\n", "without time_ns");
+	expect_error(HDR "fork,1,,3,,,,,,,,,,,,,,,,,,\n", "without child_pid");
+	expect_error(HDR "exit,1,,3,,,,,,,,300,,,,,,,,,,\n", "column code: out of range");
+	expect_error(HDR "exec,1,,3,,,,,,,,,,,,,,,a\"b,,,\n", "quote inside an unquoted field");
+	expect_error(HDR "exec,1,,3,,,,,,,,,,,,,,,\"a\"b,,,\n", "junk after a quoted field");
+	expect_error(HDR "#end\nexec,1,,3,,,,,,,,,,,,,,,,,,\n", "event row after the trailer");
+}
+
+Test(csv, nul_byte_is_junk)
+{
+	static const char text[] = HDR "exec,1,,3,,,,,,,,,,,,,,,a\0b,,,\n";
+	struct csv_reader *r = csv_reader_new_mem("bad.csv", text, sizeof(text) - 1);
+	struct csv_event ev;
+
+	cr_assert_not_null(r);
+	cr_assert_eq(csv_reader_next(r, &ev), -1);
+	cr_assert(strstr(err_msg(), "bad.csv:4: NUL byte"), "%s", err_msg());
+	csv_reader_free(r);
+}
+
+Test(csv, truncated_last_row_keeps_the_rest)
+{
+	const char *text = HDR "exec,1,,3,,,,,,,,,,,,,,,a,,,\nexit,2,,3,,,,,,,,0,,,,,,,\"unfinish";
+	struct csv_reader *r = csv_reader_new_mem("cut.csv", text, strlen(text));
+	struct csv_event ev;
+
+	cr_assert_not_null(r);
+	cr_assert_eq(csv_reader_next(r, &ev), 1);
+	cr_assert_eq(ev.pid, 3);
+	cr_assert_eq(csv_reader_next(r, &ev), -1);
+	cr_assert(csv_reader_truncated(r));
+	cr_assert(strstr(err_msg(), "cut.csv:5: truncated last record"), "%s", err_msg());
+	cr_assert_eq(csv_reader_next(r, &ev), 0);
+	cr_assert_not(csv_reader_trailer(r)->present);
+	csv_reader_free(r);
+}
+
+Test(num, strict_parser)
+{
+	uint64_t u;
+	int64_t s;
+	int i;
+
+	cr_assert_eq(num_parse_u64("123", 3, 1000, &u), 0);
+	cr_assert_eq(u, 123);
+	cr_assert_eq(num_parse_u64("18446744073709551615", 20, UINT64_MAX, &u), 0);
+	cr_assert_eq(u, UINT64_MAX);
+	cr_assert_eq(num_parse_u64("18446744073709551616", 20, UINT64_MAX, &u), -1);
+	cr_assert_eq(num_parse_u64("", 0, 10, &u), -1);
+	cr_assert_eq(num_parse_u64("+1", 2, 10, &u), -1);
+	cr_assert_eq(num_parse_u64(" 1", 2, 10, &u), -1);
+	cr_assert_eq(num_parse_u64("1 ", 2, 10, &u), -1);
+	cr_assert_eq(num_parse_u64("11", 2, 10, &u), -1);
+	cr_assert_eq(num_parse_i64("-9223372036854775808", 20, INT64_MIN, INT64_MAX, &s), 0);
+	cr_assert_eq(s, INT64_MIN);
+	cr_assert_eq(num_parse_i64("-", 1, -5, 5, &s), -1);
+	cr_assert_eq(num_parse_int("-5", -5, 5, &i), 0);
+	cr_assert_eq(i, -5);
+	cr_assert_eq(num_parse_int("0x10", 0, 100, &i), -1);
+	cr_assert_eq(num_parse_size("8M", UINT64_MAX, &u), 0);
+	cr_assert_eq(u, 8u << 20);
+	cr_assert_eq(num_parse_size("M", UINT64_MAX, &u), -1);
+}
