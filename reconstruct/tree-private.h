@@ -123,10 +123,14 @@ void live_free(struct live *l);
 struct pev;
 
 struct order {
-	struct pev **heap;
-	size_t n, cap;
+	struct pev **ring;    /* rows that arrived in order: FIFO */
+	size_t rcap, rhead, rlen;
+	struct pev **heap;    /* rows that arrived out of order: min-heap */
+	size_t hn, hcap;
 	struct pev **pool;    /* recycled entries (their buffers are kept) */
-	size_t npool, pool_cap;
+	size_t npool, pool_cap, nent;
+	const char **argv;    /* argv of the row being applied */
+	int argv_cap;
 	uint64_t window_ns, max_time, seq, last_out;
 	bool released_any;
 	uint64_t late;        /* rows older than something already applied */

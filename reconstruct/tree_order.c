@@ -20,8 +20,13 @@
  * row is timestamped before its fork row (clock skew) is repaired by the
  * builder (fork_late), not here.
  *
- * Entries and their string buffers are recycled: after warm-up there is no
- * malloc per row.
+ * Rows mostly arrive in order, so a row whose key is not smaller than the
+ * last queued one goes to a FIFO ring (O(1)); only rows that arrive out of
+ * order go to a min-heap, and the next row to apply is the smaller of the
+ * two heads.  Entries and their string buffers are recycled: after warm-up
+ * there is no malloc per row.  At most TREE_WINDOW_MAX_ROWS rows are held
+ * whatever the window, so a dense trace cannot exhaust memory; a row pushed
+ * out early by that bound can only make later rows "late" (counted).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,14 +37,13 @@
 
 struct pev {
 	uint64_t time;
-	uint64_t seq;
-	unsigned rank;
+	uint64_t rk;        /* causal rank << 56 | file order */
 	struct csv_event ev;
-	char *buf;
+	char *buf;          /* comm, child_comm, filename, then the argv strings */
 	size_t cap;
-	const char **argv;
-	int argv_cap;
 };
+
+#define SEQ_BITS 56
 
 static unsigned causal_rank(const struct csv_event *ev)
 {
@@ -53,13 +57,9 @@ static unsigned causal_rank(const struct csv_event *ev)
 	}
 }
 
-static bool before(const struct pev *a, const struct pev *b)
+static inline bool before(const struct pev *a, const struct pev *b)
 {
-	if (a->time != b->time)
-		return a->time < b->time;
-	if (a->rank != b->rank)
-		return a->rank < b->rank;
-	return a->seq < b->seq;
+	return a->time != b->time ? a->time < b->time : a->rk < b->rk;
 }
 
 static int oom(void)
@@ -84,22 +84,13 @@ static int pev_fill(struct pev *p, const struct csv_event *ev)
 	for (i = 0; ev->argv && i < ev->argc; i++)
 		need += strlen(ev->argv[i]) + 1;
 	if (need > p->cap) {
-		size_t cap = need < 256 ? 256 : need * 2;
+		size_t cap = need < 64 ? 64 : need + need / 2;
 		char *b = realloc(p->buf, cap);
 
 		if (!b)
 			return oom();
 		p->buf = b;
 		p->cap = cap;
-	}
-	if (ev->argv && ev->argc + 1 > p->argv_cap) {
-		int cap = ev->argc + 1 < 16 ? 16 : 2 * (ev->argc + 1);
-		const char **v = realloc(p->argv, cap * sizeof(*v));
-
-		if (!v)
-			return oom();
-		p->argv = v;
-		p->argv_cap = cap;
 	}
 	p->ev = *ev;
 	w = p->buf;
@@ -113,19 +104,15 @@ static int pev_fill(struct pev *p, const struct csv_event *ev)
 		*dst = w;
 		w += lens[i];
 	}
-	if (ev->argv) {
-		for (i = 0; i < ev->argc; i++) {
-			size_t n = strlen(ev->argv[i]) + 1;
+	/* argv pointers are rebuilt from the buffer when the row is applied */
+	for (i = 0; ev->argv && i < ev->argc; i++) {
+		size_t n = strlen(ev->argv[i]) + 1;
 
-			memcpy(w, ev->argv[i], n);
-			p->argv[i] = w;
-			w += n;
-		}
-		p->argv[ev->argc] = NULL;
-		p->ev.argv = p->argv;
+		memcpy(w, ev->argv[i], n);
+		w += n;
 	}
+	p->ev.argv = ev->argv ? (const char *const *)w : NULL; /* marks "known"; rebuilt */
 	p->time = ev->time_ns;
-	p->rank = causal_rank(ev);
 	return 0;
 }
 
@@ -163,73 +150,173 @@ static void sift_down(struct pev **h, size_t n, size_t i)
 	h[i] = x;
 }
 
-/* remove the earliest entry and apply it */
-static int pop_apply(struct order *o, struct tree *t, order_apply_fn fn)
+static size_t pending(const struct order *o)
 {
-	struct pev *p = o->heap[0];
+	return o->rlen + o->hn;
+}
+
+/* the earliest held row, without removing it */
+static struct pev *peek(const struct order *o, bool *from_heap)
+{
+	struct pev *r = o->rlen ? o->ring[o->rhead] : NULL;
+
+	*from_heap = false;
+	if (o->hn && (!r || before(o->heap[0], r))) {
+		*from_heap = true;
+		return o->heap[0];
+	}
+	return r;
+}
+
+static int apply_one(struct order *o, struct pev *p, struct tree *t, order_apply_fn fn)
+{
 	int ret;
 
-	o->heap[0] = o->heap[--o->n];
-	if (o->n)
-		sift_down(o->heap, o->n, 0);
+	if (p->ev.argv) {
+		const char *a;
+		int argc = p->ev.argc;
+
+		/* the argv strings follow the other strings in the buffer */
+		if (argc + 1 > o->argv_cap) {
+			int cap = 2 * (argc + 1);
+			const char **v = realloc(o->argv, cap * sizeof(*v));
+
+			if (!v)
+				return oom();
+			o->argv = v;
+			o->argv_cap = cap;
+		}
+		a = p->buf;
+		for (int i = 0; i < 3; i++) {
+			const char *s = i == 0 ? p->ev.comm : i == 1 ? p->ev.child_comm : p->ev.filename;
+
+			if (s)
+				a = s + strlen(s) + 1;
+		}
+		for (int i = 0; i < argc; i++) {
+			o->argv[i] = a;
+			a += strlen(a) + 1;
+		}
+		o->argv[argc] = NULL;
+		p->ev.argv = o->argv;
+	}
 	if (o->released_any && p->time < o->last_out)
 		o->late++;
 	else
 		o->last_out = p->time;
 	o->released_any = true;
 	ret = fn(t, &p->ev);
-	/* the pool has room: it was sized with the heap */
 	o->pool[o->npool++] = p;
 	return ret;
 }
 
-int order_push(struct order *o, const struct csv_event *ev, struct tree *t, order_apply_fn fn)
+static int pop_apply(struct order *o, struct tree *t, order_apply_fn fn)
+{
+	bool from_heap;
+	struct pev *p = peek(o, &from_heap);
+
+	if (from_heap) {
+		o->heap[0] = o->heap[--o->hn];
+		if (o->hn)
+			sift_down(o->heap, o->hn, 0);
+	} else {
+		o->rhead = (o->rhead + 1) & (o->rcap - 1);
+		o->rlen--;
+	}
+	return apply_one(o, p, t, fn);
+}
+
+static int grow(void **v, size_t *cap, size_t elem)
+{
+	size_t n = *cap ? 2 * *cap : 1024;
+	void *x = realloc(*v, n * elem);
+
+	if (!x)
+		return oom();
+	*v = x;
+	*cap = n;
+	return 0;
+}
+
+static struct pev *get_entry(struct order *o)
 {
 	struct pev *p;
 
-	if (o->npool == 0) {
-		p = calloc(1, sizeof(*p));
-		if (!p)
-			return oom();
-		if (o->n == o->cap) {
-			size_t cap = o->cap ? 2 * o->cap : 1024;
-			struct pev **h = realloc(o->heap, cap * sizeof(*h));
-			struct pev **pl;
-
-			if (!h) {
-				free(p);
-				return oom();
-			}
-			o->heap = h;
-			pl = realloc(o->pool, cap * sizeof(*pl));
-			if (!pl) {
-				free(p);
-				return oom();
-			}
-			o->pool = pl;
-			o->cap = o->pool_cap = cap;
-		}
-	} else {
-		p = o->pool[--o->npool];
+	if (o->npool)
+		return o->pool[--o->npool];
+	/* the pool must be able to take back every entry */
+	if (o->nent == o->pool_cap && grow((void **)&o->pool, &o->pool_cap, sizeof(*o->pool)) < 0)
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		oom();
+		return NULL;
 	}
+	o->nent++;
+	return p;
+}
+
+static int ring_append(struct order *o, struct pev *p)
+{
+	if (o->rlen == o->rcap) {
+		size_t old = o->rcap;
+
+		if (grow((void **)&o->ring, &o->rcap, sizeof(*o->ring)) < 0)
+			return -1;
+		/* unwrap: move the part before rhead after the old end */
+		if (o->rhead + o->rlen > old) {
+			size_t wrapped = o->rhead + o->rlen - old;
+
+			memcpy(o->ring + old, o->ring, wrapped * sizeof(*o->ring));
+		}
+	}
+	o->ring[(o->rhead + o->rlen) & (o->rcap - 1)] = p;
+	o->rlen++;
+	return 0;
+}
+
+int order_push(struct order *o, const struct csv_event *ev, struct tree *t, order_apply_fn fn)
+{
+	struct pev *p = get_entry(o), *tail;
+
+	if (!p)
+		return -1;
 	if (pev_fill(p, ev) < 0) {
 		o->pool[o->npool++] = p;
 		return -1;
 	}
-	p->seq = o->seq++;
-	o->heap[o->n++] = p;
-	sift_up(o->heap, o->n - 1);
+	p->rk = (uint64_t)causal_rank(ev) << SEQ_BITS | (o->seq++ & ((1ull << SEQ_BITS) - 1));
+	tail = o->rlen ? o->ring[(o->rhead + o->rlen - 1) & (o->rcap - 1)] : NULL;
+	if (!tail || !before(p, tail)) {
+		if (ring_append(o, p) < 0) {
+			o->pool[o->npool++] = p;
+			return -1;
+		}
+	} else {
+		if (o->hn == o->hcap && grow((void **)&o->heap, &o->hcap, sizeof(*o->heap)) < 0) {
+			o->pool[o->npool++] = p;
+			return -1;
+		}
+		o->heap[o->hn++] = p;
+		sift_up(o->heap, o->hn - 1);
+	}
 	if (ev->time_ns > o->max_time)
 		o->max_time = ev->time_ns;
-	while (o->n && o->max_time - o->heap[0]->time > o->window_ns)
+	for (;;) {
+		bool from_heap;
+		struct pev *m = peek(o, &from_heap);
+
+		if (!m || (o->max_time - m->time <= o->window_ns && pending(o) <= TREE_WINDOW_MAX_ROWS))
+			break;
 		if (pop_apply(o, t, fn) < 0)
 			return -1;
+	}
 	return 0;
 }
 
 int order_drain(struct order *o, struct tree *t, order_apply_fn fn)
 {
-	while (o->n)
+	while (pending(o))
 		if (pop_apply(o, t, fn) < 0)
 			return -1;
 	return 0;
@@ -237,14 +324,17 @@ int order_drain(struct order *o, struct tree *t, order_apply_fn fn)
 
 void order_free(struct order *o)
 {
-	for (size_t i = 0; i < o->n; i++)
+	for (size_t i = 0; i < o->rlen; i++)
+		o->pool[o->npool++] = o->ring[(o->rhead + i) & (o->rcap - 1)];
+	for (size_t i = 0; i < o->hn; i++)
 		o->pool[o->npool++] = o->heap[i];
 	for (size_t i = 0; i < o->npool; i++) {
 		free(o->pool[i]->buf);
-		free(o->pool[i]->argv);
 		free(o->pool[i]);
 	}
+	free(o->ring);
 	free(o->heap);
 	free(o->pool);
+	free(o->argv);
 	memset(o, 0, sizeof(*o));
 }
