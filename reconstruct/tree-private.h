@@ -122,10 +122,17 @@ void live_free(struct live *l);
 
 struct pev;
 
+/* a held row's sort key and the row */
+struct pslot {
+	uint64_t time;
+	uint64_t rk;          /* causal rank << 56 | file order */
+	struct pev *p;
+};
+
 struct order {
-	struct pev **ring;    /* rows that arrived in order: FIFO */
+	struct pslot *ring;   /* rows that arrived in order: FIFO */
 	size_t rcap, rhead, rlen;
-	struct pev **heap;    /* rows that arrived out of order: min-heap */
+	struct pslot *heap;   /* rows that arrived out of order: min-heap */
 	size_t hn, hcap;
 	struct pev **pool;    /* recycled entries (their buffers are kept) */
 	size_t npool, pool_cap, nent;

@@ -36,11 +36,10 @@
 #include "tree-private.h"
 
 struct pev {
-	uint64_t time;
-	uint64_t rk;        /* causal rank << 56 | file order */
 	struct csv_event ev;
 	char *buf;          /* comm, child_comm, filename, then the argv strings */
 	size_t cap;
+	const char *args;   /* where the argv strings start in buf */
 };
 
 #define SEQ_BITS 56
@@ -57,7 +56,8 @@ static unsigned causal_rank(const struct csv_event *ev)
 	}
 }
 
-static inline bool before(const struct pev *a, const struct pev *b)
+/* keys live in the ring and heap slots, so ordering never touches a cold entry */
+static inline bool before(const struct pslot *a, const struct pslot *b)
 {
 	return a->time != b->time ? a->time < b->time : a->rk < b->rk;
 }
@@ -70,7 +70,7 @@ static int oom(void)
 }
 
 /* copy the row's strings into the entry's own buffer */
-static int pev_fill(struct pev *p, const struct csv_event *ev)
+static int pev_fill(struct pev *p, const struct csv_event *ev, size_t *arglens)
 {
 	const char *strs[3] = { ev->comm, ev->child_comm, ev->filename };
 	size_t need = 0, lens[3];
@@ -81,8 +81,10 @@ static int pev_fill(struct pev *p, const struct csv_event *ev)
 		lens[i] = strs[i] ? strlen(strs[i]) + 1 : 0;
 		need += lens[i];
 	}
-	for (i = 0; ev->argv && i < ev->argc; i++)
-		need += strlen(ev->argv[i]) + 1;
+	for (i = 0; ev->argv && i < ev->argc; i++) {
+		arglens[i] = strlen(ev->argv[i]) + 1;
+		need += arglens[i];
+	}
 	if (need > p->cap) {
 		size_t cap = need < 64 ? 64 : need + need / 2;
 		char *b = realloc(p->buf, cap);
@@ -105,25 +107,22 @@ static int pev_fill(struct pev *p, const struct csv_event *ev)
 		w += lens[i];
 	}
 	/* argv pointers are rebuilt from the buffer when the row is applied */
+	p->args = w;
 	for (i = 0; ev->argv && i < ev->argc; i++) {
-		size_t n = strlen(ev->argv[i]) + 1;
-
-		memcpy(w, ev->argv[i], n);
-		w += n;
+		memcpy(w, ev->argv[i], arglens[i]);
+		w += arglens[i];
 	}
-	p->ev.argv = ev->argv ? (const char *const *)w : NULL; /* marks "known"; rebuilt */
-	p->time = ev->time_ns;
 	return 0;
 }
 
-static void sift_up(struct pev **h, size_t i)
+static void sift_up(struct pslot *h, size_t i)
 {
-	struct pev *x = h[i];
+	struct pslot x = h[i];
 
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
 
-		if (!before(x, h[parent]))
+		if (!before(&x, &h[parent]))
 			break;
 		h[i] = h[parent];
 		i = parent;
@@ -131,18 +130,18 @@ static void sift_up(struct pev **h, size_t i)
 	h[i] = x;
 }
 
-static void sift_down(struct pev **h, size_t n, size_t i)
+static void sift_down(struct pslot *h, size_t n, size_t i)
 {
-	struct pev *x = h[i];
+	struct pslot x = h[i];
 
 	for (;;) {
 		size_t c = 2 * i + 1;
 
 		if (c >= n)
 			break;
-		if (c + 1 < n && before(h[c + 1], h[c]))
+		if (c + 1 < n && before(&h[c + 1], &h[c]))
 			c++;
-		if (!before(h[c], x))
+		if (!before(&h[c], &x))
 			break;
 		h[i] = h[c];
 		i = c;
@@ -156,27 +155,27 @@ static size_t pending(const struct order *o)
 }
 
 /* the earliest held row, without removing it */
-static struct pev *peek(const struct order *o, bool *from_heap)
+static struct pslot *peek(const struct order *o, bool *from_heap)
 {
-	struct pev *r = o->rlen ? o->ring[o->rhead] : NULL;
+	struct pslot *r = o->rlen ? &o->ring[o->rhead] : NULL;
 
 	*from_heap = false;
-	if (o->hn && (!r || before(o->heap[0], r))) {
+	if (o->hn && (!r || before(&o->heap[0], r))) {
 		*from_heap = true;
-		return o->heap[0];
+		return &o->heap[0];
 	}
 	return r;
 }
 
-static int apply_one(struct order *o, struct pev *p, struct tree *t, order_apply_fn fn)
+static int apply_one(struct order *o, struct pslot *slot, struct tree *t, order_apply_fn fn)
 {
+	struct pev *p = slot->p;
 	int ret;
 
 	if (p->ev.argv) {
-		const char *a;
+		const char *a = p->args;
 		int argc = p->ev.argc;
 
-		/* the argv strings follow the other strings in the buffer */
 		if (argc + 1 > o->argv_cap) {
 			int cap = 2 * (argc + 1);
 			const char **v = realloc(o->argv, cap * sizeof(*v));
@@ -186,13 +185,6 @@ static int apply_one(struct order *o, struct pev *p, struct tree *t, order_apply
 			o->argv = v;
 			o->argv_cap = cap;
 		}
-		a = p->buf;
-		for (int i = 0; i < 3; i++) {
-			const char *s = i == 0 ? p->ev.comm : i == 1 ? p->ev.child_comm : p->ev.filename;
-
-			if (s)
-				a = s + strlen(s) + 1;
-		}
 		for (int i = 0; i < argc; i++) {
 			o->argv[i] = a;
 			a += strlen(a) + 1;
@@ -200,10 +192,10 @@ static int apply_one(struct order *o, struct pev *p, struct tree *t, order_apply
 		o->argv[argc] = NULL;
 		p->ev.argv = o->argv;
 	}
-	if (o->released_any && p->time < o->last_out)
+	if (o->released_any && slot->time < o->last_out)
 		o->late++;
 	else
-		o->last_out = p->time;
+		o->last_out = slot->time;
 	o->released_any = true;
 	ret = fn(t, &p->ev);
 	o->pool[o->npool++] = p;
@@ -213,7 +205,7 @@ static int apply_one(struct order *o, struct pev *p, struct tree *t, order_apply
 static int pop_apply(struct order *o, struct tree *t, order_apply_fn fn)
 {
 	bool from_heap;
-	struct pev *p = peek(o, &from_heap);
+	struct pslot slot = *peek(o, &from_heap);
 
 	if (from_heap) {
 		o->heap[0] = o->heap[--o->hn];
@@ -222,8 +214,17 @@ static int pop_apply(struct order *o, struct tree *t, order_apply_fn fn)
 	} else {
 		o->rhead = (o->rhead + 1) & (o->rcap - 1);
 		o->rlen--;
+		/* the rows a few places behind are cold by now: fetch them early */
+		if (o->rlen > 4) {
+			struct pev *ahead = o->ring[(o->rhead + 4) & (o->rcap - 1)].p;
+
+			__builtin_prefetch(ahead);
+			__builtin_prefetch((char *)ahead + 64);
+			__builtin_prefetch((char *)ahead + 128);
+			__builtin_prefetch(ahead->buf);
+		}
 	}
-	return apply_one(o, p, t, fn);
+	return apply_one(o, &slot, t, fn);
 }
 
 static int grow(void **v, size_t *cap, size_t elem)
@@ -256,7 +257,7 @@ static struct pev *get_entry(struct order *o)
 	return p;
 }
 
-static int ring_append(struct order *o, struct pev *p)
+static int ring_append(struct order *o, const struct pslot *p)
 {
 	if (o->rlen == o->rcap) {
 		size_t old = o->rcap;
@@ -270,25 +271,40 @@ static int ring_append(struct order *o, struct pev *p)
 			memcpy(o->ring + old, o->ring, wrapped * sizeof(*o->ring));
 		}
 	}
-	o->ring[(o->rhead + o->rlen) & (o->rcap - 1)] = p;
+	o->ring[(o->rhead + o->rlen) & (o->rcap - 1)] = *p;
 	o->rlen++;
 	return 0;
 }
 
 int order_push(struct order *o, const struct csv_event *ev, struct tree *t, order_apply_fn fn)
 {
-	struct pev *p = get_entry(o), *tail;
+	struct pev *p = get_entry(o);
+	struct pslot slot, *tail;
+	size_t stack_lens[64], *lens = stack_lens;
+	int ret;
 
 	if (!p)
 		return -1;
-	if (pev_fill(p, ev) < 0) {
+	if (ev->argv && ev->argc > 64) {
+		lens = malloc(ev->argc * sizeof(*lens));
+		if (!lens) {
+			o->pool[o->npool++] = p;
+			return oom();
+		}
+	}
+	ret = pev_fill(p, ev, lens);
+	if (lens != stack_lens)
+		free(lens);
+	if (ret < 0) {
 		o->pool[o->npool++] = p;
 		return -1;
 	}
-	p->rk = (uint64_t)causal_rank(ev) << SEQ_BITS | (o->seq++ & ((1ull << SEQ_BITS) - 1));
-	tail = o->rlen ? o->ring[(o->rhead + o->rlen - 1) & (o->rcap - 1)] : NULL;
-	if (!tail || !before(p, tail)) {
-		if (ring_append(o, p) < 0) {
+	slot.time = ev->time_ns;
+	slot.rk = (uint64_t)causal_rank(ev) << SEQ_BITS | (o->seq++ & ((1ull << SEQ_BITS) - 1));
+	slot.p = p;
+	tail = o->rlen ? &o->ring[(o->rhead + o->rlen - 1) & (o->rcap - 1)] : NULL;
+	if (!tail || !before(&slot, tail)) {
+		if (ring_append(o, &slot) < 0) {
 			o->pool[o->npool++] = p;
 			return -1;
 		}
@@ -297,14 +313,14 @@ int order_push(struct order *o, const struct csv_event *ev, struct tree *t, orde
 			o->pool[o->npool++] = p;
 			return -1;
 		}
-		o->heap[o->hn++] = p;
+		o->heap[o->hn++] = slot;
 		sift_up(o->heap, o->hn - 1);
 	}
 	if (ev->time_ns > o->max_time)
 		o->max_time = ev->time_ns;
 	for (;;) {
 		bool from_heap;
-		struct pev *m = peek(o, &from_heap);
+		struct pslot *m = peek(o, &from_heap);
 
 		if (!m || (o->max_time - m->time <= o->window_ns && pending(o) <= TREE_WINDOW_MAX_ROWS))
 			break;
@@ -325,9 +341,9 @@ int order_drain(struct order *o, struct tree *t, order_apply_fn fn)
 void order_free(struct order *o)
 {
 	for (size_t i = 0; i < o->rlen; i++)
-		o->pool[o->npool++] = o->ring[(o->rhead + i) & (o->rcap - 1)];
+		o->pool[o->npool++] = o->ring[(o->rhead + i) & (o->rcap - 1)].p;
 	for (size_t i = 0; i < o->hn; i++)
-		o->pool[o->npool++] = o->heap[i];
+		o->pool[o->npool++] = o->heap[i].p;
 	for (size_t i = 0; i < o->npool; i++) {
 		free(o->pool[i]->buf);
 		free(o->pool[i]);
