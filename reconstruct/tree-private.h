@@ -120,22 +120,32 @@ void live_free(struct live *l);
 
 /* ---- reorder window (tree_order.c) ---- */
 
-struct pev;
+#define ROW_INLINE 120
 
-/* a held row's sort key and the row */
-struct pslot {
+/* a held row; its string pointers are rebuilt from @off when it is applied */
+struct prow {
 	uint64_t time;
 	uint64_t rk;          /* causal rank << 56 | file order */
-	struct pev *p;
+	struct csv_event ev;
+	char *ext;            /* the strings when longer than ROW_INLINE */
+	int32_t off[4];       /* comm, child_comm, filename, argv strings; -1 none */
+	char s[ROW_INLINE];
+};
+
+/* a heap entry: the key next to the pointer, so sifting touches no row */
+struct pslot {
+	uint64_t time;
+	uint64_t rk;
+	struct prow *p;
 };
 
 struct order {
-	struct pslot *ring;   /* rows that arrived in order: FIFO */
+	struct prow *ring;    /* rows that arrived in order: FIFO, inline */
 	size_t rcap, rhead, rlen;
 	struct pslot *heap;   /* rows that arrived out of order: min-heap */
 	size_t hn, hcap;
-	struct pev **pool;    /* recycled entries (their buffers are kept) */
-	size_t npool, pool_cap, nent;
+	struct prow **spare;  /* free heap rows */
+	size_t nspare, spare_cap, nheaprows;
 	const char **argv;    /* argv of the row being applied */
 	int argv_cap;
 	uint64_t window_ns, max_time, seq, last_out;

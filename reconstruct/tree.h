@@ -29,7 +29,7 @@ struct tree;
 #define TREE_WINDOW_NS_DEFAULT 2000000000ull
 
 /* at most this many rows are held for reordering, whatever the window */
-#define TREE_WINDOW_MAX_ROWS 262144
+#define TREE_WINDOW_MAX_ROWS 131072
 
 struct tree_opts {
 	uint64_t window_ns;  /* reorder window; 0 means TREE_WINDOW_NS_DEFAULT */

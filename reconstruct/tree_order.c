@@ -23,8 +23,11 @@
  * Rows mostly arrive in order, so a row whose key is not smaller than the
  * last queued one goes to a FIFO ring (O(1)); only rows that arrive out of
  * order go to a min-heap, and the next row to apply is the smaller of the
- * two heads.  Entries and their string buffers are recycled: after warm-up
- * there is no malloc per row.  At most TREE_WINDOW_MAX_ROWS rows are held
+ * two heads.  Ring rows are stored inline, strings included (up to
+ * ROW_INLINE bytes), so the ring is one array read front to back: with a
+ * window of tens of thousands of rows that matters more than anything else
+ * here.  Heap rows are recycled through a free list; after warm-up only rows
+ * with very long strings cost a malloc.  At most TREE_WINDOW_MAX_ROWS rows are held
  * whatever the window, so a dense trace cannot exhaust memory; a row pushed
  * out early by that bound can only make later rows "late" (counted).
  */
@@ -34,13 +37,6 @@
 
 #include "err.h"
 #include "tree-private.h"
-
-struct pev {
-	struct csv_event ev;
-	char *buf;          /* comm, child_comm, filename, then the argv strings */
-	size_t cap;
-	const char *args;   /* where the argv strings start in buf */
-};
 
 #define SEQ_BITS 56
 
@@ -56,11 +52,12 @@ static unsigned causal_rank(const struct csv_event *ev)
 	}
 }
 
-/* keys live in the ring and heap slots, so ordering never touches a cold entry */
-static inline bool before(const struct pslot *a, const struct pslot *b)
+static inline bool before(uint64_t ta, uint64_t ka, uint64_t tb, uint64_t kb)
 {
-	return a->time != b->time ? a->time < b->time : a->rk < b->rk;
+	return ta != tb ? ta < tb : ka < kb;
 }
+
+#define ROW_BEFORE(a, b) before((a)->time, (a)->rk, (b)->time, (b)->rk)
 
 static int oom(void)
 {
@@ -69,48 +66,54 @@ static int oom(void)
 	return -1;
 }
 
-/* copy the row's strings into the entry's own buffer */
-static int pev_fill(struct pev *p, const struct csv_event *ev, size_t *arglens)
+/*
+ * Copy the row into @r.  Strings are stored by offset (the ring moves when
+ * it grows), in r->s when they fit, else in a malloc'd r->ext.
+ */
+static int row_fill(struct prow *r, const struct csv_event *ev, uint64_t rk)
 {
 	const char *strs[3] = { ev->comm, ev->child_comm, ev->filename };
-	size_t need = 0, lens[3];
-	char *w;
+	size_t lens[3], need = 0, off = 0;
+	char *base;
 	int i;
 
 	for (i = 0; i < 3; i++) {
 		lens[i] = strs[i] ? strlen(strs[i]) + 1 : 0;
 		need += lens[i];
 	}
-	for (i = 0; ev->argv && i < ev->argc; i++) {
-		arglens[i] = strlen(ev->argv[i]) + 1;
-		need += arglens[i];
-	}
-	if (need > p->cap) {
-		size_t cap = need < 64 ? 64 : need + need / 2;
-		char *b = realloc(p->buf, cap);
-
-		if (!b)
+	for (i = 0; ev->argv && i < ev->argc; i++)
+		need += strlen(ev->argv[i]) + 1;
+	r->ext = NULL;
+	base = r->s;
+	if (need > ROW_INLINE) {
+		if (need > INT32_MAX) {
+			err_set("row strings of %zu bytes are too long", need);
+			errno = EINVAL;
+			return -1;
+		}
+		r->ext = malloc(need);
+		if (!r->ext)
 			return oom();
-		p->buf = b;
-		p->cap = cap;
+		base = r->ext;
 	}
-	p->ev = *ev;
-	w = p->buf;
+	r->time = ev->time_ns;
+	r->rk = rk;
+	r->ev = *ev;
 	for (i = 0; i < 3; i++) {
-		const char **dst = i == 0 ? &p->ev.comm : i == 1 ? &p->ev.child_comm :
-					    &p->ev.filename;
-
-		if (!strs[i])
+		if (!strs[i]) {
+			r->off[i] = -1;
 			continue;
-		memcpy(w, strs[i], lens[i]);
-		*dst = w;
-		w += lens[i];
+		}
+		memcpy(base + off, strs[i], lens[i]);
+		r->off[i] = off;
+		off += lens[i];
 	}
-	/* argv pointers are rebuilt from the buffer when the row is applied */
-	p->args = w;
+	r->off[3] = ev->argv ? (int32_t)off : -1;
 	for (i = 0; ev->argv && i < ev->argc; i++) {
-		memcpy(w, ev->argv[i], arglens[i]);
-		w += arglens[i];
+		size_t n = strlen(ev->argv[i]) + 1;
+
+		memcpy(base + off, ev->argv[i], n);
+		off += n;
 	}
 	return 0;
 }
@@ -122,7 +125,7 @@ static void sift_up(struct pslot *h, size_t i)
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
 
-		if (!before(&x, &h[parent]))
+		if (!ROW_BEFORE(&x, &h[parent]))
 			break;
 		h[i] = h[parent];
 		i = parent;
@@ -139,9 +142,9 @@ static void sift_down(struct pslot *h, size_t n, size_t i)
 
 		if (c >= n)
 			break;
-		if (c + 1 < n && before(&h[c + 1], &h[c]))
+		if (c + 1 < n && ROW_BEFORE(&h[c + 1], &h[c]))
 			c++;
-		if (!before(&h[c], &x))
+		if (!ROW_BEFORE(&h[c], &x))
 			break;
 		h[i] = h[c];
 		i = c;
@@ -154,27 +157,19 @@ static size_t pending(const struct order *o)
 	return o->rlen + o->hn;
 }
 
-/* the earliest held row, without removing it */
-static struct pslot *peek(const struct order *o, bool *from_heap)
+/* rebuild the row's pointers and apply it */
+static int apply_row(struct order *o, struct prow *r, struct tree *t, order_apply_fn fn)
 {
-	struct pslot *r = o->rlen ? &o->ring[o->rhead] : NULL;
-
-	*from_heap = false;
-	if (o->hn && (!r || before(&o->heap[0], r))) {
-		*from_heap = true;
-		return &o->heap[0];
-	}
-	return r;
-}
-
-static int apply_one(struct order *o, struct pslot *slot, struct tree *t, order_apply_fn fn)
-{
-	struct pev *p = slot->p;
+	const char *base = r->ext ? r->ext : r->s;
+	struct csv_event *ev = &r->ev;
 	int ret;
 
-	if (p->ev.argv) {
-		const char *a = p->args;
-		int argc = p->ev.argc;
+	ev->comm = r->off[0] >= 0 ? base + r->off[0] : NULL;
+	ev->child_comm = r->off[1] >= 0 ? base + r->off[1] : NULL;
+	ev->filename = r->off[2] >= 0 ? base + r->off[2] : NULL;
+	if (r->off[3] >= 0) {
+		const char *a = base + r->off[3];
+		int argc = ev->argc;
 
 		if (argc + 1 > o->argv_cap) {
 			int cap = 2 * (argc + 1);
@@ -190,41 +185,40 @@ static int apply_one(struct order *o, struct pslot *slot, struct tree *t, order_
 			a += strlen(a) + 1;
 		}
 		o->argv[argc] = NULL;
-		p->ev.argv = o->argv;
+		ev->argv = o->argv;
+	} else {
+		ev->argv = NULL;
 	}
-	if (o->released_any && slot->time < o->last_out)
+	if (o->released_any && r->time < o->last_out)
 		o->late++;
 	else
-		o->last_out = slot->time;
+		o->last_out = r->time;
 	o->released_any = true;
-	ret = fn(t, &p->ev);
-	o->pool[o->npool++] = p;
+	ret = fn(t, ev);
+	free(r->ext);
+	r->ext = NULL;
 	return ret;
 }
 
+/* apply the earliest held row */
 static int pop_apply(struct order *o, struct tree *t, order_apply_fn fn)
 {
-	bool from_heap;
-	struct pslot slot = *peek(o, &from_heap);
+	struct prow *ring_head = o->rlen ? &o->ring[o->rhead] : NULL;
+	int ret;
 
-	if (from_heap) {
+	if (o->hn && (!ring_head || ROW_BEFORE(&o->heap[0], ring_head))) {
+		struct prow *r = o->heap[0].p;
+
 		o->heap[0] = o->heap[--o->hn];
 		if (o->hn)
 			sift_down(o->heap, o->hn, 0);
-	} else {
-		o->rhead = (o->rhead + 1) & (o->rcap - 1);
-		o->rlen--;
-		/* the rows a few places behind are cold by now: fetch them early */
-		if (o->rlen > 4) {
-			struct pev *ahead = o->ring[(o->rhead + 4) & (o->rcap - 1)].p;
-
-			__builtin_prefetch(ahead);
-			__builtin_prefetch((char *)ahead + 64);
-			__builtin_prefetch((char *)ahead + 128);
-			__builtin_prefetch(ahead->buf);
-		}
+		ret = apply_row(o, r, t, fn);
+		o->spare[o->nspare++] = r;
+		return ret;
 	}
-	return apply_one(o, &slot, t, fn);
+	o->rhead = (o->rhead + 1) & (o->rcap - 1);
+	o->rlen--;
+	return apply_row(o, ring_head, t, fn);
 }
 
 static int grow(void **v, size_t *cap, size_t elem)
@@ -239,90 +233,77 @@ static int grow(void **v, size_t *cap, size_t elem)
 	return 0;
 }
 
-static struct pev *get_entry(struct order *o)
-{
-	struct pev *p;
-
-	if (o->npool)
-		return o->pool[--o->npool];
-	/* the pool must be able to take back every entry */
-	if (o->nent == o->pool_cap && grow((void **)&o->pool, &o->pool_cap, sizeof(*o->pool)) < 0)
-		return NULL;
-	p = calloc(1, sizeof(*p));
-	if (!p) {
-		oom();
-		return NULL;
-	}
-	o->nent++;
-	return p;
-}
-
-static int ring_append(struct order *o, const struct pslot *p)
+/* a free ring slot at the tail (the ring grows, and unwraps, when full) */
+static struct prow *ring_slot(struct order *o)
 {
 	if (o->rlen == o->rcap) {
 		size_t old = o->rcap;
 
 		if (grow((void **)&o->ring, &o->rcap, sizeof(*o->ring)) < 0)
-			return -1;
-		/* unwrap: move the part before rhead after the old end */
-		if (o->rhead + o->rlen > old) {
-			size_t wrapped = o->rhead + o->rlen - old;
-
-			memcpy(o->ring + old, o->ring, wrapped * sizeof(*o->ring));
-		}
+			return NULL;
+		/* move the part before rhead after the old end */
+		if (o->rhead + o->rlen > old)
+			memcpy(o->ring + old, o->ring, (o->rhead + o->rlen - old) * sizeof(*o->ring));
 	}
-	o->ring[(o->rhead + o->rlen) & (o->rcap - 1)] = *p;
-	o->rlen++;
+	return &o->ring[(o->rhead + o->rlen) & (o->rcap - 1)];
+}
+
+/* an out-of-order row: its own allocation, into the heap */
+static int heap_push(struct order *o, const struct csv_event *ev, uint64_t rk)
+{
+	struct prow *r;
+
+	if (o->nspare) {
+		r = o->spare[--o->nspare];
+	} else {
+		/* the spare list must be able to take back every heap row */
+		if (o->nheaprows == o->spare_cap &&
+		    grow((void **)&o->spare, &o->spare_cap, sizeof(*o->spare)) < 0)
+			return -1;
+		r = malloc(sizeof(*r));
+		if (!r)
+			return oom();
+		o->nheaprows++;
+	}
+	if (o->hn == o->hcap && grow((void **)&o->heap, &o->hcap, sizeof(*o->heap)) < 0) {
+		o->spare[o->nspare++] = r;
+		return -1;
+	}
+	if (row_fill(r, ev, rk) < 0) {
+		o->spare[o->nspare++] = r;
+		return -1;
+	}
+	o->heap[o->hn].time = r->time;
+	o->heap[o->hn].rk = rk;
+	o->heap[o->hn].p = r;
+	o->hn++;
+	sift_up(o->heap, o->hn - 1);
 	return 0;
 }
 
 int order_push(struct order *o, const struct csv_event *ev, struct tree *t, order_apply_fn fn)
 {
-	struct pev *p = get_entry(o);
-	struct pslot slot, *tail;
-	size_t stack_lens[64], *lens = stack_lens;
-	int ret;
+	uint64_t rk = (uint64_t)causal_rank(ev) << SEQ_BITS | (o->seq++ & ((1ull << SEQ_BITS) - 1));
+	const struct prow *tail = o->rlen ? &o->ring[(o->rhead + o->rlen - 1) & (o->rcap - 1)] : NULL;
 
-	if (!p)
-		return -1;
-	if (ev->argv && ev->argc > 64) {
-		lens = malloc(ev->argc * sizeof(*lens));
-		if (!lens) {
-			o->pool[o->npool++] = p;
-			return oom();
-		}
-	}
-	ret = pev_fill(p, ev, lens);
-	if (lens != stack_lens)
-		free(lens);
-	if (ret < 0) {
-		o->pool[o->npool++] = p;
-		return -1;
-	}
-	slot.time = ev->time_ns;
-	slot.rk = (uint64_t)causal_rank(ev) << SEQ_BITS | (o->seq++ & ((1ull << SEQ_BITS) - 1));
-	slot.p = p;
-	tail = o->rlen ? &o->ring[(o->rhead + o->rlen - 1) & (o->rcap - 1)] : NULL;
-	if (!tail || !before(&slot, tail)) {
-		if (ring_append(o, &slot) < 0) {
-			o->pool[o->npool++] = p;
+	if (!tail || !before(ev->time_ns, rk, tail->time, tail->rk)) {
+		struct prow *r = ring_slot(o);
+
+		if (!r || row_fill(r, ev, rk) < 0)
 			return -1;
-		}
-	} else {
-		if (o->hn == o->hcap && grow((void **)&o->heap, &o->hcap, sizeof(*o->heap)) < 0) {
-			o->pool[o->npool++] = p;
-			return -1;
-		}
-		o->heap[o->hn++] = slot;
-		sift_up(o->heap, o->hn - 1);
+		o->rlen++;
+	} else if (heap_push(o, ev, rk) < 0) {
+		return -1;
 	}
 	if (ev->time_ns > o->max_time)
 		o->max_time = ev->time_ns;
-	for (;;) {
-		bool from_heap;
-		struct pslot *m = peek(o, &from_heap);
+	while (pending(o)) {
+		const struct prow *head = o->rlen ? &o->ring[o->rhead] : NULL;
+		uint64_t t0 = head ? head->time : UINT64_MAX;
 
-		if (!m || (o->max_time - m->time <= o->window_ns && pending(o) <= TREE_WINDOW_MAX_ROWS))
+		if (o->hn && o->heap[0].time < t0)
+			t0 = o->heap[0].time;
+		if (o->max_time - t0 <= o->window_ns && pending(o) <= TREE_WINDOW_MAX_ROWS)
 			break;
 		if (pop_apply(o, t, fn) < 0)
 			return -1;
@@ -341,16 +322,16 @@ int order_drain(struct order *o, struct tree *t, order_apply_fn fn)
 void order_free(struct order *o)
 {
 	for (size_t i = 0; i < o->rlen; i++)
-		o->pool[o->npool++] = o->ring[(o->rhead + i) & (o->rcap - 1)].p;
-	for (size_t i = 0; i < o->hn; i++)
-		o->pool[o->npool++] = o->heap[i].p;
-	for (size_t i = 0; i < o->npool; i++) {
-		free(o->pool[i]->buf);
-		free(o->pool[i]);
+		free(o->ring[(o->rhead + i) & (o->rcap - 1)].ext);
+	for (size_t i = 0; i < o->hn; i++) {
+		free(o->heap[i].p->ext);
+		o->spare[o->nspare++] = o->heap[i].p;
 	}
+	for (size_t i = 0; i < o->nspare; i++)
+		free(o->spare[i]);
 	free(o->ring);
 	free(o->heap);
-	free(o->pool);
+	free(o->spare);
 	free(o->argv);
 	memset(o, 0, sizeof(*o));
 }
