@@ -89,12 +89,12 @@ int cmd_table(const struct tree *t, struct cmd_stat **out, size_t *nout)
 				uint64_t d = x->end_ns - x->start_ns;
 
 				c->timed++;
-				c->total_ns += d;
+				c->total_ns = sat_add(c->total_ns, d);
 				if (d > c->max_ns)
 					c->max_ns = d;
 			}
 			if (x->ru && x->ru->present & (CSV_BIT(CSV_F_UTIME) | CSV_BIT(CSV_F_STIME))) {
-				c->cpu_ns += x->ru->utime_ns + x->ru->stime_ns;
+				c->cpu_ns = sat_add(c->cpu_ns, sat_add(x->ru->utime_ns, x->ru->stime_ns));
 				c->cpu_known++;
 			}
 			if (x->have & NH_SIGNAL || (x->have & NH_CODE && x->code))

@@ -73,6 +73,12 @@ struct node {
 	uint8_t code;
 };
 
+/* sums saturate at INT64_MAX: JSON readers (jansson) stop at signed 64 bits */
+static inline uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > (uint64_t)INT64_MAX - b || b > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : a + b;
+}
+
 /* ---- arena ---- */
 
 struct arena_chunk;
