@@ -5,12 +5,9 @@
  * The tracer must see:
  *   fork pid -> thread T (thread=1); exec pid old_tid=T argv "ptrace_thread_exec done";
  *   exit pid code=0 (no exit row for T's old tid, none for the old leader)
- * Prints T on stdout before exec'ing so a test can check old_tid.
  */
 #include <pthread.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 static char *self;
@@ -18,8 +15,6 @@ static char *self;
 static void *thread_main(void *arg)
 {
 	(void)arg;
-	printf("%ld\n", (long)syscall(SYS_gettid));
-	fflush(stdout);
 	execl(self, self, "done", (char *)NULL);
 	return NULL;
 }
