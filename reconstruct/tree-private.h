@@ -90,6 +90,8 @@ struct arena {
 };
 
 void *arena_alloc(struct arena *a, size_t size);
+/* zeroed, huge-page backed when large; release with free() */
+void *big_zalloc(size_t size);
 void arena_free_all(struct arena *a);
 
 /* ---- intern table ---- */
@@ -167,7 +169,7 @@ void order_free(struct order *o);
 
 /* ---- the tree ---- */
 
-#define NODE_CHUNK_SHIFT 14
+#define NODE_CHUNK_SHIFT 16
 #define NODE_CHUNK (1u << NODE_CHUNK_SHIFT)
 
 struct lost_rec {

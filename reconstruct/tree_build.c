@@ -174,8 +174,7 @@ static struct node *node_new(struct tree *t, int32_t pid, uint64_t time)
 			t->chunks = c;
 			t->chunks_cap = cap;
 		}
-		/* calloc: untouched pages of a large chunk cost nothing */
-		t->chunks[t->nchunks] = calloc(NODE_CHUNK, sizeof(struct node));
+		t->chunks[t->nchunks] = big_zalloc(NODE_CHUNK * sizeof(struct node));
 		if (!t->chunks[t->nchunks])
 			goto oom;
 		t->nchunks++;
