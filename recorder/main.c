@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "convert.h"
 #include "engine.h"
 #include "err.h"
 #include "recorder.h"
@@ -92,6 +93,8 @@ int main(int argc, char **argv)
 	bool failed = false;
 	uint64_t t0 = clock_mono_ns();
 
+	if (convert_requested(argc, argv))
+		return convert_main(argc, argv);
 	ret = rec_parse_args(argc, argv, &o);
 	if (ret)
 		goto usage;
