@@ -185,7 +185,7 @@ static inline char *ft_slurp(const char *path)
 struct ft_row {
 	enum csv_kind kind;
 	uint32_t present;
-	uint64_t time_ns, count;
+	uint64_t time_ns, count, end_ns;
 	int cpu, pid, tid, ppid, child_pid, child_tid, old_tid, code, signal;
 	bool thread, group;
 	char *comm, *child_comm, *filename;
@@ -229,6 +229,7 @@ static inline void ft_load(const char *path, struct ft_csv *c)
 		x->present = ev.present;
 		x->time_ns = ev.time_ns;
 		x->count = ev.count;
+		x->end_ns = ev.end_ns;
 		x->cpu = ev.cpu;
 		x->pid = ev.pid;
 		x->tid = ev.tid;
