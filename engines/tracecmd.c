@@ -30,6 +30,7 @@ struct engine {
 	char *csv_path, *dat_path;
 	struct tcrun *run;
 	pid_t root;
+	uint64_t attach_ns;    /* the root was alive then (held at the barrier) */
 	pid_t tracer;          /* trace-cmd's pid, not a descendant to wait for */
 	struct tcconv_stats st;
 	bool finished;
@@ -77,6 +78,7 @@ error:
 static int tracecmd_attach(struct engine *e, pid_t root)
 {
 	e->root = root;
+	e->attach_ns = clock_mono_ns();
 	e->em.meta.root_pid = root;
 	return 0;
 }
@@ -161,6 +163,7 @@ static int tracecmd_finish(struct engine *e, const struct engine_finish *fin)
 	e->em.meta.values = e->vals;
 	e->em.meta.nkeys = 3;
 	co.root = fin->root > 0 ? fin->root : e->root;
+	co.root_alive_ns = co.root == e->root ? e->attach_ns : 0;
 	co.meta = &e->em.meta;
 	co.alive_rows = true;
 	co.interrupted = fin->interrupted;

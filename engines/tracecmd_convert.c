@@ -634,7 +634,7 @@ static int on_record(struct tracecmd_input *h, struct tep_record *r, int cpu, vo
 		do_missed(c, hidx, r, cpu);
 	c->cpu_last_ts[hidx * c->cpu_stride + cpu] = r->ts;
 	if (!x || r->size < 8)
-		return c->failed;
+		return c->failed ? -1 : 0;
 	switch (ev_kind(x, tep_data_type(x->tep, r))) {
 	case EV_FORK: do_fork(c, x, r, cpu); break;
 	case EV_NEWTASK: do_newtask(c, x, r); break;
@@ -646,17 +646,21 @@ static int on_record(struct tracecmd_input *h, struct tep_record *r, int cpu, vo
 	case EV_GENERATE: do_generate(c, x, r); break;
 	default: break;
 	}
-	return c->failed;
+	return c->failed ? -1 : 0;
 }
 
 /*
- * Where does the root's membership start?  At the fork that created it,
- * unless the root acted before any such fork (it existed when the
- * recording started).  One quick pass over the file decides.
+ * Where does the root's membership start?  At the fork that created the
+ * incarnation of the root pid we want: the last one before root_alive_ns
+ * when it is known, else the first one, unless the root acted before any
+ * such fork (it existed when the recording started).  One quick pass over
+ * the file decides.
  */
 struct root_scan {
 	struct tc_conv *c;
 	uint64_t seq;
+	bool decided;
+	bool acted;   /* the root pid acted before any fork created it */
 };
 
 static int on_scan(struct tracecmd_input *h, struct tep_record *r, int cpu, void *data)
@@ -664,20 +668,26 @@ static int on_scan(struct tracecmd_input *h, struct tep_record *r, int cpu, void
 	struct root_scan *s = data;
 	struct tc_events *x = tracecmd_get_private(h);
 	pid_t root = s->c->o->root;
+	uint64_t alive = s->c->o->root_alive_ns;
 	int type, pid;
 
 	(void)cpu;
 	s->seq++;
+	if (alive && r->ts > alive)
+		s->decided = true;
+	if (s->decided)
+		return -1; /* stops the iteration */
 	if (!x || r->size < 8)
 		return 0;
 	type = tep_data_type(x->tep, r);
 	if (type == x->id[EV_FORK] && fint(x->fork_cpid, r, &pid) && pid == root) {
 		s->c->root_seq = s->seq;
-		return 1;
+		s->decided = !alive;
+		return 0;
 	}
-	if (ev_kind(x, type) != EV_COUNT && tep_data_pid(x->tep, r) == root) {
-		s->c->root_from_start = true;
-		return 1;
+	if (!s->c->root_seq && ev_kind(x, type) != EV_COUNT && tep_data_pid(x->tep, r) == root) {
+		s->acted = true;
+		s->decided = !alive;
 	}
 	return 0;
 }
@@ -887,10 +897,12 @@ int tcconv_convert(const char *dat, const char *csv_path, const struct tcconv_op
 	if (o->root > 0) {
 		struct root_scan s = { .c = &c };
 
-		if (tracecmd_iterate_events_multi(c.handles, c.nhandles, on_scan, &s) < 0) {
+		if (tracecmd_iterate_events_multi(c.handles, c.nhandles, on_scan, &s) < 0 &&
+		    !s.decided) {
 			err_set("%s: cannot read the trace data (truncated or corrupt?)", dat);
 			goto out;
 		}
+		/* without a fork (before root_alive_ns) the root was there from the start */
 		if (!c.root_seq)
 			c.root_from_start = true;
 		/* read again from the start */

@@ -23,6 +23,13 @@ struct tcconv_opts {
 	 */
 	pid_t root;
 	/*
+	 * A CLOCK_MONOTONIC time at which root was alive (the engine knows:
+	 * it attached to it), to tell the workload's root from earlier
+	 * processes that had its pid in the same file.  0: the first process
+	 * with that pid in the file is the root.
+	 */
+	uint64_t root_alive_ns;
+	/*
 	 * Metadata for the CSV.  NULL: the converter writes what the .dat
 	 * tells (engine "tracecmd", the recorded kernel, the first time stamp).
 	 */
