@@ -179,6 +179,42 @@ static void reparented_under_subreaper(json_t *doc)
 	json_array_clear(kids);
 }
 
+static void lost_window(json_t *doc)
+{
+	json_object_set_new(doc, "lost", json_pack("[{s:i,s:i}]", "time_ns", 5, "count", 3));
+}
+
+static void incomplete(json_t *doc)
+{
+	json_object_set_new(json_object_get(doc, "summary"), "complete", json_false());
+}
+
+static void late_fork_tolerated(json_t *doc)
+{
+	json_array_append_new(json_object_get(root_child(doc, 2), "flags"),
+			      json_string("fork_late"));
+	/* and something that is not tolerated, so the report is not empty */
+	json_object_set_new(json_object_get(doc, "summary"), "exit_unseen", json_integer(1));
+}
+
+Test(treecmp, lost_windows) { expect_caught(lost_window, "lost-event window"); }
+Test(treecmp, incomplete_csv) { expect_caught(incomplete, "not complete"); }
+Test(treecmp, exit_unseen) { expect_caught(late_fork_tolerated, "exit_unseen is 1"); }
+
+Test(treecmp, fork_late_is_not_an_anomaly)
+{
+	json_t *doc = doc_load();
+	char *report;
+	int n;
+
+	json_array_append_new(json_object_get(root_child(doc, 2), "flags"),
+			      json_string("fork_late"));
+	n = compare(doc, &report);
+	cr_assert_eq(n, 0, "%s", report);
+	free(report);
+	json_decref(doc);
+}
+
 Test(treecmp, reused_pid_matched_by_start_order) { expect_caught(swap_reused_pid_order, "want exit"); }
 Test(treecmp, missing_process) { expect_caught(drop_child, "missing r.2"); }
 Test(treecmp, unexpected_process) { expect_caught(extra_child, "unexpected process pid 999"); }
