@@ -299,6 +299,25 @@ void scn_run_plain(const struct scn_def *d, struct scn_result *r)
 	tmp_remove(&t);
 }
 
+/*
+ * With --wait-all the recorder returns only after every descendant exited,
+ * and each wrote its exit line (or was reaped) before that: a process
+ * without one was still running.
+ */
+static bool still_running(const struct xps_set *x, struct scn_result *r, const char *engine)
+{
+	for (int i = 0; i < x->nprocs; i++) {
+		const struct xps_proc *p = &x->procs[i];
+
+		if (p != x->root && p->exit_kind == XPS_EXIT_NONE) {
+			set_result(r, SCN_FAIL, "%s: proctree-record --wait-all returned while %s "
+				   "(pid %ld) was still running", engine, p->label, p->pids[0]);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The recorder's command line, wrapped in a new pid namespace when asked. */
 static void recorder_argv(char **argv, const struct scn_def *d, const char *engine,
 			  const struct scn_tmp *t, bool in_ns)
@@ -365,6 +384,10 @@ void scn_run_engine(const struct scn_def *d, const char *engine, struct scn_resu
 	x = load_expectations(d, t.expect, r);
 	if (!x)
 		goto out;
+	if ((d->flags & SCN_WAIT_ALL) && still_running(x, r, engine)) {
+		kill_lingering(d, x);
+		goto out;
+	}
 	kill_lingering(d, x);
 	free(err);
 	rargv[3] = t.csv;
