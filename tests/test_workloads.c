@@ -5,6 +5,7 @@
  * keeps the yardstick honest before it is used to measure the engines.
  */
 #include <criterion/criterion.h>
+#include <criterion/options.h>
 #include <stdio.h>
 
 #include "scenario.h"
@@ -45,3 +46,19 @@ Test(workloads, subreaper, .timeout = 60) { plain("subreaper"); }
 Test(workloads, signals, .timeout = 60) { plain("signals"); }
 Test(workloads, names, .timeout = 60) { plain("names"); }
 Test(workloads, pidwrap, .timeout = 240) { plain("pidwrap"); }
+
+/*
+ * One at a time: the workloads are fork-heavy and the machine small, and
+ * Criterion 2.4's parallel runner leaks a little (LeakSanitizer notices).
+ */
+int main(int argc, char *argv[])
+{
+	struct criterion_test_set *tests = criterion_initialize();
+	int result = 0;
+
+	criterion_options.jobs = 1;
+	if (criterion_handle_args(argc, argv, true))
+		result = !criterion_run_all_tests(tests);
+	criterion_finalize(tests);
+	return result;
+}
