@@ -108,7 +108,9 @@ static void tmp_remove(struct scn_tmp *t)
 	rmdir(t->dir);
 }
 
-/* The whole of a small file, NUL-terminated ("" when unreadable). */
+#define SLURP_MAX 2000 /* of stderr in a message: the first lines say what went wrong */
+
+/* A file's first SLURP_MAX bytes, NUL-terminated ("" when unreadable). */
 static char *slurp(const char *path)
 {
 	FILE *fp = fopen(path, "r");
@@ -120,8 +122,14 @@ static char *slurp(const char *path)
 		char chunk[4096];
 		size_t n;
 
-		while (mem && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		while (mem && len < SLURP_MAX && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 			fwrite(chunk, 1, n, mem);
+			fflush(mem);
+		}
+		if (mem && len >= SLURP_MAX) {
+			fseeko(mem, SLURP_MAX, SEEK_SET);
+			fputs(" [...]", mem);
+		}
 		if (mem)
 			fclose(mem);
 		fclose(fp);
