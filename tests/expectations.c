@@ -9,12 +9,14 @@
 
 #include "expectations.h"
 
+#define XPS_MAX_TOKENS 256
+
 /* A pending reference to a label, resolved once every proc line is known. */
 struct xps_ref {
 	char *kind;     /* exec, exit, thread, comm, alive */
 	char *label;
-	char *arg1;
-	char *arg2;
+	char **args;    /* the fields after the label */
+	int nargs;
 	int line;
 };
 
@@ -183,8 +185,9 @@ static int add_proc(struct xps_parse *p, char **tok, int ntok, int line)
 
 static int add_ref(struct xps_parse *p, char **tok, int ntok, int line)
 {
+	/* ntok -1: at least 3 (exec FILENAME then any number of =ARG) */
 	static const struct { const char *kind; int ntok; } kinds[] = {
-		{ "exec", 3 }, { "exit", 4 }, { "thread", 2 }, { "comm", 3 }, { "alive", 2 },
+		{ "exec", -1 }, { "exit", 4 }, { "thread", 2 }, { "comm", 3 }, { "alive", 2 },
 	};
 	struct xps_ref *r;
 	size_t k;
@@ -196,8 +199,10 @@ static int add_ref(struct xps_parse *p, char **tok, int ntok, int line)
 		fail(p, line, "unknown line kind '%s'", tok[0]);
 		return -1;
 	}
-	if (ntok != kinds[k].ntok) {
-		fail(p, line, "'%s' wants %d fields, has %d", tok[0], kinds[k].ntok, ntok);
+	if (kinds[k].ntok < 0 ? ntok < 3 : ntok != kinds[k].ntok) {
+		fail(p, line, "'%s' wants %s%d fields, has %d", tok[0],
+		     kinds[k].ntok < 0 ? "at least " : "", kinds[k].ntok < 0 ? 3 : kinds[k].ntok,
+		     ntok);
 		return -1;
 	}
 	if (p->nrefs == p->refs_cap) {
@@ -212,8 +217,12 @@ static int add_ref(struct xps_parse *p, char **tok, int ntok, int line)
 	r = &p->refs[p->nrefs++];
 	r->kind = strdup(tok[0]);
 	r->label = strdup(tok[1]);
-	r->arg1 = ntok > 2 ? strdup(tok[2]) : NULL;
-	r->arg2 = ntok > 3 ? strdup(tok[3]) : NULL;
+	r->nargs = ntok - 2;
+	r->args = calloc(r->nargs + 1, sizeof(*r->args));
+	if (!r->args)
+		return -1;
+	for (int i = 0; i < r->nargs; i++)
+		r->args[i] = strdup(tok[i + 2]);
 	r->line = line;
 	return 0;
 }
@@ -228,26 +237,41 @@ static int apply_ref(struct xps_parse *p, struct xps_ref *r)
 		return -1;
 	}
 	if (!strcmp(r->kind, "exec")) {
-		char **ne = realloc(pr->execs, (pr->nexecs + 1) * sizeof(*ne));
+		struct xps_exec *ne = realloc(pr->execs, (pr->nexecs + 1) * sizeof(*ne)), *x;
 
 		if (!ne)
 			return -1;
 		pr->execs = ne;
-		ne[pr->nexecs] = decode(r->arg1);
-		if (!ne[pr->nexecs]) {
-			fail(p, r->line, "bad %%-encoding in '%s'", r->arg1);
+		x = &ne[pr->nexecs++];
+		memset(x, 0, sizeof(*x));
+		x->filename = decode(r->args[0]);
+		if (!x->filename) {
+			fail(p, r->line, "bad %%-encoding in '%s'", r->args[0]);
 			return -1;
 		}
-		pr->nexecs++;
+		if (r->nargs > 1) {
+			x->argc = r->nargs - 1;
+			x->argv = calloc(x->argc + 1, sizeof(*x->argv));
+			if (!x->argv)
+				return -1;
+			for (int i = 0; i < x->argc; i++) {
+				const char *a = r->args[i + 1];
+
+				if (a[0] != '=' || !(x->argv[i] = decode(a + 1))) {
+					fail(p, r->line, "bad argument '%s' (want =%%-encoded)", a);
+					return -1;
+				}
+			}
+		}
 	} else if (!strcmp(r->kind, "exit")) {
-		bool code = !strcmp(r->arg1, "code");
+		bool code = !strcmp(r->args[0], "code");
 
 		if (pr->exit_kind != XPS_EXIT_NONE) {
 			fail(p, r->line, "second exit line for '%s'", r->label);
 			return -1;
 		}
-		if ((!code && strcmp(r->arg1, "signal")) ||
-		    parse_long(r->arg2, code ? 0 : 1, code ? 255 : 64, &v) < 0) {
+		if ((!code && strcmp(r->args[0], "signal")) ||
+		    parse_long(r->args[1], code ? 0 : 1, code ? 255 : 64, &v) < 0) {
 			fail(p, r->line, "exit wants 'code 0..255' or 'signal 1..64'");
 			return -1;
 		}
@@ -260,9 +284,9 @@ static int apply_ref(struct xps_parse *p, struct xps_ref *r)
 			fail(p, r->line, "second comm line for '%s'", r->label);
 			return -1;
 		}
-		pr->comm = decode(r->arg1);
+		pr->comm = decode(r->args[0]);
 		if (!pr->comm) {
-			fail(p, r->line, "bad %%-encoding in '%s'", r->arg1);
+			fail(p, r->line, "bad %%-encoding in '%s'", r->args[0]);
 			return -1;
 		}
 	} else { /* alive */
@@ -348,7 +372,7 @@ struct xps_set *xps_load(const char *path, char *err, size_t errlen)
 		goto error;
 	}
 	while ((len = getline(&line, &cap, fp)) >= 0) {
-		char *tok[6];
+		char *tok[XPS_MAX_TOKENS + 1];
 		int ntok;
 
 		lineno++;
@@ -357,8 +381,8 @@ struct xps_set *xps_load(const char *path, char *err, size_t errlen)
 			goto error;
 		}
 		line[len - 1] = '\0';
-		ntok = split(line, tok, 5);
-		if (ntok < 2 || ntok > 5) {
+		ntok = split(line, tok, XPS_MAX_TOKENS);
+		if (ntok < 2 || ntok > XPS_MAX_TOKENS) {
 			fail(&p, lineno, "want KIND LABEL ..., got %d fields", ntok);
 			goto error;
 		}
@@ -389,8 +413,9 @@ out:
 	for (int i = 0; i < p.nrefs; i++) {
 		free(p.refs[i].kind);
 		free(p.refs[i].label);
-		free(p.refs[i].arg1);
-		free(p.refs[i].arg2);
+		for (int a = 0; a < p.refs[i].nargs; a++)
+			free(p.refs[i].args[a]);
+		free(p.refs[i].args);
 	}
 	free(p.refs);
 	return p.set;
@@ -427,8 +452,12 @@ void xps_free(struct xps_set *set)
 
 		free(pr->label);
 		free(pr->creator);
-		for (int e = 0; e < pr->nexecs; e++)
-			free(pr->execs[e]);
+		for (int e = 0; e < pr->nexecs; e++) {
+			free(pr->execs[e].filename);
+			for (int a = 0; a < pr->execs[e].argc; a++)
+				free(pr->execs[e].argv[a]);
+			free(pr->execs[e].argv);
+		}
 		free(pr->execs);
 		free(pr->comm);
 		free(pr->children);

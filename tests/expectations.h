@@ -13,6 +13,13 @@
 
 enum xps_exit { XPS_EXIT_NONE, XPS_EXIT_CODE, XPS_EXIT_SIGNAL };
 
+/* One exec, as the new program described it. */
+struct xps_exec {
+	char *filename;
+	char **argv;                /* NULL when the line gave none */
+	int argc;
+};
+
 /* One process of the workload, as it described itself. */
 struct xps_proc {
 	char *label;
@@ -20,7 +27,7 @@ struct xps_proc {
 	long pids[XPS_MAX_PIDS];    /* outermost namespace first */
 	int npids;
 	int line;                   /* of the proc line */
-	char **execs;               /* filenames, in the order of the exec lines */
+	struct xps_exec *execs;     /* in the order of the exec lines */
 	int nexecs;
 	char *comm;                 /* NULL when not stated */
 	enum xps_exit exit_kind;

@@ -76,8 +76,8 @@ static int shape_pipeline(const struct xps_set *x, char *err, size_t errlen)
 	    want(x, err, errlen, "r.0.1", XPS_EXIT_CODE, 0, 1, 0) ||
 	    want(x, err, errlen, "r.0.2", XPS_EXIT_CODE, 5, 1, 0))
 		return -1;
-	if (strcmp(sh->execs[0], "/bin/sh"))
-		return bad(err, errlen, "%s: r.0 exec'd %s, want /bin/sh", x->path, sh->execs[0]);
+	if (strcmp(sh->execs[0].filename, "/bin/sh"))
+		return bad(err, errlen, "%s: r.0 exec'd %s, want /bin/sh", x->path, sh->execs[0].filename);
 	return 0;
 }
 
@@ -178,7 +178,7 @@ static int shape_names(const struct xps_set *x, char *err, size_t errlen)
 	if (!p->comm || strcmp(p->comm, "a,\"b\n"))
 		return bad(err, errlen, "%s: r.0.0 did not report the hostile comm", x->path);
 	p = xps_find(x, "r.1");
-	if (!strstr(p->execs[0], ", \"q\" ") || !strstr(p->execs[0], "/a b,c") ||
+	if (!strstr(p->execs[0].filename, ", \"q\" ") || !strstr(p->execs[0].filename, "/a b,c") ||
 	    !p->comm || strcmp(p->comm, "a b,c"))
 		return bad(err, errlen, "%s: r.1 did not exec the hostile path", x->path);
 	return 0;

@@ -64,10 +64,16 @@ Test(treecmp, expectations_parsed)
 	cr_assert_eq(p->pids[0], 301);
 	cr_assert_eq(p->pids[1], 7);
 	p = xps_find(x, "r.1");
-	cr_assert_str_eq(p->execs[0], "/tmp/a b,c");
+	cr_assert_str_eq(p->execs[0].filename, "/tmp/a b,c");
+	cr_assert_eq(p->execs[0].argc, 2);
+	cr_assert_str_eq(p->execs[0].argv[0], "a b,c");
 	cr_assert_eq(p->exit_kind, XPS_EXIT_SIGNAL);
 	cr_assert_eq(p->exit_value, 9);
 	cr_assert(xps_find(x, "r.1.0")->alive);
+	p = x->root;
+	cr_assert_eq(p->execs[0].argc, 3);
+	cr_assert_str_eq(p->execs[0].argv[1], "\"\"");
+	cr_assert_str_eq(p->execs[0].argv[2], "");
 	cr_assert_eq(xps_depth(x), 2);
 	xps_free(x);
 }
@@ -179,6 +185,37 @@ static void reparented_under_subreaper(json_t *doc)
 	json_array_clear(kids);
 }
 
+static json_t *root_exec(json_t *doc)
+{
+	return json_array_get(json_object_get(json_array_get(json_object_get(doc, "roots"), 0),
+					      "execs"), 0);
+}
+
+static void argv_wrong(json_t *doc)
+{
+	json_array_set_new(json_object_get(root_exec(doc), "argv"), 2, json_string(" "));
+}
+
+static void argv_short(json_t *doc)
+{
+	json_array_remove(json_object_get(root_exec(doc), "argv"), 2);
+}
+
+static void argv_null_unflagged(json_t *doc)
+{
+	json_object_set_new(root_exec(doc), "argv", json_null());
+}
+
+static void child_before_parent(json_t *doc)
+{
+	json_object_set_new(root_child(doc, 2), "start_ns", json_integer(0));
+}
+
+static void exec_after_end(json_t *doc)
+{
+	json_object_set_new(root_exec(doc), "time_ns", json_integer(101));
+}
+
 static void lost_window(json_t *doc)
 {
 	json_object_set_new(doc, "lost", json_pack("[{s:i,s:i}]", "time_ns", 5, "count", 3));
@@ -197,6 +234,11 @@ static void late_fork_tolerated(json_t *doc)
 	json_object_set_new(json_object_get(doc, "summary"), "exit_unseen", json_integer(1));
 }
 
+Test(treecmp, argv_byte_exact) { expect_caught(argv_wrong, "argv[2]: want \"\""); }
+Test(treecmp, argv_count) { expect_caught(argv_short, "want 3 argument(s), got 2"); }
+Test(treecmp, argv_unknown_needs_flag) { expect_caught(argv_null_unflagged, "no argv_unknown flag"); }
+Test(treecmp, start_before_creator) { expect_caught(child_before_parent, "before its creator"); }
+Test(treecmp, exec_outside_life) { expect_caught(exec_after_end, "outside its life"); }
 Test(treecmp, lost_windows) { expect_caught(lost_window, "lost-event window"); }
 Test(treecmp, incomplete_csv) { expect_caught(incomplete, "not complete"); }
 Test(treecmp, exit_unseen) { expect_caught(late_fork_tolerated, "exit_unseen is 1"); }

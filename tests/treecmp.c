@@ -128,7 +128,77 @@ static void check_exit(struct cmp *c, const struct xps_proc *pr, json_t *node, i
 	}
 }
 
-static void check_node(struct cmp *c, const struct xps_proc *pr, json_t *node, int root_code)
+/* Filename byte-exact; argv byte-exact when the engine knew it, else flagged. */
+static void check_exec(struct cmp *c, const struct xps_proc *pr, int e, json_t *x, json_t *node)
+{
+	const struct xps_exec *want = &pr->execs[e];
+	json_t *fn = json_object_get(x, "filename"), *argv = json_object_get(x, "argv");
+	char b1[512], b2[512];
+
+	if (!bytes_eq(fn, want->filename))
+		diff(c, "%s (pid %ld): exec %d filename: want %s, got %s", pr->label, pr->pids[0], e,
+		     show(want->filename, strlen(want->filename), b1, sizeof(b1)),
+		     json_is_string(fn) ? show(json_string_value(fn), json_string_length(fn), b2,
+					       sizeof(b2)) : "no string");
+	if (!want->argv)
+		return;
+	if (json_is_null(argv) || !argv) {
+		if (!has_flag(node, "argv_unknown"))
+			diff(c, "%s (pid %ld): exec %d: argv null but no argv_unknown flag",
+			     pr->label, pr->pids[0], e);
+		return;
+	}
+	if (json_array_size(argv) != (size_t)want->argc) {
+		diff(c, "%s (pid %ld): exec %d: want %d argument(s), got %zu", pr->label,
+		     pr->pids[0], e, want->argc, json_array_size(argv));
+		return;
+	}
+	for (int a = 0; a < want->argc; a++) {
+		json_t *arg = json_array_get(argv, a);
+
+		if (!bytes_eq(arg, want->argv[a]))
+			diff(c, "%s (pid %ld): exec %d argv[%d]: want %s, got %s", pr->label,
+			     pr->pids[0], e, a, show(want->argv[a], strlen(want->argv[a]), b1,
+			     sizeof(b1)), json_is_string(arg) ? show(json_string_value(arg),
+			     json_string_length(arg), b2, sizeof(b2)) : "no string");
+	}
+}
+
+/*
+ * Times must be physically possible: a process starts after its creator
+ * and before the creator ends, ends after it starts, execs while alive.
+ */
+static void check_times(struct cmp *c, const struct xps_proc *pr, json_t *node, json_t *parent)
+{
+	long long start = node_int(node, "start_ns", -1), end = node_int(node, "end_ns", -1);
+	json_t *execs = json_object_get(node, "execs"), *x;
+	size_t i;
+
+	if (start >= 0 && end >= 0 && end < start)
+		diff(c, "%s (pid %ld): ends (%lld) before it starts (%lld)", pr->label, pr->pids[0],
+		     end, start);
+	if (parent && start >= 0) {
+		long long pstart = node_int(parent, "start_ns", -1);
+		long long pend = node_int(parent, "end_ns", -1);
+
+		if (pstart >= 0 && start < pstart)
+			diff(c, "%s (pid %ld): starts (%lld) before its creator (%lld)", pr->label,
+			     pr->pids[0], start, pstart);
+		if (pend >= 0 && start > pend)
+			diff(c, "%s (pid %ld): starts (%lld) after its creator ended (%lld)",
+			     pr->label, pr->pids[0], start, pend);
+	}
+	json_array_foreach(execs, i, x) {
+		long long t = node_int(x, "time_ns", -1);
+
+		if (t >= 0 && ((start >= 0 && t < start) || (end >= 0 && t > end)))
+			diff(c, "%s (pid %ld): exec %zu at %lld, outside its life %lld..%lld",
+			     pr->label, pr->pids[0], i, t, start, end);
+	}
+}
+
+static void check_node(struct cmp *c, const struct xps_proc *pr, json_t *node, json_t *parent,
+		       int root_code)
 {
 	json_t *execs = json_object_get(node, "execs"), *threads, *flags, *f;
 	char b1[256], b2[256];
@@ -140,15 +210,8 @@ static void check_node(struct cmp *c, const struct xps_proc *pr, json_t *node, i
 		diff(c, "%s (pid %ld): want %d exec(s), got %zu", pr->label, pr->pids[0],
 		     pr->nexecs, json_array_size(execs));
 	} else {
-		for (int e = 0; e < pr->nexecs; e++) {
-			json_t *fn = json_object_get(json_array_get(execs, e), "filename");
-
-			if (!bytes_eq(fn, pr->execs[e]))
-				diff(c, "%s (pid %ld): exec %d filename: want %s, got %s", pr->label,
-				     pr->pids[0], e, show(pr->execs[e], strlen(pr->execs[e]), b1,
-				     sizeof(b1)), json_is_string(fn) ? show(json_string_value(fn),
-				     json_string_length(fn), b2, sizeof(b2)) : "no string");
-		}
+		for (int e = 0; e < pr->nexecs; e++)
+			check_exec(c, pr, e, json_array_get(execs, e), node);
 	}
 	if (pr->comm && !bytes_eq(json_object_get(node, "comm"), pr->comm)) {
 		json_t *comm = json_object_get(node, "comm");
@@ -165,6 +228,7 @@ static void check_node(struct cmp *c, const struct xps_proc *pr, json_t *node, i
 		     pr->threads, json_is_array(threads) ? (long long)json_array_size(threads) :
 		     node_int(node, "threads", -1));
 	check_exit(c, pr, node, root_code);
+	check_times(c, pr, node, parent);
 	flags = json_object_get(node, "flags");
 	json_array_foreach(flags, i, f) {
 		const char *name = json_string_value(f);
@@ -207,14 +271,15 @@ static int by_start(const void *a, const void *b)
  * k-th expected child with pid P is the k-th JSON child with pid P in start
  * time order (a pid is only reused after the earlier process was reaped).
  */
-static void walk(struct cmp *c, const struct xps_proc *pr, json_t *node, int root_code)
+static void walk(struct cmp *c, const struct xps_proc *pr, json_t *node, json_t *parent,
+		 int root_code)
 {
 	json_t *kids = json_object_get(node, "children");
 	size_t n = json_array_size(kids);
 	json_t **sorted = calloc(n + 1, sizeof(*sorted));
 	bool *used = calloc(n + 1, sizeof(*used));
 
-	check_node(c, pr, node, root_code);
+	check_node(c, pr, node, parent, root_code);
 	if (!sorted || !used) {
 		diff(c, "out of memory");
 		goto out;
@@ -247,7 +312,7 @@ static void walk(struct cmp *c, const struct xps_proc *pr, json_t *node, int roo
 			continue;
 		}
 		used[i] = true;
-		walk(c, ch, sorted[i], root_code);
+		walk(c, ch, sorted[i], node, root_code);
 	}
 	for (size_t i = 0; i < n; i++) {
 		json_t *comm = json_object_get(sorted[i], "comm");
@@ -320,7 +385,7 @@ int treecmp(const struct xps_set *x, json_t *doc, int root_code, char **report)
 	if (json_array_size(roots) != 1)
 		diff(&c, "want 1 root (the workload), got %zu", json_array_size(roots));
 	if (json_array_size(roots) >= 1)
-		walk(&c, x->root, json_array_get(roots, 0), root_code);
+		walk(&c, x->root, json_array_get(roots, 0), NULL, root_code);
 	for (size_t i = 1; i < json_array_size(roots); i++)
 		diff(&c, "extra root pid %lld (%zu children)",
 		     node_pid(json_array_get(roots, i)),

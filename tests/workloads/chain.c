@@ -11,7 +11,7 @@ int main(int argc, char **argv)
 	int depth = argc > 1 ? atoi(argv[1]) : 200;
 	char label[XP_LABEL_MAX];
 
-	xp_root(120);
+	xp_root(120, argv);
 	for (int d = 0; d < depth; d++) {
 		pid_t pid = xp_fork(0);
 

@@ -14,7 +14,7 @@ int main(int argc, char **argv)
 	struct xp_gate up;
 	pid_t pid;
 
-	xp_root(60);
+	xp_root(60, argv);
 	xp_gate_init(&up);
 	pid = xp_fork(0);
 	if (pid == 0) {

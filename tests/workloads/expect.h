@@ -160,14 +160,35 @@ static inline void xp_proc(const char *creator)
 	xp_line("proc %s %s %s", xp_label, xp_pids(pids, sizeof(pids)), creator);
 }
 
-/* exec LABEL FILENAME: written by the new program, from AT_EXECFN. */
-static inline void xp_exec(void)
+/* exec LABEL FILENAME =ARG...: one exec, with the argument vector it got. */
+static inline void xp_exec_line(const char *filename, char *const argv[])
+{
+	char line[XP_LINE_MAX], enc[XP_LINE_MAX];
+	size_t o;
+
+	o = snprintf(line, sizeof(line), "exec %s %s", xp_label,
+		     xp_enc(filename, enc, sizeof(enc)));
+	/* "=" before each argument, so an empty one is still a field */
+	for (int i = 0; argv[i] && o < sizeof(line); i++)
+		o += snprintf(line + o, sizeof(line) - o, " =%s", xp_enc(argv[i], enc, sizeof(enc)));
+	if (o >= sizeof(line)) {
+		errno = EOVERFLOW;
+		xp_die("exec line too long");
+	}
+	xp_line("%s", line);
+}
+
+/*
+ * The exec line of this program, written by itself: the filename from
+ * AT_EXECFN (what was given to execve), argv as main() got it (before
+ * getopt() permutes it).
+ */
+static inline void xp_exec(char *const argv[])
 {
 	const char *fn = (const char *)getauxval(AT_EXECFN);
-	char enc[XP_LINE_MAX / 2];
 
 	if (fn)
-		xp_line("exec %s %s", xp_label, xp_enc(fn, enc, sizeof(enc)));
+		xp_exec_line(fn, argv);
 }
 
 /* comm LABEL COMM: this process's comm now; written when it will not change again. */
@@ -258,11 +279,11 @@ static inline void xp_start(unsigned watchdog_s)
  * xp_root - start the workload's root "r": it was exec'd by the recorder,
  * which is not part of the tree, so its creator is "-".
  */
-static inline void xp_root(unsigned watchdog_s)
+static inline void xp_root(unsigned watchdog_s, char *const argv[])
 {
 	xp_start(watchdog_s);
 	xp_proc("-");
-	xp_exec();
+	xp_exec(argv);
 }
 
 /* A one-shot gate between two processes: one side waits, the other opens. */

@@ -13,7 +13,7 @@ int main(int argc, char **argv)
 	char label[XP_LABEL_MAX];
 	int gate[2];
 
-	xp_root(120);
+	xp_root(120, argv);
 	/* children block reading until the root closes the write end */
 	if (!pids || pipe2(gate, O_CLOEXEC) < 0)
 		xp_die("setup");

@@ -17,7 +17,7 @@ int main(int argc, char **argv)
 
 	if (par < 1 || par > MAX_PAR)
 		par = MAX_PAR;
-	xp_root(120);
+	xp_root(120, argv);
 	while (next < n || running > 0) {
 		if (next < n && running < par) {
 			pid_t pid = xp_fork(next);

@@ -31,13 +31,14 @@ static void copy_file(const char *from, const char *to)
 	close(in);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const char *tmp = getenv("TMPDIR");
 	char dir[4096], bindir[2048], from[4096], to[4096 + 16];
 	pid_t pid;
 
-	xp_root(60);
+	(void)argc;
+	xp_root(60, argv);
 	pid = xp_fork(0);
 	if (pid == 0) {
 		/*

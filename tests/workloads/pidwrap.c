@@ -76,7 +76,8 @@ int main(int argc, char **argv)
 	char label[XP_LABEL_MAX];
 	pid_t hub;
 
-	while ((c = getopt(argc, argv, "np:")) != -1) {
+	xp_root(300, argv);
+	while ((c = getopt(argc, argv, "+np:")) != -1) {
 		switch (c) {
 		case 'n': newns = true; break;
 		case 'p': pid_max = atoi(optarg); break;
@@ -89,7 +90,6 @@ int main(int argc, char **argv)
 		fanout = atoi(argv[optind++]);
 	if (optind < argc)
 		depth = atoi(argv[optind++]);
-	xp_root(300);
 	if (newns && unshare(CLONE_NEWPID) < 0)
 		xp_die("unshare(CLONE_NEWPID)");
 	hub = xp_fork(0);

@@ -26,24 +26,25 @@ static void quote(char *out, size_t outlen, const char *s)
 	out[o] = '\0';
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char dir[2048], path[4096], q[8192], cmd[3 * 8192 + 1024];
 	pid_t pid;
 
-	xp_root(60);
+	(void)argc;
+	xp_root(60, argv);
 	snprintf(path, sizeof(path), "%s/reporter", xp_bindir(dir, sizeof(dir)));
 	quote(q, sizeof(q), path);
 	pid = xp_fork(0);
 	if (pid == 0) {
-		char enc[64];
-
 		snprintf(cmd, sizeof(cmd),
 			 "%s -l r.0.0 -c r.0 -s -m produce | %s -l r.0.1 -c r.0 -s -m filter | "
 			 "%s -l r.0.2 -c r.0 -s -m consume -x 5", q, q, q);
 		/* a foreign program: the exec line is written before the execve */
-		xp_line("exec %s %s", xp_label, xp_enc("/bin/sh", enc, sizeof(enc)));
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		char *sh_argv[] = { "sh", "-c", cmd, NULL };
+
+		xp_exec_line("/bin/sh", sh_argv);
+		execv("/bin/sh", sh_argv);
 		xp_die("exec /bin/sh");
 	}
 	xp_wait(pid, "r.0");

@@ -44,7 +44,11 @@ int main(int argc, char **argv)
 	const char *creator = NULL, *mode = NULL;
 	bool self_exit = false, comm = false;
 	int code = 0, reexec = 0, c;
+	char **orig = calloc(argc + 1, sizeof(*orig));
 
+	if (!orig)
+		xp_die("calloc");
+	memcpy(orig, argv, argc * sizeof(*argv));
 	while ((c = getopt(argc, argv, "l:c:x:sCr:m:")) != -1) {
 		switch (c) {
 		case 'l': snprintf(xp_label, sizeof(xp_label), "%s", optarg); break;
@@ -60,7 +64,7 @@ int main(int argc, char **argv)
 	xp_start(60);
 	if (creator)
 		xp_proc(creator);
-	xp_exec();
+	xp_exec(orig);
 	if (reexec > 0) {
 		char n[16], x[16], self[4096];
 		char *args[] = { argv[0], "-l", xp_label, "-x", x, "-r", n, NULL };

@@ -84,13 +84,14 @@ static void abrt(struct xp_gate *g)
 	abort();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct xp_gate ready;
 	int status;
 	pid_t pid;
 
-	xp_root(60);
+	(void)argc;
+	xp_root(60, argv);
 	xp_gate_init(&ready);
 	xp_gate_init(&go);
 

@@ -14,12 +14,13 @@
 
 extern char **environ;
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char dir[2048], path[4096];
 	pid_t pid;
 
-	xp_root(60);
+	(void)argc;
+	xp_root(60, argv);
 	snprintf(path, sizeof(path), "%s/reporter", xp_bindir(dir, sizeof(dir)));
 
 	char *vfork_args[] = { "reporter", "-l", "r.0", "-c", "r", "-x", "3", NULL };

@@ -7,13 +7,14 @@
  */
 #include "expect.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct xp_gate up;
 	pid_t pid, root = getpid();
 	int status;
 
-	xp_root(60);
+	(void)argc;
+	xp_root(60, argv);
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		xp_die("PR_SET_CHILD_SUBREAPER");
 	xp_gate_init(&up);

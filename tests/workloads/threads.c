@@ -71,12 +71,13 @@ static void exec_from_thread(void)
 		pause();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	pthread_t t[NTHREADS];
 	pid_t pid;
 
-	xp_root(60);
+	(void)argc;
+	xp_root(60, argv);
 	for (int i = 0; i < NTHREADS; i++)
 		if (pthread_create(&t[i], NULL, forker, (void *)(long)i))
 			xp_die("pthread_create");
