@@ -96,19 +96,25 @@ static void rm_dir(const char *dir)
 /*
  * The workload: a short storm, a pipeline, a failing command, a process
  * killed by SIGKILL and one by SIGSEGV, a subshell that forks without exec.
+ * The SIGKILL waits until sleep has exec'd: a kill racing the exec is seen
+ * differently by the engines (ftrace: the exec but no status; ptrace: the
+ * signal but no exec), which --compare reports, but it is not this test's
+ * subject.
  */
 #define WORKLOAD                                                                \
 	"i=0; while [ $i -lt 40 ]; do /bin/true; i=$((i+1)); done; "             \
 	"echo a | cat | wc -l >/dev/null; "                                      \
 	"/bin/false; "                                                           \
-	"sleep 5 & kill -9 $!; wait; "                                           \
+	"sleep 5 & sleep 0.2; kill -9 $!; wait; "                                \
 	"sh -c 'kill -SEGV $$'; "                                                \
 	"( /bin/true; /bin/true ); "                                             \
 	"exit 3"
 
-static void record_and_compare(const char *engines, const char *a, const char *b)
+/* record WORKLOAD with the comma list @engines, then compare every engine's CSV */
+static void record_and_compare(const char *engines)
 {
-	char dir[] = "/tmp/proctree-test-cmp-XXXXXX", cmd[2048];
+	char dir[] = "/tmp/proctree-test-cmp-XXXXXX", cmd[4096], files[2048] = "", list[256];
+	char *save = NULL;
 	const char *rec = recorder();
 	char *out, *err;
 	int status;
@@ -129,7 +135,8 @@ static void record_and_compare(const char *engines, const char *a, const char *b
 		 "'%s' --processtree-engine %s -q -o '%s/run.csv' -- sh '%s/workload.sh'",
 		 rec, engines, dir, dir);
 	out = sh(cmd, &err, &status);
-	if (status != 3 && strstr(err, "not implemented yet")) {
+	if (status != 3 && (strstr(err, "not implemented yet") ||
+			    strstr(err, "trace-cmd not found"))) {
 		char reason[512];
 
 		snprintf(reason, sizeof(reason), "%s", err);
@@ -144,15 +151,19 @@ static void record_and_compare(const char *engines, const char *a, const char *b
 	free(out);
 	free(err);
 
-	snprintf(cmd, sizeof(cmd), "'%s' --compare '%s/run.%s.csv' '%s/run.%s.csv'", RECON, dir,
-		 a, dir, b);
+	snprintf(list, sizeof(list), "%s", engines);
+	for (char *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
+		size_t len = strlen(files);
+
+		snprintf(files + len, sizeof(files) - len, " '%s/run.%s.csv'", dir, e);
+	}
+	snprintf(cmd, sizeof(cmd), "'%s' --compare%s", RECON, files);
 	out = sh(cmd, &err, &status);
 	cr_expect_eq(status, 0, "the engines disagree (exit %d):\n%s%s", status, out, err);
 	free(out);
 	free(err);
 
-	snprintf(cmd, sizeof(cmd), "'%s' --compare --format json '%s/run.%s.csv' '%s/run.%s.csv'",
-		 RECON, dir, a, dir, b);
+	snprintf(cmd, sizeof(cmd), "'%s' --compare --format json%s", RECON, files);
 	out = sh(cmd, &err, &status);
 	doc = json_loads(out, 0, &jerr);
 	cr_assert_not_null(doc, "bad JSON (%s): %s %s", jerr.text, out, err);
@@ -160,8 +171,8 @@ static void record_and_compare(const char *engines, const char *a, const char *b
 		     "one run must be matched by pid: %s",
 		     json_string_value(json_object_get(doc, "match_reason")));
 	/* root, 40 true, the pipeline (3), false, sleep, sh -c, the subshell and its
-	 * trues (dash execs the last one in place): 49 with dash */
-	cr_expect_geq(json_integer_value(json_object_get(doc, "processes")), 48, "%s", out);
+	 * trues (dash execs the last one in place), sleep 0.2: 50 with dash */
+	cr_expect_geq(json_integer_value(json_object_get(doc, "processes")), 49, "%s", out);
 	cr_expect_eq(json_integer_value(json_object_get(doc, "in_every_file")),
 		     json_integer_value(json_object_get(doc, "processes")), "%s", out);
 	json_decref(doc);
@@ -172,5 +183,11 @@ static void record_and_compare(const char *engines, const char *a, const char *b
 
 Test(compare_e2e, ftrace_and_ptrace_agree, .timeout = 120)
 {
-	record_and_compare("ftrace,ptrace", "ftrace", "ptrace");
+	record_and_compare("ftrace,ptrace");
+}
+
+/* ftrace and trace-cmd each use their own tracefs instance, so they run together */
+Test(compare_e2e, three_engines_agree, .timeout = 120)
+{
+	record_and_compare("ftrace,ptrace,tracecmd");
 }
