@@ -144,6 +144,10 @@ static void put_slice(struct chrome *c, uint32_t pid, uint32_t tid, const struct
 	put_us(c->fp, to - from);
 	if (last && node_failed(n))
 		fputs(",\"cname\":\"terrible\"", c->fp);
+	if (!x && !last) {
+		fputs("}", c->fp);
+		return;
+	}
 	fputs(",\"args\":{", c->fp);
 	if (x) {
 		fputs("\"filename\":", c->fp);
