@@ -47,6 +47,9 @@ struct row {
 	const struct node *n;
 	uint32_t depth;
 	uint32_t cut;            /* processes below it not drawn */
+	uint32_t cut_failed;     /* of which failed */
+	int32_t *act;            /* cut rows: processes below alive per pixel column */
+	uint8_t *act_fail;       /* cut rows: a process below failed in this column */
 };
 
 struct svg {
@@ -56,7 +59,8 @@ struct svg {
 	struct row *rows;
 	size_t nrows;
 	uint32_t *rowof;         /* per node index: row + 1, 0 not drawn */
-	uint32_t *desc;          /* per node index: descendants */
+	uint32_t *desc;          /* per node index: shown descendants */
+	uint32_t *failed;        /* per node index: failed shown descendants */
 	uint64_t t0, t1;
 	double scale;            /* px per ns */
 	uint64_t cut_depth;      /* levels deeper than this were left out; UINT64_MAX none */
@@ -177,7 +181,8 @@ static int pick_rows(struct svg *g)
 	per_depth = calloc(ndepth ? ndepth : 1, sizeof(*per_depth));
 	g->rowof = calloc((size_t)t->nnodes + 1, sizeof(*g->rowof));
 	g->desc = calloc((size_t)t->nnodes + 1, sizeof(*g->desc));
-	if (!per_depth || !g->rowof || !g->desc)
+	g->failed = calloc((size_t)t->nnodes + 1, sizeof(*g->failed));
+	if (!per_depth || !g->rowof || !g->desc || !g->failed)
 		goto oom;
 	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w))
 		if (view_shown(&g->v, n))
@@ -193,9 +198,12 @@ static int pick_rows(struct svg *g)
 	for (int r = 0; r < 2; r++) {
 		if (!roots[r])
 			continue;
-		for (n = node_post_first(roots[r]); n; n = node_post_next(n, roots[r]))
-			if (n->parent)
-				g->desc[node_ix(n->parent)] += g->desc[node_ix(n)] + 1;
+		for (n = node_post_first(roots[r]); n; n = node_post_next(n, roots[r])) {
+			if (!n->parent || !view_shown(&g->v, n))
+				continue;
+			g->desc[node_ix(n->parent)] += g->desc[node_ix(n)] + 1;
+			g->failed[node_ix(n->parent)] += g->failed[node_ix(n)] + node_failed(n);
+		}
 	}
 	g->rows = malloc((g->cap < total ? g->cap : total) * sizeof(*g->rows) + 1);
 	if (!g->rows)
@@ -213,14 +221,19 @@ static int pick_rows(struct svg *g)
 		row->n = n;
 		row->depth = (uint32_t)w.depth;
 		row->cut = 0;
+		row->cut_failed = 0;
+		row->act = NULL;
+		row->act_fail = NULL;
 		g->rowof[node_ix(n)] = (uint32_t)g->nrows;
 		if (n->first_child) {
 			bool any = false;
 
 			for (const struct node *k = n->first_child; k; k = k->next_sibling)
 				any |= view_shown(&g->v, k) && w.depth + 1 <= g->cut_depth;
-			if (!any)
+			if (!any) {
 				row->cut = g->desc[node_ix(n)];
+				row->cut_failed = g->failed[node_ix(n)];
+			}
 		}
 	}
 	free(per_depth);
@@ -230,6 +243,121 @@ oom:
 	err_set("out of memory");
 	errno = ENOMEM;
 	return -1;
+}
+
+#define COLS (X1 - X0 + 1)
+
+static int column(const struct svg *g, uint64_t ns)
+{
+	int c = (int)(xat(g, ns) - X0);
+
+	return c < 0 ? 0 : c >= COLS ? COLS - 1 : c;
+}
+
+/*
+ * For rows whose children were not drawn: how many processes below were
+ * alive in each pixel column, and in which columns one of them failed.
+ * The nearest drawn ancestor of an undrawn node is found with a stack of
+ * the drawn nodes on the current path of the walk.
+ */
+static int activity(struct svg *g)
+{
+	struct { uint64_t depth; uint32_t row; } *st;
+	size_t nst = 0;
+	struct tree_walk w;
+	struct node *n;
+
+	if (g->cut_depth == UINT64_MAX)
+		return 0;
+	st = malloc((g->nrows + 1) * sizeof(*st));
+	if (!st)
+		goto oom;
+	for (size_t i = 0; i < g->nrows; i++) {
+		struct row *r = &g->rows[i];
+
+		if (!r->cut)
+			continue;
+		r->act = calloc(COLS + 1, sizeof(*r->act));
+		r->act_fail = calloc(COLS, 1);
+		if (!r->act || !r->act_fail)
+			goto oom;
+	}
+	for (n = tree_walk_first(&w, g->t); n; n = tree_walk_next(&w)) {
+		uint32_t row = g->rowof[node_ix(n)];
+		struct row *r;
+		int a, b;
+
+		while (nst && st[nst - 1].depth >= w.depth)
+			nst--;
+		if (row) {
+			st[nst].depth = w.depth;
+			st[nst++].row = row;
+			continue;
+		}
+		if (!nst || !view_shown(&g->v, n) || n->flags & NF_SYNTHETIC)
+			continue;
+		r = &g->rows[st[nst - 1].row - 1];
+		if (!r->act)
+			continue;
+		a = column(g, n->start_ns);
+		b = column(g, node_draw_end(g->t, n));
+		r->act[a]++;
+		r->act[b + 1]--;
+		if (node_failed(n))
+			r->act_fail[b] = 1;
+	}
+	free(st);
+	for (size_t i = 0; i < g->nrows; i++) {
+		int32_t *act = g->rows[i].act;
+
+		for (int c = 1; act && c < COLS; c++)
+			act[c] += act[c - 1];
+	}
+	return 0;
+oom:
+	free(st);
+	err_set("out of memory");
+	errno = ENOMEM;
+	return -1;
+}
+
+/* 0 none, 1..3 by thirds of the row's maximum */
+static int act_level(int32_t v, int32_t max)
+{
+	int l;
+
+	if (v <= 0)
+		return 0;
+	l = 1 + (int)((int64_t)3 * (v - 1) / max);
+	return l > 3 ? 3 : l;
+}
+
+/* the activity strip of a cut row: darker where more processes below ran */
+static void put_activity(struct svg *g, const struct row *r, double y)
+{
+	int32_t max = 0;
+	int c = 0;
+
+	for (int i = 0; i < COLS; i++)
+		if (r->act[i] > max)
+			max = r->act[i];
+	if (!max)
+		return;
+	while (c < COLS) {
+		int level = act_level(r->act[c], max), e = c;
+
+		while (e < COLS && act_level(r->act[e], max) == level)
+			e++;
+		if (level)
+			fprintf(g->fp, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"5\" "
+				"fill=\"#34495e\" fill-opacity=\"%.2f\"/>", X0 + c, y + 9.5, e - c,
+				0.15 + 0.25 * (level - 1));
+		c = e;
+	}
+	for (int i = 0; i < COLS; i++)
+		if (r->act_fail[i])
+			fprintf(g->fp, "<rect x=\"%d\" y=\"%.1f\" width=\"1.5\" height=\"6\" "
+				"fill=\"#d00000\"/>", X0 + i, y + 9);
 }
 
 /* a tick step of 1, 2 or 5 times a power of ten giving about 8 ticks */
@@ -247,7 +375,8 @@ static uint64_t tick_step(uint64_t span)
 	}
 }
 
-static void fmt_tick(char *buf, size_t size, uint64_t ns, uint64_t step)
+/* a tick label in the unit of the whole span ("1.5s", not "1500ms"), as few decimals as the step needs */
+static void fmt_tick(char *buf, size_t size, uint64_t ns, uint64_t step, uint64_t span)
 {
 	static const struct { uint64_t unit; const char *name; } units[] = {
 		{ 1000000000ull, "s" }, { 1000000ull, "ms" }, { 1000ull, "\xc2\xb5s" }, { 1, "ns" },
@@ -255,12 +384,14 @@ static void fmt_tick(char *buf, size_t size, uint64_t ns, uint64_t step)
 	size_t i = 0;
 	int dec = 0;
 
-	while (units[i].unit > step && units[i].unit > 1 && step < units[i].unit)
+	while (units[i].unit > 1 && span < units[i].unit)
 		i++;
-	/* decimals only as many as the step needs */
 	for (uint64_t u = units[i].unit; u > 1 && step % u; u /= 10)
 		dec++;
-	snprintf(buf, size, "%.*f%s", dec, (double)ns / (double)units[i].unit, units[i].name);
+	if (!ns)
+		snprintf(buf, size, "0");
+	else
+		snprintf(buf, size, "%.*f%s", dec, (double)ns / (double)units[i].unit, units[i].name);
 }
 
 static void put_header(struct svg *g, int height)
@@ -398,14 +529,15 @@ static void put_axis(struct svg *g, int y, int bottom)
 
 		fprintf(g->fp, "<line class=\"g\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", x,
 			y + 4, x, bottom);
-		fmt_tick(buf, sizeof(buf), v, step);
+		fmt_tick(buf, sizeof(buf), v, step, span);
 		fprintf(g->fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"m\">%s"
 			"</text>\n", x, y, buf);
 	}
 }
 
-static void put_title(struct svg *g, const struct node *n)
+static void put_title(struct svg *g, const struct row *r)
 {
+	const struct node *n = r->n;
 	char a[32], b[32], st[32];
 
 	fputs("<title>", g->fp);
@@ -434,14 +566,24 @@ static void put_title(struct svg *g, const struct node *n)
 			sep = ", ";
 		}
 	}
+	if (r->cut) {
+		int32_t max = 0;
+
+		for (int i = 0; r->act && i < COLS; i++)
+			if (r->act[i] > max)
+				max = r->act[i];
+		fprintf(g->fp, "\n%" PRIu32 " processes below, not drawn: up to %" PRId32 " at once "
+			"(the strip), %" PRIu32 " failed (red ticks)", r->cut, max, r->cut_failed);
+	}
 	fputs("</title>", g->fp);
 }
 
-static void put_bar(struct svg *g, const struct node *n, double y)
+static void put_bar(struct svg *g, const struct node *n, double y, bool cut)
 {
 	uint64_t end = node_draw_end(g->t, n);
 	const struct exec_rec *x = n->execs;
-	double xs = xat(g, n->start_ns), xe = xat(g, end), by = y + (ROW_H - BAR_H) / 2.0;
+	double xs = xat(g, n->start_ns), xe = xat(g, end), by = cut ? y + 1.5 : y + (ROW_H - BAR_H) / 2.0;
+	int bh = cut ? 7 : BAR_H;
 	uint64_t from = n->start_ns;
 	char col[8];
 	const char *s;
@@ -462,7 +604,7 @@ static void put_bar(struct svg *g, const struct node *n, double y)
 		if (!x)
 			w = xe - xs;
 		fprintf(g->fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
-			xs, by, w > 0.5 ? w : 0.5, BAR_H, col);
+			xs, by, w > 0.5 ? w : 0.5, bh, col);
 	}
 	for (; x; x = x->next) {
 		uint64_t a = x->time_ns < from ? from : x->time_ns;
@@ -474,17 +616,17 @@ static void put_bar(struct svg *g, const struct node *n, double y)
 			node_command_at(n, x->time_ns, &s, &len);
 		name_colour(g, s, len, false, col);
 		fprintf(g->fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
-			xa, by, xb - xa > 1 ? xb - xa : 1, BAR_H, col);
+			xa, by, xb - xa > 1 ? xb - xa : 1, bh, col);
 	}
 	if (node_failed(n))
 		fprintf(g->fp, "<rect class=\"x\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>",
-			xs, by, xe - xs, BAR_H);
+			xs, by, xe - xs, bh);
 	else if (n->flags & (NF_FORK_LOST | NF_EXIT_LOST | NF_EXIT_UNSEEN))
 		fprintf(g->fp, "<rect class=\"u\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>",
-			xs, by, xe - xs, BAR_H);
+			xs, by, xe - xs, bh);
 	if (n->flags & NF_ALIVE_AT_END && !(n->have & NH_END))
 		fprintf(g->fp, "<path d=\"M%.1f %.1fl6 %dl-6 %dz\" fill=\"#555555\"/>", xe + 1, by - 1,
-			BAR_H / 2 + 1, BAR_H / 2 + 1);
+			bh / 2 + 1, bh / 2 + 1);
 	if (node_failed(n)) {
 		char st[32];
 
@@ -507,7 +649,7 @@ static void put_row(struct svg *g, size_t i)
 	size_t len, need;
 
 	fprintf(g->fp, "<g class=\"r%s\">", i % 2 ? " z" : "");
-	put_title(g, n);
+	put_title(g, r);
 	fprintf(g->fp, "<rect class=\"bg\" x=\"0\" y=\"%.1f\" width=\"%d\" height=\"%d\"/>", y,
 		WIDTH, ROW_H);
 	fprintf(g->fp, "<text x=\"%.1f\" y=\"%.1f\"%s>", lx, y + 12,
@@ -522,12 +664,18 @@ static void put_row(struct svg *g, size_t i)
 		if (r->cut)
 			snprintf(more, sizeof(more), " +%" PRIu32, r->cut);
 		need = strlen(pid) + strlen(more);
+		if (r->cut_failed)
+			need += 13;
 		put_fit(g->fp, s, len, room > need + 4 ? room - need : 4);
 		fprintf(g->fp, "<tspan class=\"m\">%s%s</tspan>", pid, more);
+		if (r->cut_failed)
+			fprintf(g->fp, "<tspan class=\"f\"> \u2717%" PRIu32 "</tspan>", r->cut_failed);
 	}
 	fputs("</text>", g->fp);
 	if (!(n->flags & NF_SYNTHETIC))
-		put_bar(g, n, y);
+		put_bar(g, n, y, r->act != NULL);
+	if (r->act)
+		put_activity(g, r, y);
 	fputs("</g>\n", g->fp);
 }
 
@@ -570,8 +718,10 @@ static void put_footer(struct svg *g, int y)
 		fprintf(g->fp, " to fit %u rows (--max-rows N, --filter COMM, --max-depth N)",
 			g->cap);
 	}
-	fputs("; red border and \u2717: failed; dashed: fork or exit lost/unseen; "
-	      "\u25b6: running at the end</text>\n", g->fp);
+	fprintf(g->fp, "</text>\n<text x=\"%d\" y=\"%d\" class=\"m\">red border and \u2717: failed; "
+		"dashed: fork or exit lost/unseen; \u25b6: running at the end; pale: before the "
+		"first exec; grey strip: processes below a row that were not drawn</text>\n",
+		LABEL_X, y + 15);
 }
 
 int tree_write_svg(const struct tree *t, const struct tree_view_opts *o, FILE *fp)
@@ -595,8 +745,10 @@ int tree_write_svg(const struct tree *t, const struct tree_view_opts *o, FILE *f
 	if (g.t1 <= g.t0)
 		g.t1 = g.t0 + 1;
 	g.scale = (double)(X1 - X0) / (double)(g.t1 - g.t0);
+	if (activity(&g) < 0)
+		goto out;
 	g.y0 = axis_y + 8;
-	height = g.y0 + (int)g.nrows * ROW_H + 28;
+	height = g.y0 + (int)g.nrows * ROW_H + 42;
 	if (pick_legend(&g) < 0)
 		goto out;
 	put_header(&g, height);
@@ -614,7 +766,12 @@ int tree_write_svg(const struct tree *t, const struct tree_view_opts *o, FILE *f
 	}
 out:
 	free(g.legend);
+	for (size_t i = 0; i < g.nrows; i++) {
+		free(g.rows[i].act);
+		free(g.rows[i].act_fail);
+	}
 	free(g.rows);
+	free(g.failed);
 	free(g.rowof);
 	free(g.desc);
 	view_fini(&g.v);
