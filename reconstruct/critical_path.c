@@ -26,6 +26,8 @@
 #include "err.h"
 #include "view-private.h"
 
+#define MAX_INDENT 32
+
 struct step {
 	const struct node *n;
 	uint64_t self_ns;
@@ -187,8 +189,11 @@ int tree_write_critical_path(const struct tree *t, FILE *fp)
 		node_status(n, st, sizeof(st));
 		fprintf(fp, "%12s %5.1f%% %12s %12s%s %10s %8" PRId32 "  ", a, share, b, c,
 			n->have & NH_END ? " " : "?", st, n->pid);
-		for (uint64_t d = 0; d < s->depth; d++)
+		/* deep chains: the indentation stops growing, the depth is printed instead */
+		for (uint64_t d = 0; d < s->depth && d < MAX_INDENT; d++)
 			fputs("  ", fp);
+		if (s->depth > MAX_INDENT)
+			fprintf(fp, "(depth %" PRIu64 ") ", s->depth);
 		tree_text_command(fp, n);
 		putc_unlocked('\n', fp);
 	}
