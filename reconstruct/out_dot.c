@@ -135,7 +135,7 @@ static void put_reparent(FILE *fp, const struct view *v, const struct pid_index 
 		return;
 	if (!to)
 		fprintf(fp, "  p%" PRId32 " [label=\"pid %" PRId32 "\\n(not recorded)\", "
-			"shape=plaintext];\n", n->ppid, n->ppid);
+			"shape=plaintext, style=solid];\n", n->ppid, n->ppid);
 	fputs("  ", fp);
 	put_id(fp, n);
 	fputs(" -> ", fp);
@@ -163,7 +163,7 @@ int tree_write_dot(const struct tree *t, const struct tree_view_opts *o, FILE *f
 	      "  graph [rankdir=LR, fontname=\"monospace\", ranksep=0.3, nodesep=0.1];\n"
 	      "  node [shape=box, style=\"rounded,filled\", fontname=\"monospace\", fontsize=9, "
 	      "margin=\"0.06,0.02\", height=0.3];\n"
-	      "  edge [color=\"#555555\", arrowsize=0.5];\n", fp);
+	      "  edge [color=\"#555555\", arrowsize=0.5, fontname=\"monospace\"];\n", fp);
 	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w)) {
 		if (!view_shown(&v, n))
 			continue;
@@ -179,10 +179,10 @@ int tree_write_dot(const struct tree *t, const struct tree_view_opts *o, FILE *f
 			put_reparent(fp, &v, &ix, n);
 	}
 	if (v.nhidden)
-		fprintf(fp, "  hidden [shape=plaintext, label=\"%" PRIu64 " process%s not shown "
+		fprintf(fp, "  hidden [shape=plaintext, style=solid, label=\"%" PRIu64 " process%s not shown "
 			"(--max-depth/--filter)\"];\n", v.nhidden, v.nhidden == 1 ? "" : "es");
 	if (t->sum.lost_rows)
-		fprintf(fp, "  lost [shape=plaintext, fontcolor=\"#cc0000\", label=\"kernel lost "
+		fprintf(fp, "  lost [shape=plaintext, style=solid, fontcolor=\"#cc0000\", label=\"kernel lost "
 			"%" PRIu64 " events in %" PRIu64 " window%s\"];\n", t->sum.lost_events,
 			t->sum.lost_rows, t->sum.lost_rows == 1 ? "" : "s");
 	fputs("}\n", fp);
