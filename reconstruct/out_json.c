@@ -473,3 +473,9 @@ int tree_write_json_summary(const struct tree *t, FILE *fp)
 {
 	return write_doc(t, fp, false);
 }
+
+/* the string escaping above, for the other JSON writers (out_chrome.c) */
+void tree_json_str(FILE *fp, const char *s, size_t len)
+{
+	put_str(fp, s, len);
+}

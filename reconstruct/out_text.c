@@ -201,3 +201,14 @@ int tree_write_text(const struct tree *t, FILE *fp)
 	}
 	return 0;
 }
+
+/* the text escaping above, for the other text views (compact, critical path) */
+void tree_text_escaped(FILE *fp, const char *s, size_t len)
+{
+	put_escaped(fp, s, len);
+}
+
+void tree_text_command(FILE *fp, const struct node *n)
+{
+	put_command(fp, n);
+}
