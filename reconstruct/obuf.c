@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include <stdlib.h>
+
 #include "obuf.h"
 
 bool ob_flush(struct obuf *o)
@@ -36,4 +38,16 @@ void ob_fill(struct obuf *o, char c, size_t n)
 		if (o->len == OBUF_SIZE)
 			ob_flush(o);
 	}
+}
+
+struct obuf *ob_scratch(FILE *fp)
+{
+	static struct obuf *o;
+
+	if (!o && !(o = malloc(sizeof(*o))))
+		return NULL;
+	o->fp = fp;
+	o->len = 0;
+	o->failed = false;
+	return o;
 }

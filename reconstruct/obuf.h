@@ -50,6 +50,13 @@ static inline void ob_puts(struct obuf *o, const char *s)
 	ob_write(o, s, strlen(s));
 }
 
+/**
+ * ob_scratch - a reusable buffer aimed at @fp, for writers that print one
+ * string at a time through the escaping of the buffered writers; flush it
+ * after use.  NULL when out of memory.
+ */
+struct obuf *ob_scratch(FILE *fp);
+
 /** ob_fill - @n copies of @c (indentation) */
 void ob_fill(struct obuf *o, char c, size_t n);
 

@@ -477,5 +477,10 @@ int tree_write_json_summary(const struct tree *t, FILE *fp)
 /* the string escaping above, for the other JSON writers (out_chrome.c) */
 void tree_json_str(FILE *fp, const char *s, size_t len)
 {
-	put_str(fp, s, len);
+	struct obuf *o = ob_scratch(fp);
+
+	if (!o)
+		return;
+	put_str(o, s, len);
+	ob_flush(o);
 }

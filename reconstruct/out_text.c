@@ -205,10 +205,20 @@ int tree_write_text(const struct tree *t, FILE *fp)
 /* the text escaping above, for the other text views (compact, critical path) */
 void tree_text_escaped(FILE *fp, const char *s, size_t len)
 {
-	put_escaped(fp, s, len);
+	struct obuf *o = ob_scratch(fp);
+
+	if (!o)
+		return;
+	put_escaped(o, s, len);
+	ob_flush(o);
 }
 
 void tree_text_command(FILE *fp, const struct node *n)
 {
-	put_command(fp, n);
+	struct obuf *o = ob_scratch(fp);
+
+	if (!o)
+		return;
+	put_command(o, n);
+	ob_flush(o);
 }

@@ -260,7 +260,9 @@ static inline int xp_wait(pid_t pid, const char *label)
 /* Label of this process's child number @idx (for xp_wait). */
 static inline const char *xp_child(int idx, char *out, size_t outlen)
 {
-	snprintf(out, outlen, "%s.%d", xp_label, idx);
+	/* a label that does not fit would make the expectation wrong: fail loudly */
+	if (snprintf(out, outlen, "%s.%d", xp_label, idx) >= (int)outlen)
+		xp_die("label too long");
 	return out;
 }
 
