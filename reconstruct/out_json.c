@@ -225,8 +225,8 @@ static json_t *summary_json(const struct tree *t)
 			continue;
 		bad |= set(c, "command", json_bytes(cs[i].name, cs[i].len));
 		bad |= set(c, "count", json_u64(cs[i].count));
-		bad |= set(c, "total_ns", json_u64(cs[i].total_ns));
-		bad |= set(c, "max_ns", json_u64(cs[i].max_ns));
+		bad |= set(c, "total_ns", cs[i].timed ? json_u64(cs[i].total_ns) : json_null());
+		bad |= set(c, "max_ns", cs[i].timed ? json_u64(cs[i].max_ns) : json_null());
 		bad |= set(c, "cpu_ns", cs[i].cpu_known ? json_u64(cs[i].cpu_ns) : json_null());
 		bad |= set(c, "failures", json_u64(cs[i].failures));
 	}

@@ -176,8 +176,13 @@ int tree_write_summary(const struct tree *t, FILE *fp)
 	for (size_t i = 0; i < ncs; i++) {
 		char cpu[32] = "-";
 
-		fmt_secs(a, sizeof(a), cs[i].total_ns);
-		fmt_secs(b, sizeof(b), cs[i].max_ns);
+		/* "-": no process of this command has both a known start and end */
+		strcpy(a, "-");
+		strcpy(b, "-");
+		if (cs[i].timed) {
+			fmt_secs(a, sizeof(a), cs[i].total_ns);
+			fmt_secs(b, sizeof(b), cs[i].max_ns);
+		}
 		if (cs[i].cpu_known)
 			fmt_secs(cpu, sizeof(cpu), cs[i].cpu_ns);
 		fprintf(fp, "%10" PRIu64 " %14s %14s %14s %8" PRIu64 "  ", cs[i].count, a, b, cpu,

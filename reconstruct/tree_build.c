@@ -174,7 +174,9 @@ static struct node *node_new(struct tree *t, int32_t pid, uint64_t time)
 			t->chunks = c;
 			t->chunks_cap = cap;
 		}
-		t->chunks[t->nchunks] = big_zalloc(NODE_CHUNK * sizeof(struct node));
+		/* the first chunk lazily (small inputs stay small), then huge pages */
+		t->chunks[t->nchunks] = t->nchunks ? big_zalloc(NODE_CHUNK * sizeof(struct node)) :
+					calloc(NODE_CHUNK, sizeof(struct node));
 		if (!t->chunks[t->nchunks])
 			goto oom;
 		t->nchunks++;

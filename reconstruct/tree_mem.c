@@ -49,8 +49,9 @@ void *arena_alloc(struct arena *a, size_t size)
 	size = (size + align - 1) & ~(align - 1);
 	if ((size_t)(a->end - a->p) < size) {
 		size_t csize = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
-		struct arena_chunk *c = csize == ARENA_CHUNK ? big_zalloc(sizeof(*c) + csize) :
-					malloc(sizeof(*c) + csize);
+		/* the first chunk plain (small inputs stay small), later ones huge pages */
+		struct arena_chunk *c = csize == ARENA_CHUNK && a->total ?
+					big_zalloc(sizeof(*c) + csize) : malloc(sizeof(*c) + csize);
 
 		if (!c) {
 			err_set("out of memory (%zu MiB in use)", a->total >> 20);
