@@ -289,6 +289,7 @@ static void on_exec(struct engine *e, struct pt_task *t, uint64_t now)
 	ev.argv = (const char *const *)x.argv;
 	ev.argc = x.argc;
 	emit(e, &ev);
+	__atomic_add_fetch(&e->st_execs, 1, __ATOMIC_RELAXED);
 	pt_exec_free(&x);
 	/* de_thread() killed every other thread: their pending fork events are void */
 	release_unclaimed(e, t->tgid, now);

@@ -194,14 +194,20 @@ static inline void pt_rmdir(const char *dir)
 }
 
 /* Skip, or fail under CI=true, when the environment cannot run a test. */
+static inline bool pt_under_ci(void)
+{
+	const char *ci = getenv("CI");
+
+	return ci && !strcmp(ci, "true");
+}
+
 #define pt_require(cond, why)                                                    \
 	do {                                                                     \
 		if (!(cond)) {                                                   \
-			const char *ci = getenv("CI");                           \
-			if (ci && !strcmp(ci, "true"))                           \
-				cr_fail("cannot run under CI=true: %s", why);    \
+			if (pt_under_ci())                                       \
+				cr_assert_fail("cannot run under CI=true: %s", (why)); \
 			else                                                     \
-				cr_skip_test("%s", why);                         \
+				cr_skip_test("%s", (why));                       \
 		}                                                                \
 	} while (0)
 
