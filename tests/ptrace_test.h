@@ -33,6 +33,7 @@ struct pt_csv {
 	struct pt_row *rows;
 	int n;
 	bool complete;         /* trailer present */
+	bool interrupted;      /* trailer says so */
 	char *keys[64], *values[64];
 	int nkeys;
 	int root_pid;
@@ -79,6 +80,7 @@ static inline void pt_csv_load(const char *path, struct pt_csv *c)
 	cr_assert_eq(ret, 0, "%s: %s", path, err_msg());
 	t = csv_reader_trailer(r);
 	c->complete = t->present;
+	c->interrupted = t->interrupted;
 	for (int i = 0; i < t->nkeys && i < 64; i++) {
 		c->keys[c->nkeys] = strdup(t->keys[i]);
 		c->values[c->nkeys++] = strdup(t->values[i]);

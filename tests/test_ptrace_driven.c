@@ -237,3 +237,49 @@ Test(ptrace_driven, exit_without_exit_event)
 	cr_expect_eq(pt_csv_key(&c, "ptrace_exits_without_event"), 1);
 	pt_csv_free(&c);
 }
+
+/* A second SIGINT (stop_now): reap returns at once, the workload is detached, not killed. */
+Test(ptrace_driven, stop_now_detaches)
+{
+	struct engine_finish fin = { .interrupted = true, .root_status = -1 };
+	struct drive d;
+	struct rusage ru;
+	struct pt_csv c;
+	struct pt_task *t;
+	struct procfs_stat ps;
+	pid_t child = 0, pid;
+	int st = -1;
+
+	stop_now = 0;
+	start(&d, "pause");
+	while (!child) {
+		pid = wait4(-1, &st, __WALL, &ru);
+		cr_assert_gt(pid, 0);
+		pt_handle(d.e, pid, st, &ru, clock_mono_ns());
+		if (pid != d.root && (t = pt_table_get(&d.e->tab, pid)) && t->claimed &&
+		    !t->stopped)
+			child = pid;
+	}
+	stop_now = 1;
+	cr_assert_eq(d.ops->reap(d.e, d.root, &st), 0);
+	fin.root = d.root;
+	cr_assert_eq(d.ops->finish(d.e, &fin), 0, "%s", err_msg());
+	d.ops->free(d.e);
+	stop_now = 0;
+	pt_csv_load(csv, &c);
+	cr_expect(c.complete);
+	cr_expect(c.interrupted);
+	cr_expect_not_null(pt_find(&c, CSV_ALIVE, d.root));
+	cr_expect_not_null(pt_find(&c, CSV_ALIVE, child));
+	cr_expect_eq(pt_csv_key(&c, "ptrace_detached"), 2);
+	/* both run on untraced: the root waits in waitpid, the child in pause */
+	usleep(100000);
+	cr_expect_eq(procfs_read_stat(child, &ps), 0);
+	cr_expect_eq(ps.state, 'S', "child state %c", ps.state);
+	cr_expect_eq(procfs_read_stat(d.root, &ps), 0);
+	cr_expect_eq(ps.state, 'S', "root state %c", ps.state);
+	kill(child, SIGKILL);
+	cr_expect_eq(waitpid(d.root, &st, 0), d.root);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	pt_csv_free(&c);
+}
