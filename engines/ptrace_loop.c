@@ -160,7 +160,8 @@ static void settle_claimed(struct engine *e, struct pt_task *c)
 		task_gone(e, c);
 		return;
 	}
-	resume(e, c, natural_resume(PTRACE_EVENT_STOP, c->hold_sig));
+	if (c->stopped)
+		resume(e, c, natural_resume(PTRACE_EVENT_STOP, c->hold_sig));
 }
 
 /*
@@ -288,6 +289,7 @@ static void on_exec(struct engine *e, struct pt_task *t, uint64_t now)
 	ev.argv = (const char *const *)x.argv;
 	ev.argc = x.argc;
 	emit(e, &ev);
+	__atomic_add_fetch(&e->st_execs, 1, __ATOMIC_RELAXED);
 	pt_exec_free(&x);
 	/* de_thread() killed every other thread: their pending fork events are void */
 	release_unclaimed(e, t->tgid, now);
@@ -341,13 +343,19 @@ static void on_early_stop(struct engine *e, pid_t tid, int event, int sig)
 		ptrace(r.req, tid, 0, (long)r.sig);
 		return;
 	}
-	e->counters[PT_C_EARLY]++;
 	t->early = true;
 	t->stopped = true;
 	t->seen_stop = true;
-	t->hold_sig = event == PTRACE_EVENT_STOP ? sig : SIGTRAP;
 	if (pt_proc_status_ids(tid, &t->prov_tgid, &t->prov_ppid) < 0)
 		t->prov_tgid = t->prov_ppid = 0;
+	if (event != PTRACE_EVENT_STOP) {
+		/* SIGKILLed before its initial stop, now in its exit stop: let it die */
+		t->exit_seen = event == PTRACE_EVENT_EXIT;
+		resume(e, t, natural_resume(event, sig));
+		return;
+	}
+	e->counters[PT_C_EARLY]++;
+	t->hold_sig = sig;
 }
 
 int pt_handle(struct engine *e, pid_t tid, int status, const struct rusage *ru, uint64_t now)
@@ -379,9 +387,19 @@ int pt_handle(struct engine *e, pid_t tid, int status, const struct rusage *ru, 
 			memcpy(t->comm, o->comm, sizeof(t->comm));
 		}
 	}
-	if (!t || t->early) {
-		if (!t)
-			on_early_stop(e, tid, event, sig);
+	if (!t) {
+		on_early_stop(e, tid, event, sig);
+		return 0;
+	}
+	if (t->early) {
+		/*
+		 * Held, yet stopping again: SIGKILL woke it from the held stop
+		 * and it is dying.  Let it die; it stays early until claimed.
+		 */
+		t->stopped = true;
+		if (event == PTRACE_EVENT_EXIT)
+			t->exit_seen = true;
+		resume(e, t, natural_resume(event, sig));
 		return 0;
 	}
 	t->stopped = true;
