@@ -101,6 +101,8 @@ struct tc_conv {
 	size_t cap, used;
 
 	uint64_t seq;            /* records seen in this pass */
+	/* root_alive_ns known: the root becomes a member at the first record after it */
+	bool root_pending;
 	/* root membership: from the start, or from the fork record number root_seq */
 	bool root_from_start;
 	uint64_t root_seq;        /* 0: root never created in the trace */
@@ -620,6 +622,26 @@ static int handle_index(struct tc_conv *c, struct tracecmd_input *h)
 	return 0;
 }
 
+/*
+ * The root incarnation alive at root_alive_ns: whatever had its pid before
+ * was another process (the real root only got created before that time, and
+ * was held at the recorder's barrier, doing nothing).
+ */
+static void activate_root(struct tc_conv *c)
+{
+	struct tc_task *t = task_get(c, c->o->root);
+
+	c->root_pending = false;
+	if (!t) {
+		c->failed = 1;
+		err_set("out of memory");
+		return;
+	}
+	task_clear(t, c->o->root);
+	t->member = true;
+	c->st.procs++;
+}
+
 static int on_record(struct tracecmd_input *h, struct tep_record *r, int cpu, void *data)
 {
 	struct tc_conv *c = data;
@@ -631,6 +653,8 @@ static int on_record(struct tracecmd_input *h, struct tep_record *r, int cpu, vo
 	cpu = r->cpu;
 	c->seq++;
 	c->st.records++;
+	if (c->root_pending && r->ts > c->o->root_alive_ns)
+		activate_root(c);
 	if (cpu < 0 || cpu >= c->cpu_stride)
 		return 0;
 	if (!c->first_ts)
@@ -945,7 +969,9 @@ int tcconv_convert(const char *dat, const char *csv_path, const struct tcconv_op
 		err_set("out of memory");
 		goto out;
 	}
-	if (o->root > 0) {
+	if (o->root > 0 && o->root_alive_ns) {
+		c.root_pending = true;
+	} else if (o->root > 0) {
 		struct root_scan s = { .c = &c };
 
 		if (tracecmd_iterate_events_multi(c.handles, c.nhandles, on_scan, &s) < 0 &&
@@ -956,7 +982,11 @@ int tcconv_convert(const char *dat, const char *csv_path, const struct tcconv_op
 		/* without a fork (before root_alive_ns) the root was there from the start */
 		if (!c.root_seq)
 			c.root_from_start = true;
-		/* read again from the start */
+		/*
+		 * Read again from the start.  Reopen: after an early stop
+		 * tracecmd_set_all_cpus_to_timestamp() replays a cached record
+		 * and skips others.
+		 */
 		close_handles(&c);
 		if (open_handles(&c) < 0)
 			goto out;
@@ -990,6 +1020,8 @@ int tcconv_convert(const char *dat, const char *csv_path, const struct tcconv_op
 		err_set("%s: cannot read the trace data (truncated or corrupt?)", dat);
 		goto out;
 	}
+	if (c.root_pending)
+		activate_root(&c);
 	if (c.failed)
 		goto out;
 	if (stats_lost(&c) < 0)
