@@ -54,6 +54,7 @@ struct engine_stats {
 	uint64_t procs;     /* processes seen (forks of non-threads + root) */
 	uint64_t alive;     /* processes currently alive as far as the engine knows */
 	uint64_t lost;      /* events lost (kernel or engine) */
+	uint64_t execs;     /* exec rows written (0 if the engine does not count them) */
 };
 
 /* What the recorder tells finish(). */

@@ -1,21 +1,525 @@
 // SPDX-License-Identifier: MIT
-/* Placeholder until the ftrace engine lands: it refuses to run. */
+/*
+ * The ftrace engine: sched/task/syscalls/signal events from a private
+ * tracefs instance that follows only the workload (set_event_pid plus the
+ * event-fork option), read continuously by a reader thread that merges the
+ * per-CPU ring buffers in time order and writes CSV rows as they come.
+ *
+ * Lifecycle (see engine.h): new() creates and configures the instance with
+ * tracing off; attach() writes the root pid into set_event_pid, turns
+ * tracing on and starts the reader; finish() turns tracing off, stops the
+ * reader, drains what is left, turns the kernel's loss counters into `lost`
+ * rows, writes `alive` rows and the trailer, and removes the instance.
+ */
 #include <errno.h>
-#include <stddef.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "engine.h"
+#include <event-parse.h>
+#include <kbuffer.h>
+#include <tracefs.h>
+
+#include "clock.h"
+#include "csv.h"
+#include "engine-private.h"
 #include "err.h"
+#include "ftrace-private.h"
+
+/*
+ * After a wakeup, let events accumulate this long before reading: fewer
+ * wakeups (each one costs the traced CPU an irq_work) while keeping the
+ * delay short enough to read /proc/PID/cmdline of most exec'd processes.
+ */
+#define READ_BATCH_NS (2 * 1000 * 1000)
+
+struct ftrace_cpu {
+	int cpu;
+	int poll_fd;
+	struct tracefs_cpu *tcpu;
+	struct kbuffer *kbuf;
+	void *page;
+	void *data;        /* the current event, NULL when the CPU has nothing to read */
+	uint64_t ts;
+	uint64_t last_ts;  /* last event read: where a loss window starts */
+	uint64_t missed;   /* losses the pages reported with a count */
+};
+
+struct engine {
+	struct engine_meta em;
+	const char *meta_keys[2], *meta_values[2];
+	char buffer_kb_str[24], instance_name[64];
+	char *const *command;
+	uint64_t buffer_kb;
+	int csv_fd;
+	struct csv_writer *w;
+	struct tracefs_instance *inst;
+	struct ftrace_decoder *dec;
+	struct ftrace_track *track;
+	struct ftrace_cpu *cpus;
+	int ncpus;
+	int stop_fd;
+	pthread_t reader;
+	bool reader_running;
+	volatile int stopping;
+	int reader_failed;
+	char reader_err[512];
+	uint64_t start_ns;
+	pid_t root;
+	bool finished;
+};
+
+static void cpus_close(struct engine *e)
+{
+	for (int i = 0; i < e->ncpus; i++) {
+		struct ftrace_cpu *c = &e->cpus[i];
+
+		if (c->tcpu)
+			tracefs_cpu_close(c->tcpu);
+		if (c->poll_fd >= 0)
+			close(c->poll_fd);
+		if (c->kbuf)
+			kbuffer_free(c->kbuf);
+		free(c->page);
+	}
+	free(e->cpus);
+	e->cpus = NULL;
+	e->ncpus = 0;
+}
+
+static int cpus_open(struct engine *e)
+{
+	int n = (int)sysconf(_SC_NPROCESSORS_CONF);
+	enum kbuffer_long_size lsize = ftrace_decoder_long_size(e->dec) == 8 ? KBUFFER_LSIZE_8 :
+								       KBUFFER_LSIZE_4;
+
+	e->cpus = calloc(n > 0 ? n : 1, sizeof(*e->cpus));
+	if (!e->cpus) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (int cpu = 0; cpu < n; cpu++) {
+		struct ftrace_cpu *c = &e->cpus[e->ncpus];
+		char path[64];
+		int size;
+
+		snprintf(path, sizeof(path), "per_cpu/cpu%d/trace_pipe_raw", cpu);
+		c->poll_fd = -1;
+		c->cpu = cpu;
+		c->tcpu = tracefs_cpu_open(e->inst, cpu, true);
+		if (!c->tcpu)
+			continue; /* not a possible CPU in this instance */
+		e->ncpus++;
+		c->poll_fd = tracefs_instance_file_open(e->inst, path, O_RDONLY | O_NONBLOCK);
+		size = tracefs_cpu_read_size(c->tcpu);
+		c->page = size > 0 ? malloc(size) : NULL;
+		c->kbuf = kbuffer_alloc(lsize, KBUFFER_ENDIAN_SAME_AS_HOST);
+		if (c->poll_fd < 0 || !c->page || !c->kbuf) {
+			err_set("cannot open the ring buffer of CPU %d: %s", cpu, strerror(errno));
+			return -1;
+		}
+	}
+	if (!e->ncpus) {
+		err_set("cannot open any per-CPU ring buffer of instance %s", e->instance_name);
+		errno = ENODEV;
+		return -1;
+	}
+	return 0;
+}
+
+/* Load the next sub-buffer of @c; a loss it reports becomes a `lost` row. */
+static int cpu_refill(struct engine *e, struct ftrace_cpu *c)
+{
+	for (;;) {
+		unsigned long long ts;
+		int n, missed;
+
+		c->data = NULL;
+		n = tracefs_cpu_read(c->tcpu, c->page, true);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return 0;
+		if (n < 0) {
+			err_set("reading the ring buffer of CPU %d: %s", c->cpu, strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			return 0;
+		if (kbuffer_load_subbuffer(c->kbuf, c->page) < 0) {
+			err_set("corrupt sub-buffer from CPU %d", c->cpu);
+			errno = EIO;
+			return -1;
+		}
+		c->data = kbuffer_read_event(c->kbuf, &ts);
+		missed = kbuffer_missed_events(c->kbuf);
+		if (missed) {
+			uint64_t end = c->data ? ts : clock_mono_ns();
+
+			if (ftrace_track_lost(e->track, c->cpu, c->last_ts ? c->last_ts :
+					      e->start_ns, end, missed > 0 ? missed : -1) < 0)
+				return -1;
+			if (missed > 0)
+				c->missed += missed;
+		}
+		if (c->data) {
+			c->ts = ts;
+			return 0;
+		}
+	}
+}
+
+/* Read everything available, merging the CPUs by timestamp.  -1 on error. */
+static int drain(struct engine *e)
+{
+	for (int i = 0; i < e->ncpus; i++)
+		if (!e->cpus[i].data && cpu_refill(e, &e->cpus[i]) < 0)
+			return -1;
+	for (;;) {
+		struct ftrace_cpu *c = NULL;
+		struct ftrace_ev *ev;
+		unsigned long long ts;
+		int ret;
+
+		for (int i = 0; i < e->ncpus; i++)
+			if (e->cpus[i].data && (!c || e->cpus[i].ts < c->ts))
+				c = &e->cpus[i];
+		if (!c)
+			return 0;
+		ev = malloc(sizeof(*ev));
+		if (!ev) {
+			err_set("out of memory reading events");
+			errno = ENOMEM;
+			return -1;
+		}
+		ret = ftrace_decoder_decode(e->dec, c->data, kbuffer_event_size(c->kbuf), ev);
+		if (ret < 0) {
+			free(ev);
+			err_set("out of memory decoding events");
+			return -1;
+		}
+		c->last_ts = c->ts;
+		if (ret == 1) {
+			ev->ts = c->ts;
+			ev->cpu = c->cpu;
+			if (ftrace_track_event(e->track, ev) < 0)
+				return -1;
+		} else {
+			free(ev);
+		}
+		c->data = kbuffer_next_event(c->kbuf, &ts);
+		if (c->data)
+			c->ts = ts;
+		else if (cpu_refill(e, c) < 0)
+			return -1;
+	}
+}
+
+static void *reader_main(void *arg)
+{
+	struct engine *e = arg;
+	struct pollfd *pfds = calloc(e->ncpus + 1, sizeof(*pfds));
+
+	if (!pfds) {
+		snprintf(e->reader_err, sizeof(e->reader_err), "out of memory");
+		e->reader_failed = 1;
+		return NULL;
+	}
+	for (int i = 0; i < e->ncpus; i++) {
+		pfds[i].fd = e->cpus[i].poll_fd;
+		pfds[i].events = POLLIN;
+	}
+	pfds[e->ncpus].fd = e->stop_fd;
+	pfds[e->ncpus].events = POLLIN;
+	while (!__atomic_load_n(&e->stopping, __ATOMIC_ACQUIRE)) {
+		struct timespec batch = { 0, READ_BATCH_NS };
+
+		if (drain(e) < 0) {
+			snprintf(e->reader_err, sizeof(e->reader_err), "%s", err_msg());
+			e->reader_failed = 1;
+			break;
+		}
+		csv_writer_flush(e->w, false);
+		if (poll(pfds, e->ncpus + 1, -1) < 0 && errno != EINTR)
+			break;
+		if (pfds[e->ncpus].revents)
+			break;
+		nanosleep(&batch, NULL);
+	}
+	free(pfds);
+	return NULL;
+}
 
 static struct engine *ftrace_new(const struct engine_opts *opts)
 {
-	(void)opts;
-	err_set("the ftrace engine is not implemented yet");
-	errno = ENOSYS;
+	struct engine *e = calloc(1, sizeof(*e));
+
+	if (!e) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	e->csv_fd = -1;
+	e->stop_fd = -1;
+	e->root = -1;
+	e->command = opts->command;
+	e->buffer_kb = opts->buffer_kb ? opts->buffer_kb : FTRACE_DEFAULT_BUFFER_KB;
+	ftrace_instance_remove_stale();
+	e->inst = ftrace_instance_create(e->buffer_kb);
+	if (!e->inst)
+		goto error;
+	snprintf(e->instance_name, sizeof(e->instance_name), "%s",
+		 tracefs_instance_get_name(e->inst));
+	e->dec = ftrace_decoder_new();
+	if (!e->dec || ftrace_decoder_enable(e->dec, e->inst) < 0)
+		goto error;
+	e->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (e->stop_fd < 0) {
+		err_set("eventfd: %s", strerror(errno));
+		goto error;
+	}
+	e->csv_fd = open(opts->csv_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (e->csv_fd < 0) {
+		err_set("cannot create %s: %s", opts->csv_path, strerror(errno));
+		goto error;
+	}
+	return e;
+error:
+	{
+		int err = errno;
+		char msg[1024];
+
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		if (e->csv_fd >= 0) {
+			close(e->csv_fd);
+			unlink(opts->csv_path);
+			e->csv_fd = -1;
+		}
+		e->finished = true;
+		ftrace_instance_destroy(e->inst);
+		e->inst = NULL;
+		ftrace_decoder_free(e->dec);
+		e->dec = NULL;
+		if (e->stop_fd >= 0)
+			close(e->stop_fd);
+		free(e);
+		err_set("%s", msg);
+		errno = err;
+	}
 	return NULL;
+}
+
+/* The CSV header; root is -1 when the workload never started. */
+static int open_csv(struct engine *e, pid_t root)
+{
+	engine_meta_init(&e->em, "ftrace", root > 0 ? root : 0, e->command);
+	snprintf(e->buffer_kb_str, sizeof(e->buffer_kb_str), "%llu",
+		 (unsigned long long)e->buffer_kb);
+	e->meta_keys[0] = "buffer_kb";
+	e->meta_values[0] = e->buffer_kb_str;
+	e->meta_keys[1] = "instance";
+	e->meta_values[1] = e->instance_name;
+	e->em.meta.keys = e->meta_keys;
+	e->em.meta.values = e->meta_values;
+	e->em.meta.nkeys = 2;
+	e->w = csv_writer_new(e->csv_fd, true, &e->em.meta);
+	if (!e->w)
+		return -1;
+	e->csv_fd = -1; /* the writer owns it */
+	e->start_ns = e->em.meta.start_mono_ns;
+	return 0;
+}
+
+static int ftrace_attach(struct engine *e, pid_t root)
+{
+	sigset_t all, old;
+	int ret;
+
+	e->root = root;
+	if (open_csv(e, root) < 0)
+		return -1;
+	e->track = ftrace_track_new(e->w, root, getpid());
+	if (!e->track) {
+		err_set("out of memory");
+		return -1;
+	}
+	if (cpus_open(e) < 0 || ftrace_instance_follow(e->inst, root) < 0)
+		return -1;
+	/* the recorder's signals (SIGINT forwarding, SIGCHLD) are not for the reader */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&e->reader, NULL, reader_main, e);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		err_set("cannot start the reader thread: %s", strerror(ret));
+		errno = ret;
+		return -1;
+	}
+	e->reader_running = true;
+	return 0;
+}
+
+static void stop_reader(struct engine *e)
+{
+	uint64_t one = 1;
+
+	if (!e->reader_running)
+		return;
+	__atomic_store_n(&e->stopping, 1, __ATOMIC_RELEASE);
+	if (write(e->stop_fd, &one, sizeof(one)) < 0) {
+		/* the counter cannot overflow with one write; nothing else to do */
+	}
+	pthread_join(e->reader, NULL);
+	e->reader_running = false;
+}
+
+/*
+ * The kernel's own counters against what the pages reported: the
+ * difference (losses a page could not count, commit overruns, drops) is
+ * lost too and gets its own row.
+ */
+static int kernel_losses(struct engine *e, uint64_t end, uint64_t *overrun_total,
+			 uint64_t *dropped_total)
+{
+	for (int i = 0; i < e->ncpus; i++) {
+		struct ftrace_cpu *c = &e->cpus[i];
+		struct ftrace_cpu_stats st;
+		uint64_t extra = 0;
+
+		if (ftrace_instance_cpu_stats(e->inst, c->cpu, &st) < 0)
+			return -1;
+		*overrun_total += st.overrun;
+		*dropped_total += st.dropped + st.commit_overrun;
+		if (st.overrun > c->missed)
+			extra += st.overrun - c->missed;
+		extra += st.dropped + st.commit_overrun;
+		if (extra && ftrace_track_lost(e->track, c->cpu, c->last_ts ? c->last_ts :
+					       e->start_ns, end, (long long)extra) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int ftrace_finish(struct engine *e, const struct engine_finish *fin)
+{
+	struct ftrace_counts cnt = { 0 };
+	uint64_t overrun = 0, dropped = 0, end;
+	char nums[5][24];
+	const char *keys[5], *values[5];
+	struct csv_trailer tr = { 0 };
+	bool failed = false;
+	char msg[1024] = "";
+	int ret;
+
+	if (e->finished)
+		return 0;
+	e->finished = true;
+	if (!e->w && open_csv(e, fin->root) < 0)
+		failed = true;
+	/* stop recording first: what happens from here on is not part of the run */
+	if (e->inst)
+		tracefs_trace_off(e->inst);
+	end = clock_mono_ns();
+	stop_reader(e);
+	if (e->reader_failed) {
+		snprintf(msg, sizeof(msg), "%s", e->reader_err);
+		failed = true;
+	}
+	if (e->track && !e->reader_failed) {
+		if (drain(e) < 0 || kernel_losses(e, end, &overrun, &dropped) < 0 ||
+		    ftrace_track_finish(e->track, fin->root_status) < 0) {
+			snprintf(msg, sizeof(msg), "%s", err_msg());
+			failed = true;
+		}
+	}
+	if (e->track)
+		ftrace_track_counts(e->track, &cnt);
+	if (e->w) {
+		snprintf(nums[0], sizeof(nums[0]), "%llu", (unsigned long long)overrun);
+		snprintf(nums[1], sizeof(nums[1]), "%llu", (unsigned long long)dropped);
+		snprintf(nums[2], sizeof(nums[2]), "%llu", (unsigned long long)cnt.unknown_tasks);
+		snprintf(nums[3], sizeof(nums[3]), "%llu", (unsigned long long)cnt.argv_unknown);
+		snprintf(nums[4], sizeof(nums[4]), "%llu", (unsigned long long)cnt.procs);
+		keys[0] = "overrun";
+		keys[1] = "dropped_events";
+		keys[2] = "unknown_tasks";
+		keys[3] = "argv_unknown";
+		keys[4] = "processes";
+		for (int i = 0; i < 5; i++)
+			values[i] = nums[i];
+		tr.events = cnt.events;
+		tr.lost_events = cnt.lost;
+		tr.interrupted = fin->interrupted || failed;
+		tr.end_mono_ns = end;
+		tr.keys = keys;
+		tr.values = values;
+		tr.nkeys = 5;
+		if (csv_writer_finish(e->w, &tr) < 0 && !failed) {
+			snprintf(msg, sizeof(msg), "%s", err_msg());
+			failed = true;
+		}
+	}
+	cpus_close(e);
+	ret = ftrace_instance_destroy(e->inst);
+	e->inst = NULL;
+	if (ret < 0 && !failed) {
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		failed = true;
+	}
+	if (failed) {
+		err_set("%s", msg[0] ? msg : "recording failed");
+		return -1;
+	}
+	return 0;
+}
+
+static void ftrace_stats(struct engine *e, struct engine_stats *st)
+{
+	struct ftrace_counts c = { 0 };
+
+	memset(st, 0, sizeof(*st));
+	if (!e->track) {
+		st->procs = 0;
+		return;
+	}
+	ftrace_track_counts(e->track, &c);
+	st->events = c.events;
+	st->procs = c.procs;
+	st->alive = c.alive;
+	st->lost = c.lost;
+	st->execs = c.execs;
+}
+
+static void ftrace_free(struct engine *e)
+{
+	if (!e)
+		return;
+	stop_reader(e);
+	cpus_close(e);
+	if (e->inst)
+		ftrace_instance_destroy(e->inst);
+	if (e->w)
+		csv_writer_free(e->w);
+	if (e->csv_fd >= 0)
+		close(e->csv_fd);
+	if (e->stop_fd >= 0)
+		close(e->stop_fd);
+	ftrace_track_free(e->track);
+	ftrace_decoder_free(e->dec);
+	free(e);
 }
 
 const struct engine_ops engine_ftrace_ops = {
 	.name = "ftrace",
-	.help = "not implemented yet",
+	.help = "kernel trace events in a private tracefs instance (needs root)",
+	.caps = ENGINE_PRIV,
 	.new = ftrace_new,
+	.attach = ftrace_attach,
+	.finish = ftrace_finish,
+	.stats = ftrace_stats,
+	.free = ftrace_free,
 };

@@ -1,21 +1,215 @@
 // SPDX-License-Identifier: MIT
-/* Placeholder until the tracecmd engine lands: it refuses to run. */
+/*
+ * The tracecmd engine: trace-cmd records the sched/task/exit/signal events
+ * system-wide into a .dat beside the CSV (the user keeps it for
+ * KernelShark); at the end the .dat is converted with libtracecmd, keeping
+ * the workload's root and its descendants.  See docs/engine-tracecmd.md.
+ */
+#include <dirent.h>
 #include <errno.h>
-#include <stddef.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "engine.h"
+#include "clock.h"
+#include "engine-private.h"
 #include "err.h"
+#include "num.h"
+#include "procfs.h"
+#include "tracecmd_convert.h"
+#include "tracecmd_run.h"
+
+struct engine {
+	struct engine_opts o;
+	struct engine_meta em;
+	char *csv_path, *dat_path;
+	struct tcrun *run;
+	pid_t root;
+	pid_t tracer;          /* trace-cmd's pid, not a descendant to wait for */
+	struct tcconv_stats st;
+	bool finished;
+	const char *keys[3];
+	const char *vals[3];
+	char buf_kb[24];
+};
 
 static struct engine *tracecmd_new(const struct engine_opts *opts)
 {
-	(void)opts;
-	err_set("the tracecmd engine is not implemented yet");
-	errno = ENOSYS;
+	struct engine *e = calloc(1, sizeof(*e));
+	struct tcrun_opts ro = { 0 };
+
+	if (!e) {
+		err_set("out of memory");
+		return NULL;
+	}
+	e->o = *opts;
+	e->csv_path = strdup(opts->csv_path);
+	e->dat_path = strdup(opts->dat_path ? opts->dat_path : "proctree.dat");
+	if (!e->csv_path || !e->dat_path) {
+		err_set("out of memory");
+		goto error;
+	}
+	/* orphans of the workload come to us, so --wait-all can see them */
+	if (opts->wait_all)
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	ro.dat_path = e->dat_path;
+	ro.buffer_kb = opts->buffer_kb;
+	ro.stop_now = opts->stop_now;
+	ro.force_mode = getenv("PROCTREE_TRACECMD_MODE");
+	e->run = tcrun_start(&ro);
+	if (!e->run)
+		goto error;
+	e->tracer = tcrun_pid(e->run);
+	engine_meta_init(&e->em, "tracecmd", 0, opts->command);
+	return e;
+error:
+	free(e->csv_path);
+	free(e->dat_path);
+	free(e);
 	return NULL;
+}
+
+static int tracecmd_attach(struct engine *e, pid_t root)
+{
+	e->root = root;
+	e->em.meta.root_pid = root;
+	return 0;
+}
+
+/* Is @pid a descendant of this recorder (not trace-cmd's own processes)? */
+static bool descends(pid_t pid, pid_t self, pid_t tracer)
+{
+	struct procfs_stat st;
+
+	for (int depth = 0; depth < 4096 && pid > 1; depth++) {
+		if (pid == tracer)
+			return false;
+		if (procfs_read_stat(pid, &st) < 0)
+			return false;
+		if (st.ppid == self)
+			return true;
+		pid = st.ppid;
+	}
+	return false;
+}
+
+/*
+ * --wait-all: the recorder is a subreaper (set in new()), so orphaned
+ * descendants become its children; wait until none is left, reaping those
+ * that die as our children.
+ */
+static int tracecmd_wait_all(struct engine *e)
+{
+	pid_t self = getpid();
+
+	for (;;) {
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+		int left = 0;
+
+		if (!d) {
+			err_set("cannot read /proc: %s", strerror(errno));
+			return -1;
+		}
+		while ((de = readdir(d))) {
+			struct procfs_stat st;
+			int pid;
+
+			if (num_parse_int(de->d_name, 1, INT32_MAX, &pid) < 0)
+				continue;
+			if (pid == self || pid == e->tracer || procfs_read_stat(pid, &st) < 0)
+				continue;
+			if (st.ppid == self && st.state == 'Z') {
+				waitpid(pid, NULL, WNOHANG);
+				continue;
+			}
+			if (descends(pid, self, e->tracer))
+				left++;
+		}
+		closedir(d);
+		if (!left || (e->o.stop_now && *e->o.stop_now))
+			return 0;
+		struct timespec ts = { 0, 20000000 };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int tracecmd_finish(struct engine *e, const struct engine_finish *fin)
+{
+	struct tcconv_opts co = { 0 };
+	uint64_t end = clock_mono_ns();
+	int status = -1, stop;
+
+	if (e->finished)
+		return 0;
+	e->finished = true;
+	stop = tcrun_stop(e->run, &status);
+	e->keys[0] = "dat";
+	e->vals[0] = e->dat_path;
+	e->keys[1] = "tracecmd_mode";
+	e->vals[1] = tcrun_mode(e->run);
+	snprintf(e->buf_kb, sizeof(e->buf_kb), "%" PRIu64, e->o.buffer_kb ? e->o.buffer_kb : 4096);
+	e->keys[2] = "buffer_kb";
+	e->vals[2] = e->buf_kb;
+	e->em.meta.keys = e->keys;
+	e->em.meta.values = e->vals;
+	e->em.meta.nkeys = 3;
+	co.root = fin->root > 0 ? fin->root : e->root;
+	co.meta = &e->em.meta;
+	co.alive_rows = true;
+	co.interrupted = fin->interrupted;
+	co.end_mono_ns = end;
+	if (tcconv_convert(e->dat_path, e->csv_path, &co, &e->st) < 0) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", err_msg());
+		if (WIFSIGNALED(status))
+			err_set("trace-cmd died of signal %d (%s) and left no usable .dat: %s",
+				WTERMSIG(status), tcrun_stderr(e->run), why);
+		else
+			err_set("trace-cmd left no usable .dat (exit status %d%s%s): %s",
+				WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+				tcrun_stderr(e->run)[0] ? ", " : "", tcrun_stderr(e->run), why);
+		return -1;
+	}
+	if (stop < 0)
+		return -1; /* the CSV is complete; the message says what was left changed */
+	return 0;
+}
+
+static void tracecmd_stats(struct engine *e, struct engine_stats *st)
+{
+	/* trace-cmd holds the events until the end: counts come with finish() */
+	st->events = e->st.events;
+	st->procs = e->st.procs;
+	st->alive = e->st.alive;
+	st->lost = e->st.lost;
+}
+
+static void tracecmd_free(struct engine *e)
+{
+	if (!e)
+		return;
+	tcrun_free(e->run);
+	free(e->csv_path);
+	free(e->dat_path);
+	free(e);
 }
 
 const struct engine_ops engine_tracecmd_ops = {
 	.name = "tracecmd",
-	.help = "not implemented yet",
+	.help = "runs trace-cmd (system-wide, .dat kept beside the CSV), converts with libtracecmd",
+	.caps = ENGINE_PRIV,
 	.new = tracecmd_new,
+	.attach = tracecmd_attach,
+	.wait_all = tracecmd_wait_all,
+	.finish = tracecmd_finish,
+	.stats = tracecmd_stats,
+	.free = tracecmd_free,
 };

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "convert.h"
 #include "engine.h"
 #include "err.h"
 #include "num.h"
@@ -161,6 +162,8 @@ int main(int argc, char **argv)
 	int status = -1, barrier = -1, i, ret = 1;
 	pid_t root = -1;
 
+	if (convert_requested(argc, argv))
+		return convert_main(argc, argv);
 	if (parse_args(argc, argv, &o) < 0) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
 		return 2;

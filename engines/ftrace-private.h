@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The ftrace engine's parts (not used outside engines/ftrace*.c):
+ *
+ *   ftrace_instance.c  the private tracefs instance: create, configure,
+ *                      follow the workload, per-CPU loss counters, remove,
+ *                      and removal of instances left by killed recorders
+ *   ftrace_events.c    raw ring-buffer records -> struct ftrace_ev, fields
+ *                      found by name through libtraceevent
+ *   ftrace_track.c     the model: which tid belongs to which process, exit
+ *                      codes and fatal signals; struct ftrace_ev -> CSV rows
+ *   ftrace_pidmap.c    a small pid-keyed hash table
+ *   ftrace.c           the engine_ops glue and the reader thread
+ */
+#ifndef PROCTREE_FTRACE_PRIVATE_H
+#define PROCTREE_FTRACE_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "csv.h"
+
+struct tracefs_instance;
+
+/* the kernel's TASK_COMM_LEN (16) plus room to NUL-terminate a full one */
+#define FTRACE_COMM_SIZE 17
+
+/* Default per-CPU ring buffer: enough for a fork storm between two reads. */
+#define FTRACE_DEFAULT_BUFFER_KB 8192
+
+/* Instance names: "proctree-<pid>" (this engine); see ftrace_instance.c. */
+#define FTRACE_INSTANCE_PREFIX "proctree-"
+
+/* ---- ftrace_pidmap.c ---- */
+
+struct ftrace_pidmap;
+
+/** ftrace_pidmap_new - an empty map from pid (> 0) to a pointer */
+struct ftrace_pidmap *ftrace_pidmap_new(void);
+/** ftrace_pidmap_get - the value for @pid, NULL when absent */
+void *ftrace_pidmap_get(const struct ftrace_pidmap *m, pid_t pid);
+/** ftrace_pidmap_put - set @pid to @val (replacing); 0 or -1 (ENOMEM) */
+int ftrace_pidmap_put(struct ftrace_pidmap *m, pid_t pid, void *val);
+/** ftrace_pidmap_del - remove @pid; returns its old value or NULL */
+void *ftrace_pidmap_del(struct ftrace_pidmap *m, pid_t pid);
+/** ftrace_pidmap_count - number of entries */
+size_t ftrace_pidmap_count(const struct ftrace_pidmap *m);
+/**
+ * ftrace_pidmap_each - call @fn for every entry (the map must not change
+ * during the walk); stops early and returns @fn's value when non-zero
+ */
+int ftrace_pidmap_each(const struct ftrace_pidmap *m,
+		       int (*fn)(pid_t pid, void *val, void *ctx), void *ctx);
+/** ftrace_pidmap_free - free the map (not the values) */
+void ftrace_pidmap_free(struct ftrace_pidmap *m);
+
+/* ---- ftrace_events.c ---- */
+
+enum ftrace_ev_kind {
+	FTRACE_EV_NEWTASK,      /* task:task_newtask, in the creator */
+	FTRACE_EV_FORK,         /* sched:sched_process_fork, in the creator */
+	FTRACE_EV_EXEC,         /* sched:sched_process_exec */
+	FTRACE_EV_EXIT,         /* sched:sched_process_exit, one per thread */
+	FTRACE_EV_EXIT_GROUP,   /* syscalls:sys_enter_exit_group */
+	FTRACE_EV_EXIT_THREAD,  /* syscalls:sys_enter_exit */
+	FTRACE_EV_SIG_GENERATE, /* signal:signal_generate, in the sender */
+	FTRACE_EV_SIG_DELIVER,  /* signal:signal_deliver, in the receiver */
+	FTRACE_EV_KIND_COUNT
+};
+
+/**
+ * struct ftrace_ev - one decoded event
+ * @tid: common_pid, the task that emitted the event
+ * @pid: newtask: the new tid; fork: parent tid; exec: pid after exec;
+ *       exit: the exiting tid; signal_generate: target
+ * @pid2: fork: the child tid; exec: the tid that called exec
+ * @num: exit_group/exit: the code; signals: the signal number
+ * @num2: exit: group_dead (-1 when the kernel lacks the field);
+ *        signal_generate: result; signal_deliver: sa_handler
+ * @filename: exec: malloc'd path
+ * @next: link for the deferred-event queue
+ */
+struct ftrace_ev {
+	enum ftrace_ev_kind kind;
+	uint64_t ts;
+	int cpu;
+	pid_t tid;
+	pid_t pid, pid2;
+	uint64_t flags;
+	long long num, num2;
+	char comm[FTRACE_COMM_SIZE], comm2[FTRACE_COMM_SIZE];
+	char *filename;
+	struct ftrace_ev *next;
+};
+
+struct ftrace_decoder;
+
+/**
+ * ftrace_decoder_new - parse the formats of the events we use
+ *
+ * Returns NULL with err_msg() when tracefs or a required event is missing.
+ */
+struct ftrace_decoder *ftrace_decoder_new(void);
+
+/** ftrace_decoder_enable - enable every event the decoder knows in @inst */
+int ftrace_decoder_enable(struct ftrace_decoder *d, struct tracefs_instance *inst);
+
+/**
+ * ftrace_decoder_decode - decode one raw record of @size bytes
+ *
+ * Returns 1 with *@ev filled (ev->filename malloc'd or NULL), 0 for a record
+ * of another event type (or too short to hold its fields), -1 on ENOMEM.
+ */
+int ftrace_decoder_decode(struct ftrace_decoder *d, void *data, int size, struct ftrace_ev *ev);
+
+/** ftrace_decoder_long_size - sizeof(long) of the traced kernel, for kbuffer */
+int ftrace_decoder_long_size(struct ftrace_decoder *d);
+
+void ftrace_decoder_free(struct ftrace_decoder *d);
+
+/* ---- ftrace_instance.c ---- */
+
+/**
+ * ftrace_instance_remove_stale - destroy proctree-<pid> instances whose
+ * recorder pid no longer exists (a recorder killed with SIGKILL)
+ *
+ * Returns the number removed.
+ */
+int ftrace_instance_remove_stale(void);
+
+/**
+ * ftrace_instance_create - create and configure this recorder's instance
+ * @buffer_kb: per-CPU ring buffer size
+ *
+ * The instance is left with tracing off and no events enabled.  Returns
+ * NULL with err_msg() (a permission problem names the fix).
+ */
+struct tracefs_instance *ftrace_instance_create(uint64_t buffer_kb);
+
+/**
+ * ftrace_instance_follow - trace only @root and what it creates, then
+ * turn tracing on: set_event_pid and the event-fork option
+ */
+int ftrace_instance_follow(struct tracefs_instance *inst, pid_t root);
+
+/** struct ftrace_cpu_stats - per_cpu/cpuN/stats lines that count loss */
+struct ftrace_cpu_stats {
+	uint64_t overrun;        /* overwritten by the writer (overwrite mode) */
+	uint64_t commit_overrun; /* too many nested writers */
+	uint64_t dropped;        /* dropped (no-overwrite mode) */
+};
+
+/** ftrace_instance_cpu_stats - read per_cpu/cpu@cpu/stats */
+int ftrace_instance_cpu_stats(struct tracefs_instance *inst, int cpu,
+			      struct ftrace_cpu_stats *st);
+
+/** ftrace_instance_destroy - tracing off, remove the instance and free it */
+int ftrace_instance_destroy(struct tracefs_instance *inst);
+
+/* ---- ftrace_track.c ---- */
+
+struct ftrace_track;
+
+/** struct ftrace_counts - what the model counted (for stats and the trailer) */
+struct ftrace_counts {
+	uint64_t events;    /* rows written */
+	uint64_t procs;     /* processes seen, root included */
+	uint64_t execs;
+	uint64_t alive;     /* processes without an exit yet */
+	uint64_t lost;      /* sum of lost rows' counts */
+	uint64_t lost_rows;
+	uint64_t unknown_tasks; /* events from a task whose creation was never seen */
+	uint64_t argv_unknown;  /* execs whose argv could not be read in time */
+};
+
+/**
+ * ftrace_track_new - the model for one recording, writing rows to @w
+ * @root: the workload's first process (it has no fork row: the recorder
+ *        forked it before tracing began)
+ * @recorder: the recorder's pid (the root's parent)
+ */
+struct ftrace_track *ftrace_track_new(struct csv_writer *w, pid_t root, pid_t recorder);
+
+/**
+ * ftrace_track_event - feed one event (in time order as far as possible)
+ *
+ * Takes ownership of @ev (it may be kept on a queue when the task is not
+ * known yet).  Returns 0, or -1 with err_msg() on a write error.
+ */
+int ftrace_track_event(struct ftrace_track *t, struct ftrace_ev *ev);
+
+/**
+ * ftrace_track_lost - write a `lost` row
+ * @count: events lost, or -1 when the kernel could not say how many
+ */
+int ftrace_track_lost(struct ftrace_track *t, int cpu, uint64_t start, uint64_t end,
+		      long long count);
+
+/**
+ * ftrace_track_finish - after the last event: the deferred events, the
+ * root's exit row (completed from @root_status, a wait status or -1), and
+ * an `alive` row for each recorded process that still exists
+ */
+int ftrace_track_finish(struct ftrace_track *t, int root_status);
+
+/** ftrace_track_counts - a snapshot of the counts (any thread) */
+void ftrace_track_counts(const struct ftrace_track *t, struct ftrace_counts *c);
+
+void ftrace_track_free(struct ftrace_track *t);
+
+#endif

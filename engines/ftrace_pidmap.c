@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pid -> pointer, open addressing with linear probing.  Deletion shifts the
+ * following entries back instead of leaving tombstones, so a long fork
+ * storm (insert, delete, insert...) never degrades the table.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "ftrace-private.h"
+
+struct slot {
+	pid_t key; /* 0: empty (pid 0 is never a workload task) */
+	void *val;
+};
+
+struct ftrace_pidmap {
+	struct slot *slots;
+	size_t mask; /* capacity - 1, capacity a power of two */
+	size_t n;
+};
+
+static size_t hash(pid_t pid, size_t mask)
+{
+	return ((uint32_t)pid * 2654435761u) & mask;
+}
+
+struct ftrace_pidmap *ftrace_pidmap_new(void)
+{
+	struct ftrace_pidmap *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->mask = 255;
+	m->slots = calloc(m->mask + 1, sizeof(*m->slots));
+	if (!m->slots) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static struct slot *find(const struct ftrace_pidmap *m, pid_t pid)
+{
+	for (size_t i = hash(pid, m->mask);; i = (i + 1) & m->mask) {
+		if (m->slots[i].key == pid || !m->slots[i].key)
+			return &m->slots[i];
+	}
+}
+
+void *ftrace_pidmap_get(const struct ftrace_pidmap *m, pid_t pid)
+{
+	struct slot *s = find(m, pid);
+
+	return s->key ? s->val : NULL;
+}
+
+static int grow(struct ftrace_pidmap *m)
+{
+	struct ftrace_pidmap bigger = { .mask = m->mask * 2 + 1 };
+
+	bigger.slots = calloc(bigger.mask + 1, sizeof(*bigger.slots));
+	if (!bigger.slots) {
+		errno = ENOMEM;
+		return -1;
+	}
+	for (size_t i = 0; i <= m->mask; i++)
+		if (m->slots[i].key)
+			*find(&bigger, m->slots[i].key) = m->slots[i];
+	free(m->slots);
+	m->slots = bigger.slots;
+	m->mask = bigger.mask;
+	return 0;
+}
+
+int ftrace_pidmap_put(struct ftrace_pidmap *m, pid_t pid, void *val)
+{
+	struct slot *s;
+
+	if ((m->n + 1) * 4 > (m->mask + 1) * 3 && grow(m) < 0)
+		return -1;
+	s = find(m, pid);
+	if (!s->key) {
+		s->key = pid;
+		m->n++;
+	}
+	s->val = val;
+	return 0;
+}
+
+void *ftrace_pidmap_del(struct ftrace_pidmap *m, pid_t pid)
+{
+	struct slot *s = find(m, pid);
+	size_t i, j;
+	void *val;
+
+	if (!s->key)
+		return NULL;
+	val = s->val;
+	i = (size_t)(s - m->slots);
+	/* backward-shift: move up every entry whose probe chain crosses the hole */
+	for (j = (i + 1) & m->mask; m->slots[j].key; j = (j + 1) & m->mask) {
+		size_t home = hash(m->slots[j].key, m->mask);
+
+		if (((j - home) & m->mask) >= ((j - i) & m->mask)) {
+			m->slots[i] = m->slots[j];
+			i = j;
+		}
+	}
+	m->slots[i].key = 0;
+	m->slots[i].val = NULL;
+	m->n--;
+	return val;
+}
+
+size_t ftrace_pidmap_count(const struct ftrace_pidmap *m)
+{
+	return m->n;
+}
+
+int ftrace_pidmap_each(const struct ftrace_pidmap *m,
+		       int (*fn)(pid_t pid, void *val, void *ctx), void *ctx)
+{
+	for (size_t i = 0; i <= m->mask; i++) {
+		int ret;
+
+		if (!m->slots[i].key)
+			continue;
+		ret = fn(m->slots[i].key, m->slots[i].val, ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void ftrace_pidmap_free(struct ftrace_pidmap *m)
+{
+	if (!m)
+		return;
+	free(m->slots);
+	free(m);
+}

@@ -1,0 +1,625 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ftrace engine's model of the workload: decoded events in, CSV rows out.
+ *
+ * ftrace records carry only the tid of the task that emitted them, so the
+ * model keeps tid -> process (tgid) from task_newtask (CLONE_THREAD tells a
+ * thread) and per-process state for the exit status:
+ *
+ *  - exit code: sys_enter_exit_group (the group's code) or sys_enter_exit
+ *    (a thread's code; the process's when its last thread used it);
+ *  - fatal signal: signal_deliver with the default action of a fatal signal.
+ *    The kernel turns every non-core-dumping fatal signal into SIGKILL for
+ *    each thread, so a delivered SIGKILL only names the signal when a
+ *    signal_generate from inside the workload told us what was sent;
+ *    otherwise the signal is unknown (empty), never guessed.  The root's
+ *    status comes from the recorder's waitpid, which is exact.
+ *
+ * Events from a task whose creation has not been seen yet (ftrace merges
+ * per-CPU buffers, so a child's first event can be read before its
+ * parent's task_newtask) wait on a queue until it is seen; at the end the
+ * rest are written assuming the task led its own process, and counted.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "clock.h"
+#include "csv.h"
+#include "err.h"
+#include "ftrace-private.h"
+#include "procfs.h"
+
+#ifndef CLONE_THREAD
+#define CLONE_THREAD 0x00010000
+#endif
+#ifndef CLONE_PARENT
+#define CLONE_PARENT 0x00008000
+#endif
+
+struct task {
+	pid_t tid, tgid;
+	bool has_code;   /* called exit(code) */
+	int code;
+	int thread;      /* 1 thread, 0 process, -1 unknown (task_newtask lost) */
+};
+
+struct proc {
+	pid_t tgid, ppid;   /* ppid 0: unknown */
+	int threads;
+	bool has_code;      /* exit_group(code) */
+	int code;
+	int signal;         /* fatal signal, 0 if none known */
+	int sent_sig;       /* last fatal-by-default signal generated for it in the workload */
+	char comm[FTRACE_COMM_SIZE];
+};
+
+struct ftrace_track {
+	struct csv_writer *w;
+	pid_t root, recorder;
+	struct ftrace_pidmap *tasks, *procs;
+	struct ftrace_ev *deferred, **deferred_tail;
+	size_t ndeferred;
+	bool have_root_exit;
+	struct csv_event root_exit;
+	char root_exit_comm[FTRACE_COMM_SIZE];
+	struct ftrace_counts c; /* read by other threads with __atomic loads */
+};
+
+#define COUNT_ADD(t, field, n) __atomic_add_fetch(&(t)->c.field, (n), __ATOMIC_RELAXED)
+#define COUNT_SUB(t, field, n) __atomic_sub_fetch(&(t)->c.field, (n), __ATOMIC_RELAXED)
+
+/* Default action terminates (or dumps core): not ignore, not stop. */
+static bool sig_fatal_default(int sig)
+{
+	switch (sig) {
+	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return false;
+	default:
+		return sig > 0 && sig < 65;
+	}
+}
+
+static struct task *task_add(struct ftrace_track *t, pid_t tid, pid_t tgid)
+{
+	struct task *tk = ftrace_pidmap_get(t->tasks, tid);
+
+	if (!tk) {
+		tk = calloc(1, sizeof(*tk));
+		if (!tk || ftrace_pidmap_put(t->tasks, tid, tk) < 0) {
+			free(tk);
+			err_set("out of memory tracking tasks");
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	memset(tk, 0, sizeof(*tk));
+	tk->tid = tid;
+	tk->tgid = tgid;
+	tk->thread = -1;
+	return tk;
+}
+
+static void task_del(struct ftrace_track *t, pid_t tid)
+{
+	free(ftrace_pidmap_del(t->tasks, tid));
+}
+
+static struct proc *proc_add(struct ftrace_track *t, pid_t tgid, pid_t ppid, const char *comm)
+{
+	struct proc *p = ftrace_pidmap_get(t->procs, tgid);
+
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p || ftrace_pidmap_put(t->procs, tgid, p) < 0) {
+			free(p);
+			err_set("out of memory tracking processes");
+			errno = ENOMEM;
+			return NULL;
+		}
+		COUNT_ADD(t, alive, 1);
+	}
+	memset(p, 0, sizeof(*p));
+	p->tgid = tgid;
+	p->ppid = ppid;
+	p->threads = 1;
+	if (comm)
+		snprintf(p->comm, sizeof(p->comm), "%s", comm);
+	return p;
+}
+
+static void proc_del(struct ftrace_track *t, pid_t tgid)
+{
+	struct proc *p = ftrace_pidmap_del(t->procs, tgid);
+
+	if (p) {
+		COUNT_SUB(t, alive, 1);
+		free(p);
+	}
+}
+
+static int write_row(struct ftrace_track *t, const struct csv_event *row)
+{
+	if (csv_writer_event(t->w, row) < 0)
+		return -1;
+	COUNT_ADD(t, events, 1);
+	return 0;
+}
+
+static void row_init(struct csv_event *row, enum csv_kind kind, const struct ftrace_ev *ev)
+{
+	memset(row, 0, sizeof(*row));
+	row->kind = kind;
+	CSV_SET(row, time_ns, CSV_F_TIME, ev->ts);
+	CSV_SET(row, cpu, CSV_F_CPU, ev->cpu);
+}
+
+struct ftrace_track *ftrace_track_new(struct csv_writer *w, pid_t root, pid_t recorder)
+{
+	struct ftrace_track *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	t->w = w;
+	t->root = root;
+	t->recorder = recorder;
+	t->deferred_tail = &t->deferred;
+	t->tasks = ftrace_pidmap_new();
+	t->procs = ftrace_pidmap_new();
+	if (!t->tasks || !t->procs)
+		goto error;
+	/* The root: forked by the recorder before tracing began, so it has no fork row. */
+	if (!task_add(t, root, root) || !proc_add(t, root, recorder, NULL))
+		goto error;
+	COUNT_ADD(t, procs, 1);
+	return t;
+error:
+	ftrace_track_free(t);
+	errno = ENOMEM;
+	return NULL;
+}
+
+/* The task an event needs to know, 0 when none. */
+static pid_t actor(const struct ftrace_ev *ev)
+{
+	switch (ev->kind) {
+	case FTRACE_EV_EXEC:
+	case FTRACE_EV_SIG_GENERATE:
+		return 0;
+	case FTRACE_EV_EXIT:
+		return ev->pid;
+	default:
+		return ev->tid;
+	}
+}
+
+static int on_newtask(struct ftrace_track *t, const struct ftrace_ev *ev)
+{
+	struct task *creator = ftrace_pidmap_get(t->tasks, ev->tid), *child;
+	struct proc *cp = ftrace_pidmap_get(t->procs, creator->tgid);
+	bool thread = ev->flags & CLONE_THREAD;
+
+	child = task_add(t, ev->pid, thread ? creator->tgid : ev->pid);
+	if (!child)
+		return -1;
+	child->thread = thread;
+	if (thread) {
+		if (cp)
+			cp->threads++;
+		return 0;
+	}
+	/* CLONE_PARENT: the child's parent is the creator's parent */
+	pid_t ppid = (ev->flags & CLONE_PARENT) ? (cp ? cp->ppid : 0) : creator->tgid;
+
+	return proc_add(t, ev->pid, ppid, ev->comm) ? 0 : -1;
+}
+
+static int on_fork(struct ftrace_track *t, const struct ftrace_ev *ev)
+{
+	struct task *creator = ftrace_pidmap_get(t->tasks, ev->tid);
+	struct task *child = ftrace_pidmap_get(t->tasks, ev->pid2);
+	struct csv_event row;
+
+	if (!child) {
+		/* task_newtask missing: the best evidence is a new process */
+		child = task_add(t, ev->pid2, ev->pid2);
+		if (!child || !proc_add(t, ev->pid2, creator->tgid, ev->comm2))
+			return -1;
+	}
+	row_init(&row, CSV_FORK, ev);
+	CSV_SET(&row, pid, CSV_F_PID, creator->tgid);
+	CSV_SET(&row, tid, CSV_F_TID, ev->pid);
+	CSV_SET(&row, child_pid, CSV_F_CHILD_PID, child->tgid);
+	CSV_SET(&row, child_tid, CSV_F_CHILD_TID, ev->pid2);
+	if (child->thread >= 0)
+		CSV_SET(&row, thread, CSV_F_THREAD, child->thread == 1);
+	row.comm = ev->comm;
+	row.child_comm = ev->comm2;
+	if (child->thread != 1)
+		COUNT_ADD(t, procs, 1);
+	return write_row(t, &row);
+}
+
+/* What the kernel names a task after exec: the basename, cut to 15 bytes. */
+static bool exec_comm(const char *filename, char *buf, size_t size)
+{
+	const char *base;
+
+	if (!filename || !strncmp(filename, "/dev/fd/", 8))
+		return false; /* fexecve: the kernel uses the file's name, unknown here */
+	base = strrchr(filename, '/');
+	base = base ? base + 1 : filename;
+	snprintf(buf, size < FTRACE_COMM_SIZE ? size : FTRACE_COMM_SIZE, "%s", base);
+	return true;
+}
+
+/*
+ * argv from /proc, accepted only when the comm read afterwards is still the
+ * one this exec gave: a process that exec'd again before we looked would
+ * otherwise lend us the next program's arguments.
+ */
+static char **exec_argv(pid_t pid, const char *comm, int *argc)
+{
+	char **argv = NULL, now[64];
+
+	if (procfs_read_cmdline(pid, &argv, argc) < 0)
+		return NULL;
+	if (comm && (procfs_read_comm(pid, now, sizeof(now)) < 0 || strcmp(now, comm))) {
+		procfs_free_argv(argv);
+		return NULL;
+	}
+	return argv;
+}
+
+static int on_exec(struct ftrace_track *t, const struct ftrace_ev *ev)
+{
+	struct proc *p = ftrace_pidmap_get(t->procs, ev->pid);
+	char comm[FTRACE_COMM_SIZE];
+	bool have_comm = exec_comm(ev->filename, comm, sizeof(comm));
+	struct csv_event row;
+	char **argv;
+	int argc = 0, ret;
+
+	if (ev->pid2 != ev->pid)
+		task_del(t, ev->pid2); /* the exec'ing thread took the leader's tid */
+	if (!ftrace_pidmap_get(t->tasks, ev->pid) && !task_add(t, ev->pid, ev->pid))
+		return -1;
+	if (!p) {
+		COUNT_ADD(t, unknown_tasks, 1);
+		p = proc_add(t, ev->pid, 0, NULL);
+		if (!p)
+			return -1;
+	}
+	/* exec kills the other threads: what they saw (SIGKILL) is not the process's fate */
+	p->threads = 1;
+	p->has_code = false;
+	p->signal = p->sent_sig = 0;
+	if (have_comm)
+		snprintf(p->comm, sizeof(p->comm), "%s", comm);
+
+	row_init(&row, CSV_EXEC, ev);
+	CSV_SET(&row, pid, CSV_F_PID, ev->pid);
+	if (ev->pid2 != ev->pid)
+		CSV_SET(&row, old_tid, CSV_F_OLD_TID, ev->pid2);
+	if (p->ppid > 0)
+		CSV_SET(&row, ppid, CSV_F_PPID, p->ppid);
+	row.filename = ev->filename;
+	row.comm = have_comm ? comm : NULL;
+	argv = exec_argv(ev->pid, have_comm ? comm : NULL, &argc);
+	if (argv) {
+		row.argv = (const char *const *)argv;
+		row.argc = argc;
+	} else {
+		COUNT_ADD(t, argv_unknown, 1);
+	}
+	COUNT_ADD(t, execs, 1);
+	ret = write_row(t, &row);
+	procfs_free_argv(argv);
+	return ret;
+}
+
+static void on_exit_call(struct ftrace_track *t, const struct ftrace_ev *ev)
+{
+	struct task *tk = ftrace_pidmap_get(t->tasks, ev->tid);
+	struct proc *p = ftrace_pidmap_get(t->procs, tk->tgid);
+
+	if (ev->kind == FTRACE_EV_EXIT_THREAD) {
+		tk->has_code = true;
+		tk->code = (int)(ev->num & 0xff);
+	} else if (p && !p->has_code && !p->signal) {
+		/* the first exit_group wins, as in the kernel */
+		p->has_code = true;
+		p->code = (int)(ev->num & 0xff);
+	}
+}
+
+static void on_signal(struct ftrace_track *t, const struct ftrace_ev *ev)
+{
+	int sig = (int)ev->num;
+	struct task *tk;
+	struct proc *p;
+
+	if (!sig_fatal_default(sig))
+		return;
+	if (ev->kind == FTRACE_EV_SIG_GENERATE) {
+		/* result 0: TRACE_SIGNAL_DELIVERED (queued to the target) */
+		tk = ftrace_pidmap_get(t->tasks, ev->pid);
+		p = tk && ev->num2 == 0 ? ftrace_pidmap_get(t->procs, tk->tgid) : NULL;
+		if (p)
+			p->sent_sig = sig;
+		return;
+	}
+	if (ev->num2 != 0) /* sa_handler: not SIG_DFL, the process handles or ignores it */
+		return;
+	tk = ftrace_pidmap_get(t->tasks, ev->tid);
+	p = ftrace_pidmap_get(t->procs, tk->tgid);
+	if (!p || p->has_code || p->signal)
+		return;
+	if (sig != SIGKILL)
+		p->signal = sig;
+	else if (p->sent_sig)
+		p->signal = p->sent_sig;
+}
+
+static int on_task_exit(struct ftrace_track *t, const struct ftrace_ev *ev)
+{
+	struct task *tk = ftrace_pidmap_get(t->tasks, ev->pid);
+	struct proc *p = ftrace_pidmap_get(t->procs, tk->tgid);
+	pid_t tgid = tk->tgid;
+	struct csv_event row;
+	bool group;
+	int ret = 0;
+
+	if (ev->num2 >= 0)
+		group = ev->num2 != 0;
+	else
+		group = p ? p->threads <= 1 : ev->pid == tgid;
+	row_init(&row, CSV_EXIT, ev);
+	CSV_SET(&row, pid, CSV_F_PID, tgid);
+	CSV_SET(&row, tid, CSV_F_TID, ev->pid);
+	CSV_SET(&row, group, CSV_F_GROUP, group);
+	if (p && p->ppid > 0)
+		CSV_SET(&row, ppid, CSV_F_PPID, p->ppid);
+	row.comm = ev->comm;
+	if (group && p && p->signal)
+		CSV_SET(&row, signal, CSV_F_SIGNAL, p->signal);
+	else if (group && p && p->has_code)
+		CSV_SET(&row, code, CSV_F_CODE, p->code);
+	else if (tk->has_code)
+		CSV_SET(&row, code, CSV_F_CODE, tk->code);
+
+	if (group && tgid == t->root && !t->have_root_exit) {
+		/* held until finish(): the recorder's waitpid status completes it */
+		t->root_exit = row;
+		snprintf(t->root_exit_comm, sizeof(t->root_exit_comm), "%s", ev->comm);
+		t->root_exit.comm = t->root_exit_comm;
+		t->have_root_exit = true;
+	} else {
+		ret = write_row(t, &row);
+	}
+	task_del(t, ev->pid);
+	if (p && --p->threads < 0)
+		p->threads = 0;
+	if (group)
+		proc_del(t, tgid);
+	return ret;
+}
+
+static int handle(struct ftrace_track *t, const struct ftrace_ev *ev)
+{
+	switch (ev->kind) {
+	case FTRACE_EV_NEWTASK:
+		return on_newtask(t, ev);
+	case FTRACE_EV_FORK:
+		return on_fork(t, ev);
+	case FTRACE_EV_EXEC:
+		return on_exec(t, ev);
+	case FTRACE_EV_EXIT:
+		return on_task_exit(t, ev);
+	case FTRACE_EV_EXIT_GROUP:
+	case FTRACE_EV_EXIT_THREAD:
+		on_exit_call(t, ev);
+		return 0;
+	case FTRACE_EV_SIG_GENERATE:
+	case FTRACE_EV_SIG_DELIVER:
+		on_signal(t, ev);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void ev_free(struct ftrace_ev *ev)
+{
+	free(ev->filename);
+	free(ev);
+}
+
+/* Run the queued events whose task is now known, until none is. */
+static int run_deferred(struct ftrace_track *t)
+{
+	bool progress = true;
+
+	while (progress && t->deferred) {
+		struct ftrace_ev **pp = &t->deferred;
+
+		progress = false;
+		while (*pp) {
+			struct ftrace_ev *ev = *pp;
+			pid_t a = actor(ev);
+
+			if (a && !ftrace_pidmap_get(t->tasks, a)) {
+				pp = &ev->next;
+				continue;
+			}
+			*pp = ev->next;
+			t->ndeferred--;
+			progress = true;
+			int ret = handle(t, ev);
+
+			ev_free(ev);
+			if (ret < 0)
+				return -1;
+		}
+		t->deferred_tail = pp;
+	}
+	return 0;
+}
+
+int ftrace_track_event(struct ftrace_track *t, struct ftrace_ev *ev)
+{
+	pid_t a = actor(ev);
+	int ret;
+
+	if (a && !ftrace_pidmap_get(t->tasks, a)) {
+		ev->next = NULL;
+		*t->deferred_tail = ev;
+		t->deferred_tail = &ev->next;
+		t->ndeferred++;
+		return 0;
+	}
+	ret = handle(t, ev);
+	if (ret == 0 && t->ndeferred &&
+	    (ev->kind == FTRACE_EV_NEWTASK || ev->kind == FTRACE_EV_FORK ||
+	     ev->kind == FTRACE_EV_EXEC))
+		ret = run_deferred(t);
+	ev_free(ev);
+	return ret;
+}
+
+int ftrace_track_lost(struct ftrace_track *t, int cpu, uint64_t start, uint64_t end,
+		      long long count)
+{
+	struct csv_event row = { .kind = CSV_LOST };
+
+	CSV_SET(&row, time_ns, CSV_F_TIME, start);
+	CSV_SET(&row, end_ns, CSV_F_END, end < start ? start : end);
+	if (cpu >= 0)
+		CSV_SET(&row, cpu, CSV_F_CPU, cpu);
+	if (count >= 0) {
+		CSV_SET(&row, count, CSV_F_COUNT, (uint64_t)count);
+		COUNT_ADD(t, lost, (uint64_t)count);
+	}
+	COUNT_ADD(t, lost_rows, 1);
+	return write_row(t, &row);
+}
+
+struct alive_ctx {
+	struct ftrace_track *t;
+	uint64_t now;
+	int ret;
+};
+
+static int write_alive(pid_t pid, void *val, void *vctx)
+{
+	struct alive_ctx *ctx = vctx;
+	struct proc *p = val;
+	struct procfs_stat st;
+	struct csv_event row = { .kind = CSV_ALIVE };
+	bool exists = procfs_read_stat(pid, &st) == 0;
+
+	/*
+	 * Every event up to the end of tracing was read: a process with no
+	 * exit row was alive then, unless events were lost (its exit may be
+	 * among them); then only one that still exists is called alive.
+	 */
+	if (!exists && __atomic_load_n(&ctx->t->c.lost_rows, __ATOMIC_RELAXED))
+		return 0;
+	CSV_SET(&row, time_ns, CSV_F_TIME, ctx->now);
+	CSV_SET(&row, pid, CSV_F_PID, pid);
+	if (exists && st.ppid > 0)
+		CSV_SET(&row, ppid, CSV_F_PPID, st.ppid);
+	else if (p->ppid > 0)
+		CSV_SET(&row, ppid, CSV_F_PPID, p->ppid);
+	row.comm = exists ? st.comm : p->comm[0] ? p->comm : NULL;
+	if (write_row(ctx->t, &row) < 0) {
+		ctx->ret = -1;
+		return 1;
+	}
+	return 0;
+}
+
+int ftrace_track_finish(struct ftrace_track *t, int root_status)
+{
+	struct alive_ctx ctx = { .t = t, .now = clock_mono_ns() };
+
+	/* creations never seen (lost): assume each task led its own process */
+	while (t->deferred) {
+		struct ftrace_ev *ev = t->deferred;
+		pid_t a = actor(ev);
+
+		if (a && !ftrace_pidmap_get(t->tasks, a)) {
+			COUNT_ADD(t, unknown_tasks, 1);
+			if (!task_add(t, a, a) ||
+			    (!ftrace_pidmap_get(t->procs, a) && !proc_add(t, a, 0, NULL)))
+				return -1;
+		}
+		if (run_deferred(t) < 0)
+			return -1;
+	}
+	if (t->have_root_exit) {
+		struct csv_event *row = &t->root_exit;
+
+		if (root_status >= 0 && WIFEXITED(root_status)) {
+			row->present &= ~CSV_BIT(CSV_F_SIGNAL);
+			CSV_SET(row, code, CSV_F_CODE, WEXITSTATUS(root_status));
+		} else if (root_status >= 0 && WIFSIGNALED(root_status)) {
+			row->present &= ~CSV_BIT(CSV_F_CODE);
+			CSV_SET(row, signal, CSV_F_SIGNAL, WTERMSIG(root_status));
+		}
+		if (write_row(t, row) < 0)
+			return -1;
+		t->have_root_exit = false;
+	} else if (root_status >= 0) {
+		/* the recorder reaped it: its exit event was lost, it is not alive */
+		proc_del(t, t->root);
+	}
+	ftrace_pidmap_each(t->procs, write_alive, &ctx);
+	return ctx.ret;
+}
+
+void ftrace_track_counts(const struct ftrace_track *t, struct ftrace_counts *c)
+{
+	c->events = __atomic_load_n(&t->c.events, __ATOMIC_RELAXED);
+	c->procs = __atomic_load_n(&t->c.procs, __ATOMIC_RELAXED);
+	c->execs = __atomic_load_n(&t->c.execs, __ATOMIC_RELAXED);
+	c->alive = __atomic_load_n(&t->c.alive, __ATOMIC_RELAXED);
+	c->lost = __atomic_load_n(&t->c.lost, __ATOMIC_RELAXED);
+	c->lost_rows = __atomic_load_n(&t->c.lost_rows, __ATOMIC_RELAXED);
+	c->unknown_tasks = __atomic_load_n(&t->c.unknown_tasks, __ATOMIC_RELAXED);
+	c->argv_unknown = __atomic_load_n(&t->c.argv_unknown, __ATOMIC_RELAXED);
+}
+
+static int free_val(pid_t pid, void *val, void *ctx)
+{
+	(void)pid;
+	(void)ctx;
+	free(val);
+	return 0;
+}
+
+void ftrace_track_free(struct ftrace_track *t)
+{
+	if (!t)
+		return;
+	while (t->deferred) {
+		struct ftrace_ev *ev = t->deferred;
+
+		t->deferred = ev->next;
+		ev_free(ev);
+	}
+	if (t->tasks) {
+		ftrace_pidmap_each(t->tasks, free_val, NULL);
+		ftrace_pidmap_free(t->tasks);
+	}
+	if (t->procs) {
+		ftrace_pidmap_each(t->procs, free_val, NULL);
+		ftrace_pidmap_free(t->procs);
+	}
+	free(t);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Convert a trace-cmd .dat file into the proctree CSV with libtracecmd.
+ *
+ * Used by the tracecmd engine at the end of a recording and by
+ * `proctree-record --convert FILE.dat`.  Fields are read by name through
+ * libtraceevent; nothing parses `trace-cmd report` text.
+ */
+#ifndef PROCTREE_TRACECMD_CONVERT_H
+#define PROCTREE_TRACECMD_CONVERT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "csv.h"
+
+struct tcconv_opts {
+	/*
+	 * Keep only this process and its descendants (followed through fork
+	 * records, so an unrelated process that later gets one of their pids
+	 * stays out).  0 keeps every process in the file.
+	 */
+	pid_t root;
+	/*
+	 * Metadata for the CSV.  NULL: the converter writes what the .dat
+	 * tells (engine "tracecmd", the recorded kernel, the first time stamp).
+	 */
+	const struct csv_meta *meta;
+	/* write `alive` rows for kept processes that did not exit in the trace
+	 * and still exist now (only meaningful right after a live recording) */
+	bool alive_rows;
+	bool interrupted;      /* trailer: the recording stopped early */
+	uint64_t end_mono_ns;  /* trailer: 0 = the last time stamp in the file */
+};
+
+struct tcconv_stats {
+	uint64_t records;      /* trace records read (every process) */
+	uint64_t events;       /* CSV rows written */
+	uint64_t procs;        /* processes kept (root + non-thread forks) */
+	uint64_t alive;        /* alive rows written */
+	uint64_t lost;         /* events the kernel reported lost */
+};
+
+/**
+ * tcconv_convert - convert @dat into a CSV at @csv_path
+ * @dat: a trace-cmd .dat file recorded with the mono clock
+ * @csv_path: the CSV to create
+ * @o: options
+ * @st: filled with counts (may be NULL)
+ *
+ * Refuses a .dat recorded with another trace clock (its time stamps cannot
+ * be turned into CLOCK_MONOTONIC).  Returns 0, or -1 with err_msg() naming
+ * @dat on an unreadable, truncated or corrupt file.
+ */
+int tcconv_convert(const char *dat, const char *csv_path, const struct tcconv_opts *o,
+		   struct tcconv_stats *st);
+
+#endif

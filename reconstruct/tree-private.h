@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals of the tree builder shared by the builder and the outputs. */
+#ifndef PROCTREE_TREE_PRIVATE_H
+#define PROCTREE_TREE_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tree.h"
+
+/* node flags: the documented vocabulary, in output order (see flag_names) */
+enum {
+	NF_FORK_LOST = 1 << 0,   /* no fork row: first seen through exec/exit/alive/a thread */
+	NF_ORPHAN = 1 << 1,      /* fork_lost and no live parent evidence: under "unknown parent" */
+	NF_FORK_LATE = 1 << 2,   /* the fork row came after the child's first row (beyond reorder) */
+	NF_EXIT_LOST = 1 << 3,   /* a fork reused the pid while this incarnation was live */
+	NF_EXIT_UNSEEN = 1 << 4, /* neither exit nor alive row before the file ended */
+	NF_EXIT_INFERRED = 1 << 5, /* exit row without `group`: taken as the process end */
+	NF_EXIT_STATUS_UNKNOWN = 1 << 6, /* exit row with neither code nor signal */
+	NF_ALIVE_AT_END = 1 << 7,  /* still running when recording stopped */
+	NF_REPARENTED = 1 << 8,    /* an exit/alive row's ppid is not the creator's pid */
+	NF_ARGV_UNKNOWN = 1 << 9,  /* an exec row without argv */
+	NF_SYNTHETIC = 1 << 10,    /* the "unknown parent" node, not a process */
+	NF_COUNT = 11
+};
+
+extern const char *const tree_flag_names[NF_COUNT];
+
+/* node->have */
+enum {
+	NH_END = 1 << 0,     /* end_ns known (exit row) */
+	NH_CODE = 1 << 1,
+	NH_SIGNAL = 1 << 2,
+	NH_PPID = 1 << 3,    /* ppid reported by some row */
+	NH_LIVE = 1 << 4,    /* in the live pid table */
+	NH_START = 1 << 5,   /* start_ns is the fork time (not only first seen) */
+};
+
+/* an interned byte string: length then bytes then NUL */
+struct istr {
+	uint32_t len;
+	char s[];
+};
+
+struct exec_rec {
+	struct exec_rec *next;
+	uint64_t time_ns;
+	const struct istr *filename; /* NULL when unknown */
+	const struct istr *argv;     /* the arguments, each NUL-terminated; NULL unknown */
+	int32_t argc;
+	int32_t old_tid;             /* 0 when the leader exec'd */
+};
+
+struct node_ru {
+	uint64_t utime_ns, stime_ns, maxrss_kb;
+	uint32_t present; /* CSV_BIT(CSV_F_UTIME) ... */
+};
+
+struct node {
+	struct node *parent, *first_child, *next_sibling;
+	struct exec_rec *execs, *last_exec;
+	const struct istr *comm;     /* NULL when unknown */
+	struct node_ru *ru;          /* NULL when the exit row carried no rusage */
+	uint64_t start_ns;           /* fork time, or first row's time when fork_lost */
+	uint64_t end_ns;             /* exit time (NH_END), or last seen time */
+	uint32_t id;
+	int32_t pid;                 /* -1 for the synthetic node */
+	int32_t ppid;                /* last reported ppid (NH_PPID) */
+	uint32_t threads, threads_exited, nexecs;
+	uint16_t flags;
+	uint8_t have;
+	uint8_t signal;
+	uint8_t code;
+};
+
+/* ---- arena ---- */
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk *head;
+	char *p, *end;
+	size_t total;
+};
+
+void *arena_alloc(struct arena *a, size_t size);
+void arena_free_all(struct arena *a);
+
+/* ---- intern table ---- */
+
+struct intern_slot {
+	const struct istr *s;
+	uint32_t hash;
+};
+
+struct intern {
+	struct intern_slot *slots;
+	size_t mask, n;
+};
+
+const struct istr *intern_get(struct intern *in, struct arena *a, const char *s, size_t len);
+void intern_free(struct intern *in);
+
+/* ---- live pid table: pid -> the live incarnation ---- */
+
+struct live_slot {
+	int32_t pid;   /* -1 empty */
+	struct node *node;
+};
+
+struct live {
+	struct live_slot *slots;
+	size_t mask, n;
+};
+
+struct node *live_get(const struct live *l, int32_t pid);
+int live_put(struct live *l, struct node *n);
+void live_del(struct live *l, int32_t pid);
+void live_free(struct live *l);
+
+/* ---- reorder window (tree_order.c) ---- */
+
+struct pev;
+
+struct order {
+	struct pev **heap;
+	size_t n, cap;
+	struct pev **pool;    /* recycled entries (their buffers are kept) */
+	size_t npool, pool_cap;
+	uint64_t window_ns, max_time, seq, last_out;
+	bool released_any;
+	uint64_t late;        /* rows older than something already applied */
+};
+
+typedef int (*order_apply_fn)(struct tree *t, const struct csv_event *ev);
+
+int order_push(struct order *o, const struct csv_event *ev, struct tree *t, order_apply_fn fn);
+int order_drain(struct order *o, struct tree *t, order_apply_fn fn);
+void order_free(struct order *o);
+
+/* ---- the tree ---- */
+
+#define NODE_CHUNK_SHIFT 14
+#define NODE_CHUNK (1u << NODE_CHUNK_SHIFT)
+
+struct lost_rec {
+	uint64_t time_ns, end_ns, count;
+	int32_t cpu;
+	uint8_t have_count, have_end, have_cpu;
+};
+
+struct tree {
+	struct arena arena;      /* nodes' strings, execs, rusage */
+	struct intern strings;
+	struct live live;
+	struct order order;
+	struct node **chunks;    /* nodes in creation order, NODE_CHUNK per chunk */
+	size_t nchunks, chunks_cap;
+	uint32_t nnodes;         /* real nodes; ids 1..nnodes */
+	struct node *root;       /* the workload's first process */
+	struct node *unknown;    /* synthetic "unknown parent", id 0, when needed */
+	int32_t root_pid;        /* from the metadata, 0 unknown */
+	bool root_seen;
+	bool finished;
+	bool have_first;
+	uint64_t first_ns, last_ns;
+	uint64_t alive_now;
+	struct tree_summary sum;
+	struct lost_rec *lost;
+	size_t nlost, lost_cap;
+	char *truncation;
+	/* metadata copies for the outputs */
+	struct csv_meta meta;
+	char **meta_strs;
+	size_t nmeta_strs;
+	struct csv_trailer trailer;
+};
+
+static inline struct node *tree_node(const struct tree *t, uint32_t id)
+{
+	return &t->chunks[(id - 1) >> NODE_CHUNK_SHIFT][(id - 1) & (NODE_CHUNK - 1)];
+}
+
+/*
+ * Depth-first walk with no stack (deep chains of a million processes must
+ * not overflow anything): children are visited in creation order.  @depth
+ * follows the returned node.  Starts with tree_walk_first().
+ */
+struct tree_walk {
+	const struct tree *t;
+	struct node *cur;
+	int root_index;     /* 0: root, 1: unknown */
+	uint64_t depth;
+	uint64_t closes;    /* levels closed before the returned node (JSON brackets) */
+};
+
+struct node *tree_walk_first(struct tree_walk *w, const struct tree *t);
+struct node *tree_walk_next(struct tree_walk *w);
+
+/* The command shown for a node: last exec's argv, else its filename, else comm. */
+const struct exec_rec *node_last_exec(const struct node *n);
+
+/* seconds with 6 decimals into buf, "?" when unknown */
+void fmt_secs(char *buf, size_t size, uint64_t ns);
+
+/*
+ * utf8_seq - length (1..4) of the valid UTF-8 sequence at @s (@n bytes
+ * available), 0 when the byte at @s does not start one
+ */
+size_t utf8_seq(const unsigned char *s, size_t n);
+
+/* the command name for the per-command table: exec basename, else comm */
+void node_command(const struct node *n, const char **s, size_t *len);
+
+/* per-command totals (summary.c) */
+struct cmd_stat {
+	const char *name;
+	size_t len;
+	uint64_t count, timed, total_ns, max_ns, cpu_ns, cpu_known, failures;
+};
+
+int cmd_table(const struct tree *t, struct cmd_stat **out, size_t *n);
+
+/* fill the per-flag counters of s from the nodes (tree_finish) */
+void tree_count(struct tree *t);
+
+#endif

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The process-tree builder: proctree CSV events in, a tree of process
+ * incarnations out.  docs/reconstruct.md describes the rules (identity,
+ * lost forks and exits, threads, ordering) and the output formats.
+ *
+ * Usage:
+ *
+ *   t = tree_new(&opts);
+ *   tree_read(t, reader);            (or tree_set_meta + tree_add... + tree_finish)
+ *   tree_write_text(t, stdout);      (or _json, _csv, _summary)
+ *   tree_free(t);
+ *
+ * Memory is bounded by the tree (one node per process incarnation, interned
+ * strings) plus the reorder window, never by the input size or the output.
+ */
+#ifndef PROCTREE_TREE_H
+#define PROCTREE_TREE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "csv.h"
+
+struct tree;
+
+/* default reorder window: rows up to this far out of time order are sorted */
+#define TREE_WINDOW_NS_DEFAULT 2000000000ull
+
+struct tree_opts {
+	uint64_t window_ns;  /* reorder window; 0 means TREE_WINDOW_NS_DEFAULT */
+};
+
+/**
+ * struct tree_summary - the totals --summary prints
+ *
+ * Counts of real processes exclude the synthetic unknown-parent node.
+ */
+struct tree_summary {
+	uint64_t rows;             /* event rows used */
+	uint64_t processes;        /* process incarnations (nodes) */
+	uint64_t threads;          /* threads created (fork rows with thread=1) */
+	uint64_t execs;            /* exec rows */
+	uint64_t max_depth;        /* deepest node; a root has depth 0 */
+	uint64_t max_alive;        /* most processes alive at one time */
+	uint64_t exited;           /* processes with an exit row */
+	uint64_t exit_nonzero;     /* exited with a code other than 0 */
+	uint64_t signaled;         /* killed by a signal */
+	uint64_t exit_lost;        /* flag counts, see docs/reconstruct.md */
+	uint64_t fork_lost;
+	uint64_t orphans;          /* fork_lost nodes with no live parent evidence */
+	uint64_t alive_at_end;
+	uint64_t exit_unseen;
+	uint64_t reparented;
+	uint64_t argv_unknown;
+	uint64_t fork_late;
+	uint64_t lost_rows;        /* `lost` rows */
+	uint64_t lost_events;      /* sum of their counts */
+	uint64_t lost_rows_uncounted; /* `lost` rows without a count */
+	uint64_t late_rows;        /* rows that arrived after the reorder window */
+	bool truncated;            /* the last row was cut off and skipped */
+	bool complete;             /* the file had its #end trailer */
+	bool interrupted;          /* the trailer says the recording was interrupted */
+};
+
+/**
+ * tree_new - an empty tree
+ * @opts: options, may be NULL
+ *
+ * Returns NULL with err_msg() on allocation failure.
+ */
+struct tree *tree_new(const struct tree_opts *opts);
+
+/** tree_free - free @t and everything it owns (NULL is fine) */
+void tree_free(struct tree *t);
+
+/**
+ * tree_set_meta - copy what the builder needs from the CSV metadata
+ *
+ * The root pid tells which fork-less process is the workload's root (not a
+ * lost fork).  Call before the first tree_add().
+ */
+int tree_set_meta(struct tree *t, const struct csv_meta *m);
+
+/**
+ * tree_add - feed one event row
+ *
+ * Rows may arrive out of time order by up to the reorder window; they are
+ * buffered and applied in (time, causal rank, file order) order.  Returns 0
+ * or -1 with err_msg() (out of memory).
+ */
+int tree_add(struct tree *t, const struct csv_event *ev);
+
+/**
+ * tree_finish - apply the buffered rows and close the tree
+ * @trailer: the file's trailer (may be NULL: none)
+ * @truncated: the last row was cut off
+ *
+ * After this only the output and query functions may be called.
+ */
+int tree_finish(struct tree *t, const struct csv_trailer *trailer, bool truncated);
+
+/**
+ * tree_read - tree_set_meta(), tree_add() for every row, tree_finish()
+ * @r: an open reader
+ *
+ * Returns 0 when the whole file was used, 1 when it was used except for a
+ * truncated last row (tree_truncation() has the message), -1 with err_msg()
+ * ("FILE:LINE: ...") on a bad row or allocation failure.
+ */
+int tree_read(struct tree *t, struct csv_reader *r);
+
+/** tree_truncation - the "FILE:LINE: truncated ..." message, or NULL */
+const char *tree_truncation(const struct tree *t);
+
+/** tree_summary - fill @s with the totals (after tree_finish()) */
+void tree_summary(const struct tree *t, struct tree_summary *s);
+
+/** tree_write_text - the indented text tree (default output) */
+int tree_write_text(const struct tree *t, FILE *fp);
+
+/** tree_write_json - the JSON document, written node by node */
+int tree_write_json(const struct tree *t, FILE *fp);
+
+/** tree_write_json_summary - the JSON document without "roots" */
+int tree_write_json_summary(const struct tree *t, FILE *fp);
+
+/** tree_write_csv - one CSV row per node, with node and parent ids and depth */
+int tree_write_csv(const struct tree *t, FILE *fp);
+
+/** tree_write_summary - the totals and the per-command table as text */
+int tree_write_summary(const struct tree *t, FILE *fp);
+
+#endif

@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tree builder: applies rows, in order (tree_order.c), to a set of
+ * process incarnations.
+ *
+ * Identity is (pid, incarnation), never the pid alone: the live table maps
+ * a pid to its live incarnation only, and a node leaves it when its
+ * process ends.  The tree parent is the creator (the node that forked it),
+ * fixed at fork time; later ppid values (reparenting) are only recorded.
+ * No decision anywhere compares pid values: after a wrap a child's pid is
+ * often lower than its parent's.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "tree-private.h"
+
+const char *const tree_flag_names[NF_COUNT] = {
+	"fork_lost", "orphan", "fork_late", "exit_lost", "exit_unseen", "exit_inferred",
+	"exit_status_unknown", "alive_at_end", "reparented", "argv_unknown", "synthetic",
+};
+
+struct tree *tree_new(const struct tree_opts *opts)
+{
+	struct tree *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		err_set("out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	t->order.window_ns = opts && opts->window_ns ? opts->window_ns : TREE_WINDOW_NS_DEFAULT;
+	return t;
+}
+
+void tree_free(struct tree *t)
+{
+	if (!t)
+		return;
+	order_free(&t->order);
+	live_free(&t->live);
+	intern_free(&t->strings);
+	arena_free_all(&t->arena);
+	for (size_t i = 0; i < t->nchunks; i++)
+		free(t->chunks[i]);
+	free(t->chunks);
+	free(t->lost);
+	free(t->truncation);
+	for (size_t i = 0; i < t->nmeta_strs; i++)
+		free(t->meta_strs[i]);
+	free(t->meta_strs);
+	free((void *)t->meta.command);
+	free((void *)t->meta.keys);
+	free((void *)t->meta.values);
+	free((void *)t->trailer.keys);
+	free((void *)t->trailer.values);
+	free(t);
+}
+
+static char *keep_str(struct tree *t, const char *s)
+{
+	char **v;
+	char *c;
+
+	if (!s)
+		return NULL;
+	v = realloc(t->meta_strs, (t->nmeta_strs + 1) * sizeof(*v));
+	if (!v)
+		return NULL;
+	t->meta_strs = v;
+	c = strdup(s);
+	if (c)
+		t->meta_strs[t->nmeta_strs++] = c;
+	return c;
+}
+
+/* copy a NULL-terminated or counted string vector; *out gets n + 1 slots */
+static int keep_vec(struct tree *t, const char *const *in, int n, const char ***out)
+{
+	const char **v = calloc(n + 1, sizeof(*v));
+
+	if (!v)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		v[i] = keep_str(t, in[i]);
+		if (!v[i]) {
+			free(v);
+			return -1;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+int tree_set_meta(struct tree *t, const struct csv_meta *m)
+{
+	struct csv_meta *c = &t->meta;
+	const char **v;
+
+	c->version = m->version;
+	c->root_pid = m->root_pid;
+	c->start_mono_ns = m->start_mono_ns;
+	t->root_pid = m->root_pid;
+	if ((m->engine && !(c->engine = keep_str(t, m->engine))) ||
+	    (m->clock && !(c->clock = keep_str(t, m->clock))) ||
+	    (m->host && !(c->host = keep_str(t, m->host))) ||
+	    (m->kernel && !(c->kernel = keep_str(t, m->kernel))) ||
+	    (m->pid_ns && !(c->pid_ns = keep_str(t, m->pid_ns))) ||
+	    (m->start_wall && !(c->start_wall = keep_str(t, m->start_wall))))
+		goto error;
+	if (m->command) {
+		if (keep_vec(t, (const char *const *)m->command, m->ncommand, &v) < 0)
+			goto error;
+		c->command = (char *const *)v;
+		c->ncommand = m->ncommand;
+	}
+	if (m->nkeys) {
+		if (keep_vec(t, m->keys, m->nkeys, &v) < 0)
+			goto error;
+		c->keys = v;
+		if (keep_vec(t, m->values, m->nkeys, &v) < 0)
+			goto error;
+		c->values = v;
+		c->nkeys = m->nkeys;
+	}
+	return 0;
+error:
+	err_set("out of memory");
+	errno = ENOMEM;
+	return -1;
+}
+
+static const struct istr *str_of(struct tree *t, const char *s)
+{
+	return intern_get(&t->strings, &t->arena, s, strlen(s));
+}
+
+static struct node *node_new(struct tree *t, int32_t pid, uint64_t time)
+{
+	struct node *n;
+	uint32_t idx = t->nnodes;
+
+	if (idx == UINT32_MAX - 1) {
+		err_set("more than %u processes", idx);
+		errno = EOVERFLOW;
+		return NULL;
+	}
+	if ((idx & (NODE_CHUNK - 1)) == 0) {
+		if (t->nchunks == t->chunks_cap) {
+			size_t cap = t->chunks_cap ? 2 * t->chunks_cap : 16;
+			struct node **c = realloc(t->chunks, cap * sizeof(*c));
+
+			if (!c)
+				goto oom;
+			t->chunks = c;
+			t->chunks_cap = cap;
+		}
+		/* calloc: untouched pages of a large chunk cost nothing */
+		t->chunks[t->nchunks] = calloc(NODE_CHUNK, sizeof(struct node));
+		if (!t->chunks[t->nchunks])
+			goto oom;
+		t->nchunks++;
+	}
+	n = &t->chunks[idx >> NODE_CHUNK_SHIFT][idx & (NODE_CHUNK - 1)];
+	t->nnodes++;
+	n->id = t->nnodes;
+	n->pid = pid;
+	n->start_ns = time;
+	n->end_ns = time;
+	return n;
+oom:
+	err_set("out of memory");
+	errno = ENOMEM;
+	return NULL;
+}
+
+static int node_go_live(struct tree *t, struct node *n)
+{
+	if (live_put(&t->live, n) < 0)
+		return -1;
+	if (++t->alive_now > t->sum.max_alive)
+		t->sum.max_alive = t->alive_now;
+	return 0;
+}
+
+static void node_end_life(struct tree *t, struct node *n)
+{
+	live_del(&t->live, n->pid);
+	t->alive_now--;
+}
+
+static struct node *unknown_parent(struct tree *t)
+{
+	if (!t->unknown) {
+		t->unknown = arena_alloc(&t->arena, sizeof(*t->unknown));
+		if (!t->unknown)
+			return NULL;
+		memset(t->unknown, 0, sizeof(*t->unknown));
+		t->unknown->pid = -1;
+		t->unknown->id = 0;
+		t->unknown->flags = NF_SYNTHETIC;
+	}
+	return t->unknown;
+}
+
+/*
+ * A process seen without its fork.  The workload's root is forked by the
+ * recorder before tracing starts: its first row is its exec, and that is
+ * not a lost fork.  Anyone else goes under the best evidence: the live
+ * incarnation of the ppid the row carries, else the unknown parent.
+ */
+static struct node *node_without_fork(struct tree *t, const struct csv_event *ev, int32_t pid)
+{
+	struct node *n, *p = NULL;
+
+	n = node_new(t, pid, ev->time_ns);
+	if (!n)
+		return NULL;
+	if (!t->root_seen && (t->root_pid == 0 || t->root_pid == pid)) {
+		t->root_seen = true;
+		t->root = n;
+		n->have |= NH_START;
+	} else {
+		n->flags |= NF_FORK_LOST;
+		if (ev->kind != CSV_FORK && CSV_HAS(ev, CSV_F_PPID))
+			p = live_get(&t->live, ev->ppid);
+		if (!p) {
+			p = unknown_parent(t);
+			if (!p)
+				return NULL;
+			n->flags |= NF_ORPHAN;
+		}
+		n->parent = p;
+	}
+	if (node_go_live(t, n) < 0)
+		return NULL;
+	return n;
+}
+
+static struct node *node_of(struct tree *t, const struct csv_event *ev)
+{
+	struct node *n = live_get(&t->live, ev->pid);
+
+	return n ? n : node_without_fork(t, ev, ev->pid);
+}
+
+static void note_ppid(struct node *n, const struct csv_event *ev)
+{
+	if (!CSV_HAS(ev, CSV_F_PPID))
+		return;
+	n->ppid = ev->ppid;
+	n->have |= NH_PPID;
+	/* the creator's pid differs from the reported parent: re-parented */
+	if (n->parent && n->parent->pid >= 0 && n->parent->pid != ev->ppid)
+		n->flags |= NF_REPARENTED;
+}
+
+/* @a is @n or one of its ancestors (adopting would make a cycle) */
+static bool is_ancestor(const struct node *a, const struct node *n)
+{
+	for (; n; n = n->parent)
+		if (n == a)
+			return true;
+	return false;
+}
+
+static int apply_fork(struct tree *t, const struct csv_event *ev)
+{
+	struct node *parent, *child, *old;
+
+	parent = live_get(&t->live, ev->pid);
+	if (ev->thread) {
+		if (!parent && !(parent = node_without_fork(t, ev, ev->pid)))
+			return -1;
+		parent->threads++;
+		t->sum.threads++;
+		return 0;
+	}
+	if (!parent) {
+		/* the recorder forking the root: the recorder is not part of the tree */
+		if (!t->root_seen && t->root_pid && ev->child_pid == t->root_pid) {
+			if (live_get(&t->live, ev->child_pid))
+				return 0;
+			child = node_without_fork(t, ev, ev->child_pid);
+			if (!child)
+				return -1;
+			child->start_ns = ev->time_ns;
+			if (ev->child_comm && !(child->comm = str_of(t, ev->child_comm)))
+				return -1;
+			return 0;
+		}
+		parent = node_without_fork(t, ev, ev->pid);
+		if (!parent)
+			return -1;
+	}
+	old = live_get(&t->live, ev->child_pid);
+	if (old && (old->flags & NF_FORK_LOST) && !(old->have & NH_START) &&
+	    old->start_ns + t->order.window_ns >= ev->time_ns && !is_ancestor(old, parent)) {
+		/*
+		 * The child's first row was timestamped (or written) before
+		 * its fork, beyond what the window reorders: this fork is its
+		 * creation, not a reuse of its pid.
+		 */
+		old->parent = parent;
+		old->flags &= ~(NF_FORK_LOST | NF_ORPHAN);
+		old->flags |= NF_FORK_LATE;
+		old->have |= NH_START;
+		if (ev->time_ns < old->start_ns)
+			old->start_ns = ev->time_ns;
+		return 0;
+	}
+	if (old) {
+		/* the pid is being reused: the live incarnation's exit was lost */
+		old->flags |= NF_EXIT_LOST;
+		old->end_ns = ev->time_ns;
+		node_end_life(t, old);
+	}
+	child = node_new(t, ev->child_pid, ev->time_ns);
+	if (!child)
+		return -1;
+	child->parent = parent;
+	child->have |= NH_START;
+	if (ev->child_comm)
+		child->comm = str_of(t, ev->child_comm);
+	else
+		child->comm = parent->comm; /* a fork child starts with its parent's comm */
+	if (ev->child_comm && !child->comm)
+		return -1;
+	return node_go_live(t, child);
+}
+
+/* argv as one interned blob of NUL-terminated arguments */
+static const struct istr *argv_blob(struct tree *t, const char *const *argv, int argc)
+{
+	static __thread char *buf;
+	static __thread size_t cap;
+	size_t len = 0;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if (len > cap) {
+		char *b = realloc(buf, len * 2);
+
+		if (!b) {
+			err_set("out of memory");
+			return NULL;
+		}
+		buf = b;
+		cap = len * 2;
+	}
+	len = 0;
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]) + 1;
+
+		memcpy(buf + len, argv[i], n);
+		len += n;
+	}
+	return intern_get(&t->strings, &t->arena, buf ? buf : "", len);
+}
+
+static int apply_exec(struct tree *t, const struct csv_event *ev)
+{
+	struct node *n = node_of(t, ev);
+	struct exec_rec *x;
+
+	if (!n)
+		return -1;
+	x = arena_alloc(&t->arena, sizeof(*x));
+	if (!x)
+		return -1;
+	memset(x, 0, sizeof(*x));
+	x->time_ns = ev->time_ns;
+	x->argc = -1;
+	if (ev->filename && !(x->filename = str_of(t, ev->filename)))
+		return -1;
+	if (ev->argv) {
+		x->argv = argv_blob(t, ev->argv, ev->argc);
+		if (!x->argv)
+			return -1;
+		x->argc = ev->argc;
+	} else {
+		n->flags |= NF_ARGV_UNKNOWN;
+	}
+	if (CSV_HAS(ev, CSV_F_OLD_TID) && ev->old_tid != ev->pid)
+		x->old_tid = ev->old_tid;
+	if (n->last_exec)
+		n->last_exec->next = x;
+	else
+		n->execs = x;
+	n->last_exec = x;
+	n->nexecs++;
+	t->sum.execs++;
+	if (ev->comm && !(n->comm = str_of(t, ev->comm)))
+		return -1;
+	note_ppid(n, ev);
+	return 0;
+}
+
+static int apply_exit(struct tree *t, const struct csv_event *ev)
+{
+	struct node *n = node_of(t, ev);
+	bool group;
+
+	if (!n)
+		return -1;
+	if (CSV_HAS(ev, CSV_F_GROUP)) {
+		group = ev->group;
+	} else {
+		/* no group column value: the leader's (or an unknown tid's) exit ends it */
+		group = !CSV_HAS(ev, CSV_F_TID) || ev->tid == ev->pid;
+		if (group)
+			n->flags |= NF_EXIT_INFERRED;
+	}
+	if (!group) {
+		n->threads_exited++;
+		return 0;
+	}
+	n->end_ns = ev->time_ns;
+	n->have |= NH_END;
+	if (CSV_HAS(ev, CSV_F_SIGNAL)) {
+		n->signal = ev->signal;
+		n->have |= NH_SIGNAL;
+	} else if (CSV_HAS(ev, CSV_F_CODE)) {
+		n->code = ev->code;
+		n->have |= NH_CODE;
+	} else {
+		n->flags |= NF_EXIT_STATUS_UNKNOWN;
+	}
+	if (ev->present & (CSV_BIT(CSV_F_UTIME) | CSV_BIT(CSV_F_STIME) | CSV_BIT(CSV_F_MAXRSS))) {
+		n->ru = arena_alloc(&t->arena, sizeof(*n->ru));
+		if (!n->ru)
+			return -1;
+		n->ru->utime_ns = ev->utime_ns;
+		n->ru->stime_ns = ev->stime_ns;
+		n->ru->maxrss_kb = ev->maxrss_kb;
+		n->ru->present = ev->present;
+	}
+	if (!n->comm && ev->comm && !(n->comm = str_of(t, ev->comm)))
+		return -1;
+	note_ppid(n, ev);
+	node_end_life(t, n);
+	return 0;
+}
+
+static int apply_alive(struct tree *t, const struct csv_event *ev)
+{
+	struct node *n = node_of(t, ev);
+
+	if (!n)
+		return -1;
+	n->flags |= NF_ALIVE_AT_END;
+	if (!n->comm && ev->comm && !(n->comm = str_of(t, ev->comm)))
+		return -1;
+	note_ppid(n, ev);
+	return 0;
+}
+
+static int apply_lost(struct tree *t, const struct csv_event *ev)
+{
+	struct lost_rec *l;
+
+	if (t->nlost == t->lost_cap) {
+		size_t cap = t->lost_cap ? 2 * t->lost_cap : 16;
+		struct lost_rec *v = realloc(t->lost, cap * sizeof(*v));
+
+		if (!v) {
+			err_set("out of memory");
+			return -1;
+		}
+		t->lost = v;
+		t->lost_cap = cap;
+	}
+	l = &t->lost[t->nlost++];
+	memset(l, 0, sizeof(*l));
+	l->time_ns = ev->time_ns;
+	if (CSV_HAS(ev, CSV_F_END)) {
+		l->end_ns = ev->end_ns;
+		l->have_end = 1;
+	}
+	if (CSV_HAS(ev, CSV_F_CPU)) {
+		l->cpu = ev->cpu;
+		l->have_cpu = 1;
+	}
+	t->sum.lost_rows++;
+	if (CSV_HAS(ev, CSV_F_COUNT)) {
+		l->count = ev->count;
+		l->have_count = 1;
+		t->sum.lost_events += ev->count;
+	} else {
+		t->sum.lost_rows_uncounted++;
+	}
+	return 0;
+}
+
+static int apply(struct tree *t, const struct csv_event *ev)
+{
+	struct node *n;
+	int ret;
+
+	t->sum.rows++;
+	if (!t->have_first || ev->time_ns < t->first_ns)
+		t->first_ns = ev->time_ns;
+	if (!t->have_first || ev->time_ns > t->last_ns)
+		t->last_ns = ev->time_ns;
+	t->have_first = true;
+	switch (ev->kind) {
+	case CSV_FORK: ret = apply_fork(t, ev); break;
+	case CSV_EXEC: ret = apply_exec(t, ev); break;
+	case CSV_EXIT: ret = apply_exit(t, ev); break;
+	case CSV_ALIVE: ret = apply_alive(t, ev); break;
+	case CSV_LOST: return apply_lost(t, ev);
+	default: return 0;
+	}
+	if (ret < 0)
+		return ret;
+	/* a live node's end_ns is the last time it was seen */
+	n = ev->kind != CSV_EXIT ? live_get(&t->live, ev->pid) : NULL;
+	if (n && ev->time_ns > n->end_ns)
+		n->end_ns = ev->time_ns;
+	return 0;
+}
+
+int tree_add(struct tree *t, const struct csv_event *ev)
+{
+	if (t->finished) {
+		err_set("tree_add after tree_finish");
+		errno = EINVAL;
+		return -1;
+	}
+	return order_push(&t->order, ev, t, apply);
+}
+
+/* link every node to its parent's child list, in creation order */
+static int link_children(struct tree *t)
+{
+	/* tail[id]: the last child linked so far; id 0 is the unknown parent */
+	struct node **tail = calloc((size_t)t->nnodes + 1, sizeof(*tail));
+
+	if (!tail) {
+		err_set("out of memory");
+		errno = ENOMEM;
+		return -1;
+	}
+	for (uint32_t id = 1; id <= t->nnodes; id++) {
+		struct node *x = tree_node(t, id), *p = x->parent;
+
+		if (!p)
+			continue;
+		if (tail[p->id])
+			tail[p->id]->next_sibling = x;
+		else
+			p->first_child = x;
+		tail[p->id] = x;
+	}
+	free(tail);
+	return 0;
+}
+
+int tree_finish(struct tree *t, const struct csv_trailer *tr, bool truncated)
+{
+	if (t->finished)
+		return 0;
+	if (order_drain(&t->order, t, apply) < 0)
+		return -1;
+	t->finished = true;
+	t->sum.late_rows = t->order.late;
+	t->sum.truncated = truncated;
+	if (tr) {
+		t->trailer.present = tr->present;
+		t->trailer.events = tr->events;
+		t->trailer.lost_events = tr->lost_events;
+		t->trailer.interrupted = tr->interrupted;
+		t->trailer.end_mono_ns = tr->end_mono_ns;
+		t->sum.complete = tr->present;
+		t->sum.interrupted = tr->interrupted;
+	}
+	if (link_children(t) < 0)
+		return -1;
+	tree_count(t);
+	return 0;
+}

@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Helpers shared by the tracecmd tests: privilege/trace-cmd checks (skip,
+ * or fail under CI=true), running the recorder, loading a CSV into memory,
+ * and checking that tracing state is left as it was.
+ */
+#ifndef PROCTREE_TEST_TC_UTIL_H
+#define PROCTREE_TEST_TC_UTIL_H
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <tracefs.h>
+
+#include "csv.h"
+#include "err.h"
+#include "num.h"
+#include "tracecmd_run.h"
+#include "tracecmd_state.h"
+
+#define RECORDER BUILD_DIR "/recorder/proctree-record"
+
+static inline bool tc_ci(void)
+{
+	const char *ci = getenv("CI");
+
+	return ci && !strcmp(ci, "true");
+}
+
+/* Skip (or, under CI=true, fail) when the tracecmd engine cannot run here. */
+#define TC_REQUIRE()                                                                   \
+	do {                                                                           \
+		char *prog_ = tcrun_find_program();                                    \
+		const char *why_ = NULL;                                               \
+		if (!prog_)                                                            \
+			why_ = "trace-cmd is not installed (apt-get install trace-cmd)";  \
+		else if (geteuid() != 0 || !tracefs_tracing_dir() ||                   \
+			 access(tracefs_tracing_dir(), W_OK) < 0)                      \
+			why_ = "needs root and a writable tracefs";                    \
+		free(prog_);                                                           \
+		if (why_) {                                                            \
+			if (tc_ci())                                                   \
+				cr_assert_fail("CI=true but %s", why_);                  \
+			cr_skip_test("%s", why_);                                      \
+		}                                                                      \
+	} while (0)
+
+/* One CSV row, owned copy. */
+struct tc_row {
+	enum csv_kind kind;
+	uint32_t present;
+	uint64_t time_ns;
+	int pid, tid, child_pid, child_tid, old_tid, code, signal;
+	bool thread, group;
+	uint64_t count;
+	char *comm, *child_comm, *filename;
+};
+
+struct tc_csv {
+	struct tc_row *rows;
+	int n;
+	int root_pid;
+	bool has_trailer;
+	uint64_t lost_events;
+};
+
+static inline char *tc_dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static inline void tc_load(const char *path, struct tc_csv *c)
+{
+	struct csv_reader *r = csv_reader_open(path);
+	struct csv_event ev;
+	int ret, cap = 0;
+
+	cr_assert_not_null(r, "%s", err_msg());
+	memset(c, 0, sizeof(*c));
+	c->root_pid = csv_reader_meta(r)->root_pid;
+	while ((ret = csv_reader_next(r, &ev)) == 1) {
+		struct tc_row *x;
+
+		if (c->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			c->rows = realloc(c->rows, cap * sizeof(*c->rows));
+			cr_assert_not_null(c->rows);
+		}
+		x = &c->rows[c->n++];
+		memset(x, 0, sizeof(*x));
+		x->kind = ev.kind;
+		x->present = ev.present;
+		x->time_ns = ev.time_ns;
+		x->pid = ev.pid;
+		x->tid = ev.tid;
+		x->child_pid = ev.child_pid;
+		x->child_tid = ev.child_tid;
+		x->old_tid = ev.old_tid;
+		x->code = ev.code;
+		x->signal = ev.signal;
+		x->thread = ev.thread;
+		x->group = ev.group;
+		x->count = ev.count;
+		x->comm = tc_dup(ev.comm);
+		x->child_comm = tc_dup(ev.child_comm);
+		x->filename = tc_dup(ev.filename);
+	}
+	cr_assert_eq(ret, 0, "%s: %s", path, err_msg());
+	c->has_trailer = csv_reader_trailer(r)->present;
+	c->lost_events = csv_reader_trailer(r)->lost_events;
+	csv_reader_free(r);
+}
+
+static inline void tc_free(struct tc_csv *c)
+{
+	for (int i = 0; i < c->n; i++) {
+		free(c->rows[i].comm);
+		free(c->rows[i].child_comm);
+		free(c->rows[i].filename);
+	}
+	free(c->rows);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The group exit row of process @pid (NULL if none); @nth picks among several. */
+static inline const struct tc_row *tc_group_exit(const struct tc_csv *c, int pid)
+{
+	for (int i = 0; i < c->n; i++)
+		if (c->rows[i].kind == CSV_EXIT && c->rows[i].pid == pid && c->rows[i].group)
+			return &c->rows[i];
+	return NULL;
+}
+
+static inline int tc_count(const struct tc_csv *c, enum csv_kind k, const char *filename)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->n; i++)
+		if (c->rows[i].kind == k &&
+		    (!filename || (c->rows[i].filename && !strcmp(c->rows[i].filename, filename))))
+			n++;
+	return n;
+}
+
+/*
+ * Every row is about a process of the workload: its pid was created by a
+ * fork row from the workload (or is the root), and used only until its
+ * group exit.  This is the "no leak" check, done on the CSV alone.
+ */
+static inline void tc_check_only_workload(const struct tc_csv *c)
+{
+	/* live[pid] for pids < 4M would be big: a small open list is enough */
+	int live[8192], nlive = 0;
+
+	live[nlive++] = c->root_pid;
+	for (int i = 0; i < c->n; i++) {
+		const struct tc_row *x = &c->rows[i];
+		bool found = false;
+		int j;
+
+		if (x->kind == CSV_LOST)
+			continue;
+		for (j = 0; j < nlive; j++)
+			if (live[j] == x->pid)
+				found = true;
+		cr_expect(found, "row %d (%s) about pid %d, not a live workload process", i + 1,
+			  csv_kind_name(x->kind), x->pid);
+		if (x->kind == CSV_FORK && !x->thread) {
+			cr_assert_lt(nlive, 8192);
+			live[nlive++] = x->child_pid;
+		}
+		if (x->kind == CSV_EXIT && x->group) {
+			for (j = 0; j < nlive; j++)
+				if (live[j] == x->pid) {
+					live[j] = live[--nlive];
+					break;
+				}
+		}
+	}
+}
+
+/* ---- tracing state and leftovers ---- */
+
+static inline int tc_count_tracecmd_procs(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char path[300], comm[64] = "";
+		FILE *fp;
+		int pid;
+
+		if (num_parse_int(e->d_name, 1, INT32_MAX, &pid) < 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		fp = fopen(path, "r");
+		if (!fp)
+			continue;
+		if (fgets(comm, sizeof(comm), fp) && !strcmp(comm, "trace-cmd\n")) {
+			char st[64];
+			FILE *sf;
+
+			/* zombies waiting for a parent that is not ours do not count */
+			snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+			sf = fopen(path, "r");
+			if (sf && fgets(st, sizeof(st), sf) && !strstr(st, ") Z "))
+				n++;
+			if (sf)
+				fclose(sf);
+		}
+		fclose(fp);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static int tc_inst_cb(const char *name, void *ctx)
+{
+	int *n = ctx;
+
+	if (!strncmp(name, "proctree-tc-", 12))
+		(*n)++;
+	return 0;
+}
+
+static inline int tc_count_instances(void)
+{
+	int n = 0;
+
+	tracefs_instances_walk(tc_inst_cb, &n);
+	return n;
+}
+
+struct tc_guard {
+	struct tcstate *state;
+	int procs;
+};
+
+static inline void tc_guard_begin(struct tc_guard *g)
+{
+	g->state = tcstate_save();
+	cr_assert_not_null(g->state, "%s", err_msg());
+	g->procs = tc_count_tracecmd_procs();
+}
+
+/* Tracing state as before, no instance and no trace-cmd process left. */
+static inline void tc_guard_end(struct tc_guard *g)
+{
+	const char *changed = tcstate_changed(g->state);
+
+	cr_expect_null(changed, "tracing setting %s was left changed", changed);
+	if (changed)
+		tcstate_restore(g->state);
+	cr_expect_eq(tc_count_instances(), 0, "a proctree-tc-* instance was left behind");
+	cr_expect_eq(tc_count_tracecmd_procs(), g->procs, "a trace-cmd process was left running");
+	tcstate_free(g->state);
+	g->state = NULL;
+}
+
+/* Run the recorder; returns its wait status; stderr goes to @errpath. */
+static inline int tc_run(char *const argv[], const char *errpath, const char *path_env)
+{
+	pid_t pid = fork();
+	int st;
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd >= 0)
+			dup2(fd, 2);
+		if (path_env)
+			setenv("PATH", path_env, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	return st;
+}
+
+static inline char *tc_slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = calloc(1, 65536);
+
+	if (fp) {
+		size_t n = fread(buf, 1, 65535, fp);
+
+		buf[n] = '\0';
+		fclose(fp);
+	}
+	return buf;
+}
+
+/* A private scratch directory for one test. */
+static inline void tc_tmpdir(char *buf, size_t size)
+{
+	snprintf(buf, size, "/tmp/proctree-test-tc-XXXXXX");
+	cr_assert_not_null(mkdtemp(buf));
+}
+
+static inline void tc_rmdir(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+}
+
+/*
+ * These tests count instances and trace-cmd processes machine-wide: run
+ * them one at a time (Criterion runs tests in parallel by default).
+ */
+#define TC_SERIAL_MAIN()                                                    \
+	int main(int argc, char *argv[])                                     \
+	{                                                                    \
+		struct criterion_test_set *tests = criterion_initialize();   \
+		int result = 0;                                              \
+		criterion_options.jobs = 1;                                  \
+		if (criterion_handle_args(argc, argv, true))                 \
+			result = !criterion_run_all_tests(tests);            \
+		criterion_finalize(tests);                                   \
+		return result;                                               \
+	}
+
+#endif

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/*
+ * proctree-reconstruct as a program: bad input gets one line naming the
+ * file and line and exit status 2; a cut-short file still gives its tree.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
+
+struct run {
+	int status;
+	char *out, *err;
+};
+
+static char *slurp_fp(FILE *fp)
+{
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		buf = realloc(buf, len + n + 1);
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	if (!buf)
+		buf = calloc(1, 1);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* run the program with @args (a shell word list), capturing stdout and stderr */
+static struct run run(const char *args)
+{
+	char cmd[2048], errpath[] = "/tmp/proctree-test-err-XXXXXX";
+	struct run r;
+	int fd = mkstemp(errpath);
+	FILE *p, *e;
+
+	cr_assert_geq(fd, 0);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s 2>'%s'", FIXTURES_DIR, PROG, args, errpath);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	r.out = slurp_fp(p);
+	r.status = pclose(p);
+	cr_assert(WIFEXITED(r.status), "%s did not exit normally", cmd);
+	r.status = WEXITSTATUS(r.status);
+	e = fdopen(fd, "r");
+	r.err = slurp_fp(e);
+	fclose(e);
+	unlink(errpath);
+	return r;
+}
+
+static void free_run(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void expect_error(const char *file, const char *what)
+{
+	char args[256], prefix[256];
+	struct run r;
+
+	snprintf(args, sizeof(args), "%s", file);
+	r = run(args);
+	snprintf(prefix, sizeof(prefix), "proctree-reconstruct: %s:", file);
+	cr_expect_eq(r.status, 2, "%s: exit status %d", file, r.status);
+	cr_expect_eq(count_lines(r.err), 1, "%s: not one line:\n%s", file, r.err);
+	cr_expect(!strncmp(r.err, prefix, strlen(prefix)), "%s: %s", file, r.err);
+	cr_expect_not_null(strstr(r.err, what), "%s: '%s' not in: %s", file, what, r.err);
+	cr_expect_str_eq(r.out, "", "%s: printed a tree for a bad file", file);
+	free_run(&r);
+}
+
+Test(cli, bad_input)
+{
+	expect_error("bad_version.csv", "bad_version.csv:1: unsupported format version");
+	expect_error("bad_number.csv", "bad_number.csv:8: column pid: out of range");
+	expect_error("bad_fields.csv", "bad_fields.csv:8: expected 22 fields");
+	expect_error("bad_kind.csv", "bad_kind.csv:8: unknown kind");
+	expect_error("bad_sign.csv", "bad_sign.csv:8: column time_ns: invalid number");
+	expect_error("bad_column.csv", "bad_column.csv:6: header row lacks");
+	expect_error("bad_binary.csv", "bad_binary.csv:7: NUL byte");
+	expect_error("does_not_exist.csv", "No such file");
+}
+
+Test(cli, bad_options)
+{
+	struct run r = run("--format xml basic.csv");
+
+	cr_expect_eq(r.status, 2);
+	cr_expect_eq(count_lines(r.err), 1);
+	cr_expect_not_null(strstr(r.err, "unknown format 'xml'"));
+	free_run(&r);
+	r = run("--bogus basic.csv");
+	cr_expect_eq(r.status, 2);
+	cr_expect_not_null(strstr(r.err, "unknown option '--bogus'"), "%s", r.err);
+	free_run(&r);
+	r = run("");
+	cr_expect_eq(r.status, 2);
+	cr_expect_not_null(strstr(r.err, "missing FILE.csv"));
+	free_run(&r);
+	r = run("--window-ms 1x basic.csv");
+	cr_expect_eq(r.status, 2);
+	cr_expect_not_null(strstr(r.err, "--window-ms"));
+	free_run(&r);
+}
+
+Test(cli, truncated_reports_and_reconstructs)
+{
+	struct run r = run("truncated.csv");
+
+	cr_expect_eq(r.status, 0);
+	cr_expect_not_null(strstr(r.err, "truncated.csv:13: truncated last record"), "%s", r.err);
+	cr_expect_not_null(strstr(r.out, "  170 x "), "%s", r.out);
+	free_run(&r);
+}
+
+Test(cli, missing_trailer_is_cut_short)
+{
+	struct run r = run("no_trailer.csv");
+
+	cr_expect_eq(r.status, 0);
+	cr_expect_eq(count_lines(r.err), 1);
+	cr_expect_not_null(strstr(r.err, "no #end trailer"), "%s", r.err);
+	cr_expect_not_null(strstr(r.err, "cut short"));
+	cr_expect_not_null(strstr(r.out, "  171 "));
+	free_run(&r);
+	r = run("basic.csv");
+	cr_expect_str_eq(r.err, "");
+	free_run(&r);
+}
+
+Test(cli, formats)
+{
+	struct run r = run("--format json hostile_names.csv");
+	json_error_t jerr;
+	json_t *doc;
+
+	cr_expect_eq(r.status, 0);
+	doc = json_loads(r.out, 0, &jerr);
+	cr_assert_not_null(doc, "%s", jerr.text);
+	json_decref(doc);
+	free_run(&r);
+	r = run("--summary --format json fork_lost.csv");
+	doc = json_loads(r.out, 0, &jerr);
+	cr_assert_not_null(doc, "%s", jerr.text);
+	cr_expect_null(json_object_get(doc, "roots"));
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(doc, "summary"),
+							 "fork_lost")), 3);
+	json_decref(doc);
+	free_run(&r);
+	r = run("--format csv pid_reuse.csv");
+	cr_expect_eq(r.status, 0);
+	cr_expect_eq(count_lines(r.out), 6);
+	free_run(&r);
+	r = run("--summary pid_reuse.csv");
+	cr_expect_not_null(strstr(r.out, "exit lost              1\n"), "%s", r.out);
+	free_run(&r);
+	r = run("- < basic.csv");
+	cr_expect_eq(r.status, 0);
+	cr_expect_not_null(strstr(r.out, "100 sh -c make"));
+	free_run(&r);
+}
