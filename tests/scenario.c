@@ -384,9 +384,14 @@ void scn_run_engine(const struct scn_def *d, const char *engine, struct scn_resu
 	}
 	describe_status(status, st, sizeof(st));
 	if (status != 0) {
-		/* what the workload said is still the best clue */
+		char dummy[8];
+
 		set_result(r, SCN_FAIL, "%s: proctree-record: %s; stderr: %s (files in %s)",
 			   engine, st, err, t.dir);
+		/* do not leave the workload's daemon behind */
+		x = xps_load(t.expect, dummy, sizeof(dummy));
+		if (x)
+			kill_lingering(d, x);
 		goto out;
 	}
 	x = load_expectations(d, t.expect, r);
