@@ -22,13 +22,15 @@
 /*
  * Default matching tolerance.  Every engine stamps CLOCK_MONOTONIC, but at
  * different points: ftrace and trace-cmd in the kernel at the event, ptrace
- * in the tracer after waitpid() returned, which on a loaded 2-core machine
- * is often a few ms and was seen 30 ms late for the workload's first exec.
- * Incarnations of one pid are aligned in time order (see compare.c), so a
- * generous tolerance cannot pair the wrong incarnation when the right one
- * is present; it only bounds how far apart two records of one process may be.
+ * in the tracer after waitpid() returned, which is later by the tracer's
+ * scheduling delay: on this project's loaded 2-core machine 0.1-5 ms on
+ * average, 30 ms for a workload's first exec and up to 58 ms in a spawn
+ * storm.  Incarnations of one pid are aligned in time order (see
+ * compare_match.c), so a generous tolerance cannot pair the wrong
+ * incarnation when the right one is present; it only bounds how far apart
+ * two records of one process may be.
  */
-#define CMP_TOLERANCE_NS_DEFAULT 100000000ull
+#define CMP_TOLERANCE_NS_DEFAULT 250000000ull
 
 enum cmp_match {
 	CMP_MATCH_AUTO,      /* pid when the files record the same run, else structure */

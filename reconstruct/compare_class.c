@@ -189,6 +189,7 @@ int cmp_classify(struct cmp *c)
 			if (classify_one(c, ci, f) < 0)
 				return -1;
 	for (int f = 0; f < c->nfiles; f++)
-		qsort_r(c->diffs[f], c->ndiffs[f], sizeof(*c->diffs[f]), diff_order, c);
+		if (c->ndiffs[f] > 1)
+			qsort_r(c->diffs[f], c->ndiffs[f], sizeof(*c->diffs[f]), diff_order, c);
 	return 0;
 }

@@ -253,6 +253,21 @@ Test(compare, separate_runs_match_by_structure)
 	check_json_counts("run2_node_missing", want, 2, false, "structure");
 }
 
+Test(compare, separate_runs_orphan)
+{
+	/* ld lost its fork in the second run: still the same process, its fork missing */
+	struct counts want[2] = { { { 0 } }, { { [FORK] = 1 } } };
+	struct run r;
+
+	check_json_counts("run2_orphan", want, 2, false, "structure");
+	/* the other way round: the first file has the orphan */
+	r = run("--compare run2_orphan.csv base.csv");
+	cr_assert_eq(r.status, 1);
+	cr_assert(strstr(r.out, "8 processes in all, 8 seen by every file"), "%s", r.out);
+	cr_assert(strstr(r.out, "run2_orphan.csv (#0): 1 difference, fork_missing 1"), "%s", r.out);
+	free_run(&r);
+}
+
 Test(compare, three_files)
 {
 	/* node_missing.csv misses 102 and 103; exec_missing.csv misses ld's exec */
