@@ -596,7 +596,8 @@ static void put_bar(struct svg *g, const struct node *n, double y, bool cut)
 		uint64_t to = x && x->time_ns < end ? x->time_ns : end;
 		double w = xat(g, to) - xs;
 
-		if (n->parent && !(n->parent->flags & NF_SYNTHETIC))
+		/* without an exec the process is named (and coloured) by its comm, like its row */
+		if (x && n->parent && !(n->parent->flags & NF_SYNTHETIC))
 			node_command_at(n->parent, from, &s, &len);
 		else
 			node_command(n, &s, &len);
