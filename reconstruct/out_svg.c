@@ -164,11 +164,35 @@ static void put_fit(FILE *fp, const char *s, size_t len, size_t max)
 }
 
 /* choose the rows: shown nodes in tree order, shallow levels first when too many */
-static int by_u64_desc(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+/* the order rows of a partly drawn level are chosen in: rank down, then sibling index up */
+struct rk {
+	uint64_t rank, sib;
+};
 
-	return x > y ? -1 : x < y;
+static int rk_cmp(const void *a, const void *b)
+{
+	const struct rk *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank > y->rank ? -1 : 1;
+	return x->sib < y->sib ? -1 : x->sib > y->sib;
+}
+
+/* the position of @n among its parent's shown children at this level, counted along the walk */
+struct sib {
+	const struct node *parent;
+	uint64_t count;
+};
+
+static uint64_t sib_index(const struct node *n, struct sib *s)
+{
+	if (n->parent != s->parent || !s->parent) {
+		s->parent = n->parent;
+		s->count = 0;
+	} else {
+		s->count++;
+	}
+	return s->count;
 }
 
 static uint64_t row_rank(const struct tree *t, const struct node *n)
@@ -179,8 +203,9 @@ static uint64_t row_rank(const struct tree *t, const struct node *n)
 static int pick_rows(struct svg *g)
 {
 	const struct tree *t = g->t;
-	uint64_t *per_depth = NULL, ndepth = 0, total = 0, extra = 0, *life = NULL, nlife = 0;
-	uint64_t threshold = 0, ties = 0;
+	uint64_t *per_depth = NULL, ndepth = 0, total = 0, extra = 0, nlife = 0, ties = 0;
+	struct sib sib = { NULL, 0 };
+	struct rk *life = NULL, threshold = { 0, 0 };
 	struct tree_walk w;
 	struct node *n;
 
@@ -205,18 +230,22 @@ static int pick_rows(struct svg *g)
 		extra = g->cap - sum;
 	}
 	if (g->cut_depth != UINT64_MAX && g->cut_depth < ndepth && extra) {
-		/* of the level drawn in part: the failed, then the longest-lived processes */
+		/*
+		 * of the level drawn in part: the failed, then the longest-lived processes;
+		 * among equals the first children of every parent, then the second ...
+		 */
 		life = malloc(per_depth[g->cut_depth] * sizeof(*life));
 		if (!life)
 			goto oom;
 		for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w))
 			if (w.depth == g->cut_depth && view_shown(&g->v, n))
-				life[nlife++] = row_rank(t, n);
-		qsort(life, nlife, sizeof(*life), by_u64_desc);
+				life[nlife++] = (struct rk){ row_rank(t, n), sib_index(n, &sib) };
+		qsort(life, nlife, sizeof(*life), rk_cmp);
+		sib = (struct sib){ NULL, 0 };
 		threshold = life[extra - 1];
 		ties = extra;
 		for (uint64_t i = 0; i < extra; i++)
-			ties -= life[i] > threshold;
+			ties -= rk_cmp(&life[i], &threshold) < 0;
 	}
 	g->rows = malloc((g->cap < total ? g->cap : total) * sizeof(*g->rows) + 1);
 	if (!g->rows)
@@ -227,11 +256,12 @@ static int pick_rows(struct svg *g)
 		if (!view_shown(&g->v, n) || w.depth > g->cut_depth || g->nrows == g->cap)
 			continue;
 		if (w.depth == g->cut_depth) {
-			uint64_t d = row_rank(t, n);
+			struct rk k = { row_rank(t, n), sib_index(n, &sib) };
+			int c = rk_cmp(&k, &threshold);
 
-			if (!extra || d < threshold || (d == threshold && !ties))
+			if (!extra || c > 0 || (c == 0 && !ties))
 				continue;
-			if (d == threshold)
+			if (c == 0)
 				ties--;
 		}
 		row = &g->rows[g->nrows++];
