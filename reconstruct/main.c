@@ -22,7 +22,8 @@
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: " PROG " [--format text|json|csv] [--summary] [--window-ms N] FILE.csv\n"
+		"usage: " PROG " [--format text|json|csv|chrome|dot|svg] [--summary] [--window-ms N] FILE.csv\n"
+		"       " PROG " --compact|--critical-path|--stats-by comm|exe [OPTIONS] FILE.csv\n"
 		"  --format F     text (indented tree, default), json, or csv (one row per process)\n"
 		"  --summary      totals and a per-command table instead of the tree\n"
 		"                 (with --format json: the JSON document without \"roots\")\n"

@@ -131,11 +131,12 @@ static void put_slice(struct chrome *c, uint32_t pid, uint32_t tid, const struct
 		exec_basename(x, &s, &len);
 		if (!s)
 			node_command_at(n, x->time_ns, &s, &len);
-	} else if (n->parent && !(n->parent->flags & NF_SYNTHETIC)) {
+	} else if (n->execs && n->parent && !(n->parent->flags & NF_SYNTHETIC)) {
+		/* before its first exec a child still runs the parent's image */
 		node_command_at(n->parent, from, &s, &len);
 	} else {
-		s = n->comm ? n->comm->s : "?";
-		len = n->comm ? n->comm->len : 1;
+		/* never exec'd: its comm, as its track is named */
+		node_command(n, &s, &len);
 	}
 	put_name(c->fp, s, len);
 	fprintf(c->fp, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":", pid, tid);

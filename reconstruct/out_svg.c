@@ -46,7 +46,7 @@ struct lg {
 struct row {
 	const struct node *n;
 	uint32_t depth;
-	uint32_t cut;            /* processes below it not drawn */
+	uint32_t cut;            /* shown processes below it not drawn (it is their nearest drawn ancestor) */
 	uint32_t cut_failed;     /* of which failed */
 	int32_t *act;            /* cut rows: processes below alive per pixel column */
 	uint8_t *act_fail;       /* cut rows: a process below failed in this column */
@@ -59,12 +59,9 @@ struct svg {
 	struct row *rows;
 	size_t nrows;
 	uint32_t *rowof;         /* per node index: row + 1, 0 not drawn */
-	uint32_t *desc;          /* per node index: shown descendants */
-	uint32_t *failed;        /* per node index: failed shown descendants */
 	uint64_t t0, t1;
 	double scale;            /* px per ns */
-	uint64_t cut_depth;      /* levels deeper than this were left out; UINT64_MAX none */
-	uint64_t row_cap_cut;    /* shown processes past the row limit */
+	uint64_t cut_depth;      /* the level drawn only in part, deeper ones not; UINT64_MAX none */
 	unsigned cap;
 	int y0;                  /* first row */
 	struct lg *legend;       /* the most frequent commands drawn, most first */
@@ -167,11 +164,48 @@ static void put_fit(FILE *fp, const char *s, size_t len, size_t max)
 }
 
 /* choose the rows: shown nodes in tree order, shallow levels first when too many */
+/* the order rows of a partly drawn level are chosen in: rank down, then sibling index up */
+struct rk {
+	uint64_t rank, sib;
+};
+
+static int rk_cmp(const void *a, const void *b)
+{
+	const struct rk *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank > y->rank ? -1 : 1;
+	return x->sib < y->sib ? -1 : x->sib > y->sib;
+}
+
+/* the position of @n among its parent's shown children at this level, counted along the walk */
+struct sib {
+	const struct node *parent;
+	uint64_t count;
+};
+
+static uint64_t sib_index(const struct node *n, struct sib *s)
+{
+	if (n->parent != s->parent || !s->parent) {
+		s->parent = n->parent;
+		s->count = 0;
+	} else {
+		s->count++;
+	}
+	return s->count;
+}
+
+static uint64_t row_rank(const struct tree *t, const struct node *n)
+{
+	return node_failed(n) ? UINT64_MAX : node_draw_end(t, n) - n->start_ns;
+}
+
 static int pick_rows(struct svg *g)
 {
 	const struct tree *t = g->t;
-	uint64_t *per_depth = NULL, ndepth = 0, total = 0;
-	struct node *roots[2] = { t->root, t->unknown };
+	uint64_t *per_depth = NULL, ndepth = 0, total = 0, extra = 0, nlife = 0, ties = 0;
+	struct sib sib = { NULL, 0 };
+	struct rk *life = NULL, threshold = { 0, 0 };
 	struct tree_walk w;
 	struct node *n;
 
@@ -180,9 +214,7 @@ static int pick_rows(struct svg *g)
 			ndepth = w.depth + 1;
 	per_depth = calloc(ndepth ? ndepth : 1, sizeof(*per_depth));
 	g->rowof = calloc((size_t)t->nnodes + 1, sizeof(*g->rowof));
-	g->desc = calloc((size_t)t->nnodes + 1, sizeof(*g->desc));
-	g->failed = calloc((size_t)t->nnodes + 1, sizeof(*g->failed));
-	if (!per_depth || !g->rowof || !g->desc || !g->failed)
+	if (!per_depth || !g->rowof)
 		goto oom;
 	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w))
 		if (view_shown(&g->v, n))
@@ -191,19 +223,29 @@ static int pick_rows(struct svg *g)
 	if (total > g->cap) {
 		uint64_t sum = 0, d;
 
+		/* whole levels while they fit, then the next level's first rows in tree order */
 		for (d = 0; d < ndepth && sum + per_depth[d] <= g->cap; d++)
 			sum += per_depth[d];
-		g->cut_depth = d ? d - 1 : 0;
+		g->cut_depth = d;
+		extra = g->cap - sum;
 	}
-	for (int r = 0; r < 2; r++) {
-		if (!roots[r])
-			continue;
-		for (n = node_post_first(roots[r]); n; n = node_post_next(n, roots[r])) {
-			if (!n->parent || !view_shown(&g->v, n))
-				continue;
-			g->desc[node_ix(n->parent)] += g->desc[node_ix(n)] + 1;
-			g->failed[node_ix(n->parent)] += g->failed[node_ix(n)] + node_failed(n);
-		}
+	if (g->cut_depth != UINT64_MAX && g->cut_depth < ndepth && extra) {
+		/*
+		 * of the level drawn in part: the failed, then the longest-lived processes;
+		 * among equals the first children of every parent, then the second ...
+		 */
+		life = malloc(per_depth[g->cut_depth] * sizeof(*life));
+		if (!life)
+			goto oom;
+		for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w))
+			if (w.depth == g->cut_depth && view_shown(&g->v, n))
+				life[nlife++] = (struct rk){ row_rank(t, n), sib_index(n, &sib) };
+		qsort(life, nlife, sizeof(*life), rk_cmp);
+		sib = (struct sib){ NULL, 0 };
+		threshold = life[extra - 1];
+		ties = extra;
+		for (uint64_t i = 0; i < extra; i++)
+			ties -= rk_cmp(&life[i], &threshold) < 0;
 	}
 	g->rows = malloc((g->cap < total ? g->cap : total) * sizeof(*g->rows) + 1);
 	if (!g->rows)
@@ -211,34 +253,28 @@ static int pick_rows(struct svg *g)
 	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w)) {
 		struct row *row;
 
-		if (!view_shown(&g->v, n) || w.depth > g->cut_depth)
+		if (!view_shown(&g->v, n) || w.depth > g->cut_depth || g->nrows == g->cap)
 			continue;
-		if (g->nrows == g->cap) {
-			g->row_cap_cut++;
-			continue;
+		if (w.depth == g->cut_depth) {
+			struct rk k = { row_rank(t, n), sib_index(n, &sib) };
+			int c = rk_cmp(&k, &threshold);
+
+			if (!extra || c > 0 || (c == 0 && !ties))
+				continue;
+			if (c == 0)
+				ties--;
 		}
 		row = &g->rows[g->nrows++];
+		memset(row, 0, sizeof(*row));
 		row->n = n;
 		row->depth = (uint32_t)w.depth;
-		row->cut = 0;
-		row->cut_failed = 0;
-		row->act = NULL;
-		row->act_fail = NULL;
 		g->rowof[node_ix(n)] = (uint32_t)g->nrows;
-		if (n->first_child) {
-			bool any = false;
-
-			for (const struct node *k = n->first_child; k; k = k->next_sibling)
-				any |= view_shown(&g->v, k) && w.depth + 1 <= g->cut_depth;
-			if (!any) {
-				row->cut = g->desc[node_ix(n)];
-				row->cut_failed = g->failed[node_ix(n)];
-			}
-		}
 	}
+	free(life);
 	free(per_depth);
 	return 0;
 oom:
+	free(life);
 	free(per_depth);
 	err_set("out of memory");
 	errno = ENOMEM;
@@ -272,16 +308,6 @@ static int activity(struct svg *g)
 	st = malloc((g->nrows + 1) * sizeof(*st));
 	if (!st)
 		goto oom;
-	for (size_t i = 0; i < g->nrows; i++) {
-		struct row *r = &g->rows[i];
-
-		if (!r->cut)
-			continue;
-		r->act = calloc(COLS + 1, sizeof(*r->act));
-		r->act_fail = calloc(COLS, 1);
-		if (!r->act || !r->act_fail)
-			goto oom;
-	}
 	for (n = tree_walk_first(&w, g->t); n; n = tree_walk_next(&w)) {
 		uint32_t row = g->rowof[node_ix(n)];
 		struct row *r;
@@ -297,8 +323,14 @@ static int activity(struct svg *g)
 		if (!nst || !view_shown(&g->v, n) || n->flags & NF_SYNTHETIC)
 			continue;
 		r = &g->rows[st[nst - 1].row - 1];
-		if (!r->act)
-			continue;
+		if (!r->act) {
+			r->act = calloc(COLS + 1, sizeof(*r->act));
+			r->act_fail = calloc(COLS, 1);
+			if (!r->act || !r->act_fail)
+				goto oom;
+		}
+		r->cut++;
+		r->cut_failed += node_failed(n);
 		a = column(g, n->start_ns);
 		b = column(g, node_draw_end(g->t, n));
 		r->act[a]++;
@@ -596,7 +628,8 @@ static void put_bar(struct svg *g, const struct node *n, double y, bool cut)
 		uint64_t to = x && x->time_ns < end ? x->time_ns : end;
 		double w = xat(g, to) - xs;
 
-		if (n->parent && !(n->parent->flags & NF_SYNTHETIC))
+		/* without an exec the process is named (and coloured) by its comm, like its row */
+		if (x && n->parent && !(n->parent->flags & NF_SYNTHETIC))
 			node_command_at(n->parent, from, &s, &len);
 		else
 			node_command(n, &s, &len);
@@ -679,9 +712,23 @@ static void put_row(struct svg *g, size_t i)
 	fputs("</g>\n", g->fp);
 }
 
-/* the fork lines: from the parent's row down to the child's bar */
+/*
+ * The fork lines: from the parent's row down to the child's bar.  Not for
+ * parents with more than FAN_MAX drawn children: a comb of hundreds of lines
+ * hides the bars, and the indentation already says whose children they are.
+ */
+#define FAN_MAX 30
+
 static void put_connectors(struct svg *g)
 {
+	uint32_t *fan = calloc(g->nrows + 1, sizeof(*fan));
+
+	for (size_t i = 0; fan && i < g->nrows; i++) {
+		const struct node *p = g->rows[i].n->parent;
+
+		if (p)
+			fan[g->rowof[node_ix(p)]]++;
+	}
 	for (size_t i = 0; i < g->nrows; i++) {
 		const struct node *n = g->rows[i].n, *p = n->parent;
 		uint32_t pr;
@@ -689,11 +736,14 @@ static void put_connectors(struct svg *g)
 
 		if (!p || p->flags & NF_SYNTHETIC || !(pr = g->rowof[node_ix(p)]))
 			continue;
+		if (!fan || fan[pr] > FAN_MAX)
+			continue;
 		x = xat(g, n->start_ns);
 		fprintf(g->fp, "<line class=\"c\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
 			x, g->y0 + (pr - 1) * (double)ROW_H + (ROW_H + BAR_H) / 2.0, x,
 			g->y0 + (double)i * ROW_H + (ROW_H - BAR_H) / 2.0);
 	}
+	free(fan);
 }
 
 static void put_footer(struct svg *g, int y)
@@ -706,17 +756,13 @@ static void put_footer(struct svg *g, int y)
 	if (drawn == total) {
 		fprintf(g->fp, "all %" PRIu64 " processes drawn", total);
 	} else {
-		fprintf(g->fp, "%" PRIu64 " of %" PRIu64 " processes drawn; not drawn:", drawn,
-			total);
+		fprintf(g->fp, "%" PRIu64 " of %" PRIu64 " processes drawn", drawn, total);
 		if (g->v.nhidden)
-			fprintf(g->fp, " %" PRIu64 " by --max-depth/--filter,", g->v.nhidden);
+			fprintf(g->fp, "; %" PRIu64 " hidden by --max-depth/--filter", g->v.nhidden);
 		if (g->cut_depth != UINT64_MAX)
-			fprintf(g->fp, " those deeper than depth %" PRIu64 " (\"+N\" rows),",
-				g->cut_depth);
-		if (g->row_cap_cut)
-			fprintf(g->fp, " %" PRIu64 " past the row limit,", g->row_cap_cut);
-		fprintf(g->fp, " to fit %u rows (--max-rows N, --filter COMM, --max-depth N)",
-			g->cap);
+			fprintf(g->fp, "; %" PRIu64 " not drawn to fit %u rows: the \"+N\" rows "
+				"stand for them (--max-rows N, --filter COMM)",
+				total - drawn - g->v.nhidden, g->cap);
 	}
 	fprintf(g->fp, "</text>\n<text x=\"%d\" y=\"%d\" class=\"m\">red border and \u2717: failed; "
 		"dashed: fork or exit lost/unseen; \u25b6: running at the end; pale: before the "
@@ -771,9 +817,7 @@ out:
 		free(g.rows[i].act_fail);
 	}
 	free(g.rows);
-	free(g.failed);
 	free(g.rowof);
-	free(g.desc);
 	view_fini(&g.v);
 	return ret;
 }
