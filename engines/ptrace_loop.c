@@ -244,6 +244,12 @@ static void on_fork(struct engine *e, struct pt_task *t, int event, uint64_t now
 	}
 	c->tgid = thread ? t->tgid : ctid;
 	c->ppid = thread ? t->ppid : t->tgid;
+	/*
+	 * The child inherits the forking thread's comm as it is now, which
+	 * prctl(PR_SET_NAME) may have changed since exec; the thread is stopped,
+	 * so reading it is not racy.
+	 */
+	procfs_read_comm(t->tid, t->comm, sizeof(t->comm));
 	memcpy(c->comm, t->comm, sizeof(c->comm));
 	write_fork(e, t->tgid, t->tid, t->comm, c, thread, now);
 	if (c->early)
