@@ -87,6 +87,12 @@ struct engine_ops {
 	 * descendant has exited (or stop_now).  May be NULL.
 	 */
 	int (*wait_all)(struct engine *e);
+	/*
+	 * The pid of a child process the engine itself runs (trace-cmd), which
+	 * the recorder's --wait-all must neither wait for nor reap; 0 for none.
+	 * May be NULL.
+	 */
+	pid_t (*helper_pid)(struct engine *e);
 	/* drain, alive rows, trailer, undo tracing state; 0 or -1 with err_msg() */
 	int (*finish)(struct engine *e, const struct engine_finish *fin);
 	void (*stats)(struct engine *e, struct engine_stats *st);

@@ -105,6 +105,11 @@ static bool descends(pid_t pid, pid_t self, pid_t tracer)
  * descendants become its children; wait until none is left, reaping those
  * that die as our children.
  */
+static pid_t tracecmd_helper_pid(struct engine *e)
+{
+	return e->tracer;
+}
+
 static int tracecmd_wait_all(struct engine *e)
 {
 	pid_t self = getpid();
@@ -261,6 +266,7 @@ const struct engine_ops engine_tracecmd_ops = {
 	.new = tracecmd_new,
 	.attach = tracecmd_attach,
 	.wait_all = tracecmd_wait_all,
+	.helper_pid = tracecmd_helper_pid,
 	.finish = tracecmd_finish,
 	.stats = tracecmd_stats,
 	.free = tracecmd_free,

@@ -10,6 +10,7 @@
  * gets finish() and free(), so each CSV ends with its trailer and no
  * tracing state is left behind.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,8 @@
 #include "convert.h"
 #include "engine.h"
 #include "err.h"
+#include "num.h"
+#include "procfs.h"
 #include "recorder.h"
 
 /* "run.csv" + "ptrace" -> "run.ptrace.csv" when several engines share -o. */
@@ -41,8 +44,56 @@ static char *engine_path(const char *out, const char *engine, int nengines, cons
 	return p;
 }
 
+/*
+ * Reap the recorder's children that are not engine helpers (as a subreaper
+ * it inherits every orphaned descendant).  Returns how many are still
+ * running.  Engine helpers such as trace-cmd are children too but are never
+ * waited for here: their engine waits for them.
+ */
+static int reap_descendants(const pid_t *helpers, int nhelpers)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	int left = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char path[64], *text, *p, *end;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%.20s/children", de->d_name);
+		text = procfs_read_file(path, NULL);
+		if (!text)
+			continue;
+		for (p = text; *p; p = end) {
+			int64_t pid;
+			int i;
+
+			while (*p == ' ' || *p == '\n')
+				p++;
+			end = p + strcspn(p, " \n");
+			if (end == p)
+				break;
+			if (num_parse_i64(p, end - p, 1, INT32_MAX, &pid) < 0)
+				continue;
+			for (i = 0; i < nhelpers && helpers[i] != pid; i++)
+				;
+			if (i < nhelpers)
+				continue;
+			if (waitpid((pid_t)pid, NULL, WNOHANG) == 0)
+				left++;
+		}
+		free(text);
+	}
+	closedir(d);
+	return left;
+}
+
 /* Wait for the root (and with --wait-all every descendant) unless told to stop. */
-static int wait_workload(pid_t root, bool wait_all, int *status)
+static int wait_workload(pid_t root, bool wait_all, const pid_t *helpers, int nhelpers,
+			 int *status)
 {
 	pid_t pid;
 
@@ -54,15 +105,21 @@ static int wait_workload(pid_t root, bool wait_all, int *status)
 		if (rec_stop_now)
 			return 0;
 	}
-	/* as a subreaper we inherit every orphaned descendant: reap them all */
+	/*
+	 * As a subreaper we inherit every orphaned descendant: reap them all.
+	 * Not with waitpid(-1): engine helpers (trace-cmd) are children too
+	 * and would be waited for forever, or reaped behind their engine's back.
+	 */
 	while (wait_all && !rec_stop_now) {
-		pid = waitpid(-1, NULL, 0);
-		if (pid < 0 && errno == ECHILD)
-			break;
-		if (pid < 0 && errno != EINTR) {
-			err_set("waitpid: %s", strerror(errno));
+		int left = reap_descendants(helpers, nhelpers);
+
+		if (left < 0) {
+			err_set("cannot read /proc/self/task: %s", strerror(errno));
 			return -1;
 		}
+		if (left == 0)
+			break;
+		usleep(5000);
 	}
 	return 0;
 }
@@ -169,7 +226,15 @@ int main(int argc, char **argv)
 	if (reaper)
 		ret = reaper->reap(reaper_e, child.pid, &status);
 	else
-		ret = wait_workload(child.pid, o.wait_all, &status);
+	{
+		pid_t helpers[REC_MAX_ENGINES];
+		int nhelpers = 0;
+
+		for (i = 0; i < o.nengines; i++)
+			if (o.engines[i]->helper_pid && o.engines[i]->helper_pid(eng[i]) > 0)
+				helpers[nhelpers++] = o.engines[i]->helper_pid(eng[i]);
+		ret = wait_workload(child.pid, o.wait_all, helpers, nhelpers, &status);
+	}
 	if (ret < 0) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
 		failed = true;
