@@ -54,22 +54,26 @@ static int destroy_by_name(const char *name)
 	return ret;
 }
 
+static int remove_if_stale(const char *name, void *ctx)
+{
+	int *removed = ctx;
+	pid_t owner = instance_owner(name);
+
+	if (!owner || owner == getpid())
+		return 0;
+	if (kill(owner, 0) == 0 || errno != ESRCH)
+		return 0; /* its recorder is alive (or not ours to judge) */
+	if (destroy_by_name(name) == 0)
+		(*removed)++;
+	return 0;
+}
+
 int ftrace_instance_remove_stale(void)
 {
-	char **names = tracefs_instances("^" FTRACE_INSTANCE_PREFIX "[0-9]");
 	int removed = 0;
 
-	for (int i = 0; names && names[i]; i++) {
-		pid_t owner = instance_owner(names[i]);
-
-		if (!owner || owner == getpid())
-			continue;
-		if (kill(owner, 0) == 0 || errno != ESRCH)
-			continue; /* its recorder is alive (or not ours to judge) */
-		if (destroy_by_name(names[i]) == 0)
-			removed++;
-	}
-	tracefs_list_free(names);
+	/* a walk, not tracefs_instances(regex): 1.6.4 leaks the compiled regex */
+	tracefs_instances_walk(remove_if_stale, &removed);
 	return removed;
 }
 

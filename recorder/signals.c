@@ -19,7 +19,7 @@
 
 volatile sig_atomic_t rec_stop_now;
 
-static volatile sig_atomic_t received, last_signal, forward_pid;
+static volatile sig_atomic_t received, last_signal, forward_pid, pending;
 static sigset_t orig_mask;
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
@@ -31,8 +31,11 @@ static void on_stop_signal(int sig, siginfo_t *si, void *uctx)
 	last_signal = sig;
 	if (++received >= 2) {
 		rec_stop_now = 1;
-	} else if (forward_pid > 0 && si->si_code != SI_KERNEL) {
-		kill((pid_t)forward_pid, sig);
+	} else if (si->si_code != SI_KERNEL) {
+		if (forward_pid > 0)
+			kill((pid_t)forward_pid, sig);
+		else
+			pending = sig; /* the workload does not exist yet */
 	}
 	errno = saved;
 }
@@ -59,7 +62,18 @@ int rec_signals_install(void)
 
 void rec_signals_forward_to(pid_t root)
 {
+	sigset_t block, old;
+
+	/* no handler may run between publishing the pid and sending what is pending */
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&block, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
 	forward_pid = root;
+	if (pending)
+		kill(root, pending);
+	pending = 0;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 int rec_signals_received(int *last_sig)

@@ -84,6 +84,21 @@ static bool wait_instance(pid_t recorder)
 	return false;
 }
 
+/* Wait (up to 10 s) until the CSV being written contains @needle (match rows, not #command). */
+static bool wait_csv(const char *csv, const char *needle)
+{
+	for (int i = 0; i < 1000; i++) {
+		char *text = ft_slurp(csv);
+		bool found = text && strstr(text, needle);
+
+		free(text);
+		if (found)
+			return true;
+		ft_sleep_ms(10);
+	}
+	return false;
+}
+
 static bool one_line(const char *s)
 {
 	const char *nl = strchr(s, '\n');
@@ -172,7 +187,8 @@ Test(record_cli, sigint_is_forwarded_and_the_csv_completed)
 	snprintf(err, sizeof(err), "%s/err.txt", dir);
 	rec = start(opts, cmd, err);
 	cr_assert(wait_instance(rec), "the recorder's instance appears");
-	ft_sleep_ms(300);
+	/* the trap is set once the shell has started sleep */
+	cr_assert(wait_csv(csv, ",/bin/sleep,"), "the workload started");
 	kill(rec, SIGINT);
 	st = ft_wait(rec);
 	text = ft_slurp(err);
@@ -208,7 +224,7 @@ Test(record_cli, second_signal_stops_at_once)
 	snprintf(err, sizeof(err), "%s/err.txt", dir);
 	rec = start(opts, cmd, err);
 	cr_assert(wait_instance(rec));
-	ft_sleep_ms(300);
+	cr_assert(wait_csv(csv, ",/bin/sleep,"), "the workload started");
 	kill(rec, SIGTERM); /* forwarded, ignored by the shell */
 	ft_sleep_ms(200);
 	kill(rec, SIGTERM); /* stop now */
@@ -350,8 +366,12 @@ Test(record_cli, without_privilege_one_line_suggests_ptrace)
 	snprintf(bin, sizeof(bin), "%s/proctree-record", dir);
 	snprintf(cmd, sizeof(cmd), "cp %s %s && chmod 755 %s %s", FT_RECORDER, bin, dir, bin);
 	cr_assert_eq(system(cmd), 0);
+	/*
+	 * libtracefs 1.6.4 leaks a few strings when it finds tracefs unusable;
+	 * not ours to fix, and the process exits right after: no leak check.
+	 */
 	snprintf(cmd, sizeof(cmd),
-		 "setpriv --reuid=nobody --regid=nogroup --clear-groups %s -o %s/np.csv -- "
+		 "ASAN_OPTIONS=\"$ASAN_OPTIONS:detect_leaks=0\" setpriv --reuid=nobody --regid=nogroup --clear-groups %s -o %s/np.csv -- "
 		 "/bin/true 2>%s/np.err", bin, dir, dir);
 	st = system(cmd);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %#x", st);
