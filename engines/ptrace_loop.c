@@ -244,6 +244,11 @@ static void on_fork(struct engine *e, struct pt_task *t, int event, uint64_t now
 	}
 	c->tgid = thread ? t->tgid : ctid;
 	c->ppid = thread ? t->ppid : t->tgid;
+	/*
+	 * The parent may have renamed itself (prctl) since its exec: the child
+	 * is born with the current name.  Exact while the parent is stopped.
+	 */
+	procfs_read_comm(t->tid, t->comm, sizeof(t->comm));
 	memcpy(c->comm, t->comm, sizeof(c->comm));
 	write_fork(e, t->tgid, t->tid, t->comm, c, thread, now);
 	if (c->early)
