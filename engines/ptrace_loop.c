@@ -245,8 +245,9 @@ static void on_fork(struct engine *e, struct pt_task *t, int event, uint64_t now
 	c->tgid = thread ? t->tgid : ctid;
 	c->ppid = thread ? t->ppid : t->tgid;
 	/*
-	 * The parent may have renamed itself (prctl) since its exec: the child
-	 * is born with the current name.  Exact while the parent is stopped.
+	 * The child inherits the forking thread's comm as it is now, which
+	 * prctl(PR_SET_NAME) may have changed since exec; the thread is stopped,
+	 * so reading it is not racy.
 	 */
 	procfs_read_comm(t->tid, t->comm, sizeof(t->comm));
 	memcpy(c->comm, t->comm, sizeof(c->comm));
