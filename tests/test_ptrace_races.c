@@ -237,6 +237,17 @@ Test(ptrace, parent_from_fork_event)
 	pt_csv_free(&c);
 }
 
+static void touch_go(const char *marker)
+{
+	char go[300];
+	int fd;
+
+	snprintf(go, sizeof(go), "%s.go", marker);
+	fd = open(go, O_WRONLY | O_CREAT, 0644);
+	cr_assert_geq(fd, 0);
+	close(fd);
+}
+
 static bool wait_file(const char *path, int ms)
 {
 	for (int i = 0; i < ms / 10; i++) {
@@ -266,7 +277,8 @@ Test(ptrace, root_exit_detaches_descendants)
 
 	st = pt_record(NULL, csv, NULL, cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
-	cr_expect_eq(access(marker, F_OK), -1, "the recorder waited for the descendant");
+	/* the descendant waits for MARKER.go: had the recorder waited, it would hang */
+	cr_expect_eq(access(marker, F_OK), -1, "the descendant finished early");
 	pt_csv_load(csv, &c);
 	expect_clean(&c);
 	cr_assert_eq(pt_count(&c, CSV_FORK), 1);
@@ -278,7 +290,10 @@ Test(ptrace, root_exit_detaches_descendants)
 	cr_expect_eq(al ? al->ev.ppid : 0, c.root_pid);
 	cr_expect_geq(pt_csv_key(&c, "ptrace_detached"), 1);
 	cr_expect_eq(pt_csv_key(&c, "ptrace_detach_timeouts"), 0);
-	cr_expect(wait_file(marker, 5000), "the descendant was killed or left stopped");
+	touch_go(marker);
+	cr_expect(wait_file(marker, 30000), "the descendant was killed or left stopped");
+	if (access(marker, F_OK) != 0)
+		kill(child, SIGKILL);
 	pt_csv_free(&c);
 }
 
@@ -299,13 +314,16 @@ Test(ptrace, root_exit_keeps_group_stop)
 	child = c.rows[1].ev.child_pid;
 	cr_expect_not_null(pt_find(&c, CSV_ALIVE, child));
 	/* it stopped itself, maybe only after we detached: wait for that */
-	for (int i = 0; i < 500 && proc_state(child) != 'T'; i++)
+	for (int i = 0; i < 3000 && proc_state(child) != 'T'; i++)
 		usleep(10000);
 	cr_expect_eq(proc_state(child), 'T', "detached child is not group-stopped");
-	usleep(400000);
+	touch_go(marker);
+	usleep(300000);
 	cr_expect_eq(access(marker, F_OK), -1, "a stopped child ran");
 	kill(child, SIGCONT);
-	cr_expect(wait_file(marker, 5000), "the child did not continue after SIGCONT");
+	cr_expect(wait_file(marker, 30000), "the child did not continue after SIGCONT");
+	if (access(marker, F_OK) != 0)
+		kill(child, SIGKILL);
 	pt_csv_free(&c);
 }
 
@@ -319,6 +337,7 @@ Test(ptrace, wait_all_follows_descendants)
 	const char *cmd[] = { WL("ptrace_leave"), marker, NULL };
 	const char *opts[] = { "--wait-all", NULL };
 
+	touch_go(marker);
 	st = pt_record(NULL, csv, opts, cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
 	cr_expect_eq(access(marker, F_OK), 0, "returned before the descendant exited");

@@ -3,14 +3,16 @@
  * wspy mistake: killing or abandoning descendants when the root exits.
  * usage: ptrace_leave MARKER [stop]
  * Root forks C and exits 0 at once.  C (optionally stopping itself with
- * SIGSTOP first, to be continued by the test) sleeps 300 ms, creates
- * MARKER and exits 0.  Without --wait-all the tracer must write
+ * SIGSTOP first, to be continued by the test) waits until the file
+ * MARKER.go exists (the test creates it when it wants C to finish), then
+ * creates MARKER and exits 0.  Without --wait-all the tracer must write
  *   fork root -> C; exit root code=0; alive C
  * and C must live on untraced (MARKER appears; a stopped C stays stopped
  * until SIGCONT).  With --wait-all it must write exit C code=0 instead of alive.
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -25,6 +27,7 @@ int main(int argc, char **argv)
 		return 3;
 	if (c == 0) {
 		int fd = open("/dev/null", O_RDWR);
+		char go[4096];
 
 		/* outlives the recorder: hold no pipe of whoever ran it */
 		dup2(fd, 0);
@@ -33,7 +36,9 @@ int main(int argc, char **argv)
 		close(fd);
 		if (argc > 2 && !strcmp(argv[2], "stop"))
 			raise(SIGSTOP);
-		usleep(300000);
+		snprintf(go, sizeof(go), "%s.go", argv[1]);
+		for (int i = 0; i < 60000 && access(go, F_OK) != 0; i++)
+			usleep(1000);
 		fd = open(argv[1], O_WRONLY | O_CREAT | O_EXCL, 0644);
 		_exit(fd < 0 ? 4 : 0);
 	}
