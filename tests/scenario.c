@@ -34,7 +34,7 @@ extern char **environ;
 /* Scratch files of one run; kept when the run fails, for a look. */
 struct scn_tmp {
 	char dir[64];
-	char expect[96], csv[96], json[96], out[96], err[96];
+	char expect[96], csv[96], json[96], out[96], err[96], recon_err[96];
 };
 
 static void __attribute__((format(printf, 3, 4)))
@@ -101,6 +101,7 @@ static int tmp_init(struct scn_tmp *t)
 	snprintf(t->json, sizeof(t->json), "%s/tree.json", t->dir);
 	snprintf(t->out, sizeof(t->out), "%s/stdout", t->dir);
 	snprintf(t->err, sizeof(t->err), "%s/stderr", t->dir);
+	snprintf(t->recon_err, sizeof(t->recon_err), "%s/reconstruct.stderr", t->dir);
 	return 0;
 }
 
@@ -378,9 +379,16 @@ static int compare_csv(const struct scn_def *d, const struct xps_set *x, const c
 	json_t *doc;
 	int status, ndiff;
 
-	status = run(rargv, NULL, json, t->err, 120, NULL);
-	if (status != 0) {
+	if (access(csv, R_OK) < 0) {
 		err = slurp(t->err);
+		set_result(r, SCN_FAIL, "%s: proctree-record succeeded but wrote no %s; its "
+			   "stderr: %s (files in %s)", engine, csv, err, t->dir);
+		free(err);
+		return -1;
+	}
+	status = run(rargv, NULL, json, t->recon_err, 120, NULL);
+	if (status != 0) {
+		err = slurp(t->recon_err);
 		describe_status(status, st, sizeof(st));
 		set_result(r, SCN_FAIL, "%s: proctree-reconstruct: %s; stderr: %s (files in %s)",
 			   engine, st, err, t->dir);
