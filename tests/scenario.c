@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Running scenarios: plainly, or recorded by an engine and reconstructed. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -33,7 +34,7 @@ extern char **environ;
 /* Scratch files of one run; kept when the run fails, for a look. */
 struct scn_tmp {
 	char dir[64];
-	char expect[96], csv[96], json[96], out[96], err[96];
+	char expect[96], csv[96], json[96], out[96], err[96], recon_err[96];
 };
 
 static void __attribute__((format(printf, 3, 4)))
@@ -63,10 +64,9 @@ bool scn_ci(void)
 	return ci && !strcmp(ci, "true");
 }
 
-bool scn_engine_selected(const char *engine)
+static bool one_selected(const char *engine, size_t n)
 {
 	const char *list = getenv("PROCTREE_ENGINES");
-	size_t n = strlen(engine);
 
 	if (!list || !*list)
 		list = "ftrace,ptrace,tracecmd";
@@ -77,9 +77,18 @@ bool scn_engine_selected(const char *engine)
 	return false;
 }
 
+bool scn_engine_selected(const char *engine)
+{
+	/* "ftrace,ptrace" (side by side) when each of them is */
+	for (const char *p = engine; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ','))
+		if (!one_selected(p, strcspn(p, ",")))
+			return false;
+	return true;
+}
+
 bool scn_engine_needs_root(const char *engine)
 {
-	return !strcmp(engine, "ftrace") || !strcmp(engine, "tracecmd");
+	return strstr(engine, "ftrace") || strstr(engine, "tracecmd");
 }
 
 static int tmp_init(struct scn_tmp *t)
@@ -92,19 +101,25 @@ static int tmp_init(struct scn_tmp *t)
 	snprintf(t->json, sizeof(t->json), "%s/tree.json", t->dir);
 	snprintf(t->out, sizeof(t->out), "%s/stdout", t->dir);
 	snprintf(t->err, sizeof(t->err), "%s/stderr", t->dir);
+	snprintf(t->recon_err, sizeof(t->recon_err), "%s/reconstruct.stderr", t->dir);
 	return 0;
 }
 
+/* Everything in the scratch directory (engines also write beside the CSV). */
 static void tmp_remove(struct scn_tmp *t)
 {
-	const char *files[] = { t->expect, t->csv, t->json, t->out, t->err };
-	char extra[128];
+	DIR *dir = opendir(t->dir);
+	struct dirent *de;
+	char path[512];
 
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		unlink(files[i]);
-	/* engines writing beside the CSV (tracecmd's .dat) */
-	snprintf(extra, sizeof(extra), "%s/run.dat", t->dir);
-	unlink(extra);
+	while (dir && (de = readdir(dir))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", t->dir, de->d_name);
+		unlink(path);
+	}
+	if (dir)
+		closedir(dir);
 	rmdir(t->dir);
 }
 
@@ -353,16 +368,55 @@ static void recorder_argv(char **argv, const struct scn_def *d, const char *engi
 	add_workload(argv, i, d, (d->flags & SCN_PIDNS) && !in_ns);
 }
 
+/* Rebuild the tree of one engine's CSV and compare; 0, or -1 with a FAIL result. */
+static int compare_csv(const struct scn_def *d, const struct xps_set *x, const char *engine,
+		       const char *csv, const char *json, const struct scn_tmp *t,
+		       struct scn_result *r)
+{
+	char *rargv[] = { RECONSTRUCT, "--format", "json", (char *)csv, NULL };
+	char *err, *report = NULL, st[64];
+	json_error_t jerr;
+	json_t *doc;
+	int status, ndiff;
+
+	if (access(csv, R_OK) < 0) {
+		err = slurp(t->err);
+		set_result(r, SCN_FAIL, "%s: proctree-record succeeded but wrote no %s; its "
+			   "stderr: %s (files in %s)", engine, csv, err, t->dir);
+		free(err);
+		return -1;
+	}
+	status = run(rargv, NULL, json, t->recon_err, 120, NULL);
+	if (status != 0) {
+		err = slurp(t->recon_err);
+		describe_status(status, st, sizeof(st));
+		set_result(r, SCN_FAIL, "%s: proctree-reconstruct: %s; stderr: %s (files in %s)",
+			   engine, st, err, t->dir);
+		free(err);
+		return -1;
+	}
+	doc = json_load_file(json, 0, &jerr);
+	if (!doc) {
+		set_result(r, SCN_FAIL, "%s: %s:%d: %s", engine, json, jerr.line, jerr.text);
+		return -1;
+	}
+	ndiff = treecmp(x, doc, 0, &report);
+	json_decref(doc);
+	if (ndiff)
+		set_result(r, SCN_FAIL, "%s/%s: %d difference(s) between the recorded tree and "
+			   "the workload's (files in %s):\n%s", engine, d->name, ndiff, t->dir,
+			   report);
+	free(report);
+	return ndiff ? -1 : 0;
+}
+
 void scn_run_engine(const struct scn_def *d, const char *engine, struct scn_result *r)
 {
 	bool in_ns = (d->flags & SCN_PIDNS) && !strcmp(engine, "ptrace");
-	char *argv[MAX_ARGS], *rargv[] = { RECONSTRUCT, "--format", "json", NULL, NULL };
-	char *err = NULL, *report = NULL, st[64];
+	char *argv[MAX_ARGS], *err = NULL, st[64];
 	struct xps_set *x = NULL;
-	json_t *doc = NULL;
-	json_error_t jerr;
 	struct scn_tmp t;
-	int status, ndiff;
+	int status;
 
 	memset(r, 0, sizeof(*r));
 	if (((d->flags & SCN_ROOT) || scn_engine_needs_root(engine)) && geteuid() != 0) {
@@ -402,33 +456,27 @@ void scn_run_engine(const struct scn_def *d, const char *engine, struct scn_resu
 		goto out;
 	}
 	kill_lingering(d, x);
-	free(err);
-	rargv[3] = t.csv;
-	status = run(rargv, NULL, t.json, t.err, 120, NULL);
-	err = slurp(t.err);
-	if (status != 0) {
-		describe_status(status, st, sizeof(st));
-		set_result(r, SCN_FAIL, "%s: proctree-reconstruct: %s; stderr: %s (files in %s)",
-			   engine, st, err, t.dir);
-		goto out;
-	}
-	doc = json_load_file(t.json, 0, &jerr);
-	if (!doc) {
-		set_result(r, SCN_FAIL, "%s: %s:%d: %s", engine, t.json, jerr.line, jerr.text);
-		goto out;
-	}
-	ndiff = treecmp(x, doc, 0, &report);
-	if (ndiff) {
-		set_result(r, SCN_FAIL, "%s/%s: %d difference(s) between the recorded tree and "
-			   "the workload's (files in %s):\n%s", engine, d->name, ndiff, t.dir,
-			   report);
+	if (strchr(engine, ',')) {
+		/* side by side: one CSV per engine, run.NAME.csv, each checked alone */
+		char *copy = strdup(engine), *save = NULL, *name;
+
+		for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+			char csv[160], json[160];
+
+			snprintf(csv, sizeof(csv), "%s/run.%s.csv", t.dir, name);
+			snprintf(json, sizeof(json), "%s/tree.%s.json", t.dir, name);
+			if (compare_csv(d, x, name, csv, json, &t, r) < 0)
+				break;
+		}
+		free(copy);
+		if (name)
+			goto out;
+	} else if (compare_csv(d, x, engine, t.csv, t.json, &t, r) < 0) {
 		goto out;
 	}
 	r->outcome = SCN_PASS;
 	tmp_remove(&t);
 out:
-	free(report);
-	json_decref(doc);
 	xps_free(x);
 	free(err);
 }

@@ -54,6 +54,8 @@ void scn_run_plain(const struct scn_def *d, struct scn_result *r);
  * WORKLOAD ARGS` with PROCTREE_EXPECT set, then `proctree-reconstruct
  * --format json CSV`, and compares the JSON with the expectations
  * (treecmp()).  An engine that reports "not implemented yet" is a SKIP.
+ * @engine may be a comma list: the engines record the same run side by
+ * side, and each one's CSV (run.NAME.csv) is checked on its own.
  *
  * SCN_PIDNS: the ptrace engine records from inside `unshare --pid --fork
  * --mount-proc` with pid_max 400 set there, so it sees the wrapping pids; the
@@ -65,7 +67,8 @@ void scn_run_engine(const struct scn_def *d, const char *engine, struct scn_resu
 /**
  * scn_engine_selected - whether @engine is in PROCTREE_ENGINES
  *
- * (default "ftrace,ptrace,tracecmd")
+ * (default "ftrace,ptrace,tracecmd"); for a comma list (engines side by
+ * side), whether each of them is.
  */
 bool scn_engine_selected(const char *engine);
 

@@ -76,6 +76,16 @@ SCENARIOS(ftrace)
 SCENARIOS(ptrace)
 SCENARIOS(tracecmd)
 
+/* ftrace and ptrace side by side on one run (one CSV each, both checked). */
+#define SIDE_BY_SIDE(scen, tmo) \
+	Test(ftrace_ptrace, scen, .timeout = tmo) { scenario("ftrace,ptrace", #scen); }
+
+SIDE_BY_SIDE(forkstorm, 200)
+SIDE_BY_SIDE(threads, 90)
+SIDE_BY_SIDE(signals, 90)
+SIDE_BY_SIDE(spawn, 90)
+SIDE_BY_SIDE(daemon, 90)
+
 /*
  * One test at a time: two recordings at once on a 2-core machine would
  * measure the machine, not the engines.  --jobs on the command line still wins.
