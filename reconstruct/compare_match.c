@@ -514,7 +514,8 @@ static int st_drain(struct cmp *c, int k, struct work *w, const struct sig_index
 		     id = f->nodes[id].next_sibling)
 			kx[nx++] = id;
 		/* a copy: new clusters are appended to cl->kids below */
-		memcpy(kc, cl->kids, nc * sizeof(*kc));
+		if (nc)
+			memcpy(kc, cl->kids, nc * sizeof(*kc));
 		{
 			struct st_ctx ctx = { c, k, kc, kx };
 
