@@ -145,6 +145,58 @@ static int64_t pid_cost(void *arg, uint32_t i, uint32_t j)
 	return d <= tol ? (int64_t)d : -1;
 }
 
+static bool same_execs(const struct cmp_file *fa, uint32_t a, const struct cmp_file *fb, uint32_t b);
+
+/* the creators' pids agree, or one is unknown */
+static bool same_creator_pid(const struct cmp_file *fa, uint32_t a, const struct cmp_file *fb,
+			     uint32_t b)
+{
+	uint32_t pa = fa->nodes[a].info.parent, pb = fb->nodes[b].info.parent;
+
+	if (pa == TREE_NO_NODE || pb == TREE_NO_NODE || pa == 0 || pb == 0)
+		return (pa == TREE_NO_NODE) == (pb == TREE_NO_NODE) || pa == 0 || pb == 0;
+	return fa->nodes[pa].info.pid == fb->nodes[pb].info.pid;
+}
+
+/*
+ * A tracer starved of CPU stamps its events late, beyond any tolerance.
+ * When, between two pairs of one pid's alignment (or before the first, or
+ * after the last), exactly one cluster and one node are left unpaired, no
+ * other incarnation can be meant: pair them anyway if their exec
+ * filenames and creators' pids agree.  The fork offset statistics then
+ * show how late the stamps were.
+ */
+static void pair_lone(struct cmp *c, int k, uint32_t m, uint32_t n, const uint32_t *cls,
+		      const uint32_t *ids, uint32_t *pair)
+{
+	uint32_t a = 0, b = 0;
+
+	while (a <= m) {
+		/* the gap ends at the next paired cluster (or at the end) */
+		uint32_t a_end = a, b_end, lone_a = CMP_NONE, na = 0, nb;
+
+		while (a_end < m && pair[a_end] == CMP_NONE)
+			a_end++;
+		b_end = a_end < m ? pair[a_end] : n;
+		for (uint32_t x = a; x < a_end; x++, na++)
+			lone_a = x;
+		nb = b_end - b;
+		if (na == 1 && nb == 1) {
+			int g = (int)cmp_ref_file(c, cls[lone_a]);
+			const struct cmp_file *fg = &c->files[g];
+			uint32_t y = *cmp_member(c, cls[lone_a], g);
+
+			if (same_execs(fg, y, &c->files[k], ids[b]) &&
+			    same_creator_pid(fg, y, &c->files[k], ids[b]))
+				pair[lone_a] = b;
+		}
+		if (a_end >= m)
+			break;
+		a = a_end + 1;
+		b = b_end + 1;
+	}
+}
+
 static int match_pid_file(struct cmp *c, int k)
 {
 	struct cmp_file *f = &c->files[k];
@@ -181,6 +233,7 @@ static int match_pid_file(struct cmp *c, int k)
 		if (cmp_align(i1 - i, j1 - j, (int64_t)c->opts.tolerance_ns + 1, pid_cost, &ctx,
 			      pair) < 0)
 			goto out;
+		pair_lone(c, k, i1 - i, j1 - j, cls + i, ids + j, pair);
 		for (uint32_t a = 0; a < i1 - i; a++)
 			if (pair[a] != CMP_NONE)
 				cluster_join(c, cls[i + a], k, ids[j + pair[a]]);
@@ -259,6 +312,14 @@ static bool execs_within(const struct cmp_file *fa, uint32_t a, const struct cmp
 		j++;
 	}
 	return true;
+}
+
+/* the same exec filenames in the same order */
+static bool same_execs(const struct cmp_file *fa, uint32_t a, const struct cmp_file *fb, uint32_t b)
+{
+	if (fa->nodes[a].info.nexecs != fb->nodes[b].info.nexecs)
+		return false;
+	return execs_within(fa, a, fb, b);
 }
 
 struct st_ctx {
@@ -453,7 +514,8 @@ static int st_drain(struct cmp *c, int k, struct work *w, const struct sig_index
 		     id = f->nodes[id].next_sibling)
 			kx[nx++] = id;
 		/* a copy: new clusters are appended to cl->kids below */
-		memcpy(kc, cl->kids, nc * sizeof(*kc));
+		if (nc)
+			memcpy(kc, cl->kids, nc * sizeof(*kc));
 		{
 			struct st_ctx ctx = { c, k, kc, kx };
 

@@ -153,6 +153,14 @@ static void record_and_compare(const char *engines)
 	}
 	cr_expect_eq(status, 3, "the recorder must exit with the workload's status 3, got %d: %s",
 		     status, err);
+	/* an engine that failed leaves no CSV (the recorder still exits with the workload's status) */
+	snprintf(list, sizeof(list), "%s", engines);
+	for (char *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
+		snprintf(cmd, sizeof(cmd), "%s/run.%s.csv", dir, e);
+		cr_assert(access(cmd, R_OK) == 0, "the %s engine wrote no CSV; the recorder said: %s",
+			  e, err);
+	}
+	save = NULL;
 	free(out);
 	free(err);
 
