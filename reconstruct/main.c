@@ -212,7 +212,9 @@ int main(int argc, char **argv)
 	else
 		ret = tree_write_text(t, stdout);
 	if (fflush(stdout) != 0 || ret < 0) {
-		fprintf(stderr, PROG ": writing the output: %s\n", ret < 0 ? err_msg() : "write error");
+		/* --critical-path also fails on a tree without its root: not a write error */
+		fprintf(stderr, PROG ": %s%s\n", view == V_CRITICAL && ret < 0 ? "" :
+			"writing the output: ", ret < 0 ? err_msg() : "write error");
 		status = 1;
 		goto out;
 	}
