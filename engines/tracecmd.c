@@ -30,6 +30,7 @@ struct engine {
 	char *csv_path, *dat_path;
 	struct tcrun *run;
 	pid_t root;
+	uint64_t attach_ns;    /* the root was alive then (held at the barrier) */
 	pid_t tracer;          /* trace-cmd's pid, not a descendant to wait for */
 	struct tcconv_stats st;
 	bool finished;
@@ -77,6 +78,7 @@ error:
 static int tracecmd_attach(struct engine *e, pid_t root)
 {
 	e->root = root;
+	e->attach_ns = clock_mono_ns();
 	e->em.meta.root_pid = root;
 	return 0;
 }
@@ -140,15 +142,60 @@ static int tracecmd_wait_all(struct engine *e)
 	}
 }
 
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every pid that exists (not a zombie) right now, sorted: taken before
+ * trace-cmd stops, so a process either exits inside the trace or is here.
+ */
+static pid_t *live_pids(size_t *n)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t *v = NULL;
+	size_t cap = 0;
+
+	*n = 0;
+	while (d && (de = readdir(d))) {
+		int pid;
+
+		if (num_parse_int(de->d_name, 1, INT32_MAX, &pid) < 0 ||
+		    !procfs_pid_alive(pid, true))
+			continue;
+		if (*n == cap) {
+			pid_t *nv = realloc(v, (cap = cap ? cap * 2 : 1024) * sizeof(*v));
+
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[(*n)++] = pid;
+	}
+	if (d)
+		closedir(d);
+	if (v)
+		qsort(v, *n, sizeof(*v), cmp_pid);
+	return v;
+}
+
 static int tracecmd_finish(struct engine *e, const struct engine_finish *fin)
 {
 	struct tcconv_opts co = { 0 };
-	uint64_t end = clock_mono_ns();
-	int status = -1, stop;
+	uint64_t end;
+	int status = -1, stop, ret;
+	size_t nalive = 0;
+	pid_t *alive;
 
 	if (e->finished)
 		return 0;
 	e->finished = true;
+	alive = live_pids(&nalive);
+	end = clock_mono_ns();
 	stop = tcrun_stop(e->run, &status);
 	e->keys[0] = "dat";
 	e->vals[0] = e->dat_path;
@@ -161,11 +208,16 @@ static int tracecmd_finish(struct engine *e, const struct engine_finish *fin)
 	e->em.meta.values = e->vals;
 	e->em.meta.nkeys = 3;
 	co.root = fin->root > 0 ? fin->root : e->root;
+	co.root_alive_ns = co.root == e->root ? e->attach_ns : 0;
+	co.root_argv = co.root == e->root ? e->o.command : NULL;
 	co.meta = &e->em.meta;
-	co.alive_rows = true;
+	co.alive_pids = alive;
+	co.nalive_pids = nalive;
 	co.interrupted = fin->interrupted;
 	co.end_mono_ns = end;
-	if (tcconv_convert(e->dat_path, e->csv_path, &co, &e->st) < 0) {
+	ret = tcconv_convert(e->dat_path, e->csv_path, &co, &e->st);
+	free(alive);
+	if (ret < 0) {
 		char why[512];
 
 		snprintf(why, sizeof(why), "%s", err_msg());

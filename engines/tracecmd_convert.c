@@ -83,6 +83,7 @@ struct tc_task {
 	int cause_sig;        /* fatal signal, 0 unknown */
 	uint64_t sig_pending; /* signals generated for it and not yet delivered */
 	bool member;          /* in the workload and not exited */
+	bool execd;           /* exec'd at least once (root: its argv is known once) */
 	bool exited;          /* its sched_process_exit was seen */
 	bool proc_exited;     /* (leader entry) the whole process ended */
 };
@@ -100,6 +101,8 @@ struct tc_conv {
 	size_t cap, used;
 
 	uint64_t seq;            /* records seen in this pass */
+	/* root_alive_ns known: the root becomes a member at the first record after it */
+	bool root_pending;
 	/* root membership: from the start, or from the fork record number root_seq */
 	bool root_from_start;
 	uint64_t root_seq;        /* 0: root never created in the trace */
@@ -498,6 +501,13 @@ static void do_exec(struct tc_conv *c, struct tc_events *x, struct tep_record *r
 	ev.filename = fstr(x->exec_file, r, file, sizeof(file));
 	if (ev.filename)
 		ev.comm = exec_comm(ev.filename, comm, sizeof(comm));
+	if (pid == c->o->root && oldp == pid && !t->execd && c->o->root_argv) {
+		/* the workload's own exec: the recorder ran exactly this argv */
+		ev.argv = (const char *const *)c->o->root_argv;
+		for (ev.argc = 0; c->o->root_argv[ev.argc]; ev.argc++)
+			;
+	}
+	t->execd = true;
 	emit(c, &ev);
 }
 
@@ -612,6 +622,26 @@ static int handle_index(struct tc_conv *c, struct tracecmd_input *h)
 	return 0;
 }
 
+/*
+ * The root incarnation alive at root_alive_ns: whatever had its pid before
+ * was another process (the real root only got created before that time, and
+ * was held at the recorder's barrier, doing nothing).
+ */
+static void activate_root(struct tc_conv *c)
+{
+	struct tc_task *t = task_get(c, c->o->root);
+
+	c->root_pending = false;
+	if (!t) {
+		c->failed = 1;
+		err_set("out of memory");
+		return;
+	}
+	task_clear(t, c->o->root);
+	t->member = true;
+	c->st.procs++;
+}
+
 static int on_record(struct tracecmd_input *h, struct tep_record *r, int cpu, void *data)
 {
 	struct tc_conv *c = data;
@@ -623,6 +653,8 @@ static int on_record(struct tracecmd_input *h, struct tep_record *r, int cpu, vo
 	cpu = r->cpu;
 	c->seq++;
 	c->st.records++;
+	if (c->root_pending && r->ts > c->o->root_alive_ns)
+		activate_root(c);
 	if (cpu < 0 || cpu >= c->cpu_stride)
 		return 0;
 	if (!c->first_ts)
@@ -634,7 +666,7 @@ static int on_record(struct tracecmd_input *h, struct tep_record *r, int cpu, vo
 		do_missed(c, hidx, r, cpu);
 	c->cpu_last_ts[hidx * c->cpu_stride + cpu] = r->ts;
 	if (!x || r->size < 8)
-		return c->failed;
+		return c->failed ? -1 : 0;
 	switch (ev_kind(x, tep_data_type(x->tep, r))) {
 	case EV_FORK: do_fork(c, x, r, cpu); break;
 	case EV_NEWTASK: do_newtask(c, x, r); break;
@@ -646,17 +678,21 @@ static int on_record(struct tracecmd_input *h, struct tep_record *r, int cpu, vo
 	case EV_GENERATE: do_generate(c, x, r); break;
 	default: break;
 	}
-	return c->failed;
+	return c->failed ? -1 : 0;
 }
 
 /*
- * Where does the root's membership start?  At the fork that created it,
- * unless the root acted before any such fork (it existed when the
- * recording started).  One quick pass over the file decides.
+ * Where does the root's membership start?  At the fork that created the
+ * incarnation of the root pid we want: the last one before root_alive_ns
+ * when it is known, else the first one, unless the root acted before any
+ * such fork (it existed when the recording started).  One quick pass over
+ * the file decides.
  */
 struct root_scan {
 	struct tc_conv *c;
 	uint64_t seq;
+	bool decided;
+	bool acted;   /* the root pid acted before any fork created it */
 };
 
 static int on_scan(struct tracecmd_input *h, struct tep_record *r, int cpu, void *data)
@@ -664,20 +700,26 @@ static int on_scan(struct tracecmd_input *h, struct tep_record *r, int cpu, void
 	struct root_scan *s = data;
 	struct tc_events *x = tracecmd_get_private(h);
 	pid_t root = s->c->o->root;
+	uint64_t alive = s->c->o->root_alive_ns;
 	int type, pid;
 
 	(void)cpu;
 	s->seq++;
+	if (alive && r->ts > alive)
+		s->decided = true;
+	if (s->decided)
+		return -1; /* stops the iteration */
 	if (!x || r->size < 8)
 		return 0;
 	type = tep_data_type(x->tep, r);
 	if (type == x->id[EV_FORK] && fint(x->fork_cpid, r, &pid) && pid == root) {
 		s->c->root_seq = s->seq;
-		return 1;
+		s->decided = !alive;
+		return 0;
 	}
-	if (ev_kind(x, type) != EV_COUNT && tep_data_pid(x->tep, r) == root) {
-		s->c->root_from_start = true;
-		return 1;
+	if (!s->c->root_seq && ev_kind(x, type) != EV_COUNT && tep_data_pid(x->tep, r) == root) {
+		s->acted = true;
+		s->decided = !alive;
 	}
 	return 0;
 }
@@ -686,9 +728,9 @@ static int on_scan(struct tracecmd_input *h, struct tep_record *r, int cpu, void
 
 static void close_handles(struct tc_conv *c)
 {
-	/* instance handles are owned by the top handle (index 0) */
-	if (c->nhandles)
-		tracecmd_close(c->handles[0]);
+	/* instance handles hold a reference on the top handle's tep: close them first */
+	for (int i = c->nhandles - 1; i >= 0; i--)
+		tracecmd_close(c->handles[i]);
 	c->nhandles = 0;
 	c->nevs = 0;
 }
@@ -707,6 +749,40 @@ static bool clock_is_mono(const char *clock)
 					      clock[4] == ' ');
 }
 
+/*
+ * The fixed start of a .dat: "\x17\x08\x44tracing", the version as a
+ * string, endianness, long size, page size.  Checked before tracecmd_open(),
+ * which leaks on some early failures and says nothing useful about them.
+ */
+static int check_header(const char *dat)
+{
+	unsigned char h[64];
+	ssize_t n;
+	size_t v;
+	FILE *fp = fopen(dat, "rb");
+
+	if (!fp) {
+		err_set("%s: %s", dat, strerror(errno));
+		return -1;
+	}
+	n = (ssize_t)fread(h, 1, sizeof(h), fp);
+	fclose(fp);
+	if (n < 10 || memcmp(h, "\x17\x08\x44tracing", 10)) {
+		err_set("%s: not a trace-cmd .dat file (no trace-cmd signature)", dat);
+		errno = EINVAL;
+		return -1;
+	}
+	for (v = 10; v < (size_t)n && h[v] >= '0' && h[v] <= '9'; v++)
+		;
+	/* version digits, NUL, endian, long size, 4 bytes of page size */
+	if (v == 10 || v + 7 > (size_t)n || h[v] != '\0') {
+		err_set("%s: truncated trace-cmd .dat file (incomplete header)", dat);
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
 static int open_handles(struct tc_conv *c)
 {
 	struct tracecmd_input *top;
@@ -717,6 +793,8 @@ static int open_handles(struct tc_conv *c)
 		err_set("%s: %s", c->dat, strerror(errno));
 		return -1;
 	}
+	if (check_header(c->dat) < 0)
+		return -1;
 	errno = 0;
 	top = tracecmd_open(c->dat, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!top) {
@@ -842,6 +920,13 @@ static int stats_lost(struct tc_conv *c)
 	return 0;
 }
 
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static int write_alive(struct tc_conv *c)
 {
 	for (size_t i = 0; i < c->cap; i++) {
@@ -851,7 +936,7 @@ static int write_alive(struct tc_conv *c)
 
 		if (!t->tid || !t->member || t->tid != t->tgid || t->proc_exited)
 			continue;
-		if (!procfs_pid_alive(t->tid, true))
+		if (!bsearch(&t->tid, c->o->alive_pids, c->o->nalive_pids, sizeof(pid_t), cmp_pid))
 			continue;
 		CSV_SET(&ev, time_ns, CSV_F_TIME, c->o->end_mono_ns ? c->o->end_mono_ns : c->last_ts);
 		CSV_SET(&ev, pid, CSV_F_PID, t->tid);
@@ -884,16 +969,24 @@ int tcconv_convert(const char *dat, const char *csv_path, const struct tcconv_op
 		err_set("out of memory");
 		goto out;
 	}
-	if (o->root > 0) {
+	if (o->root > 0 && o->root_alive_ns) {
+		c.root_pending = true;
+	} else if (o->root > 0) {
 		struct root_scan s = { .c = &c };
 
-		if (tracecmd_iterate_events_multi(c.handles, c.nhandles, on_scan, &s) < 0) {
+		if (tracecmd_iterate_events_multi(c.handles, c.nhandles, on_scan, &s) < 0 &&
+		    !s.decided) {
 			err_set("%s: cannot read the trace data (truncated or corrupt?)", dat);
 			goto out;
 		}
+		/* without a fork (before root_alive_ns) the root was there from the start */
 		if (!c.root_seq)
 			c.root_from_start = true;
-		/* read again from the start */
+		/*
+		 * Read again from the start.  Reopen: after an early stop
+		 * tracecmd_set_all_cpus_to_timestamp() replays a cached record
+		 * and skips others.
+		 */
 		close_handles(&c);
 		if (open_handles(&c) < 0)
 			goto out;
@@ -927,11 +1020,13 @@ int tcconv_convert(const char *dat, const char *csv_path, const struct tcconv_op
 		err_set("%s: cannot read the trace data (truncated or corrupt?)", dat);
 		goto out;
 	}
+	if (c.root_pending)
+		activate_root(&c);
 	if (c.failed)
 		goto out;
 	if (stats_lost(&c) < 0)
 		goto out;
-	if (o->alive_rows && write_alive(&c) < 0)
+	if (o->alive_pids && write_alive(&c) < 0)
 		goto out;
 	tr.lost_events = c.st.lost;
 	tr.interrupted = o->interrupted;

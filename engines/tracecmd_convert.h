@@ -23,13 +23,26 @@ struct tcconv_opts {
 	 */
 	pid_t root;
 	/*
+	 * A CLOCK_MONOTONIC time at which root was alive (the engine knows:
+	 * it attached to it), to tell the workload's root from earlier
+	 * processes that had its pid in the same file.  0: the first process
+	 * with that pid in the file is the root.
+	 */
+	uint64_t root_alive_ns;
+	/* the root's argv for its first exec (the recorder exec'd exactly this) */
+	char *const *root_argv;
+	/*
 	 * Metadata for the CSV.  NULL: the converter writes what the .dat
 	 * tells (engine "tracecmd", the recorded kernel, the first time stamp).
 	 */
 	const struct csv_meta *meta;
-	/* write `alive` rows for kept processes that did not exit in the trace
-	 * and still exist now (only meaningful right after a live recording) */
-	bool alive_rows;
+	/*
+	 * Write `alive` rows for kept processes that did not exit in the trace
+	 * and are in @alive_pids (sorted): the pids that existed when the
+	 * recording stopped, taken just before trace-cmd was stopped.
+	 */
+	const pid_t *alive_pids;
+	size_t nalive_pids;
 	bool interrupted;      /* trailer: the recording stopped early */
 	uint64_t end_mono_ns;  /* trailer: 0 = the last time stamp in the file */
 };

@@ -208,7 +208,7 @@ static int build_argv(struct tcrun *r, char **argv, char *bufkb, size_t bsize)
 		argv[n++] = r->instance;
 	}
 	argv[n++] = "-C";
-	argv[n++] = "mono";
+	argv[n++] = (char *)(r->o.clock ? r->o.clock : "mono");
 	snprintf(bufkb, bsize, "%llu", (unsigned long long)(r->o.buffer_kb ? r->o.buffer_kb :
 							     TC_DEFAULT_BUFFER_KB));
 	argv[n++] = "-b";

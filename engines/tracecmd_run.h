@@ -19,6 +19,8 @@ struct tcrun_opts {
 	const char *dat_path;     /* the .dat trace-cmd writes */
 	uint64_t buffer_kb;       /* per-CPU buffer, 0 = default */
 	volatile sig_atomic_t *stop_now;
+	/* tests: record with another trace clock (NULL = mono, what the CSV needs) */
+	const char *clock;
 	/* tests: force a mode ("instance", "toplevel"), NULL = try in order */
 	const char *force_mode;
 };

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compare.h"
 #include "csv.h"
 #include "err.h"
 #include "num.h"
@@ -67,6 +68,9 @@ int main(int argc, char **argv)
 	int rows;
 	int c, ret, status = 2, ms;
 
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--compare"))
+			return compare_main(argc, argv);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "f:sh", longopts, NULL)) != -1) {
 		switch (c) {

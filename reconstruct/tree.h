@@ -28,6 +28,9 @@ struct tree;
 /* default reorder window: rows up to this far out of time order are sorted */
 #define TREE_WINDOW_NS_DEFAULT 2000000000ull
 
+/* at most this many rows are held for reordering, whatever the window */
+#define TREE_WINDOW_MAX_ROWS 131072
+
 struct tree_opts {
 	uint64_t window_ns;  /* reorder window; 0 means TREE_WINDOW_NS_DEFAULT */
 };

@@ -201,7 +201,7 @@ Test(tracecmd_engine, alive_at_end)
 
 	snprintf(csv, sizeof(csv), "%s/alive.csv", dir);
 	/* the sleeper outlives the root: without --wait-all it is written alive */
-	st = record(csv, "/bin/sleep 1 & exit 0", false);
+	st = record(csv, "/bin/sleep 2 & exit 0", false);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x", st);
 	tc_load(csv, &c);
 	for (int i = 0; i < c.n; i++)
