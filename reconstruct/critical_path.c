@@ -161,8 +161,11 @@ int tree_write_critical_path(const struct tree *t, FILE *fp)
 	int ret = -1;
 
 	if (!root) {
-		err_set("no critical path: the workload's first process (root pid %d) is not in "
-			"the file", (int)t->root_pid);
+		if (t->root_pid)
+			err_set("no critical path: the workload's first process (root pid %d) is "
+				"not in the file", (int)t->root_pid);
+		else
+			err_set("no critical path: the file names no root process (#root_pid)");
 		errno = EINVAL;
 		return -1;
 	}

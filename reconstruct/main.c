@@ -31,7 +31,7 @@ static void usage(FILE *fp)
 		"  --format chrome  Chrome Trace Event JSON (Perfetto UI, chrome://tracing)\n"
 		"  --format dot   Graphviz graph;  --format svg  timeline picture\n"
 		"  --compact      text tree with identical sibling subtrees merged (N*[...])\n"
-		"  --max-depth N  --filter COMM  limit --compact, dot and svg to depth N /\n"
+		"  --max-depth N  --filter COMM  limit --compact, dot, svg and chrome to depth N /\n"
 		"                 to the subtrees running COMM (with their ancestors)\n"
 		"  --reparent-edges  dot: dashed edges to the reported parent pid\n"
 		"  --max-rows N   svg: draw at most N process rows (default 300)\n"
@@ -160,9 +160,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if ((vopts.max_depth >= 0 || vopts.filter) && view != V_COMPACT &&
-	    strcmp(format, "dot") && strcmp(format, "svg")) {
-		fprintf(stderr, PROG ": --max-depth and --filter work with --compact, --format dot "
-			"or --format svg\n");
+	    strcmp(format, "dot") && strcmp(format, "svg") && strcmp(format, "chrome")) {
+		fprintf(stderr, PROG ": --max-depth and --filter work with --compact, --format dot, "
+			"svg or chrome\n");
 		return 2;
 	}
 	if (vopts.reparent_edges && strcmp(format, "dot")) {
@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 	else if (view == V_STATS)
 		ret = tree_write_stats_by(t, stats_key, stdout);
 	else if (!strcmp(format, "chrome"))
-		ret = tree_write_chrome(t, stdout);
+		ret = tree_write_chrome(t, &vopts, stdout);
 	else if (!strcmp(format, "dot"))
 		ret = tree_write_dot(t, &vopts, stdout);
 	else if (!strcmp(format, "svg"))
@@ -216,7 +216,9 @@ int main(int argc, char **argv)
 	else
 		ret = tree_write_text(t, stdout);
 	if (fflush(stdout) != 0 || ret < 0) {
-		fprintf(stderr, PROG ": writing the output: %s\n", ret < 0 ? err_msg() : "write error");
+		/* --critical-path also fails on a tree without its root: not a write error */
+		fprintf(stderr, PROG ": %s%s\n", view == V_CRITICAL && ret < 0 ? "" :
+			"writing the output: ", ret < 0 ? err_msg() : "write error");
 		status = 1;
 		goto out;
 	}

@@ -257,28 +257,34 @@ static void put_lost(struct chrome *c)
 	}
 }
 
-int tree_write_chrome(const struct tree *t, FILE *fp)
+int tree_write_chrome(const struct tree *t, const struct tree_view_opts *o, FILE *fp)
 {
 	struct chrome c = { .t = t, .fp = fp, .base = t->first_ns, .first = true };
 	const struct node *bp = NULL;
 	uint64_t bp_depth = 0, index = 0;
 	uint32_t group = 0, root_group = 0;
 	struct tree_walk w;
+	struct view v;
 	struct node *n;
 
+	if (view_init(&v, t, o) < 0)
+		return -1;
 	fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"format\":\"proctree-chrome\","
 	      "\"version\":1,\"engine\":", fp);
 	if (t->meta.engine)
 		put_name(fp, t->meta.engine, strlen(t->meta.engine));
 	else
 		fputs("null", fp);
-	fprintf(fp, ",\"processes\":%" PRIu32 ",\"lost_events\":%" PRIu64 "},\"traceEvents\":[",
-		t->nnodes, t->sum.lost_events);
+	fprintf(fp, ",\"processes\":%" PRIu32 ",\"not_shown\":%" PRIu64 ",\"lost_events\":%" PRIu64
+		"},\"traceEvents\":[", t->nnodes, v.nhidden, t->sum.lost_events);
 	if (t->root)
 		bp = branch_point(t->root, &bp_depth);
 	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w)) {
 		bool in_root = w.root_index == 0 && t->root;
 
+		/* hidden by --filter/--max-depth: so are its descendants, no group starts below */
+		if (!view_shown(&v, n))
+			continue;
 		index++;
 		if (!w.depth && in_root) {
 			group = root_group = (uint32_t)index;
@@ -299,6 +305,7 @@ int tree_write_chrome(const struct tree *t, FILE *fp)
 	}
 	put_lost(&c);
 	fputs("\n]}\n", fp);
+	view_fini(&v);
 	if (ferror(fp)) {
 		err_set("write error");
 		return -1;

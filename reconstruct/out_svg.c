@@ -138,25 +138,17 @@ static double xat(const struct svg *g, uint64_t ns)
 /* @s cut to about @max characters (UTF-8 aware), with an ellipsis when cut */
 static void put_fit(FILE *fp, const char *s, size_t len, size_t max)
 {
-	size_t i = 0, chars = 0;
+	size_t i = 0, chars = 0, cut = 0;
 
 	while (i < len && chars < max) {
 		size_t n = utf8_seq((const unsigned char *)s + i, len - i);
 
 		i += n ? n : 1;
-		chars++;
+		if (++chars + 1 == max)
+			cut = i; /* where the text stops if an ellipsis must follow */
 	}
 	if (i < len && max > 1) {
-		/* back off one character for the ellipsis */
-		size_t j = 0, k = 0;
-
-		for (chars = 0; j < len && chars + 1 < max; chars++) {
-			size_t n = utf8_seq((const unsigned char *)s + j, len - j);
-
-			k = j + (n ? n : 1);
-			j = k;
-		}
-		xml_put(fp, s, j);
+		xml_put(fp, s, cut);
 		fputs("\u2026", fp);
 		return;
 	}

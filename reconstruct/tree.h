@@ -158,8 +158,8 @@ enum tree_stats_key {
 	TREE_STATS_EXE,   /* full exec filename, else [comm] */
 };
 
-/** tree_write_chrome - Chrome Trace Event JSON (Perfetto, chrome://tracing) */
-int tree_write_chrome(const struct tree *t, FILE *fp);
+/** tree_write_chrome - Chrome Trace Event JSON (Perfetto, chrome://tracing); @o may be NULL */
+int tree_write_chrome(const struct tree *t, const struct tree_view_opts *o, FILE *fp);
 
 /** tree_write_dot - a Graphviz digraph of the creator edges */
 int tree_write_dot(const struct tree *t, const struct tree_view_opts *o, FILE *fp);

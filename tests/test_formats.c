@@ -76,7 +76,7 @@ static char *render(const struct tree *t, enum kind k, const struct tree_view_op
 
 	cr_assert_not_null(ms);
 	switch (k) {
-	case K_CHROME: ret = tree_write_chrome(t, ms); break;
+	case K_CHROME: ret = tree_write_chrome(t, o, ms); break;
 	case K_DOT: ret = tree_write_dot(t, o, ms); break;
 	case K_SVG: ret = tree_write_svg(t, o, ms); break;
 	case K_COMPACT: ret = tree_write_compact(t, o, ms); break;
@@ -131,6 +131,7 @@ Test(formats, golden_files)
 	struct tree_view_opts rows = { .max_depth = -1, .max_rows = 12 };
 
 	golden("build.csv", "build.chrome.json", K_CHROME, NULL);
+	golden("build.csv", "build.filter-ld.chrome.json", K_CHROME, &filt);
 	golden("build.csv", "build.dot", K_DOT, &reparent);
 	golden("build.csv", "build.svg", K_SVG, NULL);
 	golden("build.csv", "build.rows12.svg", K_SVG, &rows);
@@ -553,7 +554,7 @@ Test(formats, every_view_runs)
 {
 	static const char *const good[] = {
 		"--format chrome", "--format dot --reparent-edges", "--format svg --max-rows 5",
-		"--compact --max-depth 1", "--compact --filter cc1", "--critical-path",
+		"--compact --max-depth 1", "--compact --filter cc1", "--format chrome --filter cc1", "--critical-path",
 		"--stats-by comm", "--stats-by exe", "--format dot --filter ld --max-depth 3",
 	};
 
