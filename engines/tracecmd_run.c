@@ -291,7 +291,16 @@ static bool reap(struct tcrun *r, bool block)
 	return false;
 }
 
-/* Remove per-CPU temporary files and trace-cmd's scratch directory. */
+/* "<dat>.<instance>.cpuN" (instance) or "<dat>.cpuN" (top level) */
+static void cpu_file(const struct tcrun *r, int cpu, char *buf, size_t size)
+{
+	if (r->mode == TC_MODE_INSTANCE)
+		snprintf(buf, size, "%s.%s.cpu%d", r->dat, r->instance, cpu);
+	else
+		snprintf(buf, size, "%s.cpu%d", r->dat, cpu);
+}
+
+/* Remove trace-cmd's scratch directory. */
 static void remove_temp_files(struct tcrun *r)
 {
 	char path[4096];
@@ -310,17 +319,66 @@ static void remove_temp_files(struct tcrun *r)
 			closedir(d);
 		rmdir(r->tmpdir);
 	}
-	/* "<dat>.<instance>.cpuN" (instance) and "<dat>.cpuN" (top level) */
-	for (int cpu = 0; cpu < 4096; cpu++) {
-		int gone = 0;
+}
 
-		snprintf(path, sizeof(path), "%s.%s.cpu%d", r->dat, r->instance, cpu);
-		gone += unlink(path) < 0;
-		snprintf(path, sizeof(path), "%s.cpu%d", r->dat, cpu);
-		gone += unlink(path) < 0;
-		if (gone == 2 && cpu >= 256)
+/* Per-CPU files trace-cmd leaves when it fails to write the .dat. */
+static void remove_cpu_files(struct tcrun *r)
+{
+	char path[4096];
+
+	for (int cpu = 0; cpu < 4096; cpu++) {
+		cpu_file(r, cpu, path, sizeof(path));
+		if (unlink(path) < 0 && cpu >= 256)
 			break;
 	}
+}
+
+int tcrun_restore(struct tcrun *r)
+{
+	char *argv[264], files[256][512];
+	int n = 0, nfiles = 0;
+
+	argv[n++] = r->prog;
+	argv[n++] = "restore";
+	argv[n++] = "-o";
+	argv[n++] = r->dat;
+	for (int cpu = 0; cpu < 256; cpu++) {
+		cpu_file(r, cpu, files[cpu], sizeof(files[cpu]));
+		if (access(files[cpu], R_OK) < 0)
+			break;
+		argv[n++] = files[cpu];
+		nfiles++;
+	}
+	argv[n] = NULL;
+	if (!nfiles) {
+		err_set("trace-cmd left no per-CPU data to rebuild %s from", r->dat);
+		return -1;
+	}
+	/* restore reads saved_cmdlines too, and may lose the same race: retry */
+	for (int attempt = 0; attempt < 5; attempt++) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid < 0)
+			break;
+		if (pid == 0) {
+			int devnull = open("/dev/null", O_RDWR);
+
+			if (devnull >= 0) {
+				dup2(devnull, 1);
+				dup2(devnull, 2);
+			}
+			execv(r->prog, argv);
+			_exit(127);
+		}
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			return 0;
+		sleep_ns(20000000);
+	}
+	err_set("trace-cmd restore could not rebuild %s", r->dat);
+	return -1;
 }
 
 /* Kill what is left of trace-cmd's process group and undo tracing state. */
@@ -547,6 +605,8 @@ void tcrun_free(struct tcrun *r)
 		return;
 	if (!r->cleaned)
 		tcrun_stop(r, NULL);
+	if (r->dat && r->pid > 0)
+		remove_cpu_files(r);
 	tcstate_free(r->saved);
 	if (r->errfd >= 0)
 		close(r->errfd);
