@@ -467,4 +467,50 @@ Test(tracecmd_convert, cli)
 	}
 }
 
+/*
+ * The fallback for trace-cmd losing its saved_cmdlines race: the .dat is
+ * rebuilt with `trace-cmd restore` from our hard links to its per-CPU files.
+ * Simulated by removing a good .dat before the links go away.
+ */
+Test(tracecmd_convert, restore_from_kept_cpu_files)
+{
+	char dat[128], csv[128];
+	struct tcconv_opts o = { 0 };
+	struct tc_csv c;
+	struct tcrun *r;
+	pid_t w;
+	int st;
+
+	snprintf(dat, sizeof(dat), "%s/restore.dat", dir);
+	snprintf(csv, sizeof(csv), "%s/restore.csv", dir);
+	r = start(dat, 0, NULL);
+	w = fork();
+	if (w == 0) {
+		execl("/bin/sh", "sh", "-c", "/bin/true; exit 6", (char *)NULL);
+		_exit(127);
+	}
+	o.root_alive_ns = clock_mono_ns();
+	waitfor(w, 6);
+	cr_expect_eq(tcrun_stop(r, &st), 0, "%s", err_msg());
+	cr_assert_eq(unlink(dat), 0);
+	cr_assert_eq(tcrun_restore(r), 0, "%s", err_msg());
+	tcrun_free(r);
+	o.root = w;
+	o.assume_mono = true;
+	cr_assert_eq(tcconv_convert(dat, csv, &o, NULL), 0, "%s", err_msg());
+	tc_load(csv, &c);
+	tc_check_only_workload(&c);
+	cr_expect_eq(tc_count(&c, CSV_EXEC, "/bin/true"), 1);
+	cr_assert_not_null(tc_group_exit(&c, w));
+	cr_expect_eq(tc_group_exit(&c, w)->code, 6);
+	tc_free(&c);
+	/* the links are gone with the run */
+	{
+		char keep[160];
+
+		snprintf(keep, sizeof(keep), "%s.proctree-keep.cpu0", dat);
+		cr_expect_neq(access(keep, F_OK), 0, "%s left behind", keep);
+	}
+}
+
 TC_SERIAL_MAIN()
