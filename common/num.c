@@ -21,6 +21,20 @@ int num_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
 
 	if (len == 0)
 		return num_fail(EINVAL, s, len, "empty");
+	/* up to 19 digits cannot overflow: no per-digit range check (the hot path) */
+	if (len <= 19) {
+		for (i = 0; i < len; i++) {
+			unsigned d = (unsigned char)s[i] - '0';
+
+			if (d > 9)
+				return num_fail(EINVAL, s, len, "invalid");
+			v = v * 10 + d;
+		}
+		if (v > max)
+			return num_fail(ERANGE, s, len, "out of range");
+		*out = v;
+		return 0;
+	}
 	for (i = 0; i < len; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 

@@ -21,8 +21,9 @@
  *   ops->free(e)                 always, also on every error path; must undo
  *                                tracing state if finish() was not reached
  *
- * ops->stats() may be called at any time from the recorder's thread for
- * the live status line.
+ * ops->stats() may be called at any time for the live status line, from
+ * the recorder's status thread: concurrently with reap() and with the
+ * engine's own threads, so it reads its counters atomically.
  */
 #ifndef PROCTREE_ENGINE_H
 #define PROCTREE_ENGINE_H

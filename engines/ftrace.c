@@ -32,6 +32,7 @@
 #include "engine-private.h"
 #include "err.h"
 #include "ftrace-private.h"
+#include "num.h"
 
 /*
  * After a wakeup, let events accumulate this long before reading: fewer
@@ -39,6 +40,12 @@
  * delay short enough to read /proc/PID/cmdline of most exec'd processes.
  */
 #define READ_BATCH_NS (2 * 1000 * 1000)
+
+/*
+ * PROCTREE_FTRACE_READ_DELAY_MS replaces that delay: the tests make the
+ * reader slow on purpose to force an overflow and check it is reported.
+ */
+#define READ_DELAY_ENV "PROCTREE_FTRACE_READ_DELAY_MS"
 
 struct ftrace_cpu {
 	int cpu;
@@ -66,6 +73,7 @@ struct engine {
 	struct ftrace_cpu *cpus;
 	int ncpus;
 	int stop_fd;
+	long batch_ns;
 	pthread_t reader;
 	bool reader_running;
 	volatile int stopping;
@@ -237,7 +245,7 @@ static void *reader_main(void *arg)
 	pfds[e->ncpus].fd = e->stop_fd;
 	pfds[e->ncpus].events = POLLIN;
 	while (!__atomic_load_n(&e->stopping, __ATOMIC_ACQUIRE)) {
-		struct timespec batch = { 0, READ_BATCH_NS };
+		struct timespec batch = { e->batch_ns / 1000000000L, e->batch_ns % 1000000000L };
 
 		if (drain(e) < 0) {
 			snprintf(e->reader_err, sizeof(e->reader_err), "%s", err_msg());
@@ -268,6 +276,17 @@ static struct engine *ftrace_new(const struct engine_opts *opts)
 	e->root = -1;
 	e->command = opts->command;
 	e->buffer_kb = opts->buffer_kb ? opts->buffer_kb : FTRACE_DEFAULT_BUFFER_KB;
+	e->batch_ns = READ_BATCH_NS;
+	if (getenv(READ_DELAY_ENV)) {
+		int ms;
+
+		if (num_parse_int(getenv(READ_DELAY_ENV), 0, 60000, &ms) < 0) {
+			err_prefix(READ_DELAY_ENV ": ");
+			free(e);
+			return NULL;
+		}
+		e->batch_ns = ms * 1000000L;
+	}
 	ftrace_instance_remove_stale();
 	e->inst = ftrace_instance_create(e->buffer_kb);
 	if (!e->inst)

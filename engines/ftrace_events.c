@@ -128,7 +128,9 @@ int ftrace_decoder_enable(struct ftrace_decoder *d, struct tracefs_instance *ins
 {
 	(void)d;
 	for (int k = 0; k < FTRACE_EV_KIND_COUNT; k++) {
-		if (tracefs_event_enable(inst, descs[k].system, descs[k].name) < 0) {
+		/* direct write: tracefs_event_enable() matches regexes over every event */
+		if (tracefs_event_file_write(inst, descs[k].system, descs[k].name, "enable",
+					     "1") < 0) {
 			err_set("cannot enable %s:%s: %s", descs[k].system, descs[k].name,
 				strerror(errno));
 			return -1;

@@ -512,6 +512,7 @@ int ftrace_track_lost(struct ftrace_track *t, int cpu, uint64_t start, uint64_t 
 struct alive_ctx {
 	struct ftrace_track *t;
 	uint64_t now;
+	uint64_t alive;
 	int ret;
 };
 
@@ -541,6 +542,7 @@ static int write_alive(pid_t pid, void *val, void *vctx)
 		ctx->ret = -1;
 		return 1;
 	}
+	ctx->alive++;
 	return 0;
 }
 
@@ -580,6 +582,8 @@ int ftrace_track_finish(struct ftrace_track *t, int root_status)
 		proc_del(t, t->root);
 	}
 	ftrace_pidmap_each(t->procs, write_alive, &ctx);
+	/* from now on "alive" counts the alive rows, not processes without an exit */
+	__atomic_store_n(&t->c.alive, ctx.alive, __ATOMIC_RELAXED);
 	return ctx.ret;
 }
 

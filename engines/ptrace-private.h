@@ -94,7 +94,7 @@ struct engine {
 	bool write_failed;
 	uint64_t counters[PT_C_COUNT];
 	/* read by stats() possibly from another thread: atomics */
-	uint64_t st_procs, st_alive;
+	uint64_t st_procs, st_alive, st_execs;
 };
 
 /* ptrace_loop.c */

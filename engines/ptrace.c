@@ -186,6 +186,7 @@ static void ptrace_stats(struct engine *e, struct engine_stats *st)
 	st->events = e->w ? csv_writer_count(e->w) : 0;
 	st->procs = __atomic_load_n(&e->st_procs, __ATOMIC_RELAXED);
 	st->alive = __atomic_load_n(&e->st_alive, __ATOMIC_RELAXED);
+	st->execs = __atomic_load_n(&e->st_execs, __ATOMIC_RELAXED);
 	st->lost = 0;
 }
 

@@ -160,7 +160,8 @@ static void settle_claimed(struct engine *e, struct pt_task *c)
 		task_gone(e, c);
 		return;
 	}
-	resume(e, c, natural_resume(PTRACE_EVENT_STOP, c->hold_sig));
+	if (c->stopped)
+		resume(e, c, natural_resume(PTRACE_EVENT_STOP, c->hold_sig));
 }
 
 /*
@@ -243,6 +244,12 @@ static void on_fork(struct engine *e, struct pt_task *t, int event, uint64_t now
 	}
 	c->tgid = thread ? t->tgid : ctid;
 	c->ppid = thread ? t->ppid : t->tgid;
+	/*
+	 * The child inherits the forking thread's comm as it is now, which
+	 * prctl(PR_SET_NAME) may have changed since exec; the thread is stopped,
+	 * so reading it is not racy.
+	 */
+	procfs_read_comm(t->tid, t->comm, sizeof(t->comm));
 	memcpy(c->comm, t->comm, sizeof(c->comm));
 	write_fork(e, t->tgid, t->tid, t->comm, c, thread, now);
 	if (c->early)
@@ -288,6 +295,7 @@ static void on_exec(struct engine *e, struct pt_task *t, uint64_t now)
 	ev.argv = (const char *const *)x.argv;
 	ev.argc = x.argc;
 	emit(e, &ev);
+	__atomic_add_fetch(&e->st_execs, 1, __ATOMIC_RELAXED);
 	pt_exec_free(&x);
 	/* de_thread() killed every other thread: their pending fork events are void */
 	release_unclaimed(e, t->tgid, now);
@@ -341,13 +349,19 @@ static void on_early_stop(struct engine *e, pid_t tid, int event, int sig)
 		ptrace(r.req, tid, 0, (long)r.sig);
 		return;
 	}
-	e->counters[PT_C_EARLY]++;
 	t->early = true;
 	t->stopped = true;
 	t->seen_stop = true;
-	t->hold_sig = event == PTRACE_EVENT_STOP ? sig : SIGTRAP;
 	if (pt_proc_status_ids(tid, &t->prov_tgid, &t->prov_ppid) < 0)
 		t->prov_tgid = t->prov_ppid = 0;
+	if (event != PTRACE_EVENT_STOP) {
+		/* SIGKILLed before its initial stop, now in its exit stop: let it die */
+		t->exit_seen = event == PTRACE_EVENT_EXIT;
+		resume(e, t, natural_resume(event, sig));
+		return;
+	}
+	e->counters[PT_C_EARLY]++;
+	t->hold_sig = sig;
 }
 
 int pt_handle(struct engine *e, pid_t tid, int status, const struct rusage *ru, uint64_t now)
@@ -379,9 +393,19 @@ int pt_handle(struct engine *e, pid_t tid, int status, const struct rusage *ru, 
 			memcpy(t->comm, o->comm, sizeof(t->comm));
 		}
 	}
-	if (!t || t->early) {
-		if (!t)
-			on_early_stop(e, tid, event, sig);
+	if (!t) {
+		on_early_stop(e, tid, event, sig);
+		return 0;
+	}
+	if (t->early) {
+		/*
+		 * Held, yet stopping again: SIGKILL woke it from the held stop
+		 * and it is dying.  Let it die; it stays early until claimed.
+		 */
+		t->stopped = true;
+		if (event == PTRACE_EVENT_EXIT)
+			t->exit_seen = true;
+		resume(e, t, natural_resume(event, sig));
 		return 0;
 	}
 	t->stopped = true;

@@ -21,57 +21,67 @@
 #include <string.h>
 
 #include "err.h"
+#include "obuf.h"
 #include "signame.h"
 #include "tree-private.h"
 
-static void put_str(FILE *fp, const char *str, size_t len)
+static inline bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+static void put_str(struct obuf *o, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run = 0;
+	size_t i = 0;
 
-	putc_unlocked('"', fp);
+	ob_putc(o, '"');
 	while (i < len) {
-		unsigned c = s[i];
-		size_t n;
+		size_t run = i, n;
+		unsigned c;
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			i++;
+		while (run < len && plain(s[run]))
 			run++;
-			continue;
-		}
-		fwrite(s + i - run, 1, run, fp);
-		run = 0;
+		ob_write(o, s + i, run - i);
+		i = run;
+		if (i == len)
+			break;
+		c = s[i];
 		if (c >= 0x80) {
 			n = utf8_seq(s + i, len - i);
 			if (n) {
-				fwrite(s + i, 1, n, fp);
+				ob_write(o, s + i, n);
 				i += n;
 			} else {
-				fputs("\\ufffd", fp);
+				ob_write(o, "\\ufffd", 6);
 				i++;
 			}
 			continue;
 		}
 		i++;
 		switch (c) {
-		case '"': fputs("\\\"", fp); break;
-		case '\\': fputs("\\\\", fp); break;
-		case '\n': fputs("\\n", fp); break;
-		case '\t': fputs("\\t", fp); break;
-		case '\r': fputs("\\r", fp); break;
-		default: fprintf(fp, "\\u%04x", c);
+		case '"': ob_write(o, "\\\"", 2); break;
+		case '\\': ob_write(o, "\\\\", 2); break;
+		case '\n': ob_write(o, "\\n", 2); break;
+		case '\t': ob_write(o, "\\t", 2); break;
+		case '\r': ob_write(o, "\\r", 2); break;
+		default: {
+			static const char hex[] = "0123456789abcdef";
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+			ob_write(o, e, 6);
+		}
 		}
 	}
-	fwrite(s + i - run, 1, run, fp);
-	putc_unlocked('"', fp);
+	ob_putc(o, '"');
 }
 
-static void put_istr(FILE *fp, const struct istr *s)
+static void put_istr(struct obuf *o, const struct istr *s)
 {
 	if (s)
-		put_str(fp, s->s, s->len);
+		put_str(o, s->s, s->len);
 	else
-		fputs("null", fp);
+		ob_write(o, "null", 4);
 }
 
 /* a jansson string from bytes, invalid UTF-8 bytes replaced by U+FFFD */
@@ -215,8 +225,8 @@ static json_t *summary_json(const struct tree *t)
 			continue;
 		bad |= set(c, "command", json_bytes(cs[i].name, cs[i].len));
 		bad |= set(c, "count", json_u64(cs[i].count));
-		bad |= set(c, "total_ns", json_u64(cs[i].total_ns));
-		bad |= set(c, "max_ns", json_u64(cs[i].max_ns));
+		bad |= set(c, "total_ns", cs[i].timed ? json_u64(cs[i].total_ns) : json_null());
+		bad |= set(c, "max_ns", cs[i].timed ? json_u64(cs[i].max_ns) : json_null());
 		bad |= set(c, "cpu_ns", cs[i].cpu_known ? json_u64(cs[i].cpu_ns) : json_null());
 		bad |= set(c, "failures", json_u64(cs[i].failures));
 	}
@@ -228,177 +238,230 @@ static json_t *summary_json(const struct tree *t)
 	return o;
 }
 
-static int dump_member(FILE *fp, const char *key, json_t *v)
+static int dump_member(struct obuf *o, const char *key, json_t *v)
 {
-	int ret;
+	char *text;
 
 	if (!v) {
 		err_set("out of memory");
 		errno = ENOMEM;
 		return -1;
 	}
-	fprintf(fp, ",\"%s\":", key);
-	ret = json_dumpf(v, fp, JSON_COMPACT | JSON_ENCODE_ANY);
+	text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	json_decref(v);
-	return ret;
+	if (!text) {
+		err_set("out of memory");
+		errno = ENOMEM;
+		return -1;
+	}
+	ob_write(o, ",\"", 2);
+	ob_puts(o, key);
+	ob_write(o, "\":", 2);
+	ob_puts(o, text);
+	free(text);
+	return 0;
 }
 
-static void put_opt_u64(FILE *fp, const char *key, bool known, uint64_t v)
+static void put_key(struct obuf *o, const char *key)
 {
+	ob_write(o, ",\"", 2);
+	ob_puts(o, key);
+	ob_write(o, "\":", 2);
+}
+
+static void put_opt_u64(struct obuf *o, const char *key, bool known, uint64_t v)
+{
+	put_key(o, key);
 	if (known)
-		fprintf(fp, ",\"%s\":%" PRIu64, key, v);
+		ob_u64(o, v);
 	else
-		fprintf(fp, ",\"%s\":null", key);
+		ob_write(o, "null", 4);
 }
 
-static void put_exec(FILE *fp, const struct exec_rec *x)
+static void put_exec(struct obuf *o, const struct exec_rec *x)
 {
-	fputs("{\"filename\":", fp);
-	put_istr(fp, x->filename);
-	fputs(",\"argv\":", fp);
+	ob_puts(o, "{\"filename\":");
+	put_istr(o, x->filename);
+	ob_puts(o, ",\"argv\":");
 	if (x->argv) {
 		const char *a = x->argv->s;
 
-		putc_unlocked('[', fp);
+		ob_putc(o, '[');
 		for (int i = 0; i < x->argc; i++) {
 			size_t len = strlen(a);
 
 			if (i)
-				putc_unlocked(',', fp);
-			put_str(fp, a, len);
+				ob_putc(o, ',');
+			put_str(o, a, len);
 			a += len + 1;
 		}
-		putc_unlocked(']', fp);
+		ob_putc(o, ']');
 	} else {
-		fputs("null", fp);
+		ob_write(o, "null", 4);
 	}
-	fprintf(fp, ",\"time_ns\":%" PRIu64, x->time_ns);
-	if (x->old_tid)
-		fprintf(fp, ",\"old_tid\":%" PRId32, x->old_tid);
-	putc_unlocked('}', fp);
+	put_opt_u64(o, "time_ns", true, x->time_ns);
+	if (x->old_tid) {
+		put_key(o, "old_tid");
+		ob_i64(o, x->old_tid);
+	}
+	ob_putc(o, '}');
+}
+
+static void put_ru(struct obuf *o, const char *key, const struct node_ru *ru, int f, uint64_t v)
+{
+	/* the first member has no comma before it */
+	if (f == CSV_F_UTIME) {
+		ob_putc(o, '"');
+		ob_puts(o, key);
+		ob_write(o, "\":", 2);
+	} else {
+		put_key(o, key);
+	}
+	if (ru->present & CSV_BIT(f))
+		ob_u64(o, v);
+	else
+		ob_write(o, "null", 4);
 }
 
 /* a node up to its "children":[ (the walk closes it) */
-static void put_node_open(FILE *fp, const struct node *n)
+static void put_node_open(struct obuf *o, const struct node *n)
 {
 	const char *sep = "";
 
-	fprintf(fp, "{\"id\":%" PRIu32, n->id);
+	ob_puts(o, "{\"id\":");
+	ob_u64(o, n->id);
+	put_key(o, "pid");
 	if (n->pid >= 0)
-		fprintf(fp, ",\"pid\":%" PRId32, n->pid);
+		ob_i64(o, n->pid);
 	else
-		fputs(",\"pid\":null", fp);
-	put_opt_u64(fp, "ppid", n->have & NH_PPID, (uint64_t)n->ppid);
-	fputs(",\"comm\":", fp);
-	put_istr(fp, n->comm);
-	fputs(",\"execs\":[", fp);
+		ob_write(o, "null", 4);
+	put_key(o, "ppid");
+	if (n->have & NH_PPID)
+		ob_i64(o, n->ppid);
+	else
+		ob_write(o, "null", 4);
+	put_key(o, "comm");
+	put_istr(o, n->comm);
+	ob_puts(o, ",\"execs\":[");
 	for (const struct exec_rec *x = n->execs; x; x = x->next) {
 		if (x != n->execs)
-			putc_unlocked(',', fp);
-		put_exec(fp, x);
+			ob_putc(o, ',');
+		put_exec(o, x);
 	}
-	putc_unlocked(']', fp);
+	ob_putc(o, ']');
 	if (n->flags & NF_SYNTHETIC) {
-		fputs(",\"start_ns\":null,\"end_ns\":null,\"exit\":null,\"threads\":0", fp);
+		ob_puts(o, ",\"start_ns\":null,\"end_ns\":null,\"exit\":null,\"threads\":0");
 	} else {
-		put_opt_u64(fp, "start_ns", n->have & NH_START, n->start_ns);
-		fprintf(fp, ",\"first_seen_ns\":%" PRIu64, n->start_ns);
-		put_opt_u64(fp, "end_ns", n->have & NH_END, n->end_ns);
+		put_opt_u64(o, "start_ns", n->have & NH_START, n->start_ns);
+		put_opt_u64(o, "first_seen_ns", true, n->start_ns);
+		put_opt_u64(o, "end_ns", n->have & NH_END, n->end_ns);
 		if (!(n->have & NH_END))
-			fprintf(fp, ",\"last_seen_ns\":%" PRIu64, n->end_ns);
+			put_opt_u64(o, "last_seen_ns", true, n->end_ns);
+		put_key(o, "exit");
 		if (n->have & NH_SIGNAL) {
 			const char *name = signame(n->signal);
 
-			fprintf(fp, ",\"exit\":{\"signal\":%u,\"name\":", n->signal);
-			if (name)
-				fprintf(fp, "\"%s\"}", name);
-			else
-				fputs("null}", fp);
+			ob_puts(o, "{\"signal\":");
+			ob_u64(o, n->signal);
+			ob_puts(o, ",\"name\":");
+			if (name) {
+				ob_putc(o, '"');
+				ob_puts(o, name);
+				ob_write(o, "\"}", 2);
+			} else {
+				ob_write(o, "null}", 5);
+			}
 		} else if (n->have & NH_CODE) {
-			fprintf(fp, ",\"exit\":{\"code\":%u}", n->code);
+			ob_puts(o, "{\"code\":");
+			ob_u64(o, n->code);
+			ob_putc(o, '}');
 		} else {
-			fputs(",\"exit\":null", fp);
+			ob_write(o, "null", 4);
 		}
-		fprintf(fp, ",\"threads\":%" PRIu32 ",\"threads_exited\":%" PRIu32, n->threads,
-			n->threads_exited);
+		put_opt_u64(o, "threads", true, n->threads);
+		put_opt_u64(o, "threads_exited", true, n->threads_exited);
 		if (n->ru) {
-			fputs(",\"rusage\":{", fp);
-			fprintf(fp, "\"utime_ns\":");
-			if (n->ru->present & CSV_BIT(CSV_F_UTIME))
-				fprintf(fp, "%" PRIu64, n->ru->utime_ns);
-			else
-				fputs("null", fp);
-			fprintf(fp, ",\"stime_ns\":");
-			if (n->ru->present & CSV_BIT(CSV_F_STIME))
-				fprintf(fp, "%" PRIu64, n->ru->stime_ns);
-			else
-				fputs("null", fp);
-			fprintf(fp, ",\"maxrss_kb\":");
-			if (n->ru->present & CSV_BIT(CSV_F_MAXRSS))
-				fprintf(fp, "%" PRIu64, n->ru->maxrss_kb);
-			else
-				fputs("null", fp);
-			putc_unlocked('}', fp);
+			ob_puts(o, ",\"rusage\":{");
+			put_ru(o, "utime_ns", n->ru, CSV_F_UTIME, n->ru->utime_ns);
+			put_ru(o, "stime_ns", n->ru, CSV_F_STIME, n->ru->stime_ns);
+			put_ru(o, "maxrss_kb", n->ru, CSV_F_MAXRSS, n->ru->maxrss_kb);
+			ob_putc(o, '}');
 		}
 	}
-	fputs(",\"flags\":[", fp);
+	ob_puts(o, ",\"flags\":[");
 	for (int f = 0; f < NF_COUNT; f++) {
 		if (!(n->flags & (1u << f)))
 			continue;
-		fprintf(fp, "%s\"%s\"", sep, tree_flag_names[f]);
+		ob_puts(o, sep);
+		ob_putc(o, '"');
+		ob_puts(o, tree_flag_names[f]);
+		ob_putc(o, '"');
 		sep = ",";
 	}
-	fputs("],\"children\":[", fp);
+	ob_puts(o, "],\"children\":[");
 }
 
-static void put_lost(FILE *fp, const struct tree *t)
+static void put_lost(struct obuf *o, const struct tree *t)
 {
-	fputs(",\"lost\":[", fp);
+	ob_puts(o, ",\"lost\":[");
 	for (size_t i = 0; i < t->nlost; i++) {
 		const struct lost_rec *l = &t->lost[i];
 
-		fprintf(fp, "%s{\"time_ns\":%" PRIu64, i ? "," : "", l->time_ns);
-		put_opt_u64(fp, "end_ns", l->have_end, l->end_ns);
-		put_opt_u64(fp, "cpu", l->have_cpu, (uint64_t)l->cpu);
-		put_opt_u64(fp, "count", l->have_count, l->count);
-		putc_unlocked('}', fp);
+		if (i)
+			ob_putc(o, ',');
+		ob_puts(o, "{\"time_ns\":");
+		ob_u64(o, l->time_ns);
+		put_opt_u64(o, "end_ns", l->have_end, l->end_ns);
+		put_opt_u64(o, "cpu", l->have_cpu, (uint64_t)l->cpu);
+		put_opt_u64(o, "count", l->have_count, l->count);
+		ob_putc(o, '}');
 	}
-	putc_unlocked(']', fp);
+	ob_putc(o, ']');
 }
 
 static int write_doc(const struct tree *t, FILE *fp, bool with_roots)
 {
+	struct obuf *o = malloc(sizeof(*o));
 	struct tree_walk w;
 	struct node *n;
+	bool ok;
 
-	fputs("{\"format\":\"proctree\",\"version\":1", fp);
-	if (dump_member(fp, "meta", meta_json(t)) < 0 ||
-	    dump_member(fp, "summary", summary_json(t)) < 0)
-		goto error;
-	put_lost(fp, t);
+	if (!o) {
+		err_set("out of memory");
+		errno = ENOMEM;
+		return -1;
+	}
+	o->fp = fp;
+	o->len = 0;
+	o->failed = false;
+	ob_puts(o, "{\"format\":\"proctree\",\"version\":1");
+	if (dump_member(o, "meta", meta_json(t)) < 0 ||
+	    dump_member(o, "summary", summary_json(t)) < 0) {
+		free(o);
+		return -1;
+	}
+	put_lost(o, t);
 	if (with_roots) {
-		fputs(",\"roots\":[", fp);
+		ob_puts(o, ",\"roots\":[");
 		for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w)) {
 			for (uint64_t i = 0; i < w.closes; i++)
-				fputs("]}", fp);
+				ob_write(o, "]}", 2);
 			if (w.closes)
-				putc_unlocked(',', fp);
-			put_node_open(fp, n);
+				ob_putc(o, ',');
+			put_node_open(o, n);
 		}
 		for (uint64_t i = 0; i < w.closes; i++)
-			fputs("]}", fp);
-		putc_unlocked(']', fp);
+			ob_write(o, "]}", 2);
+		ob_putc(o, ']');
 	}
-	fputs("}\n", fp);
-	if (ferror(fp)) {
+	ob_write(o, "}\n", 2);
+	ok = ob_flush(o);
+	free(o);
+	if (!ok || ferror(fp)) {
 		err_set("write error: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
-error:
-	if (!ferror(fp))
-		err_set("out of memory");
-	return -1;
 }
 
 int tree_write_json(const struct tree *t, FILE *fp)
@@ -409,4 +472,15 @@ int tree_write_json(const struct tree *t, FILE *fp)
 int tree_write_json_summary(const struct tree *t, FILE *fp)
 {
 	return write_doc(t, fp, false);
+}
+
+/* the string escaping above, for the other JSON writers (out_chrome.c) */
+void tree_json_str(FILE *fp, const char *s, size_t len)
+{
+	struct obuf *o = ob_scratch(fp);
+
+	if (!o)
+		return;
+	put_str(o, s, len);
+	ob_flush(o);
 }

@@ -8,66 +8,84 @@
  * Names are bytes: control characters, backslash and bytes that are not
  * UTF-8 are shown as \n, \t, \\ or \xNN so one process is one line.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
+#include "obuf.h"
 #include "signame.h"
 #include "tree-private.h"
 
-static void put_escaped(FILE *fp, const char *str, size_t len)
+static inline bool plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+static void put_escaped(struct obuf *o, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 
 	while (i < len) {
-		size_t n = utf8_seq(s + i, len - i);
-		unsigned c = s[i];
+		size_t run = i, n;
+		unsigned c;
 
-		if (n > 1) {
-			fwrite(s + i, 1, n, fp);
+		while (run < len && plain(s[run]))
+			run++;
+		ob_write(o, s + i, run - i);
+		i = run;
+		if (i == len)
+			break;
+		c = s[i];
+		n = c >= 0x80 ? utf8_seq(s + i, len - i) : 0;
+		if (n) {
+			ob_write(o, s + i, n);
 			i += n;
 			continue;
 		}
 		i++;
-		if (n == 1 && c >= 0x20 && c != 0x7f && c != '\\') {
-			putc_unlocked(c, fp);
-		} else if (c == '\\') {
-			fputs("\\\\", fp);
+		if (c == '\\') {
+			ob_write(o, "\\\\", 2);
 		} else if (c == '\n') {
-			fputs("\\n", fp);
+			ob_write(o, "\\n", 2);
 		} else if (c == '\t') {
-			fputs("\\t", fp);
+			ob_write(o, "\\t", 2);
 		} else {
-			fprintf(fp, "\\x%02x", c);
+			static const char hex[] = "0123456789abcdef";
+			char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+			ob_write(o, e, 4);
 		}
 	}
 }
 
 /* an argument that would read as two (or as nothing) is single-quoted */
-static void put_arg(FILE *fp, const char *s, size_t len)
+static void put_arg(struct obuf *o, const char *s, size_t len)
 {
 	bool quote = len == 0 || strpbrk(s, " '\"") != NULL;
 
 	if (!quote) {
-		put_escaped(fp, s, len);
+		put_escaped(o, s, len);
 		return;
 	}
-	putc_unlocked('\'', fp);
+	ob_putc(o, '\'');
 	for (size_t i = 0; i < len;) {
 		const char *q = memchr(s + i, '\'', len - i);
 		size_t n = q ? (size_t)(q - (s + i)) : len - i;
 
-		put_escaped(fp, s + i, n);
+		put_escaped(o, s + i, n);
 		i += n;
 		if (q) {
-			fputs("\\'", fp);
+			ob_write(o, "\\'", 2);
 			i++;
 		}
 	}
-	putc_unlocked('\'', fp);
+	ob_putc(o, '\'');
 }
 
-static void put_command(FILE *fp, const struct node *n)
+static void put_command(struct obuf *o, const struct node *n)
 {
 	const struct exec_rec *x = n->last_exec;
 
@@ -78,84 +96,129 @@ static void put_command(FILE *fp, const struct node *n)
 			size_t len = strlen(a);
 
 			if (i)
-				putc_unlocked(' ', fp);
-			put_arg(fp, a, len);
+				ob_putc(o, ' ');
+			put_arg(o, a, len);
 			a += len + 1;
 		}
 	} else if (x && x->filename) {
-		put_arg(fp, x->filename->s, x->filename->len);
+		put_arg(o, x->filename->s, x->filename->len);
 	} else if (n->comm) {
-		putc_unlocked('[', fp);
-		put_escaped(fp, n->comm->s, n->comm->len);
-		putc_unlocked(']', fp);
+		ob_putc(o, '[');
+		put_escaped(o, n->comm->s, n->comm->len);
+		ob_putc(o, ']');
 	} else {
-		fputs("[?]", fp);
+		ob_write(o, "[?]", 3);
 	}
 }
 
-static void put_node(FILE *fp, const struct tree *t, const struct node *n, uint64_t depth)
+static void put_node(struct obuf *o, const struct tree *t, const struct node *n, uint64_t depth)
 {
-	char buf[64];
-
-	for (uint64_t i = 0; i < depth; i++)
-		fputs("  ", fp);
+	ob_fill(o, ' ', 2 * depth);
 	if (n->flags & NF_SYNTHETIC) {
-		fputs("? (unknown parent) [synthetic]\n", fp);
+		ob_puts(o, "? (unknown parent) [synthetic]\n");
 		return;
 	}
-	fprintf(fp, "%" PRId32 " ", n->pid);
-	put_command(fp, n);
-	fmt_secs(buf, sizeof(buf), n->start_ns - t->first_ns);
-	fprintf(fp, " +%s", buf);
-	if (n->have & NH_END) {
-		fmt_secs(buf, sizeof(buf), n->end_ns - n->start_ns);
-		fprintf(fp, " %s", buf);
-	} else {
-		fputs(" ?", fp);
-	}
+	ob_i64(o, n->pid);
+	ob_putc(o, ' ');
+	put_command(o, n);
+	ob_write(o, " +", 2);
+	ob_secs(o, n->start_ns - t->first_ns);
+	ob_putc(o, ' ');
+	if (n->have & NH_END)
+		ob_secs(o, n->end_ns - n->start_ns);
+	else
+		ob_putc(o, '?');
 	if (n->have & NH_SIGNAL) {
 		const char *name = signame(n->signal);
 
+		ob_write(o, " signal ", 8);
 		if (name)
-			fprintf(fp, " signal %s", name);
+			ob_puts(o, name);
 		else
-			fprintf(fp, " signal %u", n->signal);
+			ob_u64(o, n->signal);
 	} else if (n->have & NH_CODE) {
-		fprintf(fp, " code %u", n->code);
+		ob_write(o, " code ", 6);
+		ob_u64(o, n->code);
 	} else if (n->flags & NF_ALIVE_AT_END) {
-		fputs(" running", fp);
+		ob_puts(o, " running");
 	} else {
-		fputs(" exit ?", fp);
+		ob_puts(o, " exit ?");
 	}
-	if (n->threads)
-		fprintf(fp, " threads=%" PRIu32, n->threads);
+	if (n->threads) {
+		ob_puts(o, " threads=");
+		ob_u64(o, n->threads);
+	}
 	if (n->flags) {
 		const char *sep = " [";
 
 		for (int f = 0; f < NF_COUNT; f++) {
 			if (!(n->flags & (1u << f)))
 				continue;
-			fprintf(fp, "%s%s", sep, tree_flag_names[f]);
+			ob_puts(o, sep);
+			ob_puts(o, tree_flag_names[f]);
 			sep = ",";
 		}
-		putc_unlocked(']', fp);
+		ob_putc(o, ']');
 	}
-	putc_unlocked('\n', fp);
+	ob_putc(o, '\n');
 }
 
 int tree_write_text(const struct tree *t, FILE *fp)
 {
+	struct obuf *o = malloc(sizeof(*o));
 	struct tree_walk w;
 	struct node *n;
+	bool ok;
 
-	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w))
-		put_node(fp, t, n, w.depth);
-	if (t->sum.lost_rows) {
-		fprintf(fp, "lost: %" PRIu64 " events in %" PRIu64 " window%s", t->sum.lost_events,
-			t->sum.lost_rows, t->sum.lost_rows == 1 ? "" : "s");
-		if (t->sum.lost_rows_uncounted)
-			fprintf(fp, " (%" PRIu64 " of unknown size)", t->sum.lost_rows_uncounted);
-		putc_unlocked('\n', fp);
+	if (!o) {
+		err_set("out of memory");
+		errno = ENOMEM;
+		return -1;
 	}
-	return ferror(fp) ? -1 : 0;
+	o->fp = fp;
+	o->len = 0;
+	o->failed = false;
+	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w))
+		put_node(o, t, n, w.depth);
+	if (t->sum.lost_rows) {
+		ob_puts(o, "lost: ");
+		ob_u64(o, t->sum.lost_events);
+		ob_puts(o, " events in ");
+		ob_u64(o, t->sum.lost_rows);
+		ob_puts(o, t->sum.lost_rows == 1 ? " window" : " windows");
+		if (t->sum.lost_rows_uncounted) {
+			ob_puts(o, " (");
+			ob_u64(o, t->sum.lost_rows_uncounted);
+			ob_puts(o, " of unknown size)");
+		}
+		ob_putc(o, '\n');
+	}
+	ok = ob_flush(o);
+	free(o);
+	if (!ok || ferror(fp)) {
+		err_set("write error: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* the text escaping above, for the other text views (compact, critical path) */
+void tree_text_escaped(FILE *fp, const char *s, size_t len)
+{
+	struct obuf *o = ob_scratch(fp);
+
+	if (!o)
+		return;
+	put_escaped(o, s, len);
+	ob_flush(o);
+}
+
+void tree_text_command(FILE *fp, const struct node *n)
+{
+	struct obuf *o = ob_scratch(fp);
+
+	if (!o)
+		return;
+	put_command(o, n);
+	ob_flush(o);
 }

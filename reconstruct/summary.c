@@ -89,12 +89,12 @@ int cmd_table(const struct tree *t, struct cmd_stat **out, size_t *nout)
 				uint64_t d = x->end_ns - x->start_ns;
 
 				c->timed++;
-				c->total_ns += d;
+				c->total_ns = sat_add(c->total_ns, d);
 				if (d > c->max_ns)
 					c->max_ns = d;
 			}
 			if (x->ru && x->ru->present & (CSV_BIT(CSV_F_UTIME) | CSV_BIT(CSV_F_STIME))) {
-				c->cpu_ns += x->ru->utime_ns + x->ru->stime_ns;
+				c->cpu_ns = sat_add(c->cpu_ns, sat_add(x->ru->utime_ns, x->ru->stime_ns));
 				c->cpu_known++;
 			}
 			if (x->have & NH_SIGNAL || (x->have & NH_CODE && x->code))
@@ -176,8 +176,13 @@ int tree_write_summary(const struct tree *t, FILE *fp)
 	for (size_t i = 0; i < ncs; i++) {
 		char cpu[32] = "-";
 
-		fmt_secs(a, sizeof(a), cs[i].total_ns);
-		fmt_secs(b, sizeof(b), cs[i].max_ns);
+		/* "-": no process of this command has both a known start and end */
+		strcpy(a, "-");
+		strcpy(b, "-");
+		if (cs[i].timed) {
+			fmt_secs(a, sizeof(a), cs[i].total_ns);
+			fmt_secs(b, sizeof(b), cs[i].max_ns);
+		}
 		if (cs[i].cpu_known)
 			fmt_secs(cpu, sizeof(cpu), cs[i].cpu_ns);
 		fprintf(fp, "%10" PRIu64 " %14s %14s %14s %8" PRIu64 "  ", cs[i].count, a, b, cpu,

@@ -73,6 +73,12 @@ struct node {
 	uint8_t code;
 };
 
+/* sums saturate at INT64_MAX: JSON readers (jansson) stop at signed 64 bits */
+static inline uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > (uint64_t)INT64_MAX - b || b > (uint64_t)INT64_MAX ? (uint64_t)INT64_MAX : a + b;
+}
+
 /* ---- arena ---- */
 
 struct arena_chunk;
@@ -84,6 +90,8 @@ struct arena {
 };
 
 void *arena_alloc(struct arena *a, size_t size);
+/* zeroed, huge-page backed when large; release with free() */
+void *big_zalloc(size_t size);
 void arena_free_all(struct arena *a);
 
 /* ---- intern table ---- */
@@ -120,13 +128,34 @@ void live_free(struct live *l);
 
 /* ---- reorder window (tree_order.c) ---- */
 
-struct pev;
+#define ROW_INLINE 120
+
+/* a held row; its string pointers are rebuilt from @off when it is applied */
+struct prow {
+	uint64_t time;
+	uint64_t rk;          /* causal rank << 56 | file order */
+	struct csv_event ev;
+	char *ext;            /* the strings when longer than ROW_INLINE */
+	int32_t off[4];       /* comm, child_comm, filename, argv strings; -1 none */
+	char s[ROW_INLINE];
+};
+
+/* a heap entry: the key next to the pointer, so sifting touches no row */
+struct pslot {
+	uint64_t time;
+	uint64_t rk;
+	struct prow *p;
+};
 
 struct order {
-	struct pev **heap;
-	size_t n, cap;
-	struct pev **pool;    /* recycled entries (their buffers are kept) */
-	size_t npool, pool_cap;
+	struct prow *ring;    /* rows that arrived in order: FIFO, inline */
+	size_t rcap, rhead, rlen;
+	struct pslot *heap;   /* rows that arrived out of order: min-heap */
+	size_t hn, hcap;
+	struct prow **spare;  /* free heap rows */
+	size_t nspare, spare_cap, nheaprows;
+	const char **argv;    /* argv of the row being applied */
+	int argv_cap;
 	uint64_t window_ns, max_time, seq, last_out;
 	bool released_any;
 	uint64_t late;        /* rows older than something already applied */
@@ -140,7 +169,7 @@ void order_free(struct order *o);
 
 /* ---- the tree ---- */
 
-#define NODE_CHUNK_SHIFT 14
+#define NODE_CHUNK_SHIFT 16
 #define NODE_CHUNK (1u << NODE_CHUNK_SHIFT)
 
 struct lost_rec {

@@ -28,6 +28,9 @@ struct tree;
 /* default reorder window: rows up to this far out of time order are sorted */
 #define TREE_WINDOW_NS_DEFAULT 2000000000ull
 
+/* at most this many rows are held for reordering, whatever the window */
+#define TREE_WINDOW_MAX_ROWS 131072
+
 struct tree_opts {
 	uint64_t window_ns;  /* reorder window; 0 means TREE_WINDOW_NS_DEFAULT */
 };
@@ -131,5 +134,46 @@ int tree_write_csv(const struct tree *t, FILE *fp);
 
 /** tree_write_summary - the totals and the per-command table as text */
 int tree_write_summary(const struct tree *t, FILE *fp);
+
+/* ---- views and exports (docs/formats.md) ---- */
+
+/**
+ * struct tree_view_opts - what the views show
+ * @max_depth: hide processes deeper than this (a root has depth 0); -1 none
+ * @filter: show only the subtrees whose command (exec basename, else comm)
+ *          is this, with their ancestors; NULL shows everything
+ * @reparent_edges: dot: also draw a dashed edge to the reported ppid
+ * @max_rows: svg: the most process rows drawn; 0 means the default (300)
+ */
+struct tree_view_opts {
+	int max_depth;
+	const char *filter;
+	bool reparent_edges;
+	unsigned max_rows;
+};
+
+/* the --stats-by keys */
+enum tree_stats_key {
+	TREE_STATS_COMM,  /* exec basename, else comm */
+	TREE_STATS_EXE,   /* full exec filename, else [comm] */
+};
+
+/** tree_write_chrome - Chrome Trace Event JSON (Perfetto, chrome://tracing) */
+int tree_write_chrome(const struct tree *t, FILE *fp);
+
+/** tree_write_dot - a Graphviz digraph of the creator edges */
+int tree_write_dot(const struct tree *t, const struct tree_view_opts *o, FILE *fp);
+
+/** tree_write_svg - a self-contained SVG timeline of the process lifetimes */
+int tree_write_svg(const struct tree *t, const struct tree_view_opts *o, FILE *fp);
+
+/** tree_write_compact - the text tree with identical sibling subtrees merged */
+int tree_write_compact(const struct tree *t, const struct tree_view_opts *o, FILE *fp);
+
+/** tree_write_critical_path - the processes that bounded the root's wall time */
+int tree_write_critical_path(const struct tree *t, FILE *fp);
+
+/** tree_write_stats_by - per-command counts, lifetimes, CPU time and failures */
+int tree_write_stats_by(const struct tree *t, enum tree_stats_key key, FILE *fp);
 
 #endif

@@ -11,6 +11,7 @@
  * often lower than its parent's.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,20 @@ const char *const tree_flag_names[NF_COUNT] = {
 	"fork_lost", "orphan", "fork_late", "exit_lost", "exit_unseen", "exit_inferred",
 	"exit_status_unknown", "alive_at_end", "reparented", "argv_unknown", "synthetic",
 };
+
+/*
+ * Times and counts are u64 in the CSV, but JSON consumers (jansson) read
+ * integers as signed 64 bits: refuse what they could not read back.  2^63 ns
+ * of CLOCK_MONOTONIC is 292 years of uptime, so only junk is refused.
+ */
+static int check_range(const char *what, uint64_t v)
+{
+	if (v <= (uint64_t)INT64_MAX)
+		return 0;
+	err_set("%s %" PRIu64 " is beyond 2^63-1", what, v);
+	errno = ERANGE;
+	return -1;
+}
 
 struct tree *tree_new(const struct tree_opts *opts)
 {
@@ -99,6 +114,8 @@ int tree_set_meta(struct tree *t, const struct csv_meta *m)
 	struct csv_meta *c = &t->meta;
 	const char **v;
 
+	if (check_range("start_mono_ns", m->start_mono_ns) < 0)
+		return -1;
 	c->version = m->version;
 	c->root_pid = m->root_pid;
 	c->start_mono_ns = m->start_mono_ns;
@@ -157,8 +174,9 @@ static struct node *node_new(struct tree *t, int32_t pid, uint64_t time)
 			t->chunks = c;
 			t->chunks_cap = cap;
 		}
-		/* calloc: untouched pages of a large chunk cost nothing */
-		t->chunks[t->nchunks] = calloc(NODE_CHUNK, sizeof(struct node));
+		/* the first chunk lazily (small inputs stay small), then huge pages */
+		t->chunks[t->nchunks] = t->nchunks ? big_zalloc(NODE_CHUNK * sizeof(struct node)) :
+					calloc(NODE_CHUNK, sizeof(struct node));
 		if (!t->chunks[t->nchunks])
 			goto oom;
 		t->nchunks++;
@@ -487,7 +505,7 @@ static int apply_lost(struct tree *t, const struct csv_event *ev)
 	if (CSV_HAS(ev, CSV_F_COUNT)) {
 		l->count = ev->count;
 		l->have_count = 1;
-		t->sum.lost_events += ev->count;
+		t->sum.lost_events = sat_add(t->sum.lost_events, ev->count);
 	} else {
 		t->sum.lost_rows_uncounted++;
 	}
@@ -529,6 +547,13 @@ int tree_add(struct tree *t, const struct csv_event *ev)
 		errno = EINVAL;
 		return -1;
 	}
+	if (check_range("time_ns", ev->time_ns) < 0 ||
+	    (CSV_HAS(ev, CSV_F_END) && check_range("end_ns", ev->end_ns) < 0) ||
+	    (CSV_HAS(ev, CSV_F_COUNT) && check_range("count", ev->count) < 0) ||
+	    (CSV_HAS(ev, CSV_F_UTIME) && check_range("utime_ns", ev->utime_ns) < 0) ||
+	    (CSV_HAS(ev, CSV_F_STIME) && check_range("stime_ns", ev->stime_ns) < 0) ||
+	    (CSV_HAS(ev, CSV_F_MAXRSS) && check_range("maxrss_kb", ev->maxrss_kb) < 0))
+		return -1;
 	return order_push(&t->order, ev, t, apply);
 }
 
@@ -567,6 +592,10 @@ int tree_finish(struct tree *t, const struct csv_trailer *tr, bool truncated)
 	t->finished = true;
 	t->sum.late_rows = t->order.late;
 	t->sum.truncated = truncated;
+	if (tr && (check_range("trailer events", tr->events) < 0 ||
+		   check_range("trailer lost_events", tr->lost_events) < 0 ||
+		   check_range("trailer end_mono_ns", tr->end_mono_ns) < 0))
+		return -1;
 	if (tr) {
 		t->trailer.present = tr->present;
 		t->trailer.events = tr->events;

@@ -7,11 +7,34 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "err.h"
 #include "tree-private.h"
 
-#define ARENA_CHUNK (4u << 20)
+#define ARENA_CHUNK ((4u << 20) - 64) /* with its header: two huge pages */
+#define HUGE_PAGE (2u << 20)
+
+/*
+ * Zeroed memory for the big, long-lived blocks (node chunks, arena chunks):
+ * 2 MiB aligned and advised as huge pages, so a million nodes take a few
+ * dozen page faults instead of tens of thousands (faults are expensive in a
+ * VM).  Plain calloc() when the size is small or the advice is refused.
+ */
+void *big_zalloc(size_t size)
+{
+	size_t rounded = (size + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	void *p;
+
+	if (size < HUGE_PAGE)
+		return calloc(1, size);
+	p = aligned_alloc(HUGE_PAGE, rounded);
+	if (!p)
+		return NULL;
+	madvise(p, rounded, MADV_HUGEPAGE);
+	memset(p, 0, rounded);
+	return p;
+}
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -26,7 +49,9 @@ void *arena_alloc(struct arena *a, size_t size)
 	size = (size + align - 1) & ~(align - 1);
 	if ((size_t)(a->end - a->p) < size) {
 		size_t csize = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
-		struct arena_chunk *c = malloc(sizeof(*c) + csize);
+		/* the first chunk plain (small inputs stay small), later ones huge pages */
+		struct arena_chunk *c = csize == ARENA_CHUNK && a->total ?
+					big_zalloc(sizeof(*c) + csize) : malloc(sizeof(*c) + csize);
 
 		if (!c) {
 			err_set("out of memory (%zu MiB in use)", a->total >> 20);
@@ -60,14 +85,29 @@ void arena_free_all(struct arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
-/* FNV-1a: short strings, good enough spread, no alignment games */
+/* 8 bytes at a time, multiply-xorshift mixing: strings are short, argv a bit longer */
 static uint32_t hash_bytes(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (i < len) {
+		uint64_t w = 0;
+
+		memcpy(&w, s + i, len - i);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 29;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 32;
+	return (uint32_t)h;
 }
 
 static int intern_grow(struct intern *in)

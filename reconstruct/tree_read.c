@@ -13,8 +13,10 @@ int tree_read(struct tree *t, struct csv_reader *r)
 	bool truncated = false;
 	int ret;
 
-	if (tree_set_meta(t, csv_reader_meta(r)) < 0)
+	if (tree_set_meta(t, csv_reader_meta(r)) < 0) {
+		err_prefix("%s: ", csv_reader_name(r));
 		return -1;
+	}
 	while ((ret = csv_reader_next(r, &ev)) != 0) {
 		if (ret < 0) {
 			if (!csv_reader_truncated(r))
@@ -35,7 +37,9 @@ int tree_read(struct tree *t, struct csv_reader *r)
 			return -1;
 		}
 	}
-	if (tree_finish(t, csv_reader_trailer(r), truncated) < 0)
+	if (tree_finish(t, csv_reader_trailer(r), truncated) < 0) {
+		err_prefix("%s: ", csv_reader_name(r));
 		return -1;
+	}
 	return truncated ? 1 : 0;
 }

@@ -2,244 +2,226 @@
 /*
  * proctree-record: run a command and record its process tree with one or
  * more engines, one CSV each.  Exits with the command's status.
+ *
+ * Order matters: the command is resolved and every engine set up before
+ * the workload exists; the workload is forked held at a barrier, every
+ * engine attaches to it, then it is released to exec.  Whatever happens
+ * afterwards (workload killed, signals, an engine failing), every engine
+ * gets finish() and free(), so each CSV ends with its trailer and no
+ * tracing state is left behind.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "convert.h"
 #include "engine.h"
 #include "err.h"
-#include "num.h"
-
-#define MAX_ENGINES 8
-
-struct rec_opts {
-	const char *out;
-	const struct engine_ops *engines[MAX_ENGINES];
-	int nengines;
-	uint64_t buffer_kb;
-	bool wait_all;
-	bool quiet;
-	char **command;
-};
-
-static volatile sig_atomic_t stop_now;
-
-static void usage(FILE *fp)
-{
-	fprintf(fp,
-		"usage: proctree-record [--processtree-engine NAME[,NAME...]] [-o FILE.csv]\n"
-		"                       [--wait-all] [--buffer-size KB] [-q] -- COMMAND [ARGS...]\n"
-		"engines: %s\n", engine_names());
-}
-
-static int add_engines(struct rec_opts *o, const char *list)
-{
-	char *copy = strdup(list), *save = NULL, *name;
-
-	o->nengines = 0;
-	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		const struct engine_ops *ops;
-
-		if (!strcmp(name, "none"))
-			continue;
-		ops = engine_find(name);
-		if (!ops) {
-			err_set("unknown engine '%s' (known: %s, none)", name, engine_names());
-			free(copy);
-			return -1;
-		}
-		for (int i = 0; i < o->nengines; i++)
-			if (o->engines[i] == ops)
-				ops = NULL;
-		if (ops && o->nengines < MAX_ENGINES)
-			o->engines[o->nengines++] = ops;
-	}
-	free(copy);
-	return 0;
-}
-
-static int parse_args(int argc, char **argv, struct rec_opts *o)
-{
-	static const struct option longopts[] = {
-		{ "processtree-engine", required_argument, NULL, 'e' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "wait-all", no_argument, NULL, 'w' },
-		{ "buffer-size", required_argument, NULL, 'b' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	o->out = "proctree.csv";
-	if (add_engines(o, "ftrace") < 0)
-		return -1;
-	while ((c = getopt_long(argc, argv, "+e:o:b:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'e':
-			if (add_engines(o, optarg) < 0)
-				return -1;
-			break;
-		case 'o': o->out = optarg; break;
-		case 'w': o->wait_all = true; break;
-		case 'b':
-			if (num_parse_size(optarg, UINT64_MAX >> 10, &o->buffer_kb) < 0) {
-				err_prefix("--buffer-size: ");
-				return -1;
-			}
-			break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); exit(2);
-		}
-	}
-	if (optind >= argc) {
-		err_set("no command given (usage: proctree-record [options] -- COMMAND [ARGS...])");
-		return -1;
-	}
-	o->command = argv + optind;
-	return 0;
-}
+#include "recorder.h"
 
 /* "run.csv" + "ptrace" -> "run.ptrace.csv" when several engines share -o. */
 static char *engine_path(const char *out, const char *engine, int nengines, const char *ext)
 {
-	const char *dot = strrchr(out, '.');
-	size_t base = dot && !strchr(dot, '/') ? (size_t)(dot - out) : strlen(out);
+	const char *slash = strrchr(out, '/');
+	const char *dot = strrchr(slash ? slash + 1 : out, '.');
+	size_t base = dot ? (size_t)(dot - out) : strlen(out);
 	char *p;
 
-	if (nengines == 1 && !strcmp(ext, "csv")) {
-		p = strdup(out);
-	} else if (asprintf(&p, "%.*s%s%s.%s", (int)base, out, nengines > 1 ? "." : "",
-			    nengines > 1 ? engine : "", ext) < 0) {
-		p = NULL;
-	}
+	if (nengines == 1 && !strcmp(ext, "csv"))
+		return strdup(out);
+	if (asprintf(&p, "%.*s%s%s.%s", (int)base, out, nengines > 1 ? "." : "",
+		     nengines > 1 ? engine : "", ext) < 0)
+		return NULL;
 	return p;
 }
 
-/* Fork the workload, held until a byte arrives on the barrier pipe. */
-static pid_t spawn_held(char **command, int *barrier_wr)
+/* Wait for the root (and with --wait-all every descendant) unless told to stop. */
+static int wait_workload(pid_t root, bool wait_all, int *status)
 {
-	int fds[2];
 	pid_t pid;
 
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -1;
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		char go;
-
-		close(fds[1]);
-		if (read(fds[0], &go, 1) != 1)
-			_exit(126); /* the recorder gave up before starting us */
-		execvp(command[0], command);
-		fprintf(stderr, "proctree-record: cannot run %s: %s\n", command[0],
-			strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
+	while ((pid = waitpid(root, status, 0)) < 0) {
+		if (errno != EINTR) {
+			err_set("waitpid: %s", strerror(errno));
+			return -1;
+		}
+		if (rec_stop_now)
+			return 0;
 	}
-	close(fds[0]);
-	*barrier_wr = fds[1];
-	return pid;
+	/* as a subreaper we inherit every orphaned descendant: reap them all */
+	while (wait_all && !rec_stop_now) {
+		pid = waitpid(-1, NULL, 0);
+		if (pid < 0 && errno == ECHILD)
+			break;
+		if (pid < 0 && errno != EINTR) {
+			err_set("waitpid: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int exit_code(int status)
+{
+	if (status < 0)
+		return 1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 1;
 }
 
 int main(int argc, char **argv)
 {
 	struct rec_opts o = { 0 };
-	struct engine *eng[MAX_ENGINES] = { 0 };
-	char *paths[MAX_ENGINES] = { 0 }, *dats[MAX_ENGINES] = { 0 };
+	struct rec_user user = { 0 };
+	struct rec_child child = { .pid = -1, .barrier = -1, .errpipe = -1 };
+	struct engine *eng[REC_MAX_ENGINES] = { 0 };
+	char *paths[REC_MAX_ENGINES] = { 0 }, *dats[REC_MAX_ENGINES] = { 0 };
+	bool ok[REC_MAX_ENGINES] = { 0 };
 	const struct engine_ops *reaper = NULL;
 	struct engine *reaper_e = NULL;
-	int status = -1, barrier = -1, i, ret = 1;
-	pid_t root = -1;
+	struct rec_status *status_line = NULL;
+	int status = -1, i, ret, sig = 0;
+	bool failed = false;
+	uint64_t t0 = clock_mono_ns();
 
 	if (convert_requested(argc, argv))
 		return convert_main(argc, argv);
-	if (parse_args(argc, argv, &o) < 0) {
+	ret = rec_parse_args(argc, argv, &o);
+	if (ret)
+		goto usage;
+	ret = rec_command_check(o.command[0]);
+	if (ret) {
+		fprintf(stderr, "proctree-record: %s\n", err_msg());
+		return ret;
+	}
+	if (o.user && rec_user_lookup(o.user, &user) < 0) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
 		return 2;
 	}
+	if (rec_signals_install() < 0 ||
+	    (o.wait_all && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)) {
+		fprintf(stderr, "proctree-record: %s\n", err_msg());
+		rec_user_free(&user);
+		return 1;
+	}
+
 	for (i = 0; i < o.nengines; i++) {
 		struct engine_opts eo = {
 			.buffer_kb = o.buffer_kb,
 			.wait_all = o.wait_all,
 			.quiet = o.quiet,
 			.command = o.command,
-			.stop_now = &stop_now,
+			.stop_now = &rec_stop_now,
 		};
 
 		paths[i] = engine_path(o.out, o.engines[i]->name, o.nengines, "csv");
 		dats[i] = engine_path(o.out, o.engines[i]->name, o.nengines, "dat");
+		if (!paths[i] || !dats[i]) {
+			fprintf(stderr, "proctree-record: out of memory\n");
+			failed = true;
+			goto finish;
+		}
 		eo.csv_path = paths[i];
 		eo.dat_path = dats[i];
 		eng[i] = o.engines[i]->new(&eo);
 		if (!eng[i]) {
 			fprintf(stderr, "proctree-record: %s: %s\n", o.engines[i]->name, err_msg());
-			goto out;
+			failed = true;
+			goto finish;
 		}
 		if (o.engines[i]->caps & ENGINE_REAPS) {
 			reaper = o.engines[i];
 			reaper_e = eng[i];
 		}
 	}
-	root = spawn_held(o.command, &barrier);
-	if (root < 0) {
-		fprintf(stderr, "proctree-record: cannot fork: %s\n", strerror(errno));
-		goto out;
+
+	if (rec_spawn_held(o.command, o.user ? &user : NULL, &child) < 0) {
+		fprintf(stderr, "proctree-record: %s\n", err_msg());
+		failed = true;
+		goto finish;
 	}
 	for (i = 0; i < o.nengines; i++) {
-		if (o.engines[i]->attach(eng[i], root) < 0) {
+		if (o.engines[i]->attach(eng[i], child.pid) < 0) {
 			fprintf(stderr, "proctree-record: %s: %s\n", o.engines[i]->name, err_msg());
-			kill(root, SIGKILL);
-			goto reap;
+			rec_abandon(&child);
+			failed = true;
+			goto finish;
 		}
 	}
-	if (write(barrier, "g", 1) != 1)
-		fprintf(stderr, "proctree-record: cannot release the workload: %s\n",
-			strerror(errno));
-reap:
-	close(barrier);
-	if (reaper) {
-		if (reaper->reap(reaper_e, root, &status) < 0)
-			fprintf(stderr, "proctree-record: %s: %s\n", reaper->name, err_msg());
-	} else {
-		while (waitpid(root, &status, 0) < 0 && errno == EINTR)
-			;
-		for (i = 0; o.wait_all && i < o.nengines; i++)
-			if (o.engines[i]->wait_all && o.engines[i]->wait_all(eng[i]) < 0)
-				fprintf(stderr, "proctree-record: %s: %s\n", o.engines[i]->name,
-					err_msg());
+	rec_signals_forward_to(child.pid);
+	status_line = rec_status_start(o.engines, eng, o.nengines, o.quiet);
+	t0 = clock_mono_ns();
+	if (rec_release(&child) < 0) {
+		fprintf(stderr, "proctree-record: %s\n", err_msg());
+		rec_abandon(&child);
+		failed = true;
+		goto finish;
 	}
-	ret = status < 0 ? 1 : WIFEXITED(status) ? WEXITSTATUS(status) :
-	      WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 1;
-out:
+	if (reaper)
+		ret = reaper->reap(reaper_e, child.pid, &status);
+	else
+		ret = wait_workload(child.pid, o.wait_all, &status);
+	if (ret < 0) {
+		fprintf(stderr, "proctree-record: %s\n", err_msg());
+		failed = true;
+	}
+	for (i = 0; !reaper && o.wait_all && !rec_stop_now && i < o.nengines; i++) {
+		if (o.engines[i]->wait_all && o.engines[i]->wait_all(eng[i]) < 0) {
+			fprintf(stderr, "proctree-record: %s: %s\n", o.engines[i]->name, err_msg());
+			failed = true;
+		}
+	}
+	rec_status_stop(status_line);
+	status_line = NULL;
+	if (rec_child_report(&child, o.command[0]))
+		fprintf(stderr, "proctree-record: %s\n", err_msg());
+
+finish:
+	rec_status_stop(status_line);
+	rec_signals_received(&sig);
 	for (i = 0; i < o.nengines; i++) {
-		struct engine_finish fin = { .root = root, .root_status = status };
+		struct engine_finish fin = {
+			.root = child.pid,
+			.root_status = status,
+			.interrupted = failed || rec_stop_now,
+		};
 
 		if (!eng[i])
 			continue;
-		if (o.engines[i]->finish(eng[i], &fin) < 0) {
+		ok[i] = o.engines[i]->finish(eng[i], &fin) == 0;
+		if (!ok[i]) {
 			fprintf(stderr, "proctree-record: %s: %s\n", o.engines[i]->name, err_msg());
-			if (!ret)
-				ret = 1;
-		} else if (!o.quiet) {
-			fprintf(stderr, "proctree-record: %s: wrote %s\n", o.engines[i]->name,
-				paths[i]);
+			failed = true;
 		}
-		o.engines[i]->free(eng[i]);
 	}
+	if (!o.quiet && child.pid > 0)
+		rec_summary(o.engines, eng, paths, ok, o.nengines, status,
+			    (clock_mono_ns() - t0) / 1e9);
 	for (i = 0; i < o.nengines; i++) {
+		if (eng[i])
+			o.engines[i]->free(eng[i]);
 		free(paths[i]);
 		free(dats[i]);
 	}
-	return ret;
+	rec_user_free(&user);
+	if (status >= 0)
+		return exit_code(status);
+	if (rec_stop_now && sig)
+		return 128 + sig;
+	return 1;
+
+usage:
+	if (ret > 0)
+		return 0;
+	fprintf(stderr, "proctree-record: %s\n", err_msg());
+	return 2;
 }

@@ -33,6 +33,7 @@ struct pt_csv {
 	struct pt_row *rows;
 	int n;
 	bool complete;         /* trailer present */
+	bool interrupted;      /* trailer says so */
 	char *keys[64], *values[64];
 	int nkeys;
 	int root_pid;
@@ -79,6 +80,7 @@ static inline void pt_csv_load(const char *path, struct pt_csv *c)
 	cr_assert_eq(ret, 0, "%s: %s", path, err_msg());
 	t = csv_reader_trailer(r);
 	c->complete = t->present;
+	c->interrupted = t->interrupted;
 	for (int i = 0; i < t->nkeys && i < 64; i++) {
 		c->keys[c->nkeys] = strdup(t->keys[i]);
 		c->values[c->nkeys++] = strdup(t->values[i]);
@@ -194,14 +196,20 @@ static inline void pt_rmdir(const char *dir)
 }
 
 /* Skip, or fail under CI=true, when the environment cannot run a test. */
+static inline bool pt_under_ci(void)
+{
+	const char *ci = getenv("CI");
+
+	return ci && !strcmp(ci, "true");
+}
+
 #define pt_require(cond, why)                                                    \
 	do {                                                                     \
 		if (!(cond)) {                                                   \
-			const char *ci = getenv("CI");                           \
-			if (ci && !strcmp(ci, "true"))                           \
-				cr_fail("cannot run under CI=true: %s", why);    \
+			if (pt_under_ci())                                       \
+				cr_assert_fail("cannot run under CI=true: %s", (why)); \
 			else                                                     \
-				cr_skip_test("%s", why);                         \
+				cr_skip_test("%s", (why));                       \
 		}                                                                \
 	} while (0)
 

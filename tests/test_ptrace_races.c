@@ -390,9 +390,9 @@ Test(ptrace, missing_command)
 	struct pt_csv c;
 	int st = pt_record(NULL, csv, NULL, cmd);
 
+	/* the recorder resolves COMMAND before any engine starts (as strace does):
+	 * exit 127, one line on stderr, and no CSV since nothing ran */
+	(void)c;
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 127, "status %#x", st);
-	pt_csv_load(csv, &c);
-	cr_expect(c.complete);
-	cr_expect_eq(pt_find(&c, CSV_EXIT, c.root_pid)->ev.code, 127);
-	pt_csv_free(&c);
+	cr_expect_neq(access(csv, F_OK), 0, "a CSV was written for a command that never ran");
 }

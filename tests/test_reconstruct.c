@@ -443,3 +443,43 @@ Test(reconstruct, order_independent)
 				"    102 [a] +0.000001s 0.000000s code 0\n");
 	free(first);
 }
+
+/* disorder beyond the window: rows are still applied (late) and counted, never dropped */
+Test(reconstruct, late_rows_counted)
+{
+	static const char csv[] =
+		"#proctree-csv,1\n#root_pid,100\n"
+		"kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,group,code,signal,"
+		"count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,argv\n"
+		"exec,1000,0,100,100,1,,,,,,,,,,,,,sh,,/bin/sh,sh\n"
+		"exit,900000,0,100,100,1,,,,,1,0,,,,,,,sh,,,\n"
+		"lost,2000000,0,,,,,,,,,,,1,2000001,,,,,,,\n"
+		"fork,2000,1,100,100,,101,101,0,,,,,,,,,,sh,sh,,\n" /* 2 ms late */
+		"exit,3000,1,101,101,100,,,,,1,0,,,,,,,sh,,,\n"
+		"#end\n";
+	struct tree_opts opts = { .window_ns = 1000 };
+	struct csv_reader *r = csv_reader_new_mem("late", csv, sizeof(csv) - 1);
+	struct tree_summary s;
+	struct tree *t = tree_new(&opts);
+
+	cr_assert_not_null(r, "%s", err_msg());
+	cr_assert_eq(tree_read(t, r), 0, "%s", err_msg());
+	tree_summary(t, &s);
+	cr_assert_eq(s.rows, 5);
+	cr_assert_eq(s.late_rows, 2);
+	/* the fork came after its parent's exit: a new, fork-less incarnation of 100 */
+	cr_assert_eq(s.processes, 3);
+	cr_assert_eq(s.fork_lost, 1);
+	tree_free(t);
+	csv_reader_free(r);
+	/* with the default window the same rows are simply ordered */
+	r = csv_reader_new_mem("late", csv, sizeof(csv) - 1);
+	t = tree_new(NULL);
+	cr_assert_eq(tree_read(t, r), 0, "%s", err_msg());
+	tree_summary(t, &s);
+	cr_assert_eq(s.late_rows, 0);
+	cr_assert_eq(s.processes, 2);
+	cr_assert_eq(s.fork_lost + s.exit_lost + s.exit_unseen, 0);
+	tree_free(t);
+	csv_reader_free(r);
+}

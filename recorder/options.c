@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/* proctree-record's command line. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "num.h"
+#include "recorder.h"
+
+void rec_usage(FILE *fp)
+{
+	const struct engine_ops *const *all = engine_all();
+
+	fprintf(fp,
+		"usage: proctree-record [options] -- COMMAND [ARGS...]\n"
+		"Run COMMAND, record the process tree it creates into a CSV, and exit\n"
+		"with COMMAND's exit status (128+N when it died of signal N).\n"
+		"\n"
+		"  -e, --processtree-engine NAME[,NAME...]\n"
+		"                        engines to record with (default: ftrace); several\n"
+		"                        write one CSV each (run.ftrace.csv, run.ptrace.csv);\n"
+		"                        'none' runs COMMAND without recording\n"
+		"  -o, --output FILE     the CSV (default: proctree.csv)\n"
+		"      --wait-all        record until every descendant has exited, not only\n"
+		"                        COMMAND (as strace -f does)\n"
+		"  -u, --user USER       run COMMAND as USER (the recorder keeps its privilege)\n"
+		"      --buffer-size N   per-CPU trace buffer in KiB, or with a K/M/G suffix\n"
+		"                        (ftrace, tracecmd; default 8M)\n"
+		"  -q, --quiet           no status line, no summary\n"
+		"  -h, --help            this text\n"
+		"\n"
+		"engines:\n");
+	for (int i = 0; all[i]; i++)
+		fprintf(fp, "  %-10s %s\n", all[i]->name, all[i]->help ? all[i]->help : "");
+	fprintf(fp, "  %-10s %s\n", "none", "no recording (for comparisons)");
+}
+
+static int add_engines(struct rec_opts *o, const char *list)
+{
+	char *copy = strdup(list), *save = NULL, *name;
+	bool any = false;
+
+	if (!copy) {
+		err_set("out of memory");
+		return -1;
+	}
+	o->nengines = 0;
+	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		const struct engine_ops *ops;
+		bool dup = false;
+
+		any = true;
+		if (!strcmp(name, "none"))
+			continue;
+		ops = engine_find(name);
+		if (!ops) {
+			err_set("unknown engine '%s' (known: %s, none)", name, engine_names());
+			free(copy);
+			return -1;
+		}
+		for (int i = 0; i < o->nengines; i++)
+			dup |= o->engines[i] == ops;
+		if (!dup && o->nengines < REC_MAX_ENGINES)
+			o->engines[o->nengines++] = ops;
+	}
+	free(copy);
+	if (!any) {
+		err_set("--processtree-engine needs a name (known: %s, none)", engine_names());
+		return -1;
+	}
+	return 0;
+}
+
+/* "512" is KiB; "512K", "8M", "1G" carry their unit. */
+static int parse_buffer_size(const char *s, uint64_t *kb)
+{
+	size_t len = strlen(s);
+	uint64_t v;
+
+	if (len && isalpha((unsigned char)s[len - 1])) {
+		if (num_parse_size(s, UINT64_MAX, &v) < 0)
+			return -1;
+		v /= 1024;
+	} else if (num_parse_u64(s, len, UINT64_MAX >> 10, &v) < 0) {
+		return -1;
+	}
+	if (v == 0 || v > (64ull << 20)) {
+		err_set("'%s' is out of range (1 KiB .. 64 GiB per CPU)", s);
+		errno = ERANGE;
+		return -1;
+	}
+	*kb = v;
+	return 0;
+}
+
+int rec_parse_args(int argc, char **argv, struct rec_opts *o)
+{
+	enum { OPT_WAIT_ALL = 256, OPT_BUFFER };
+	static const struct option longopts[] = {
+		{ "processtree-engine", required_argument, NULL, 'e' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "wait-all", no_argument, NULL, OPT_WAIT_ALL },
+		{ "user", required_argument, NULL, 'u' },
+		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->out = "proctree.csv";
+	if (add_engines(o, "ftrace") < 0)
+		return -1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+e:o:u:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			if (add_engines(o, optarg) < 0)
+				return -1;
+			break;
+		case 'o':
+			if (!optarg[0]) {
+				err_set("-o needs a file name");
+				return -1;
+			}
+			o->out = optarg;
+			break;
+		case OPT_WAIT_ALL:
+			o->wait_all = true;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case OPT_BUFFER:
+			if (parse_buffer_size(optarg, &o->buffer_kb) < 0) {
+				err_prefix("--buffer-size: ");
+				return -1;
+			}
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			rec_usage(stdout);
+			return 1;
+		case ':':
+			err_set("option '%s' needs a value (see --help)", argv[optind - 1]);
+			return -1;
+		default:
+			err_set("unknown option '%s' (see --help)", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		err_set("no command given (usage: proctree-record [options] -- COMMAND [ARGS...])");
+		return -1;
+	}
+	o->command = argv + optind;
+	return 0;
+}

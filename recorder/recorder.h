@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* proctree-record's parts: options, the held workload, signals, status. */
+#ifndef PROCTREE_RECORDER_H
+#define PROCTREE_RECORDER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "engine.h"
+
+#define REC_MAX_ENGINES 8
+
+struct rec_opts {
+	const char *out;
+	const struct engine_ops *engines[REC_MAX_ENGINES];
+	int nengines;
+	uint64_t buffer_kb;
+	bool wait_all;
+	bool quiet;
+	const char *user;
+	char **command;
+};
+
+/* ---- options.c ---- */
+
+/** rec_usage - the --help text */
+void rec_usage(FILE *fp);
+
+/**
+ * rec_parse_args - parse the command line into @o
+ *
+ * Returns 0, 1 when --help was printed (exit 0), or -1 with err_msg()
+ * (a usage error: exit 2).
+ */
+int rec_parse_args(int argc, char **argv, struct rec_opts *o);
+
+/* ---- spawn.c ---- */
+
+/* The user the workload runs as (-u), resolved before anything starts. */
+struct rec_user {
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;
+	int ngroups;
+	char *name, *home;
+};
+
+/**
+ * rec_user_lookup - resolve @name (a user name or a numeric uid)
+ *
+ * Returns 0, or -1 with err_msg() (unknown user, not root).
+ */
+int rec_user_lookup(const char *name, struct rec_user *u);
+void rec_user_free(struct rec_user *u);
+
+/**
+ * rec_command_check - find @cmd the way execvp() would
+ *
+ * Returns 0 when it can be executed, else the exit status a shell would
+ * give (127 not found, 126 not executable) with err_msg() set.
+ */
+int rec_command_check(const char *cmd);
+
+struct rec_child {
+	pid_t pid;
+	int barrier;  /* write end: one byte releases the child */
+	int errpipe;  /* read end: EOF on exec, or a failure report */
+};
+
+/**
+ * rec_spawn_held - fork the workload, held before exec until released
+ * @user: run as this user, or NULL
+ */
+int rec_spawn_held(char **command, const struct rec_user *user, struct rec_child *c);
+
+/** rec_release - let the workload exec; 0 or -1 with err_msg() */
+int rec_release(struct rec_child *c);
+
+/**
+ * rec_child_report - once the workload has exec'd or exited: 0 when it
+ * exec'd, or the status it exited with (126/127) with err_msg() saying why
+ * it could not run
+ */
+int rec_child_report(struct rec_child *c, const char *cmd);
+
+/** rec_abandon - kill a held workload that will never be released */
+void rec_abandon(struct rec_child *c);
+
+/* ---- signals.c ---- */
+
+/* Set by the second SIGINT/SIGTERM/SIGHUP: stop recording now. */
+extern volatile sig_atomic_t rec_stop_now;
+
+/** rec_signals_install - handle SIGINT/SIGTERM/SIGHUP, ignore SIGPIPE */
+int rec_signals_install(void);
+
+/** rec_signals_forward_to - where the first signal is forwarded */
+void rec_signals_forward_to(pid_t root);
+
+/** rec_signals_received - number of stop signals received, and the last one */
+int rec_signals_received(int *last_sig);
+
+/** rec_signals_child_reset - in the forked child: default dispositions, old mask */
+void rec_signals_child_reset(void);
+
+/* ---- status.c ---- */
+
+struct rec_status;
+
+/**
+ * rec_status_start - the live status line on stderr (only when stderr is a
+ * terminal and not -q); NULL when not shown
+ */
+struct rec_status *rec_status_start(const struct engine_ops *const *ops,
+				    struct engine *const *eng, int n, bool quiet);
+/** rec_status_stop - stop it and clear the line */
+void rec_status_stop(struct rec_status *s);
+
+/**
+ * rec_summary - the closing paragraph on stderr
+ * @status: the command's wait status, -1 if unknown
+ */
+void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
+		 char *const *paths, const bool *ok, int n, int status, double seconds);
+
+#endif

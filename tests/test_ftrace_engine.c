@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The ftrace engine on real workloads, through proctree-record: a fork
+ * storm recorded without loss, nothing from outside the workload, exit
+ * codes and fatal signals, threads, a hostile comm, argv, and the machine's
+ * tracing state left as it was after every test.
+ */
+#include "ft_util.h"
+
+static struct ft_guard guard;
+static char dir[64];
+
+static void setup(void)
+{
+	FT_REQUIRE();
+	snprintf(dir, sizeof(dir), "/tmp/proctree-test-ft-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	ft_guard_begin(&guard);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	if (guard.tracing_on)
+		ft_guard_end(&guard);
+	if (dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			cr_log_warn("could not remove %s", dir);
+	}
+}
+
+/* Record COMMAND... with the ftrace engine into @csv; returns the wait status. */
+static int record(const char *csv, char *const *command)
+{
+	char err[128], *argv[32];
+	int n = 0, st;
+	pid_t pid;
+
+	snprintf(err, sizeof(err), "%s/err.txt", dir);
+	argv[n++] = FT_RECORDER;
+	argv[n++] = "--processtree-engine";
+	argv[n++] = "ftrace";
+	argv[n++] = "-q";
+	argv[n++] = "-o";
+	argv[n++] = (char *)csv;
+	argv[n++] = "--";
+	for (int i = 0; command[i] && n < 31; i++)
+		argv[n++] = command[i];
+	argv[n] = NULL;
+	pid = ft_start(argv, err);
+	ft_guard_recorder(&guard, pid);
+	st = ft_wait(pid);
+	char *msg = ft_slurp(err);
+
+	if (msg && msg[0])
+		cr_log_info("recorder stderr: %s", msg);
+	free(msg);
+	return st;
+}
+
+TestSuite(ftrace_engine, .init = setup, .fini = teardown, .timeout = 300);
+
+Test(ftrace_engine, fork_storm_2000_no_loss)
+{
+	char csv[128];
+	char *cmd[] = { "/bin/sh", "-c",
+			"i=0; while [ $i -lt 2000 ]; do /bin/true; i=$((i+1)); done", NULL };
+	struct ft_csv c;
+	int st, nproc, nexit = 0;
+
+	snprintf(csv, sizeof(csv), "%s/storm.csv", dir);
+	st = record(csv, cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x", st);
+	ft_load(csv, &c);
+	cr_assert(c.has_trailer, "the CSV ends with its trailer");
+	cr_expect_eq(c.lost_events, 0, "lost %llu events", (unsigned long long)c.lost_events);
+	cr_expect_eq(ft_count(&c, CSV_LOST), 0);
+	nproc = ft_check_only_workload(&c);
+	cr_expect_eq(nproc, 2001, "2,000 /bin/true + the shell, got %d", nproc);
+	cr_expect_eq(ft_count(&c, CSV_EXEC), 2001);
+	for (int i = 0; i < c.n; i++)
+		nexit += c.rows[i].kind == CSV_EXIT && c.rows[i].group;
+	cr_expect_eq(nexit, 2001, "one group exit per process, got %d", nexit);
+	cr_expect_eq(ft_count(&c, CSV_ALIVE), 0);
+	for (int i = 0; i < c.n; i++) {
+		const struct ft_row *r = &c.rows[i];
+
+		if (r->kind == CSV_EXIT && r->group)
+			cr_expect(ft_has(r, CSV_F_CODE) && r->code == 0, "pid %d exit code", r->pid);
+		if (r->kind == CSV_FORK)
+			cr_expect(ft_has(r, CSV_F_THREAD) && !r->thread, "fork of pid %d",
+				  r->child_pid);
+	}
+	ft_free(&c);
+}
+
+Test(ftrace_engine, nothing_from_outside_the_workload)
+{
+	char csv[128];
+	char *cmd[] = { "/bin/sh", "-c",
+			"i=0; while [ $i -lt 200 ]; do /bin/true; i=$((i+1)); done", NULL };
+	/* a busy fork loop outside the workload, running the whole time */
+	char *noise[] = { "/bin/sh", "-c", "while :; do /bin/true; done", NULL };
+	struct ft_csv c;
+	pid_t bg;
+	int st, nproc;
+
+	bg = ft_start(noise, NULL);
+	ft_sleep_ms(50);
+	snprintf(csv, sizeof(csv), "%s/quiet.csv", dir);
+	st = record(csv, cmd);
+	kill(bg, SIGKILL);
+	ft_wait(bg);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x", st);
+	ft_load(csv, &c);
+	cr_assert(c.has_trailer);
+	nproc = ft_check_only_workload(&c);
+	cr_expect_eq(nproc, 201, "200 /bin/true + the shell, got %d", nproc);
+	for (int i = 0; i < c.n; i++)
+		cr_expect(c.rows[i].pid != bg, "the outside loop (pid %d) got in", bg);
+	ft_free(&c);
+}
+
+Test(ftrace_engine, exit_codes_signals_threads_hostile_comm)
+{
+	char csv[128];
+	char *cmd[] = { WORKLOADS_DIR "/ft_exits", NULL };
+	struct ft_csv c;
+	const struct ft_row *r;
+	int st, threads = 0;
+
+	snprintf(csv, sizeof(csv), "%s/exits.csv", dir);
+	st = record(csv, cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x", st);
+	ft_load(csv, &c);
+	cr_assert(c.has_trailer);
+	ft_check_only_workload(&c);
+
+	r = ft_exit_by_comm(&c, "ft-code3");
+	cr_assert_not_null(r, "exit row of ft-code3");
+	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 3 && !ft_has(r, CSV_F_SIGNAL));
+	r = ft_exit_by_comm(&c, "ft-kill");
+	cr_assert_not_null(r, "exit row of ft-kill");
+	cr_expect(ft_has(r, CSV_F_SIGNAL) && r->signal == SIGKILL && !ft_has(r, CSV_F_CODE),
+		  "ft-kill: signal %d", r->signal);
+	r = ft_exit_by_comm(&c, "ft-segv");
+	cr_assert_not_null(r, "exit row of ft-segv");
+	cr_expect(ft_has(r, CSV_F_SIGNAL) && r->signal == SIGSEGV, "ft-segv: signal %d",
+		  r->signal);
+	r = ft_exit_by_comm(&c, "ft-term");
+	cr_assert_not_null(r, "exit row of ft-term");
+	cr_expect(ft_has(r, CSV_F_SIGNAL) && r->signal == SIGTERM, "ft-term: signal %d",
+		  r->signal);
+	r = ft_exit_by_comm(&c, "ft-thr5");
+	cr_assert_not_null(r, "group exit row of ft-thr5");
+	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 5, "ft-thr5: code %d", r->code);
+	r = ft_exit_by_comm(&c, "a,\"b\nc");
+	cr_assert_not_null(r, "the hostile name round-trips byte for byte");
+	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 0);
+
+	for (int i = 0; i < c.n; i++) {
+		r = &c.rows[i];
+		if (r->kind == CSV_FORK && r->thread) {
+			threads++;
+			cr_expect_eq(r->child_pid, r->pid, "a thread stays in its process");
+			cr_expect_neq(r->child_tid, r->pid);
+		}
+	}
+	cr_expect_eq(threads, 1, "ft-thr5 made one thread, saw %d", threads);
+	cr_expect_eq(ft_check_only_workload(&c), 7, "ft_exits + 6 children");
+	r = NULL;
+	for (int i = 0; i < c.n; i++)
+		if (c.rows[i].kind == CSV_EXIT && c.rows[i].group && c.rows[i].pid == c.root_pid)
+			r = &c.rows[i];
+	cr_assert_not_null(r, "the root's exit");
+	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 0);
+	ft_free(&c);
+}
+
+Test(ftrace_engine, argv_of_a_running_process)
+{
+	char csv[128];
+	char *cmd[] = { "/bin/sh", "-c", "/bin/sleep 0.3; echo done >/dev/null", NULL };
+	struct ft_csv c;
+	const struct ft_row *sleep_exec = NULL;
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/argv.csv", dir);
+	st = record(csv, cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ft_load(csv, &c);
+	for (int i = 0; i < c.n; i++)
+		if (c.rows[i].kind == CSV_EXEC && c.rows[i].filename &&
+		    !strcmp(c.rows[i].filename, "/bin/sleep"))
+			sleep_exec = &c.rows[i];
+	cr_assert_not_null(sleep_exec, "the exec of /bin/sleep");
+	cr_assert_not_null(sleep_exec->argv, "sleep lived 0.3 s: its argv was read");
+	cr_expect_eq(sleep_exec->argc, 2);
+	cr_expect_str_eq(sleep_exec->argv[0], "/bin/sleep");
+	cr_expect_str_eq(sleep_exec->argv[1], "0.3");
+	cr_expect_str_eq(sleep_exec->comm, "sleep");
+	ft_free(&c);
+}

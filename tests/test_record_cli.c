@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+/*
+ * proctree-record itself, with the ftrace engine: exit statuses, a missing
+ * command, bad options, signals (forwarded, then a second one stops at
+ * once), a SIGKILLed recorder's instance removed by the next start, a
+ * forced overflow reported as `lost` rows, -u USER, --wait-all, and no
+ * privilege.  Every test checks the machine's tracing state afterwards.
+ */
+#include <pwd.h>
+
+#include "ft_util.h"
+
+static struct ft_guard guard;
+static char dir[64];
+
+static void setup(void)
+{
+	FT_REQUIRE();
+	snprintf(dir, sizeof(dir), "/tmp/proctree-test-rec-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	ft_guard_begin(&guard);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	if (guard.tracing_on)
+		ft_guard_end(&guard);
+	if (dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			cr_log_warn("could not remove %s", dir);
+	}
+}
+
+/* Start the recorder with @opts (NULL-terminated) then "--" and @command. */
+static pid_t start(char *const *opts, char *const *command, const char *err)
+{
+	char *argv[40];
+	int n = 0;
+	pid_t pid;
+
+	argv[n++] = FT_RECORDER;
+	for (int i = 0; opts && opts[i]; i++)
+		argv[n++] = opts[i];
+	argv[n++] = "--";
+	for (int i = 0; command[i] && n < 39; i++)
+		argv[n++] = command[i];
+	argv[n] = NULL;
+	pid = ft_start(argv, err);
+	ft_guard_recorder(&guard, pid);
+	return pid;
+}
+
+static int run(char *const *opts, char *const *command, char **errtext)
+{
+	char err[128];
+	int st;
+
+	snprintf(err, sizeof(err), "%s/err.txt", dir);
+	st = ft_wait(start(opts, command, err));
+	*errtext = ft_slurp(err);
+	cr_log_info("recorder stderr: %s", *errtext);
+	return st;
+}
+
+static bool instance_exists(pid_t recorder)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "proctree-%d", (int)recorder);
+	return tracefs_instance_exists(name);
+}
+
+/* Wait (up to 5 s) for the recorder's instance to appear. */
+static bool wait_instance(pid_t recorder)
+{
+	for (int i = 0; i < 500; i++) {
+		if (instance_exists(recorder))
+			return true;
+		ft_sleep_ms(10);
+	}
+	return false;
+}
+
+static bool one_line(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+
+	return s[0] && nl && !nl[1];
+}
+
+TestSuite(record_cli, .init = setup, .fini = teardown, .timeout = 300);
+
+Test(record_cli, exit_status_is_the_commands)
+{
+	char csv[128], *err;
+	char *opts[] = { "-q", "-o", csv, NULL };
+	char *code[] = { "/bin/sh", "-c", "exit 42", NULL };
+	char *sig[] = { "/bin/sh", "-c", "kill -USR1 $$", NULL };
+	struct ft_csv c;
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
+	st = run(opts, code, &err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 42, "status %#x", st);
+	free(err);
+	st = run(opts, sig, &err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGUSR1, "status %#x", st);
+	free(err);
+	ft_load(csv, &c);
+	cr_assert(c.has_trailer);
+	for (int i = 0; i < c.n; i++)
+		if (c.rows[i].kind == CSV_EXIT && c.rows[i].pid == c.root_pid)
+			cr_expect(ft_has(&c.rows[i], CSV_F_SIGNAL) && c.rows[i].signal == SIGUSR1);
+	ft_free(&c);
+}
+
+Test(record_cli, command_not_found_is_127_with_one_line)
+{
+	char csv[128], *err;
+	char *opts[] = { "-o", csv, NULL };
+	char *cmd[] = { "proctree-no-such-command", "arg", NULL };
+	char *path[] = { "/nonexistent/dir/prog", NULL };
+	struct stat sb;
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
+	st = run(opts, cmd, &err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 127, "status %#x", st);
+	cr_expect(one_line(err), "one line: '%s'", err);
+	cr_expect_not_null(strstr(err, "proctree-no-such-command: command not found"), "%s", err);
+	free(err);
+	st = run(opts, path, &err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 127, "status %#x", st);
+	cr_expect(one_line(err), "one line: '%s'", err);
+	free(err);
+	cr_expect_neq(stat(csv, &sb), 0, "nothing recorded for a command that cannot start");
+}
+
+Test(record_cli, bad_options_name_the_fix)
+{
+	char *err;
+	char *cmd[] = { "/bin/true", NULL };
+	char *unknown[] = { "--processtree-engine", "ftrace,bogus", NULL };
+	char *size[] = { "--buffer-size", "12x", NULL };
+	int st;
+
+	st = run(unknown, cmd, &err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %#x", st);
+	cr_expect(one_line(err), "one line: '%s'", err);
+	cr_expect_not_null(strstr(err, "unknown engine 'bogus'"), "%s", err);
+	cr_expect_not_null(strstr(err, "ftrace"), "the known engines are listed: %s", err);
+	free(err);
+	st = run(size, cmd, &err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %#x", st);
+	cr_expect(one_line(err), "one line: '%s'", err);
+	free(err);
+}
+
+Test(record_cli, sigint_is_forwarded_and_the_csv_completed)
+{
+	char csv[128], err[128], *text;
+	char *opts[] = { "-q", "-o", csv, NULL };
+	char *cmd[] = { "/bin/sh", "-c", "trap 'exit 7' INT; /bin/sleep 5 & wait", NULL };
+	struct ft_csv c;
+	pid_t rec;
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/int.csv", dir);
+	snprintf(err, sizeof(err), "%s/err.txt", dir);
+	rec = start(opts, cmd, err);
+	cr_assert(wait_instance(rec), "the recorder's instance appears");
+	ft_sleep_ms(300);
+	kill(rec, SIGINT);
+	st = ft_wait(rec);
+	text = ft_slurp(err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 7, "the shell got SIGINT and exited 7: "
+		  "status %#x, stderr %s", st, text);
+	free(text);
+	cr_expect(!instance_exists(rec), "instance removed");
+	ft_load(csv, &c);
+	cr_expect(c.has_trailer, "CSV complete with its trailer");
+	for (int i = 0; i < c.n; i++) {
+		const struct ft_row *r = &c.rows[i];
+
+		if (r->kind == CSV_EXIT && r->pid == c.root_pid && r->group)
+			cr_expect(ft_has(r, CSV_F_CODE) && r->code == 7);
+		/* the orphaned sleep is still running: recorded alive, then we end it */
+		if (r->kind == CSV_ALIVE && r->pid != c.root_pid)
+			kill(r->pid, SIGKILL);
+	}
+	cr_expect_eq(ft_count(&c, CSV_ALIVE), 1, "the sleep outlived the shell");
+	ft_free(&c);
+}
+
+Test(record_cli, second_signal_stops_at_once)
+{
+	char csv[128], err[128], *text;
+	char *opts[] = { "-q", "-o", csv, NULL };
+	char *cmd[] = { "/bin/sh", "-c", "trap '' TERM; /bin/sleep 30", NULL };
+	struct ft_csv c;
+	pid_t rec;
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/term.csv", dir);
+	snprintf(err, sizeof(err), "%s/err.txt", dir);
+	rec = start(opts, cmd, err);
+	cr_assert(wait_instance(rec));
+	ft_sleep_ms(300);
+	kill(rec, SIGTERM); /* forwarded, ignored by the shell */
+	ft_sleep_ms(200);
+	kill(rec, SIGTERM); /* stop now */
+	st = ft_wait(rec);
+	text = ft_slurp(err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGTERM, "status %#x: %s", st, text);
+	free(text);
+	cr_expect(!instance_exists(rec), "instance removed");
+	ft_load(csv, &c);
+	cr_expect(c.has_trailer);
+	cr_expect(c.interrupted, "the trailer says the recording was interrupted");
+	cr_expect_geq(ft_count(&c, CSV_ALIVE), 2, "the shell and sleep were left running");
+	for (int i = 0; i < c.n; i++)
+		if (c.rows[i].kind == CSV_ALIVE)
+			kill(c.rows[i].pid, SIGKILL);
+	ft_free(&c);
+}
+
+Test(record_cli, sigkilled_recorders_instance_removed_on_next_start)
+{
+	char csv[128], *err;
+	char *opts[] = { "-q", "-o", csv, NULL };
+	char *cmd[] = { "/bin/sleep", "30", NULL };
+	char *quick[] = { "/bin/true", NULL };
+	char path[64], *kids;
+	pid_t rec;
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/killed.csv", dir);
+	rec = start(opts, cmd, NULL);
+	cr_assert(wait_instance(rec));
+	ft_sleep_ms(200);
+	/* the workload (the recorder's child) must not outlive the test */
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)rec, (int)rec);
+	kids = ft_slurp(path);
+	kill(rec, SIGKILL);
+	ft_wait(rec);
+	cr_assert(instance_exists(rec), "a SIGKILLed recorder cannot clean up");
+	for (char *p = kids, *end; p && *p; p = end) {
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		kill((pid_t)pid, SIGKILL);
+	}
+	free(kids);
+	st = run(opts, quick, &err);
+	free(err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	cr_expect(!instance_exists(rec), "the next start removed the stale instance");
+}
+
+Test(record_cli, forced_overflow_is_reported_as_lost)
+{
+	char csv[128], *err;
+	char *opts[] = { "-q", "--buffer-size", "4", "-o", csv, NULL };
+	/* subshells without exec: thousands of events a second */
+	char *cmd[] = { "/bin/sh", "-c",
+			"i=0; while [ $i -lt 2000 ]; do ( : ); i=$((i+1)); done", NULL };
+	struct ft_csv c;
+	uint64_t sum = 0;
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/lost.csv", dir);
+	setenv("PROCTREE_FTRACE_READ_DELAY_MS", "1000", 1); /* a slow reader */
+	st = run(opts, cmd, &err);
+	unsetenv("PROCTREE_FTRACE_READ_DELAY_MS");
+	free(err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	ft_load(csv, &c);
+	cr_assert(c.has_trailer);
+	cr_expect_gt(ft_count(&c, CSV_LOST), 0, "a 4 KiB buffer read once a second overflows");
+	cr_expect_gt(c.lost_events, 0, "the trailer counts the loss");
+	for (int i = 0; i < c.n; i++) {
+		const struct ft_row *r = &c.rows[i];
+
+		if (r->kind != CSV_LOST)
+			continue;
+		cr_expect(ft_has(r, CSV_F_END) && r->time_ns <= r->end_ns,
+			  "a lost row has its window");
+		if (ft_has(r, CSV_F_COUNT))
+			sum += r->count;
+	}
+	cr_expect_eq(sum, c.lost_events, "trailer = sum of the lost rows");
+	ft_free(&c);
+}
+
+Test(record_cli, user_option_drops_privilege_for_the_command)
+{
+	char csv[128], out[128], script[256], *err, *text;
+	char *opts[] = { "-q", "-u", "nobody", "-o", csv, NULL };
+	char *cmd[] = { "/bin/sh", "-c", script, NULL };
+	struct passwd *pw = getpwnam("nobody");
+	int st;
+
+	cr_assert_not_null(pw, "this machine has a 'nobody' user");
+	snprintf(csv, sizeof(csv), "%s/user.csv", dir);
+	snprintf(out, sizeof(out), "%s/uid.txt", dir);
+	snprintf(script, sizeof(script), "id -u > %s", out);
+	chmod(dir, 0777);
+	st = run(opts, cmd, &err);
+	free(err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	text = ft_slurp(out);
+	cr_expect_eq(atoi(text), (int)pw->pw_uid, "the command ran as nobody: '%s'", text);
+	free(text);
+	text = ft_slurp(csv);
+	cr_expect_not_null(strstr(text, "#end"), "the recorder still recorded (as root)");
+	free(text);
+}
+
+Test(record_cli, wait_all_records_orphans_to_their_end)
+{
+	char csv[128], *err;
+	char *opts[] = { "-q", "--wait-all", "-o", csv, NULL };
+	char *cmd[] = { "/bin/sh", "-c", "(/bin/sleep 0.4; exit 0) & exit 0", NULL };
+	struct ft_csv c;
+	int st, exits = 0;
+
+	snprintf(csv, sizeof(csv), "%s/wait.csv", dir);
+	st = run(opts, cmd, &err);
+	free(err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ft_load(csv, &c);
+	cr_assert(c.has_trailer);
+	for (int i = 0; i < c.n; i++)
+		exits += c.rows[i].kind == CSV_EXIT && c.rows[i].group;
+	cr_expect_eq(ft_count(&c, CSV_ALIVE), 0, "everything ended before recording did");
+	cr_expect_eq(exits, ft_check_only_workload(&c), "every process has its exit");
+	ft_free(&c);
+}
+
+Test(record_cli, without_privilege_one_line_suggests_ptrace)
+{
+	char bin[128], cmd[512], *text;
+	int st;
+
+	/* a copy nobody can execute: the build tree may not be reachable for it */
+	snprintf(bin, sizeof(bin), "%s/proctree-record", dir);
+	snprintf(cmd, sizeof(cmd), "cp %s %s && chmod 755 %s %s", FT_RECORDER, bin, dir, bin);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "setpriv --reuid=nobody --regid=nogroup --clear-groups %s -o %s/np.csv -- "
+		 "/bin/true 2>%s/np.err", bin, dir, dir);
+	st = system(cmd);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %#x", st);
+	snprintf(cmd, sizeof(cmd), "%s/np.err", dir);
+	text = ft_slurp(cmd);
+	cr_expect(one_line(text), "one line: '%s'", text);
+	cr_expect_not_null(strstr(text, "--processtree-engine ptrace"), "%s", text);
+	free(text);
+}
