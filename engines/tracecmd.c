@@ -221,6 +221,11 @@ static int tracecmd_finish(struct engine *e, const struct engine_finish *fin)
 	co.interrupted = fin->interrupted;
 	co.end_mono_ns = end;
 	ret = tcconv_convert(e->dat_path, e->csv_path, &co, &e->st);
+	if (ret < 0 && tcrun_restore(e->run) == 0) {
+		/* trace-cmd lost its saved_cmdlines race; its per-CPU data was kept */
+		co.assume_mono = true;
+		ret = tcconv_convert(e->dat_path, e->csv_path, &co, &e->st);
+	}
 	free(alive);
 	if (ret < 0) {
 		char why[512];

@@ -822,7 +822,7 @@ static int open_handles(struct tc_conv *c)
 
 		if (!clock && i)
 			clock = tracecmd_get_trace_clock(top);
-		if (ncpu > 0 && !clock_is_mono(clock)) {
+		if (ncpu > 0 && !clock_is_mono(clock) && !c->o->assume_mono) {
 			err_set("%s: recorded with trace clock '%.32s', not mono: time stamps cannot "
 				"be made CLOCK_MONOTONIC (record with trace-cmd record -C mono)",
 				c->dat, clock ? clock : "local");

@@ -43,6 +43,8 @@ struct tcconv_opts {
 	 */
 	const pid_t *alive_pids;
 	size_t nalive_pids;
+	/* the data is known to be mono though the file says otherwise (restored) */
+	bool assume_mono;
 	bool interrupted;      /* trailer: the recording stopped early */
 	uint64_t end_mono_ns;  /* trailer: 0 = the last time stamp in the file */
 };

@@ -291,7 +291,49 @@ static bool reap(struct tcrun *r, bool block)
 	return false;
 }
 
-/* Remove per-CPU temporary files and trace-cmd's scratch directory. */
+/* "<dat>.<instance>.cpuN" (instance) or "<dat>.cpuN" (top level) */
+static void cpu_file(const struct tcrun *r, int cpu, char *buf, size_t size)
+{
+	if (r->mode == TC_MODE_INSTANCE)
+		snprintf(buf, size, "%s.%s.cpu%d", r->dat, r->instance, cpu);
+	else
+		snprintf(buf, size, "%s.cpu%d", r->dat, cpu);
+}
+
+/* Our hard link to a per-CPU file: trace-cmd unlinks its own name even when it fails. */
+static void keep_file(const struct tcrun *r, int cpu, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s.proctree-keep.cpu%d", r->dat, cpu);
+}
+
+/*
+ * Hard-link trace-cmd's per-CPU files as soon as its readers have created
+ * them, so the data survives trace-cmd failing to write the .dat.
+ */
+static void keep_cpu_files(struct tcrun *r)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t until = clock_mono_ns() + 2000000000ull;
+	char from[4096], to[4200];
+	int have;
+
+	if (ncpu < 1 || ncpu > 256)
+		ncpu = 256;
+	do {
+		have = 0;
+		for (int cpu = 0; cpu < 256; cpu++) {
+			cpu_file(r, cpu, from, sizeof(from));
+			keep_file(r, cpu, to, sizeof(to));
+			if (access(to, F_OK) == 0 || link(from, to) == 0)
+				have++;
+		}
+		if (have >= ncpu)
+			return;
+		sleep_ns(2000000);
+	} while (clock_mono_ns() < until);
+}
+
+/* Remove trace-cmd's scratch directory. */
 static void remove_temp_files(struct tcrun *r)
 {
 	char path[4096];
@@ -310,17 +352,74 @@ static void remove_temp_files(struct tcrun *r)
 			closedir(d);
 		rmdir(r->tmpdir);
 	}
-	/* "<dat>.<instance>.cpuN" (instance) and "<dat>.cpuN" (top level) */
-	for (int cpu = 0; cpu < 4096; cpu++) {
-		int gone = 0;
+}
 
-		snprintf(path, sizeof(path), "%s.%s.cpu%d", r->dat, r->instance, cpu);
-		gone += unlink(path) < 0;
-		snprintf(path, sizeof(path), "%s.cpu%d", r->dat, cpu);
-		gone += unlink(path) < 0;
-		if (gone == 2 && cpu >= 256)
-			break;
+/* Per-CPU files trace-cmd leaves when it fails to write the .dat. */
+static void remove_cpu_files(struct tcrun *r)
+{
+	char path[4200];
+
+	for (int cpu = 0; cpu < 256; cpu++) {
+		cpu_file(r, cpu, path, sizeof(path));
+		unlink(path);
+		keep_file(r, cpu, path, sizeof(path));
+		unlink(path);
 	}
+}
+
+int tcrun_restore(struct tcrun *r)
+{
+	char *argv[264];
+	int n = 0, nfiles = 0, ret = -1;
+
+	argv[n++] = r->prog;
+	argv[n++] = "restore";
+	argv[n++] = "-o";
+	argv[n++] = r->dat;
+	for (int cpu = 0; cpu < 256; cpu++) {
+		char path[4200];
+
+		keep_file(r, cpu, path, sizeof(path));
+		if (access(path, R_OK) < 0 || !(argv[n] = strdup(path)))
+			break;
+		n++;
+		nfiles++;
+	}
+	argv[n] = NULL;
+	if (!nfiles) {
+		err_set("trace-cmd left no per-CPU data to rebuild %s from", r->dat);
+		goto out;
+	}
+	/* restore reads saved_cmdlines too, and may lose the same race: retry */
+	for (int attempt = 0; attempt < 5; attempt++) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid < 0)
+			break;
+		if (pid == 0) {
+			int devnull = open("/dev/null", O_RDWR);
+
+			if (devnull >= 0) {
+				dup2(devnull, 1);
+				dup2(devnull, 2);
+			}
+			execv(r->prog, argv);
+			_exit(127);
+		}
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+			ret = 0;
+			goto out;
+		}
+		sleep_ns(20000000);
+	}
+	err_set("trace-cmd restore could not rebuild %s", r->dat);
+out:
+	for (int i = 4; i < n; i++)
+		free(argv[i]);
+	return ret;
 }
 
 /* Kill what is left of trace-cmd's process group and undo tracing state. */
@@ -489,8 +588,10 @@ struct tcrun *tcrun_start(const struct tcrun_opts *o)
 		if (o->force_mode && strcmp(o->force_mode, m == TC_MODE_INSTANCE ? "instance" :
 					    "toplevel"))
 			continue;
-		if (try_mode(r, (enum tc_mode)m) == 0)
+		if (try_mode(r, (enum tc_mode)m) == 0) {
+			keep_cpu_files(r);
 			return r;
+		}
 		snprintf(msgs[m], sizeof(msgs[m]), "%s", err_msg());
 	}
 	err_set("trace-cmd cannot record here: %s%s%s", msgs[0], msgs[0][0] && msgs[1][0] ?
@@ -547,6 +648,8 @@ void tcrun_free(struct tcrun *r)
 		return;
 	if (!r->cleaned)
 		tcrun_stop(r, NULL);
+	if (r->dat && r->pid > 0)
+		remove_cpu_files(r);
 	tcstate_free(r->saved);
 	if (r->errfd >= 0)
 		close(r->errfd);

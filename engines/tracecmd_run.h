@@ -47,6 +47,17 @@ struct tcrun *tcrun_start(const struct tcrun_opts *o);
  */
 int tcrun_stop(struct tcrun *r, int *status);
 
+/**
+ * tcrun_restore - rebuild the .dat from the per-CPU files trace-cmd left
+ *
+ * trace-cmd 3.1 gives up writing the .dat ("error in size of file
+ * saved_cmdlines") when another tracer changes saved_cmdlines while it reads
+ * it; its per-CPU data is still there.  `trace-cmd restore` makes a .dat of
+ * it (a top-level buffer whose clock is the top level's: the data itself was
+ * recorded with mono).  After tcrun_stop(); the files go in tcrun_free().
+ */
+int tcrun_restore(struct tcrun *r);
+
 /** tcrun_stderr - the first line trace-cmd wrote to stderr ("" if none) */
 const char *tcrun_stderr(struct tcrun *r);
 

@@ -44,12 +44,18 @@ static int record(const char *csv, const char *script, bool wait_all)
 	argv[n++] = "-c";
 	argv[n++] = (char *)script;
 	argv[n] = NULL;
-	st = tc_run(argv, err, NULL);
-	{
-		char *msg = tc_slurp(err);
+	for (int attempt = 0; attempt < 3; attempt++) {
+		char *msg;
+		bool raced;
 
+		st = tc_run(argv, err, NULL);
+		msg = tc_slurp(err);
 		cr_log_info("recorder stderr: %s", msg);
+		/* trace-cmd's own race on a busy machine (docs/engine-tracecmd.md): again */
+		raced = strstr(msg, "saved_cmdlines") != NULL;
 		free(msg);
+		if (!raced)
+			break;
 	}
 	return st;
 }
