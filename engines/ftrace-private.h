@@ -173,6 +173,7 @@ struct ftrace_counts {
 	uint64_t lost_rows;
 	uint64_t unknown_tasks; /* events from a task whose creation was never seen */
 	uint64_t argv_unknown;  /* execs whose argv could not be read in time */
+	uint64_t argv_stale;    /* of those, read but possibly the next image's */
 };
 
 /**
@@ -197,6 +198,13 @@ int ftrace_track_event(struct ftrace_track *t, struct ftrace_ev *ev);
  */
 int ftrace_track_lost(struct ftrace_track *t, int cpu, uint64_t start, uint64_t end,
 		      long long count);
+
+/**
+ * ftrace_track_release - write the exec rows whose argv was read before
+ * @before_ns, once every event older than @before_ns has been fed: no later
+ * exec or new task of their pid can have lent them its argv.  0 or -1.
+ */
+int ftrace_track_release(struct ftrace_track *t, uint64_t before_ns);
 
 /**
  * ftrace_track_finish - after the last event: the deferred events, the

@@ -182,9 +182,14 @@ static int cpu_refill(struct engine *e, struct ftrace_cpu *c)
 	}
 }
 
-/* Read everything available, merging the CPUs by timestamp.  -1 on error. */
+/*
+ * Read everything available, merging the CPUs by timestamp.  -1 on error.
+ * Every event older than the start of the drain has been fed at its end.
+ */
 static int drain(struct engine *e)
 {
+	uint64_t start = clock_mono_ns();
+
 	for (int i = 0; i < e->ncpus; i++)
 		if (!e->cpus[i].data && cpu_refill(e, &e->cpus[i]) < 0)
 			return -1;
@@ -198,7 +203,7 @@ static int drain(struct engine *e)
 			if (e->cpus[i].data && (!c || e->cpus[i].ts < c->ts))
 				c = &e->cpus[i];
 		if (!c)
-			return 0;
+			return ftrace_track_release(e->track, start);
 		ev = malloc(sizeof(*ev));
 		if (!ev) {
 			err_set("out of memory reading events");
@@ -427,8 +432,8 @@ static int ftrace_finish(struct engine *e, const struct engine_finish *fin)
 {
 	struct ftrace_counts cnt = { 0 };
 	uint64_t overrun = 0, dropped = 0, end;
-	char nums[5][24];
-	const char *keys[5], *values[5];
+	char nums[6][24];
+	const char *keys[6], *values[6];
 	struct csv_trailer tr = { 0 };
 	bool failed = false;
 	char msg[1024] = "";
@@ -447,6 +452,8 @@ static int ftrace_finish(struct engine *e, const struct engine_finish *fin)
 	if (e->reader_failed) {
 		snprintf(msg, sizeof(msg), "%s", e->reader_err);
 		failed = true;
+		if (e->track) /* what was read is kept */
+			ftrace_track_release(e->track, UINT64_MAX);
 	}
 	if (e->track && !e->reader_failed) {
 		if (drain(e) < 0 || kernel_losses(e, end, &overrun, &dropped) < 0 ||
@@ -463,12 +470,14 @@ static int ftrace_finish(struct engine *e, const struct engine_finish *fin)
 		snprintf(nums[2], sizeof(nums[2]), "%llu", (unsigned long long)cnt.unknown_tasks);
 		snprintf(nums[3], sizeof(nums[3]), "%llu", (unsigned long long)cnt.argv_unknown);
 		snprintf(nums[4], sizeof(nums[4]), "%llu", (unsigned long long)cnt.procs);
+		snprintf(nums[5], sizeof(nums[5]), "%llu", (unsigned long long)cnt.argv_stale);
 		keys[0] = "overrun";
 		keys[1] = "dropped_events";
 		keys[2] = "unknown_tasks";
 		keys[3] = "argv_unknown";
 		keys[4] = "processes";
-		for (int i = 0; i < 5; i++)
+		keys[5] = "argv_stale";
+		for (int i = 0; i < 6; i++)
 			values[i] = nums[i];
 		tr.events = cnt.events;
 		tr.lost_events = cnt.lost;
@@ -476,7 +485,7 @@ static int ftrace_finish(struct engine *e, const struct engine_finish *fin)
 		tr.end_mono_ns = end;
 		tr.keys = keys;
 		tr.values = values;
-		tr.nkeys = 5;
+		tr.nkeys = 6;
 		if (csv_writer_finish(e->w, &tr) < 0 && !failed) {
 			snprintf(msg, sizeof(msg), "%s", err_msg());
 			failed = true;

@@ -56,10 +56,27 @@ struct proc {
 	char comm[FTRACE_COMM_SIZE];
 };
 
+/*
+ * An exec row whose argv was read from /proc and waits for proof that it
+ * is this exec's: until every event older than the read has been seen, a
+ * later exec of the same pid (same comm, so the comm check cannot tell) or
+ * a new task taking the pid may be what /proc showed.
+ */
+struct held_exec {
+	struct held_exec *next;
+	struct csv_event row;
+	uint64_t read_ns;   /* CLOCK_MONOTONIC after the /proc read */
+	char **argv;
+	char *filename;
+	char comm[FTRACE_COMM_SIZE];
+};
+
 struct ftrace_track {
 	struct csv_writer *w;
 	pid_t root, recorder;
 	struct ftrace_pidmap *tasks, *procs;
+	struct held_exec *held, **held_tail;    /* oldest read first */
+	struct ftrace_pidmap *held_by_pid;      /* the newest held row of a pid */
 	struct ftrace_ev *deferred, **deferred_tail;
 	size_t ndeferred;
 	bool have_root_exit;
@@ -157,6 +174,81 @@ static void row_init(struct csv_event *row, enum csv_kind kind, const struct ftr
 	CSV_SET(row, cpu, CSV_F_CPU, ev->cpu);
 }
 
+static void held_free(struct held_exec *h)
+{
+	procfs_free_argv(h->argv);
+	free(h->filename);
+	free(h);
+}
+
+/*
+ * @pid began a new image (exec) or a new task took it at @ts: a held argv
+ * read at or after @ts may be that image's, so it is unknown instead.
+ */
+static void held_invalidate(struct ftrace_track *t, pid_t pid, uint64_t ts)
+{
+	struct held_exec *h = ftrace_pidmap_get(t->held_by_pid, pid);
+
+	if (!h || !h->argv || ts > h->read_ns)
+		return;
+	procfs_free_argv(h->argv);
+	h->argv = NULL;
+	h->row.argv = NULL;
+	h->row.argc = 0;
+	COUNT_ADD(t, argv_unknown, 1);
+	COUNT_ADD(t, argv_stale, 1);
+}
+
+/* Keep @row (argv read at @read_ns) until ftrace_track_release() proves it. */
+static int held_add(struct ftrace_track *t, const struct csv_event *row, char **argv,
+		    uint64_t read_ns)
+{
+	struct held_exec *h = calloc(1, sizeof(*h));
+
+	if (!h || (row->filename && !(h->filename = strdup(row->filename))))
+		goto error;
+	if (ftrace_pidmap_put(t->held_by_pid, row->pid, h) < 0)
+		goto error;
+	h->row = *row;
+	h->row.filename = h->filename;
+	if (row->comm) {
+		snprintf(h->comm, sizeof(h->comm), "%s", row->comm);
+		h->row.comm = h->comm;
+	}
+	h->argv = argv;
+	h->read_ns = read_ns;
+	*t->held_tail = h;
+	t->held_tail = &h->next;
+	return 0;
+error:
+	if (h)
+		free(h->filename);
+	free(h);
+	procfs_free_argv(argv);
+	errno = ENOMEM;
+	err_set("out of memory");
+	return -1;
+}
+
+int ftrace_track_release(struct ftrace_track *t, uint64_t before_ns)
+{
+	while (t->held && t->held->read_ns < before_ns) {
+		struct held_exec *h = t->held;
+		int ret;
+
+		t->held = h->next;
+		if (!t->held)
+			t->held_tail = &t->held;
+		if (ftrace_pidmap_get(t->held_by_pid, h->row.pid) == h)
+			ftrace_pidmap_del(t->held_by_pid, h->row.pid);
+		ret = write_row(t, &h->row);
+		held_free(h);
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
+}
+
 struct ftrace_track *ftrace_track_new(struct csv_writer *w, pid_t root, pid_t recorder)
 {
 	struct ftrace_track *t = calloc(1, sizeof(*t));
@@ -169,9 +261,11 @@ struct ftrace_track *ftrace_track_new(struct csv_writer *w, pid_t root, pid_t re
 	t->root = root;
 	t->recorder = recorder;
 	t->deferred_tail = &t->deferred;
+	t->held_tail = &t->held;
 	t->tasks = ftrace_pidmap_new();
 	t->procs = ftrace_pidmap_new();
-	if (!t->tasks || !t->procs)
+	t->held_by_pid = ftrace_pidmap_new();
+	if (!t->tasks || !t->procs || !t->held_by_pid)
 		goto error;
 	/* The root: forked by the recorder before tracing began, so it has no fork row. */
 	if (!task_add(t, root, root) || !proc_add(t, root, recorder, NULL))
@@ -204,6 +298,7 @@ static int on_newtask(struct ftrace_track *t, const struct ftrace_ev *ev)
 	struct proc *cp = ftrace_pidmap_get(t->procs, creator->tgid);
 	bool thread = ev->flags & CLONE_THREAD;
 
+	held_invalidate(t, ev->pid, ev->ts); /* /proc/TID/cmdline would show the new task */
 	child = task_add(t, ev->pid, thread ? creator->tgid : ev->pid);
 	if (!child)
 		return -1;
@@ -227,6 +322,7 @@ static int on_fork(struct ftrace_track *t, const struct ftrace_ev *ev)
 
 	if (!child) {
 		/* task_newtask missing: the best evidence is a new process */
+		held_invalidate(t, ev->pid2, ev->ts);
 		child = task_add(t, ev->pid2, ev->pid2);
 		if (!child || !proc_add(t, ev->pid2, creator->tgid, ev->comm2))
 			return -1;
@@ -283,8 +379,10 @@ static int on_exec(struct ftrace_track *t, const struct ftrace_ev *ev)
 	bool have_comm = exec_comm(ev->filename, comm, sizeof(comm));
 	struct csv_event row;
 	char **argv;
-	int argc = 0, ret;
+	int argc = 0;
+	uint64_t read_ns;
 
+	held_invalidate(t, ev->pid, ev->ts);
 	if (ev->pid2 != ev->pid)
 		task_del(t, ev->pid2); /* the exec'ing thread took the leader's tid */
 	if (!ftrace_pidmap_get(t->tasks, ev->pid) && !task_add(t, ev->pid, ev->pid))
@@ -311,16 +409,15 @@ static int on_exec(struct ftrace_track *t, const struct ftrace_ev *ev)
 	row.filename = ev->filename;
 	row.comm = have_comm ? comm : NULL;
 	argv = exec_argv(ev->pid, have_comm ? comm : NULL, &argc);
-	if (argv) {
-		row.argv = (const char *const *)argv;
-		row.argc = argc;
-	} else {
-		COUNT_ADD(t, argv_unknown, 1);
-	}
+	read_ns = clock_mono_ns();
 	COUNT_ADD(t, execs, 1);
-	ret = write_row(t, &row);
-	procfs_free_argv(argv);
-	return ret;
+	if (!argv) {
+		COUNT_ADD(t, argv_unknown, 1);
+		return write_row(t, &row);
+	}
+	row.argv = (const char *const *)argv;
+	row.argc = argc;
+	return held_add(t, &row, argv, read_ns);
 }
 
 static void on_exit_call(struct ftrace_track *t, const struct ftrace_ev *ev)
@@ -564,6 +661,9 @@ int ftrace_track_finish(struct ftrace_track *t, int root_status)
 		if (run_deferred(t) < 0)
 			return -1;
 	}
+	/* tracing is off and every event was read: nothing can disprove a held argv now */
+	if (ftrace_track_release(t, UINT64_MAX) < 0)
+		return -1;
 	if (t->have_root_exit) {
 		struct csv_event *row = &t->root_exit;
 
@@ -597,6 +697,7 @@ void ftrace_track_counts(const struct ftrace_track *t, struct ftrace_counts *c)
 	c->lost_rows = __atomic_load_n(&t->c.lost_rows, __ATOMIC_RELAXED);
 	c->unknown_tasks = __atomic_load_n(&t->c.unknown_tasks, __ATOMIC_RELAXED);
 	c->argv_unknown = __atomic_load_n(&t->c.argv_unknown, __ATOMIC_RELAXED);
+	c->argv_stale = __atomic_load_n(&t->c.argv_stale, __ATOMIC_RELAXED);
 }
 
 static int free_val(pid_t pid, void *val, void *ctx)
@@ -625,5 +726,12 @@ void ftrace_track_free(struct ftrace_track *t)
 		ftrace_pidmap_each(t->procs, free_val, NULL);
 		ftrace_pidmap_free(t->procs);
 	}
+	while (t->held) {
+		struct held_exec *h = t->held;
+
+		t->held = h->next;
+		held_free(h);
+	}
+	ftrace_pidmap_free(t->held_by_pid);
 	free(t);
 }

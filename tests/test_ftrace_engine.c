@@ -203,3 +203,54 @@ Test(ftrace_engine, argv_of_a_running_process)
 	cr_expect_str_eq(sleep_exec->comm, "sleep");
 	ft_free(&c);
 }
+
+static int by_time(const void *a, const void *b)
+{
+	const struct ft_row *x = *(const struct ft_row *const *)a, *y = *(const struct ft_row *const *)b;
+
+	return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
+}
+
+/*
+ * One process exec's the same program 150 times, each time with its count
+ * down as the last argument.  The comm never changes, so only the held-back
+ * exec rows keep a late /proc read from lending an exec the next one's argv:
+ * every argv written must be its own exec's; a read that may be the next
+ * one's is left unknown.
+ */
+Test(ftrace_engine, reexec_never_borrows_the_next_argv)
+{
+	enum { N = 150 };
+	char csv[128];
+	char *cmd[] = { "/bin/sh", "-c",
+			"export S='[ $1 -gt 0 ] && exec /bin/sh -c \"$S\" sh $(($1-1)); exit 0'; "
+			"exec /bin/sh -c \"$S\" sh 150", NULL };
+	const struct ft_row *execs[N + 8];
+	struct ft_csv c;
+	int st, n = 0, known = 0;
+
+	snprintf(csv, sizeof(csv), "%s/reexec.csv", dir);
+	st = record(csv, cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ft_load(csv, &c);
+	for (int i = 0; i < c.n; i++)
+		if (c.rows[i].kind == CSV_EXEC && c.rows[i].pid == c.root_pid && n < N + 8)
+			execs[n++] = &c.rows[i];
+	/* the root's own exec of the first /bin/sh, then N + 1 re-execs */
+	cr_assert_eq(n, N + 2, "exec rows of the root: %d, want %d", n, N + 2);
+	qsort(execs, n, sizeof(execs[0]), by_time);
+	for (int i = 1; i < n; i++) {
+		char want[16];
+
+		if (!execs[i]->argv)
+			continue;
+		known++;
+		snprintf(want, sizeof(want), "%d", N - (i - 1));
+		cr_assert_eq(execs[i]->argc, 5, "exec %d: argc %d", i, execs[i]->argc);
+		cr_assert_str_eq(execs[i]->argv[4], want, "exec %d (at %llu) carries another exec's argv",
+				 i, (unsigned long long)execs[i]->time_ns);
+	}
+	cr_log_info("%d of %d re-execs with argv", known, N + 1);
+	cr_expect_gt(known, 0, "no argv read at all: the check above proved nothing");
+	ft_free(&c);
+}
