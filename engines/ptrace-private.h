@@ -43,6 +43,9 @@ struct pt_task {
 	uint64_t dead_ns;
 	struct rusage ru;
 	char comm[17];
+	/* early && dead: its pid's exit was already written, so this is likely
+	 * that zombie again, reaped by us as its new parent (subreaper) */
+	bool reaped_again;
 };
 
 /* tid -> task, open addressing over pointers so tasks never move */
@@ -76,6 +79,7 @@ enum pt_counter {
 	PT_C_DETACH_TIMEOUT,  /* tasks that could not be detached in time */
 	PT_C_RESUME_REFUSED,  /* resume of a task not in a stop (must stay 0) */
 	PT_C_EXEC_FALLBACK,   /* exec args read from /proc instead of the stack */
+	PT_C_REAPED_AGAIN,    /* an orphan's second wait report, after reparenting to us */
 	PT_C_COUNT
 };
 
@@ -93,6 +97,14 @@ struct engine {
 	bool detaching;             /* resume means PTRACE_DETACH now */
 	bool write_failed;
 	uint64_t counters[PT_C_COUNT];
+	/*
+	 * Bit per pid: its exit row is written but the zombie was left to its
+	 * real parent.  If that parent dies first the zombie is reparented to
+	 * the recorder (a subreaper under --wait-all), whose wait then reports
+	 * the same death a second time, for a pid no longer in the table.
+	 */
+	uint8_t *reaped_elsewhere;
+
 	/* read by stats() possibly from another thread: atomics */
 	uint64_t st_procs, st_alive, st_execs;
 };

@@ -37,6 +37,7 @@ static const char *const counter_keys[PT_C_COUNT] = {
 	[PT_C_DETACH_TIMEOUT] = "ptrace_detach_timeouts",
 	[PT_C_RESUME_REFUSED] = "ptrace_resume_refused",
 	[PT_C_EXEC_FALLBACK] = "ptrace_exec_proc_fallback",
+	[PT_C_REAPED_AGAIN] = "ptrace_orphans_reaped_again",
 };
 
 static struct engine *ptrace_new(const struct engine_opts *opts)
@@ -202,6 +203,7 @@ static void ptrace_free(struct engine *e)
 	if (e->fd >= 0)
 		close(e->fd);
 	pt_table_fini(&e->tab);
+	free(e->reaped_elsewhere);
 	free(e);
 }
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -134,6 +135,29 @@ static void write_fork(struct engine *e, pid_t ptgid, pid_t ptid, const char *pc
 	emit(e, &ev);
 }
 
+#define PT_PID_LIMIT (1 << 22) /* PID_MAX_LIMIT on 64-bit */
+
+static bool reaped_elsewhere_take(struct engine *e, pid_t pid)
+{
+	bool was;
+
+	if (!e->reaped_elsewhere || pid <= 0 || pid >= PT_PID_LIMIT)
+		return false;
+	was = e->reaped_elsewhere[pid / 8] & (1u << (pid % 8));
+	e->reaped_elsewhere[pid / 8] &= ~(1u << (pid % 8));
+	return was;
+}
+
+static void reaped_elsewhere_set(struct engine *e, pid_t pid)
+{
+	if (pid <= 0 || pid >= PT_PID_LIMIT)
+		return;
+	if (!e->reaped_elsewhere)
+		e->reaped_elsewhere = calloc(PT_PID_LIMIT / 8, 1);
+	if (e->reaped_elsewhere) /* without it a second report becomes a fork_lost node, not a loss */
+		e->reaped_elsewhere[pid / 8] |= 1u << (pid % 8);
+}
+
 /* The process @tid left: everything about it is final. */
 static void task_gone(struct engine *e, struct pt_task *t)
 {
@@ -185,6 +209,13 @@ static void release_unclaimed(struct engine *e, pid_t tgid, uint64_t now)
 				continue;
 			if (tgid && c->prov_tgid != tgid && c->prov_ppid != tgid)
 				continue;
+			if (c->dead && c->reaped_again) {
+				/* no fork event claimed it: the zombie we already wrote */
+				e->counters[PT_C_REAPED_AGAIN]++;
+				pt_table_del(&e->tab, c);
+				again = true;
+				break;
+			}
 			e->counters[PT_C_UNCLAIMED]++;
 			thread = c->prov_tgid && c->prov_tgid != c->tid;
 			c->tgid = c->prov_tgid ? c->prov_tgid : c->tid;
@@ -209,6 +240,7 @@ static void on_fork(struct engine *e, struct pt_task *t, int event, uint64_t now
 	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) < 0)
 		return; /* SIGKILLed in the stop: its death comes next */
 	ctid = (pid_t)msg;
+	reaped_elsewhere_take(e, ctid); /* a new process has the pid */
 	/*
 	 * FORK and VFORK always make a process.  CLONE is any clone() with an
 	 * exit signal other than SIGCHLD, threads and processes alike: the
@@ -315,8 +347,11 @@ static void on_death(struct engine *e, struct pt_task *t, pid_t tid, int status,
 			if (!t)
 				return;
 			t->early = true;
+			/* kept until the end: a fork event claiming it proves a new process */
+			t->reaped_again = reaped_elsewhere_take(e, tid);
 		}
-		e->counters[PT_C_EARLY_DEAD]++;
+		if (!t->reaped_again)
+			e->counters[PT_C_EARLY_DEAD]++;
 		t->dead = true;
 		t->stopped = false;
 		t->status = status;
@@ -329,6 +364,8 @@ static void on_death(struct engine *e, struct pt_task *t, pid_t tid, int status,
 	tgid = t->tgid;
 	fill_exit(&ev, tgid, tid, t->ppid, status, ru, now, t->comm);
 	emit(e, &ev);
+	if (tid == tgid && t->ppid != e->self)
+		reaped_elsewhere_set(e, tid);
 	if (tid == e->root) {
 		e->root_done = true;
 		e->root_status = status;
