@@ -206,6 +206,9 @@ int ftrace_track_lost(struct ftrace_track *t, int cpu, uint64_t start, uint64_t 
  */
 int ftrace_track_release(struct ftrace_track *t, uint64_t before_ns);
 
+/** ftrace_track_holding - whether exec rows wait for ftrace_track_release() */
+bool ftrace_track_holding(const struct ftrace_track *t);
+
 /**
  * ftrace_track_finish - after the last event: the deferred events, the
  * root's exit row (completed from @root_status, a wait status or -1), and

@@ -40,6 +40,7 @@
  * delay short enough to read /proc/PID/cmdline of most exec'd processes.
  */
 #define READ_BATCH_NS (2 * 1000 * 1000)
+#define HELD_POLL_MS 5
 
 /*
  * PROCTREE_FTRACE_READ_DELAY_MS replaces that delay: the tests make the
@@ -258,7 +259,9 @@ static void *reader_main(void *arg)
 			break;
 		}
 		csv_writer_flush(e->w, false);
-		if (poll(pfds, e->ncpus + 1, -1) < 0 && errno != EINTR)
+		/* held exec rows are released by the next drain, even when all is quiet */
+		if (poll(pfds, e->ncpus + 1, ftrace_track_holding(e->track) ? HELD_POLL_MS : -1) < 0 &&
+		    errno != EINTR)
 			break;
 		if (pfds[e->ncpus].revents)
 			break;

@@ -230,6 +230,11 @@ error:
 	return -1;
 }
 
+bool ftrace_track_holding(const struct ftrace_track *t)
+{
+	return t->held != NULL;
+}
+
 int ftrace_track_release(struct ftrace_track *t, uint64_t before_ns)
 {
 	while (t->held && t->held->read_ns < before_ns) {
