@@ -103,9 +103,24 @@ static inline void ft_guard_recorder(struct ft_guard *g, pid_t pid)
  */
 static inline void ft_guard_end(struct ft_guard *g)
 {
-	char *on = ft_top_tracing_on();
-	char **after = tracefs_instances(NULL);
+	char *on, **after;
 
+	/*
+	 * A test that failed midway may leave its recorder running: stop it
+	 * as a user would (two SIGTERMs), so it removes its instance.
+	 */
+	for (int k = 0; k < g->nrecorders; k++) {
+		pid_t pid = g->recorders[k];
+
+		if (waitpid(pid, NULL, WNOHANG) != 0)
+			continue;
+		kill(pid, SIGTERM);
+		ft_sleep_ms(100);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
+	on = ft_top_tracing_on();
+	after = tracefs_instances(NULL);
 	cr_expect(on && g->tracing_on && !strcmp(on, g->tracing_on),
 		  "top-level tracing_on changed: %s -> %s", g->tracing_on, on);
 	for (int i = 0; after && after[i]; i++) {
