@@ -360,21 +360,15 @@ static bool exec_comm(const char *filename, char *buf, size_t size)
 }
 
 /*
- * argv from /proc, accepted only when the comm read afterwards is still the
- * one this exec gave: a process that exec'd again before we looked would
- * otherwise lend us the next program's arguments.
+ * argv from /proc.  It may be a later image's (the process exec'd again, or
+ * died and a new task took the pid, before we looked): the row is held and
+ * held_invalidate() drops such an argv once the events up to the read are in.
  */
-static char **exec_argv(pid_t pid, const char *comm, int *argc)
+static char **exec_argv(pid_t pid, int *argc)
 {
-	char **argv = NULL, now[64];
+	char **argv = NULL;
 
-	if (procfs_read_cmdline(pid, &argv, argc) < 0)
-		return NULL;
-	if (comm && (procfs_read_comm(pid, now, sizeof(now)) < 0 || strcmp(now, comm))) {
-		procfs_free_argv(argv);
-		return NULL;
-	}
-	return argv;
+	return procfs_read_cmdline(pid, &argv, argc) < 0 ? NULL : argv;
 }
 
 static int on_exec(struct ftrace_track *t, const struct ftrace_ev *ev)
@@ -413,7 +407,7 @@ static int on_exec(struct ftrace_track *t, const struct ftrace_ev *ev)
 		CSV_SET(&row, ppid, CSV_F_PPID, p->ppid);
 	row.filename = ev->filename;
 	row.comm = have_comm ? comm : NULL;
-	argv = exec_argv(ev->pid, have_comm ? comm : NULL, &argc);
+	argv = exec_argv(ev->pid, &argc);
 	read_ns = clock_mono_ns();
 	COUNT_ADD(t, execs, 1);
 	if (!argv) {

@@ -206,7 +206,9 @@ static inline void xp_child_label(const char *parent, int idx)
 {
 	char tmp[XP_LABEL_MAX];
 
-	snprintf(tmp, sizeof(tmp), "%s.%d", parent, idx);
+	/* a label too long to add ".IDX" to is a bug in the workload */
+	if (snprintf(tmp, sizeof(tmp), "%s.%d", parent, idx) >= (int)sizeof(tmp))
+		xp_die("label too long");
 	memcpy(xp_label, tmp, sizeof(xp_label));
 }
 
