@@ -13,66 +13,7 @@
 #include "compare-private.h"
 #include "err.h"
 #include "signame.h"
-
-/* length of the valid UTF-8 sequence at s, 0 when none starts there */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned min;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, min = 0x80;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, min = 0x800;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, min = 0x10000;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	unsigned cp = s[0] & (0x7f >> len);
-
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-static json_t *jbytes(const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	char *buf, *w;
-	json_t *j;
-
-	if (!str)
-		return json_null();
-	buf = malloc(3 * len + 1);
-	if (!buf)
-		return NULL;
-	w = buf;
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_len(s + i, len - i);
-
-		if (n) {
-			memcpy(w, s + i, n);
-			w += n;
-			i += n;
-		} else {
-			memcpy(w, "\xef\xbf\xbd", 3);
-			w += 3;
-			i++;
-		}
-	}
-	j = json_stringn(buf, w - buf);
-	free(buf);
-	return j;
-}
+#include "tree-private.h"
 
 static json_t *ju64(uint64_t v)
 {
@@ -92,7 +33,7 @@ static json_t *jcommand(const struct cmp_file *f, uint32_t id)
 	size_t len;
 
 	cmp_node_command(f, id, &s, &len);
-	return jbytes(s, len);
+	return utf8_json_string(s, len);
 }
 
 static json_t *jexecs(const struct cmp_file *f, uint32_t id, bool *ok)
@@ -106,7 +47,7 @@ static json_t *jexecs(const struct cmp_file *f, uint32_t id, bool *ok)
 		return NULL;
 	}
 	for (uint32_t i = 0; cmp_exec_name(f, id, i, &s, &len); i++)
-		if (json_array_append_new(a, jbytes(s, len)) < 0)
+		if (json_array_append_new(a, utf8_json_string(s, len)) < 0)
 			*ok = false;
 	return a;
 }
@@ -234,10 +175,10 @@ static int put_file(const struct cmp *c, int f, FILE *fp)
 	const struct csv_trailer *tr = tree_trailer(fl->t);
 
 	fprintf(fp, "{\"index\":%d,\"path\":", f);
-	if (dump(jbytes(fl->path, strlen(fl->path)), fp) < 0)
+	if (dump(utf8_json_string(fl->path, strlen(fl->path)), fp) < 0)
 		return -1;
 	fputs(",\"engine\":", fp);
-	if (dump(fl->engine ? jbytes(fl->engine, strlen(fl->engine)) : json_null(), fp) < 0)
+	if (dump(fl->engine ? utf8_json_string(fl->engine, strlen(fl->engine)) : json_null(), fp) < 0)
 		return -1;
 	fprintf(fp, ",\"root_pid\":%d,\"processes\":%" PRIu32 ",\"lost_events\":%" PRIu64
 		",\"complete\":%s,\"counts\":{", m->root_pid, fl->n, fl->lost_events,
@@ -268,7 +209,7 @@ int cmp_write_json(const struct cmp *c, FILE *fp)
 	}
 	fprintf(fp, "{\"format\":\"proctree-compare\",\"version\":1,\"match\":\"%s\",\"match_reason\":",
 		c->used == CMP_MATCH_PID ? "pid" : "structure");
-	if (dump(c->why ? jbytes(c->why, strlen(c->why)) : json_null(), fp) < 0)
+	if (dump(c->why ? utf8_json_string(c->why, strlen(c->why)) : json_null(), fp) < 0)
 		return -1;
 	fprintf(fp, ",\"tolerance_ns\":%" PRIu64 ",\"agree\":%s,\"processes\":%" PRIu32
 		",\"in_every_file\":%" PRIu32 ",\"fork_offset_ns\":",

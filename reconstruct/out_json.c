@@ -84,40 +84,9 @@ static void put_istr(struct obuf *o, const struct istr *s)
 		ob_write(o, "null", 4);
 }
 
-/* a jansson string from bytes, invalid UTF-8 bytes replaced by U+FFFD */
-static json_t *json_bytes(const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	char *buf, *w;
-	json_t *j;
-
-	if (!str)
-		return json_null();
-	buf = malloc(3 * len + 1);
-	if (!buf)
-		return NULL;
-	w = buf;
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq(s + i, len - i);
-
-		if (n) {
-			memcpy(w, s + i, n);
-			w += n;
-			i += n;
-		} else {
-			memcpy(w, "\xef\xbf\xbd", 3);
-			w += 3;
-			i++;
-		}
-	}
-	j = json_stringn(buf, w - buf);
-	free(buf);
-	return j;
-}
-
 static json_t *json_cstr(const char *s)
 {
-	return json_bytes(s, s ? strlen(s) : 0);
+	return utf8_json_string(s, s ? strlen(s) : 0);
 }
 
 static json_t *json_u64(uint64_t v)
@@ -223,7 +192,7 @@ static json_t *summary_json(const struct tree *t)
 		bad |= json_array_append_new(cmds, c);
 		if (!c)
 			continue;
-		bad |= set(c, "command", json_bytes(cs[i].name, cs[i].len));
+		bad |= set(c, "command", utf8_json_string(cs[i].name, cs[i].len));
 		bad |= set(c, "count", json_u64(cs[i].count));
 		bad |= set(c, "total_ns", cs[i].timed ? json_u64(cs[i].total_ns) : json_null());
 		bad |= set(c, "max_ns", cs[i].timed ? json_u64(cs[i].max_ns) : json_null());

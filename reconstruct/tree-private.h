@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "tree.h"
 
 /* node flags: the documented vocabulary, in output order (see flag_names) */
@@ -237,6 +239,13 @@ void fmt_secs(char *buf, size_t size, uint64_t ns);
  * available), 0 when the byte at @s does not start one
  */
 size_t utf8_seq(const unsigned char *s, size_t n);
+
+/*
+ * utf8_json_string - a jansson string of @len bytes at @str, each byte that
+ * starts no valid UTF-8 sequence replaced by U+FFFD; json null for a NULL
+ * @str; NULL when out of memory
+ */
+json_t *utf8_json_string(const char *str, size_t len);
 
 /* the command name for the per-command table: exec basename, else comm */
 void node_command(const struct node *n, const char **s, size_t *len);

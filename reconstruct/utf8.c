@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* UTF-8 validation for the outputs: names are bytes, JSON needs text. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "tree-private.h"
 
 size_t utf8_seq(const unsigned char *s, size_t n)
@@ -34,4 +37,34 @@ size_t utf8_seq(const unsigned char *s, size_t n)
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	return len;
+}
+
+json_t *utf8_json_string(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char *buf, *w;
+	json_t *j;
+
+	if (!str)
+		return json_null();
+	buf = malloc(3 * len + 1);
+	if (!buf)
+		return NULL;
+	w = buf;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq(s + i, len - i);
+
+		if (n) {
+			memcpy(w, s + i, n);
+			w += n;
+			i += n;
+		} else {
+			memcpy(w, "\xef\xbf\xbd", 3);
+			w += 3;
+			i++;
+		}
+	}
+	j = json_stringn(buf, w - buf);
+	free(buf);
+	return j;
 }
