@@ -25,15 +25,9 @@
 #include "csv.h"
 #include "err.h"
 #include "num.h"
+#include "skip.h"
 
 #define FT_RECORDER BUILD_DIR "/recorder/proctree-record"
-
-static inline bool ft_ci(void)
-{
-	const char *ci = getenv("CI");
-
-	return ci && !strcmp(ci, "true");
-}
 
 /* Skip (or, under CI=true, fail) when the ftrace engine cannot run here. */
 #define FT_REQUIRE()                                                                   \
@@ -45,11 +39,8 @@ static inline bool ft_ci(void)
 			 access(tracefs_tracing_dir(), W_OK) < 0)                      \
 			why_ = "tracefs is not available (mount -t tracefs nodev "      \
 			       "/sys/kernel/tracing)";                                  \
-		if (why_) {                                                            \
-			if (ft_ci())                                                   \
-				cr_assert_fail("CI=true but %s", why_);                  \
-			cr_skip_test("%s", why_);                                      \
-		}                                                                      \
+		if (why_)                                                              \
+			TEST_SKIP_OR_FAIL("%s", why_);                                 \
 	} while (0)
 
 static inline void ft_sleep_ms(long ms)

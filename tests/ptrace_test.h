@@ -19,6 +19,7 @@
 
 #include "csv.h"
 #include "err.h"
+#include "skip.h"
 
 #define RECORDER BUILD_DIR "/recorder/proctree-record"
 #define WL(name) WORKLOADS_DIR "/" name
@@ -196,21 +197,10 @@ static inline void pt_rmdir(const char *dir)
 }
 
 /* Skip, or fail under CI=true, when the environment cannot run a test. */
-static inline bool pt_under_ci(void)
-{
-	const char *ci = getenv("CI");
-
-	return ci && !strcmp(ci, "true");
-}
-
 #define pt_require(cond, why)                                                    \
 	do {                                                                     \
-		if (!(cond)) {                                                   \
-			if (pt_under_ci())                                       \
-				cr_assert_fail("cannot run under CI=true: %s", (why)); \
-			else                                                     \
-				cr_skip_test("%s", (why));                       \
-		}                                                                \
+		if (!(cond))                                                     \
+			TEST_SKIP_OR_FAIL("%s", (why));                          \
 	} while (0)
 
 #define PT_PID_LIMIT (1 << 22) /* PID_MAX_LIMIT on 64-bit */

@@ -57,13 +57,6 @@ void scn_result_clear(struct scn_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-bool scn_ci(void)
-{
-	const char *ci = getenv("CI");
-
-	return ci && !strcmp(ci, "true");
-}
-
 static bool one_selected(const char *engine, size_t n)
 {
 	const char *list = getenv("PROCTREE_ENGINES");

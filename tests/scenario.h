@@ -77,11 +77,6 @@ bool scn_engine_selected(const char *engine);
  */
 bool scn_engine_needs_root(const char *engine);
 
-/**
- * scn_ci - whether CI=true: then nothing may be skipped
- */
-bool scn_ci(void);
-
 void scn_result_clear(struct scn_result *r);
 
 #endif

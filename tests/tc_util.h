@@ -24,17 +24,11 @@
 #include "csv.h"
 #include "err.h"
 #include "num.h"
+#include "skip.h"
 #include "tracecmd_run.h"
 #include "tracecmd_state.h"
 
 #define RECORDER BUILD_DIR "/recorder/proctree-record"
-
-static inline bool tc_ci(void)
-{
-	const char *ci = getenv("CI");
-
-	return ci && !strcmp(ci, "true");
-}
 
 /* Skip (or, under CI=true, fail) when the tracecmd engine cannot run here. */
 #define TC_REQUIRE()                                                                   \
@@ -47,11 +41,8 @@ static inline bool tc_ci(void)
 			 access(tracefs_tracing_dir(), W_OK) < 0)                      \
 			why_ = "needs root and a writable tracefs";                    \
 		free(prog_);                                                           \
-		if (why_) {                                                            \
-			if (tc_ci())                                                   \
-				cr_assert_fail("CI=true but %s", why_);                  \
-			cr_skip_test("%s", why_);                                      \
-		}                                                                      \
+		if (why_)                                                              \
+			TEST_SKIP_OR_FAIL("%s", why_);                                 \
 	} while (0)
 
 /* One CSV row, owned copy. */

@@ -16,21 +16,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "skip.h"
+
 #define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
 
-static bool under_ci(void)
-{
-	const char *ci = getenv("CI");
-
-	return ci && !strcmp(ci, "true");
-}
-
-#define skip_or_fail(...)                                                       \
-	do {                                                                    \
-		if (under_ci())                                                 \
-			cr_assert_fail("CI=true, cannot skip: " __VA_ARGS__);   \
-		cr_skip_test(__VA_ARGS__);                                      \
-	} while (0)
 
 static const char *recorder(void)
 {
@@ -123,7 +112,7 @@ static void record_and_compare(const char *engines)
 	FILE *script;
 
 	if (geteuid() != 0)
-		skip_or_fail("the ftrace engine needs root (run the tests as root)");
+		TEST_SKIP_OR_FAIL("the ftrace engine needs root (run the tests as root)");
 	cr_assert_not_null(rec, "proctree-record is not built under " BUILD_DIR);
 	cr_assert_not_null(mkdtemp(dir));
 	snprintf(cmd, sizeof(cmd), "%s/workload.sh", dir);
@@ -149,7 +138,7 @@ static void record_and_compare(const char *engines)
 		free(out);
 		free(err);
 		rm_dir(dir);
-		skip_or_fail("an engine is missing: %s", reason);
+		TEST_SKIP_OR_FAIL("an engine is missing: %s", reason);
 	}
 	cr_expect_eq(status, 3, "the recorder must exit with the workload's status 3, got %d: %s",
 		     status, err);
