@@ -58,6 +58,7 @@ struct ftrace_cpu {
 	uint64_t ts;
 	uint64_t last_ts;  /* last event read: where a loss window starts */
 	uint64_t missed;   /* losses the pages reported with a count */
+	uint64_t empty_at; /* data == NULL: a read started then found nothing */
 };
 
 struct engine {
@@ -151,6 +152,7 @@ static int cpu_refill(struct engine *e, struct ftrace_cpu *c)
 		int n, missed;
 
 		c->data = NULL;
+		c->empty_at = clock_mono_ns();
 		n = tracefs_cpu_read(c->tcpu, c->page, true);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			return 0;
@@ -202,11 +204,30 @@ static int drain(struct engine *e)
 		unsigned long long ts;
 		int ret;
 
+		bool refilled = false;
+
 		for (int i = 0; i < e->ncpus; i++)
 			if (e->cpus[i].data && (!c || e->cpus[i].ts < c->ts))
 				c = &e->cpus[i];
 		if (!c)
 			return ftrace_track_release(e->track, start) < 0 ? -1 : n;
+		/*
+		 * A CPU that was empty when last read may have recorded since an
+		 * event older than this one (a task that called exit_group on
+		 * it, then exited on this CPU): read it again before going on,
+		 * or the exit would be handled before its exit code.
+		 */
+		for (int i = 0; i < e->ncpus; i++) {
+			struct ftrace_cpu *d = &e->cpus[i];
+
+			if (d->data || d->empty_at > c->ts)
+				continue;
+			if (cpu_refill(e, d) < 0)
+				return -1;
+			refilled |= d->data != NULL;
+		}
+		if (refilled)
+			continue;
 		n++;
 		ev = malloc(sizeof(*ev));
 		if (!ev) {
