@@ -10,6 +10,7 @@
  *   exit root code=0
  * Exits 0 when every signal arrived, else prints the counts and exits 1.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +22,16 @@ static volatile sig_atomic_t got[65];
 static void on_sig(int sig)
 {
 	got[sig]++;
+}
+
+/* waitpid, again when our SIGCHLD handler (installed without SA_RESTART) interrupts it */
+static pid_t wait_child(pid_t pid, int *st, int flags)
+{
+	pid_t r;
+
+	while ((r = waitpid(pid, st, flags)) < 0 && errno == EINTR)
+		;
+	return r;
 }
 
 static void child_usr1(int sig)
@@ -76,15 +87,15 @@ int main(void)
 	}
 	kill(b, SIGTERM);
 	/* SIGUSR1 may arrive before C installs its handler: retry until it exits */
-	while (waitpid(c, &st, WNOHANG) == 0) {
+	while (wait_child(c, &st, WNOHANG) == 0) {
 		kill(c, SIGUSR1);
 		usleep(10000);
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		bad |= 1, fprintf(stderr, "ptrace_signals: C did not exit 0 on SIGUSR1\n");
-	if (waitpid(a, &st, 0) != a || !WIFSIGNALED(st) || WTERMSIG(st) != SIGSEGV)
+	if (wait_child(a, &st, 0) != a || !WIFSIGNALED(st) || WTERMSIG(st) != SIGSEGV)
 		bad |= 1, fprintf(stderr, "ptrace_signals: A did not die of SIGSEGV\n");
-	if (waitpid(b, &st, 0) != b || !WIFSIGNALED(st) || WTERMSIG(st) != SIGTERM)
+	if (wait_child(b, &st, 0) != b || !WIFSIGNALED(st) || WTERMSIG(st) != SIGTERM)
 		bad |= 1, fprintf(stderr, "ptrace_signals: B did not die of SIGTERM\n");
 	for (int i = 0; i < nstd; i++)
 		if (got[std[i]] != 1)
