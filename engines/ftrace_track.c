@@ -59,8 +59,8 @@ struct proc {
 /*
  * An exec row whose argv was read from /proc and waits for proof that it
  * is this exec's: until every event older than the read has been seen, a
- * later exec of the same pid (same comm, so the comm check cannot tell) or
- * a new task taking the pid may be what /proc showed.
+ * later exec of the same pid (maybe of the same program, so the comm would
+ * not tell) or a new task taking the pid may be what /proc showed.
  */
 struct held_exec {
 	struct held_exec *next;
