@@ -261,16 +261,28 @@ static inline void tc_guard_end(struct tc_guard *g)
 	g->state = NULL;
 }
 
-/* Run the recorder; returns its wait status; stderr goes to @errpath. */
+/* A recorder that has not finished by then is stopped (below the suite's 120 s timeout). */
+#ifndef TC_RUN_DEADLINE_S
+#define TC_RUN_DEADLINE_S 90
+#endif
+
+/*
+ * Run the recorder in its own process group; returns its wait status;
+ * stderr goes to @errpath.  A recorder that hangs is stopped as a user
+ * would (two SIGTERMs, then SIGKILL to the group, as scenario.c does) and
+ * the test fails: left running, it, its trace-cmd and the workload would
+ * outlive the test, hold ctest's output pipe open and keep their instance.
+ */
 static inline int tc_run(char *const argv[], const char *errpath, const char *path_env)
 {
-	pid_t pid = fork();
-	int st;
+	pid_t pid = fork(), w;
+	int st, ms;
 
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
 		int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
+		setpgid(0, 0);
 		if (fd >= 0)
 			dup2(fd, 2);
 		if (path_env)
@@ -278,7 +290,22 @@ static inline int tc_run(char *const argv[], const char *errpath, const char *pa
 		execv(argv[0], argv);
 		_exit(127);
 	}
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	setpgid(pid, pid);
+	for (ms = 0; (w = waitpid(pid, &st, WNOHANG)) == 0 && ms < TC_RUN_DEADLINE_S * 1000; ms += 10)
+		usleep(10000);
+	if (w == 0) {
+		kill(-pid, SIGTERM);
+		usleep(500000);
+		kill(-pid, SIGTERM); /* the recorder stops at once on a second signal */
+		for (ms = 0; (w = waitpid(pid, &st, WNOHANG)) == 0 && ms < 5000; ms += 10)
+			usleep(10000);
+		kill(-pid, SIGKILL); /* whatever of the group is left */
+		if (w == 0)
+			waitpid(pid, &st, 0);
+		cr_assert_fail("the recorder did not finish within %d s (stopped it): %s", TC_RUN_DEADLINE_S,
+			       argv[0]);
+	}
+	cr_assert_eq(w, pid);
 	return st;
 }
 
