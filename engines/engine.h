@@ -43,6 +43,7 @@ struct engine_opts {
 	const char *csv_path;      /* where this engine's CSV goes */
 	const char *dat_path;      /* tracecmd: where the .dat goes (beside the CSV) */
 	uint64_t buffer_kb;        /* per-CPU ring buffer, 0 = engine default */
+	int read_interval_ms;      /* ftrace: batching delay while busy, 0 = default */
 	bool wait_all;             /* --wait-all: record until every descendant exited */
 	bool quiet;                /* -q */
 	char *const *command;      /* the workload argv, for the CSV metadata */

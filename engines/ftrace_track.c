@@ -57,15 +57,21 @@ struct proc {
 };
 
 /*
- * An exec row whose argv was read from /proc and waits for proof that it
- * is this exec's: until every event older than the read has been seen, a
- * later exec of the same pid (maybe of the same program, so the comm would
- * not tell) or a new task taking the pid may be what /proc showed.
+ * An exec row waits here for its argv.  argv is read from /proc only for a
+ * process the events show still alive once a whole batch has been fed
+ * (ftrace_track_release()): reading every exec at once cost the workload
+ * about 5% of its time (the read takes the new image's mmap lock while its
+ * loader maps libraries), and most short processes are gone by then anyway.
+ * After the read the row waits for proof that the argv is this exec's:
+ * until every event older than the read has been seen, a later exec of the
+ * same pid (maybe of the same program, so the comm would not tell) or a new
+ * task taking the pid may be what /proc showed.
  */
 struct held_exec {
 	struct held_exec *next;
 	struct csv_event row;
-	uint64_t read_ns;   /* CLOCK_MONOTONIC after the /proc read */
+	bool pending;       /* argv not read yet */
+	uint64_t read_ns;   /* CLOCK_MONOTONIC after the /proc read (0: nothing to prove) */
 	char **argv;
 	char *filename;
 	char comm[FTRACE_COMM_SIZE];
@@ -182,14 +188,23 @@ static void held_free(struct held_exec *h)
 }
 
 /*
- * @pid began a new image (exec) or a new task took it at @ts: a held argv
- * read at or after @ts may be that image's, so it is unknown instead.
+ * @pid's image ended at @ts (a new exec, its exit, or a new task took the
+ * pid): an argv not read yet never will be, and one read at or after @ts
+ * may be the next image's; either way it is unknown.
  */
 static void held_invalidate(struct ftrace_track *t, pid_t pid, uint64_t ts)
 {
 	struct held_exec *h = ftrace_pidmap_get(t->held_by_pid, pid);
 
-	if (!h || !h->argv || ts > h->read_ns)
+	if (!h)
+		return;
+	if (h->pending) {
+		h->pending = false;
+		h->read_ns = 0;
+		COUNT_ADD(t, argv_unknown, 1);
+		return;
+	}
+	if (!h->argv || ts > h->read_ns)
 		return;
 	procfs_free_argv(h->argv);
 	h->argv = NULL;
@@ -199,9 +214,8 @@ static void held_invalidate(struct ftrace_track *t, pid_t pid, uint64_t ts)
 	COUNT_ADD(t, argv_stale, 1);
 }
 
-/* Keep @row (argv read at @read_ns) until ftrace_track_release() proves it. */
-static int held_add(struct ftrace_track *t, const struct csv_event *row, char **argv,
-		    uint64_t read_ns)
+/* Keep exec @row until its argv is read and proved (ftrace_track_release()). */
+static int held_add(struct ftrace_track *t, const struct csv_event *row)
 {
 	struct held_exec *h = calloc(1, sizeof(*h));
 
@@ -215,8 +229,8 @@ static int held_add(struct ftrace_track *t, const struct csv_event *row, char **
 		snprintf(h->comm, sizeof(h->comm), "%s", row->comm);
 		h->row.comm = h->comm;
 	}
-	h->argv = argv;
-	h->read_ns = read_ns;
+	h->pending = true;
+	h->read_ns = UINT64_MAX;
 	*t->held_tail = h;
 	t->held_tail = &h->next;
 	return 0;
@@ -224,7 +238,6 @@ error:
 	if (h)
 		free(h->filename);
 	free(h);
-	procfs_free_argv(argv);
 	errno = ENOMEM;
 	err_set("out of memory");
 	return -1;
@@ -235,8 +248,35 @@ bool ftrace_track_holding(const struct ftrace_track *t)
 	return t->held != NULL;
 }
 
+/*
+ * argv from /proc.  It may be a later image's (the process exec'd again, or
+ * died and a new task took the pid, after the events fed so far): the row
+ * stays held and held_invalidate() drops such an argv once the events up
+ * to the read are in.
+ */
+static void held_read_argv(struct ftrace_track *t)
+{
+	for (struct held_exec *h = t->held; h; h = h->next) {
+		int argc = 0;
+
+		if (!h->pending)
+			continue;
+		h->pending = false;
+		if (procfs_read_cmdline(h->row.pid, &h->argv, &argc) < 0) {
+			h->argv = NULL;
+			h->read_ns = 0;
+			COUNT_ADD(t, argv_unknown, 1);
+			continue;
+		}
+		h->read_ns = clock_mono_ns();
+		h->row.argv = (const char *const *)h->argv;
+		h->row.argc = argc;
+	}
+}
+
 int ftrace_track_release(struct ftrace_track *t, uint64_t before_ns)
 {
+	held_read_argv(t);
 	while (t->held && t->held->read_ns < before_ns) {
 		struct held_exec *h = t->held;
 		int ret;
@@ -359,27 +399,12 @@ static bool exec_comm(const char *filename, char *buf, size_t size)
 	return true;
 }
 
-/*
- * argv from /proc.  It may be a later image's (the process exec'd again, or
- * died and a new task took the pid, before we looked): the row is held and
- * held_invalidate() drops such an argv once the events up to the read are in.
- */
-static char **exec_argv(pid_t pid, int *argc)
-{
-	char **argv = NULL;
-
-	return procfs_read_cmdline(pid, &argv, argc) < 0 ? NULL : argv;
-}
-
 static int on_exec(struct ftrace_track *t, const struct ftrace_ev *ev)
 {
 	struct proc *p = ftrace_pidmap_get(t->procs, ev->pid);
 	char comm[FTRACE_COMM_SIZE];
 	bool have_comm = exec_comm(ev->filename, comm, sizeof(comm));
 	struct csv_event row;
-	char **argv;
-	int argc = 0;
-	uint64_t read_ns;
 
 	held_invalidate(t, ev->pid, ev->ts);
 	if (ev->pid2 != ev->pid)
@@ -407,16 +432,8 @@ static int on_exec(struct ftrace_track *t, const struct ftrace_ev *ev)
 		CSV_SET(&row, ppid, CSV_F_PPID, p->ppid);
 	row.filename = ev->filename;
 	row.comm = have_comm ? comm : NULL;
-	argv = exec_argv(ev->pid, &argc);
-	read_ns = clock_mono_ns();
 	COUNT_ADD(t, execs, 1);
-	if (!argv) {
-		COUNT_ADD(t, argv_unknown, 1);
-		return write_row(t, &row);
-	}
-	row.argv = (const char *const *)argv;
-	row.argc = argc;
-	return held_add(t, &row, argv, read_ns);
+	return held_add(t, &row);
 }
 
 static void on_exit_call(struct ftrace_track *t, const struct ftrace_ev *ev)
@@ -501,8 +518,10 @@ static int on_task_exit(struct ftrace_track *t, const struct ftrace_ev *ev)
 	task_del(t, ev->pid);
 	if (p && --p->threads < 0)
 		p->threads = 0;
-	if (group)
+	if (group) {
+		held_invalidate(t, tgid, ev->ts);
 		proc_del(t, tgid);
+	}
 	return ret;
 }
 

@@ -174,6 +174,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < o.nengines; i++) {
 		struct engine_opts eo = {
 			.buffer_kb = o.buffer_kb,
+			.read_interval_ms = o.read_interval_ms,
 			.wait_all = o.wait_all,
 			.quiet = o.quiet,
 			.command = o.command,

@@ -29,6 +29,10 @@ void rec_usage(FILE *fp)
 		"  -u, --user USER       run COMMAND as USER (the recorder keeps its privilege)\n"
 		"      --buffer-size N   per-CPU trace buffer in KiB, or with a K/M/G suffix\n"
 		"                        (ftrace, tracecmd; default 8M)\n"
+		"      --read-interval MS\n"
+		"                        ftrace: while events flow, read them every MS ms\n"
+		"                        (default 20); shorter reads the argv of more\n"
+		"                        short-lived processes, at more cost to the workload\n"
 		"  -q, --quiet           no status line, no summary\n"
 		"  -h, --help            this text\n"
 		"\n"
@@ -98,13 +102,14 @@ static int parse_buffer_size(const char *s, uint64_t *kb)
 
 int rec_parse_args(int argc, char **argv, struct rec_opts *o)
 {
-	enum { OPT_WAIT_ALL = 256, OPT_BUFFER };
+	enum { OPT_WAIT_ALL = 256, OPT_BUFFER, OPT_READ_INTERVAL };
 	static const struct option longopts[] = {
 		{ "processtree-engine", required_argument, NULL, 'e' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "wait-all", no_argument, NULL, OPT_WAIT_ALL },
 		{ "user", required_argument, NULL, 'u' },
 		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
+		{ "read-interval", required_argument, NULL, OPT_READ_INTERVAL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -137,6 +142,12 @@ int rec_parse_args(int argc, char **argv, struct rec_opts *o)
 		case OPT_BUFFER:
 			if (parse_buffer_size(optarg, &o->buffer_kb) < 0) {
 				err_prefix("--buffer-size: ");
+				return -1;
+			}
+			break;
+		case OPT_READ_INTERVAL:
+			if (num_parse_int(optarg, 1, 60000, &o->read_interval_ms) < 0) {
+				err_prefix("--read-interval: ");
 				return -1;
 			}
 			break;

@@ -18,6 +18,7 @@ struct rec_opts {
 	const struct engine_ops *engines[REC_MAX_ENGINES];
 	int nengines;
 	uint64_t buffer_kb;
+	int read_interval_ms;   /* 0: the engine's default */
 	bool wait_all;
 	bool quiet;
 	const char *user;

@@ -31,8 +31,11 @@ static void teardown(void)
 	}
 }
 
-/* Record COMMAND... with the ftrace engine into @csv; returns the wait status. */
-static int record(const char *csv, char *const *command)
+/*
+ * Record COMMAND... with the ftrace engine and the recorder options @opts
+ * (NULL-terminated, or NULL) into @csv; returns the wait status.
+ */
+static int record_with(const char *csv, char *const *opts, char *const *command)
 {
 	char err[128], *argv[32];
 	int n = 0, st;
@@ -45,6 +48,8 @@ static int record(const char *csv, char *const *command)
 	argv[n++] = "-q";
 	argv[n++] = "-o";
 	argv[n++] = (char *)csv;
+	for (int i = 0; opts && opts[i] && n < 16; i++)
+		argv[n++] = opts[i];
 	argv[n++] = "--";
 	for (int i = 0; command[i] && n < 31; i++)
 		argv[n++] = command[i];
@@ -58,6 +63,11 @@ static int record(const char *csv, char *const *command)
 		cr_log_info("recorder stderr: %s", msg);
 	free(msg);
 	return st;
+}
+
+static int record(const char *csv, char *const *command)
+{
+	return record_with(csv, NULL, command);
 }
 
 TestSuite(ftrace_engine, .init = setup, .fini = teardown, .timeout = 300);
@@ -201,6 +211,44 @@ Test(ftrace_engine, argv_of_a_running_process)
 	cr_expect_str_eq(sleep_exec->argv[0], "/bin/sleep");
 	cr_expect_str_eq(sleep_exec->argv[1], "0.3");
 	cr_expect_str_eq(sleep_exec->comm, "sleep");
+	ft_free(&c);
+}
+
+/*
+ * argv is read once per read of the buffers, for the processes the events
+ * show still alive: one that outlives two read intervals always has its
+ * own, and the interval asked for is in the header.
+ */
+Test(ftrace_engine, argv_of_every_process_outliving_two_reads)
+{
+	enum { N = 10 };
+	char csv[128], want[16], *text;
+	char *opts[] = { "--read-interval", "10", NULL };
+	char *cmd[] = { "/bin/sh", "-c",
+			"i=0; while [ $i -lt 10 ]; do /bin/sleep 0.05$i; i=$((i+1)); done", NULL };
+	struct ft_csv c;
+	int st, seen = 0;
+
+	snprintf(csv, sizeof(csv), "%s/interval.csv", dir);
+	st = record_with(csv, opts, cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	text = ft_slurp(csv);
+	cr_assert_not_null(text);
+	cr_expect_not_null(strstr(text, "\n#read_interval_ms,10\n"), "the header records the interval");
+	free(text);
+	ft_load(csv, &c);
+	for (int i = 0; i < c.n; i++) {
+		const struct ft_row *r = &c.rows[i];
+
+		if (r->kind != CSV_EXEC || !r->filename || strcmp(r->filename, "/bin/sleep"))
+			continue;
+		cr_assert_not_null(r->argv, "sleep (pid %d) lived 50 ms, 5 read intervals: no argv",
+				   r->pid);
+		cr_assert_eq(r->argc, 2);
+		snprintf(want, sizeof(want), "0.05%d", seen++);
+		cr_expect_str_eq(r->argv[1], want, "sleep (pid %d) has another exec's argv", r->pid);
+	}
+	cr_expect_eq(seen, N, "exec rows of /bin/sleep: %d, want %d", seen, N);
 	ft_free(&c);
 }
 

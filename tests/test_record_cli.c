@@ -160,6 +160,9 @@ Test(record_cli, bad_options_name_the_fix)
 	char *cmd[] = { "/bin/true", NULL };
 	char *unknown[] = { "--processtree-engine", "ftrace,bogus", NULL };
 	char *size[] = { "--buffer-size", "12x", NULL };
+	char *interval[][3] = { { "--read-interval", "0", NULL },
+				{ "--read-interval", "20ms", NULL },
+				{ "--read-interval", "99999999999", NULL } };
 	int st;
 
 	st = run(unknown, cmd, &err);
@@ -172,6 +175,13 @@ Test(record_cli, bad_options_name_the_fix)
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %#x", st);
 	cr_expect(one_line(err), "one line: '%s'", err);
 	free(err);
+	for (int i = 0; i < 3; i++) {
+		st = run(interval[i], cmd, &err);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: status %#x", interval[i][1], st);
+		cr_expect(one_line(err), "one line: '%s'", err);
+		cr_expect_not_null(strstr(err, "--read-interval"), "names the option: %s", err);
+		free(err);
+	}
 }
 
 Test(record_cli, sigint_is_forwarded_and_the_csv_completed)
@@ -280,7 +290,8 @@ Test(record_cli, sigkilled_recorders_instance_removed_on_next_start)
 Test(record_cli, forced_overflow_is_reported_as_lost)
 {
 	char csv[128], *err;
-	char *opts[] = { "-q", "--buffer-size", "4", "-o", csv, NULL };
+	/* a 4 KiB buffer and a slow reader */
+	char *opts[] = { "-q", "--buffer-size", "4", "--read-interval", "1000", "-o", csv, NULL };
 	/* subshells without exec: thousands of events a second */
 	char *cmd[] = { "/bin/sh", "-c",
 			"i=0; while [ $i -lt 2000 ]; do ( : ); i=$((i+1)); done", NULL };
@@ -289,9 +300,7 @@ Test(record_cli, forced_overflow_is_reported_as_lost)
 	int st;
 
 	snprintf(csv, sizeof(csv), "%s/lost.csv", dir);
-	setenv("PROCTREE_FTRACE_READ_DELAY_MS", "1000", 1); /* a slow reader */
 	st = run(opts, cmd, &err);
-	unsetenv("PROCTREE_FTRACE_READ_DELAY_MS");
 	free(err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
 	ft_load(csv, &c);
