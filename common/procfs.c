@@ -202,19 +202,50 @@ void procfs_free_argv(char **argv)
 
 int procfs_read_comm(pid_t pid, char *buf, size_t size)
 {
-	char path[64];
-	size_t len;
-	char *text;
+	char path[64], text[64];
+	ssize_t len;
+	int fd;
 
+	/* one read: a comm is at most 15 bytes and a newline (the tracers call this per event) */
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	text = procfs_read_file(path, &len);
-	if (!text)
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err_set("%s: %s", path, strerror(errno));
 		return -1;
+	}
+	while ((len = read(fd, text, sizeof(text) - 1)) < 0 && errno == EINTR)
+		;
+	if (len < 0) {
+		int e = errno;
+
+		err_set("%s: %s", path, strerror(e));
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	text[len] = '\0';
 	if (len && text[len - 1] == '\n')
 		text[--len] = '\0';
 	snprintf(buf, size, "%s", text);
-	free(text);
 	return 0;
+}
+
+bool procfs_exec_comm(const char *filename, char *buf, size_t size)
+{
+	const char *base;
+	size_t len;
+
+	if (!filename || !size || !strncmp(filename, "/dev/fd/", 8))
+		return false;
+	base = strrchr(filename, '/');
+	base = base ? base + 1 : filename;
+	len = strnlen(base, 15);
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, base, len);
+	buf[len] = '\0';
+	return true;
 }
 
 bool procfs_pid_alive(pid_t pid, bool not_zombie)

@@ -55,6 +55,15 @@ void procfs_free_argv(char **argv);
  */
 int procfs_read_comm(pid_t pid, char *buf, size_t size);
 
+/**
+ * procfs_exec_comm - the comm the kernel gives a task that exec'd @filename:
+ * its basename cut to 15 bytes
+ *
+ * Returns false (comm unknown) for a /dev/fd/ path: execveat() of a file
+ * descriptor names the task after the file itself, which the path does not tell.
+ */
+bool procfs_exec_comm(const char *filename, char *buf, size_t size);
+
 /** procfs_pid_alive - @pid exists (and is not a zombie when @not_zombie) */
 bool procfs_pid_alive(pid_t pid, bool not_zombie);
 

@@ -386,24 +386,11 @@ static int on_fork(struct ftrace_track *t, const struct ftrace_ev *ev)
 	return write_row(t, &row);
 }
 
-/* What the kernel names a task after exec: the basename, cut to 15 bytes. */
-static bool exec_comm(const char *filename, char *buf, size_t size)
-{
-	const char *base;
-
-	if (!filename || !strncmp(filename, "/dev/fd/", 8))
-		return false; /* fexecve: the kernel uses the file's name, unknown here */
-	base = strrchr(filename, '/');
-	base = base ? base + 1 : filename;
-	snprintf(buf, size < FTRACE_COMM_SIZE ? size : FTRACE_COMM_SIZE, "%s", base);
-	return true;
-}
-
 static int on_exec(struct ftrace_track *t, const struct ftrace_ev *ev)
 {
 	struct proc *p = ftrace_pidmap_get(t->procs, ev->pid);
 	char comm[FTRACE_COMM_SIZE];
-	bool have_comm = exec_comm(ev->filename, comm, sizeof(comm));
+	bool have_comm = procfs_exec_comm(ev->filename, comm, sizeof(comm));
 	struct csv_event row;
 
 	held_invalidate(t, ev->pid, ev->ts);

@@ -12,9 +12,12 @@
  * on any architecture; memory is read with process_vm_readv(), a page at a
  * time so the end of the stack mapping never fails a whole read.
  *
- * Cost: one ptrace call and three or four process_vm_readv calls, plus the
- * comm from /proc/PID/comm (the kernel derives it from the file name in
- * ways that depend on how exec was called: we do not guess it).
+ * Cost: two ptrace calls and usually one process_vm_readv: the first read
+ * of 16 KiB from the stack pointer holds the pointers, and with a modest
+ * environment also the strings, which lie at the top of the stack.  The
+ * comm is the file name's basename (the kernel's rule, procfs_exec_comm());
+ * only for an execveat() of a file descriptor (/dev/fd/N) is it read from
+ * /proc/PID/comm.
  */
 #include <elf.h>
 #include <errno.h>
@@ -70,9 +73,26 @@ static ssize_t vm_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 
 struct stack_head {
 	unsigned char *buf;
+	uint64_t sp;         /* the address buf starts at */
 	size_t len;          /* bytes read */
 	unsigned ptrsz;
 };
+
+/* Copy [@addr, @addr + @len) from the bytes already read, if they hold it all. */
+static bool from_head(const struct stack_head *h, uint64_t addr, void *out, size_t len)
+{
+	if (addr < h->sp || addr - h->sp > h->len || len > h->len - (addr - h->sp))
+		return false;
+	memcpy(out, h->buf + (addr - h->sp), len);
+	return true;
+}
+
+/* Like vm_read(), served from the stack head when it covers the range. */
+static ssize_t head_or_vm_read(pid_t tid, const struct stack_head *h, uint64_t addr, void *buf,
+			       size_t len)
+{
+	return from_head(h, addr, buf, len) ? (ssize_t)len : vm_read(tid, addr, buf, len);
+}
 
 static int word(const struct stack_head *h, size_t i, uint64_t *out)
 {
@@ -102,6 +122,7 @@ static int read_head(pid_t tid, uint64_t sp, struct stack_head *h, uint64_t **ar
 	uint64_t v, type;
 	ssize_t got;
 
+	h->sp = sp;
 	for (;;) {
 		unsigned char *b = realloc(h->buf, want);
 
@@ -146,7 +167,8 @@ parsed:
 }
 
 /* The argument strings are one contiguous block from argv[0] on. */
-static char **read_args(pid_t tid, const uint64_t *ptrs, uint64_t argc, uint64_t limit)
+static char **read_args(pid_t tid, const struct stack_head *h, const uint64_t *ptrs, uint64_t argc,
+			uint64_t limit)
 {
 	uint64_t start = ptrs[0], end;
 	size_t len, i;
@@ -162,7 +184,7 @@ static char **read_args(pid_t tid, const uint64_t *ptrs, uint64_t argc, uint64_t
 	if (!argv)
 		return NULL;
 	strs = (char *)(argv + argc + 1);
-	got = vm_read(tid, start, strs, len);
+	got = head_or_vm_read(tid, h, start, strs, len);
 	if (got <= 0)
 		goto error;
 	strs[got] = '\0';
@@ -180,13 +202,23 @@ error:
 	return NULL;
 }
 
-static char *read_string(pid_t tid, uint64_t addr)
+static char *read_string(pid_t tid, const struct stack_head *h, uint64_t addr)
 {
 	char *s = malloc(MAX_FILENAME + 1);
 	ssize_t got;
 
 	if (!s)
 		return NULL;
+	/* AT_EXECFN is the last string of the stack: the head often ends with it */
+	if (addr >= h->sp && addr - h->sp < h->len &&
+	    memchr(h->buf + (addr - h->sp), '\0', h->len - (addr - h->sp))) {
+		size_t n = strnlen((const char *)h->buf + (addr - h->sp), MAX_FILENAME);
+
+		if (n < MAX_FILENAME) {
+			memcpy(s, h->buf + (addr - h->sp), n + 1);
+			return s;
+		}
+	}
 	got = vm_read(tid, addr, s, MAX_FILENAME);
 	if (got <= 0 || !memchr(s, '\0', (size_t)got)) {
 		free(s);
@@ -211,12 +243,12 @@ static int from_stack(pid_t tid, struct pt_exec_info *x)
 	if (read_head(tid, info.stack_pointer, &h, &ptrs, &argc, &env0, &execfn) < 0)
 		goto out;
 	if (execfn)
-		x->filename = read_string(tid, execfn);
+		x->filename = read_string(tid, &h, execfn);
 	if (argc == 0) {
 		x->argv = calloc(1, sizeof(char *));
 		x->argc = 0;
 	} else {
-		x->argv = read_args(tid, ptrs, argc, env0 ? env0 : execfn);
+		x->argv = read_args(tid, &h, ptrs, argc, env0 ? env0 : execfn);
 		x->argc = (int)argc;
 	}
 	ret = x->argv ? 0 : -1;
@@ -237,7 +269,8 @@ int pt_exec_read(pid_t tid, struct pt_exec_info *x)
 		if (procfs_read_cmdline(tid, &x->argv, &x->argc) < 0)
 			x->argv = NULL;
 	}
-	x->comm_known = procfs_read_comm(tid, x->comm, sizeof(x->comm)) == 0;
+	x->comm_known = procfs_exec_comm(x->filename, x->comm, sizeof(x->comm)) ||
+			procfs_read_comm(tid, x->comm, sizeof(x->comm)) == 0;
 	return 0;
 }
 

@@ -441,26 +441,6 @@ static void do_newtask(struct tc_conv *c, struct tc_events *x, struct tep_record
 	t->nt_flags = (uint64_t)flags;
 }
 
-/*
- * comm after exec is the basename of the file name (the kernel's rule),
- * except for fexecve-style /dev/fd/N paths, where it is the file's own name.
- */
-static const char *exec_comm(const char *file, char *buf, size_t size)
-{
-	const char *b = strrchr(file, '/');
-	size_t len;
-
-	if (!strncmp(file, "/dev/fd/", 8) || !strncmp(file, "/proc/self/fd/", 14))
-		return NULL;
-	b = b ? b + 1 : file;
-	len = strnlen(b, 15);
-	if (len >= size)
-		len = size - 1;
-	memcpy(buf, b, len);
-	buf[len] = '\0';
-	return buf;
-}
-
 static void do_exec(struct tc_conv *c, struct tc_events *x, struct tep_record *r, int cpu)
 {
 	char file[PATH_MAX + 1], comm[32];
@@ -500,7 +480,7 @@ static void do_exec(struct tc_conv *c, struct tc_events *x, struct tep_record *r
 		CSV_SET(&ev, old_tid, CSV_F_OLD_TID, oldp);
 	ev.filename = fstr(x->exec_file, r, file, sizeof(file));
 	if (ev.filename)
-		ev.comm = exec_comm(ev.filename, comm, sizeof(comm));
+		ev.comm = procfs_exec_comm(ev.filename, comm, sizeof(comm)) ? comm : NULL;
 	if (pid == c->o->root && oldp == pid && !t->execd && c->o->root_argv) {
 		/* the workload's own exec: the recorder ran exactly this argv */
 		ev.argv = (const char *const *)c->o->root_argv;

@@ -26,7 +26,7 @@
 
 struct pt_row {
 	struct csv_event ev;   /* strings below are private copies */
-	char *comm, *filename, *argv0, *argv1;
+	char *comm, *filename, *argv0, *argv1, *argvlast;
 	int argc;
 };
 
@@ -75,6 +75,7 @@ static inline void pt_csv_load(const char *path, struct pt_csv *c)
 		row->argc = ev.argv ? ev.argc : -1;
 		row->argv0 = ev.argv && ev.argc > 0 ? pt_dup(ev.argv[0]) : NULL;
 		row->argv1 = ev.argv && ev.argc > 1 ? pt_dup(ev.argv[1]) : NULL;
+		row->argvlast = ev.argv && ev.argc > 0 ? pt_dup(ev.argv[ev.argc - 1]) : NULL;
 		row->ev.comm = row->ev.child_comm = row->ev.filename = NULL;
 		row->ev.argv = NULL;
 	}
@@ -96,6 +97,7 @@ static inline void pt_csv_free(struct pt_csv *c)
 		free(c->rows[i].filename);
 		free(c->rows[i].argv0);
 		free(c->rows[i].argv1);
+		free(c->rows[i].argvlast);
 	}
 	for (int i = 0; i < c->nkeys; i++) {
 		free(c->keys[i]);

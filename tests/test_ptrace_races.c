@@ -403,6 +403,48 @@ Test(ptrace, fork_storm_nothing_lost)
 	pt_csv_free(&c);
 }
 
+/*
+ * argv, file name and comm come from the stopped tracee: exact for a huge
+ * environment, thousands of environment pointers or arguments, fexecve()
+ * and a name longer than a comm (tests/workloads/ptrace_exec_forms.c).
+ */
+Test(ptrace, exec_argv_filename_comm_exact)
+{
+	const char *cmd[] = { WL("ptrace_exec_forms"), dir, NULL };
+	const struct pt_row *x[8];
+	char link[256];
+	struct pt_csv c;
+	int st = pt_record(NULL, csv, NULL, cmd), n = 0;
+
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	pt_csv_load(csv, &c);
+	expect_clean(&c);
+	for (int i = 0; i < c.n; i++)
+		if (c.rows[i].ev.kind == CSV_EXEC && c.rows[i].ev.pid != c.root_pid && n < 8)
+			x[n++] = &c.rows[i];
+	cr_assert_eq(n, 5, "exec rows of the children: %d", n);
+	for (int i = 0; i < 3; i++) {
+		cr_expect_str_eq(x[i]->filename, "/bin/true", "form %d", i + 1);
+		cr_expect_str_eq(x[i]->comm, "true", "form %d", i + 1);
+		cr_expect_str_eq(x[i]->argv0, "/bin/true", "form %d", i + 1);
+	}
+	cr_expect_eq(x[0]->argc, 2);
+	cr_expect_str_eq(x[0]->argv1, "form1");
+	cr_expect_eq(x[1]->argc, 2);
+	cr_expect_str_eq(x[1]->argv1, "form2");
+	cr_expect_eq(x[2]->argc, 2001);
+	cr_expect_str_eq(x[2]->argv1, "a0");
+	cr_expect_str_eq(x[2]->argvlast, "a1999");
+	cr_expect_eq(strncmp(x[3]->filename, "/dev/fd/", 8), 0, "fexecve: %s", x[3]->filename);
+	cr_expect_str_eq(x[3]->comm, "true", "fexecve names the task after the file");
+	cr_expect_str_eq(x[3]->argv1, "form4");
+	snprintf(link, sizeof(link), "%s/a_long_program_name_0123", dir);
+	cr_expect_str_eq(x[4]->filename, link);
+	cr_expect_str_eq(x[4]->argv0, link);
+	cr_expect_str_eq(x[4]->comm, "a_long_program_", "comm is cut to 15 bytes");
+	pt_csv_free(&c);
+}
+
 Test(ptrace, missing_command)
 {
 	const char *cmd[] = { "/nonexistent/proctree-no-such-command", NULL };
