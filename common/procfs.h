@@ -60,7 +60,8 @@ int procfs_read_comm(pid_t pid, char *buf, size_t size);
  * its basename cut to 15 bytes
  *
  * Returns false (comm unknown) for a /dev/fd/ path: execveat() of a file
- * descriptor names the task after the file itself, which the path does not tell.
+ * descriptor names the task after the file itself (6.18) or after the
+ * descriptor's number (older kernels), which the path does not tell.
  */
 bool procfs_exec_comm(const char *filename, char *buf, size_t size);
 

@@ -70,7 +70,7 @@ struct engine {
 	struct ftrace_cpu *cpus;
 	int ncpus;
 	int stop_fd;
-	long batch_ns;
+	int interval_ms;
 	pthread_t reader;
 	bool reader_running;
 	volatile int stopping;
@@ -181,9 +181,11 @@ static int cpu_refill(struct engine *e, struct ftrace_cpu *c)
 }
 
 /*
- * Read everything available, merging the CPUs by timestamp: the number of
- * records read, or -1 on error.  Every event older than the start of the
- * drain has been fed at its end.
+ * Read what is available, merging the CPUs by timestamp, up to the start of
+ * the drain: the number of records read, or -1 on error.  Every event older
+ * than the start has been fed at its end; newer ones wait for the next
+ * drain, so a storm the reader barely keeps up with still gets its argv
+ * read and its rows released once per interval.
  */
 static int drain(struct engine *e)
 {
@@ -204,7 +206,7 @@ static int drain(struct engine *e)
 		for (int i = 0; i < e->ncpus; i++)
 			if (e->cpus[i].data && (!c || e->cpus[i].ts < c->ts))
 				c = &e->cpus[i];
-		if (!c)
+		if (!c || c->ts > start)
 			return ftrace_track_release(e->track, start) < 0 ? -1 : n;
 		/*
 		 * A CPU that was empty when last read may have recorded since an
@@ -295,7 +297,7 @@ static void *reader_main(void *arg)
 				break;
 		}
 		/* the batching delay; finish() must not wait it out */
-		if (poll(&pfds[e->ncpus], 1, (int)(e->batch_ns / 1000000L)) > 0)
+		if (poll(&pfds[e->ncpus], 1, e->interval_ms) > 0)
 			break;
 	}
 	free(pfds);
@@ -315,8 +317,8 @@ static struct engine *ftrace_new(const struct engine_opts *opts)
 	e->root = -1;
 	e->command = opts->command;
 	e->buffer_kb = opts->buffer_kb ? opts->buffer_kb : FTRACE_DEFAULT_BUFFER_KB;
-	e->batch_ns = (opts->read_interval_ms > 0 ? opts->read_interval_ms :
-		       READ_INTERVAL_MS_DEFAULT) * 1000000L;
+	e->interval_ms = opts->read_interval_ms > 0 ? opts->read_interval_ms :
+						      READ_INTERVAL_MS_DEFAULT;
 	ftrace_instance_remove_stale();
 	e->inst = ftrace_instance_create(e->buffer_kb);
 	if (!e->inst)
@@ -372,7 +374,7 @@ static int open_csv(struct engine *e, pid_t root)
 	e->meta_values[0] = e->buffer_kb_str;
 	e->meta_keys[1] = "instance";
 	e->meta_values[1] = e->instance_name;
-	snprintf(e->interval_str, sizeof(e->interval_str), "%ld", e->batch_ns / 1000000L);
+	snprintf(e->interval_str, sizeof(e->interval_str), "%d", e->interval_ms);
 	e->meta_keys[2] = "read_interval_ms";
 	e->meta_values[2] = e->interval_str;
 	e->em.meta.keys = e->meta_keys;

@@ -214,6 +214,19 @@ static void held_invalidate(struct ftrace_track *t, pid_t pid, uint64_t ts)
 	COUNT_ADD(t, argv_stale, 1);
 }
 
+/*
+ * The next image (a new exec, or a new task taking the pid) becomes visible
+ * in /proc a little before its event is emitted: exec sets up the new argv
+ * before sched_process_exec fires, fork makes the child findable before
+ * task_newtask.  A read that close before such an event is not trusted.
+ */
+#define NEXT_IMAGE_MARGIN_NS (2 * 1000 * 1000ULL)
+
+static void held_next_image(struct ftrace_track *t, pid_t pid, uint64_t ts)
+{
+	held_invalidate(t, pid, ts > NEXT_IMAGE_MARGIN_NS ? ts - NEXT_IMAGE_MARGIN_NS : 0);
+}
+
 /* Keep exec @row until its argv is read and proved (ftrace_track_release()). */
 static int held_add(struct ftrace_track *t, const struct csv_event *row)
 {
@@ -276,8 +289,11 @@ static void held_read_argv(struct ftrace_track *t)
 
 int ftrace_track_release(struct ftrace_track *t, uint64_t before_ns)
 {
+	/* proved once every event up to the read plus the margin has been fed */
+	uint64_t proved = before_ns > NEXT_IMAGE_MARGIN_NS ? before_ns - NEXT_IMAGE_MARGIN_NS : 0;
+
 	held_read_argv(t);
-	while (t->held && t->held->read_ns < before_ns) {
+	while (t->held && t->held->read_ns < proved) {
 		struct held_exec *h = t->held;
 		int ret;
 
@@ -343,7 +359,7 @@ static int on_newtask(struct ftrace_track *t, const struct ftrace_ev *ev)
 	struct proc *cp = ftrace_pidmap_get(t->procs, creator->tgid);
 	bool thread = ev->flags & CLONE_THREAD;
 
-	held_invalidate(t, ev->pid, ev->ts); /* /proc/TID/cmdline would show the new task */
+	held_next_image(t, ev->pid, ev->ts); /* /proc/TID/cmdline would show the new task */
 	child = task_add(t, ev->pid, thread ? creator->tgid : ev->pid);
 	if (!child)
 		return -1;
@@ -367,7 +383,7 @@ static int on_fork(struct ftrace_track *t, const struct ftrace_ev *ev)
 
 	if (!child) {
 		/* task_newtask missing: the best evidence is a new process */
-		held_invalidate(t, ev->pid2, ev->ts);
+		held_next_image(t, ev->pid2, ev->ts);
 		child = task_add(t, ev->pid2, ev->pid2);
 		if (!child || !proc_add(t, ev->pid2, creator->tgid, ev->comm2))
 			return -1;
@@ -393,7 +409,7 @@ static int on_exec(struct ftrace_track *t, const struct ftrace_ev *ev)
 	bool have_comm = procfs_exec_comm(ev->filename, comm, sizeof(comm));
 	struct csv_event row;
 
-	held_invalidate(t, ev->pid, ev->ts);
+	held_next_image(t, ev->pid, ev->ts);
 	if (ev->pid2 != ev->pid)
 		task_del(t, ev->pid2); /* the exec'ing thread took the leader's tid */
 	if (!ftrace_pidmap_get(t->tasks, ev->pid) && !task_add(t, ev->pid, ev->pid))
@@ -666,7 +682,11 @@ int ftrace_track_finish(struct ftrace_track *t, int root_status)
 		if (run_deferred(t) < 0)
 			return -1;
 	}
-	/* tracing is off and every event was read: nothing can disprove a held argv now */
+	/*
+	 * Tracing is off and every event was read: no event can disprove a held
+	 * argv any more.  One read after tracing stopped (the final drain) is
+	 * trusted unproved: docs/recorder.md says so.
+	 */
 	if (ftrace_track_release(t, UINT64_MAX) < 0)
 		return -1;
 	if (t->have_root_exit) {

@@ -146,7 +146,8 @@ int rec_parse_args(int argc, char **argv, struct rec_opts *o)
 			}
 			break;
 		case OPT_READ_INTERVAL:
-			if (num_parse_int(optarg, 1, 60000, &o->read_interval_ms) < 0) {
+			/* at most 500: exec rows wait two reads, within the reconstructor's 2 s window */
+			if (num_parse_int(optarg, 1, 500, &o->read_interval_ms) < 0) {
 				err_prefix("--read-interval: ");
 				return -1;
 			}

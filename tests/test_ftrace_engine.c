@@ -225,7 +225,7 @@ Test(ftrace_engine, argv_of_every_process_outliving_two_reads)
 	char csv[128], want[16], *text;
 	char *opts[] = { "--read-interval", "10", NULL };
 	char *cmd[] = { "/bin/sh", "-c",
-			"i=0; while [ $i -lt 10 ]; do /bin/sleep 0.05$i; i=$((i+1)); done", NULL };
+			"i=0; while [ $i -lt 10 ]; do /bin/sleep 0.2$i; i=$((i+1)); done", NULL };
 	struct ft_csv c;
 	int st, seen = 0;
 
@@ -242,10 +242,10 @@ Test(ftrace_engine, argv_of_every_process_outliving_two_reads)
 
 		if (r->kind != CSV_EXEC || !r->filename || strcmp(r->filename, "/bin/sleep"))
 			continue;
-		cr_assert_not_null(r->argv, "sleep (pid %d) lived 50 ms, 5 read intervals: no argv",
+		cr_assert_not_null(r->argv, "sleep (pid %d) lived 200 ms, 20 read intervals: no argv",
 				   r->pid);
 		cr_assert_eq(r->argc, 2);
-		snprintf(want, sizeof(want), "0.05%d", seen++);
+		snprintf(want, sizeof(want), "0.2%d", seen++);
 		cr_expect_str_eq(r->argv[1], want, "sleep (pid %d) has another exec's argv", r->pid);
 	}
 	cr_expect_eq(seen, N, "exec rows of /bin/sleep: %d, want %d", seen, N);
@@ -264,14 +264,16 @@ static int by_time(const void *a, const void *b)
  * down as the last argument.  The comm never changes, so only the held-back
  * exec rows keep a late /proc read from lending an exec the next one's argv:
  * every argv written must be its own exec's; a read that may be the next
- * one's is left unknown.
+ * one's is left unknown.  Every tenth image waits 50 ms (a sleep child), so
+ * some argv is read and kept and the check has something to check.
  */
 Test(ftrace_engine, reexec_never_borrows_the_next_argv)
 {
 	enum { N = 150 };
 	char csv[128];
 	char *cmd[] = { "/bin/sh", "-c",
-			"export S='[ $1 -gt 0 ] && exec /bin/sh -c \"$S\" sh $(($1-1)); exit 0'; "
+			"export S='[ $(($1 % 10)) -eq 0 ] && /bin/sleep 0.05; "
+			"[ $1 -gt 0 ] && exec /bin/sh -c \"$S\" sh $(($1-1)); exit 0'; "
 			"exec /bin/sh -c \"$S\" sh 150", NULL };
 	const struct ft_row *execs[N + 8];
 	struct ft_csv c;
