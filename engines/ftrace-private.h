@@ -200,9 +200,11 @@ int ftrace_track_lost(struct ftrace_track *t, int cpu, uint64_t start, uint64_t 
 		      long long count);
 
 /**
- * ftrace_track_release - write the exec rows whose argv was read before
- * @before_ns, once every event older than @before_ns has been fed: no later
- * exec or new task of their pid can have lent them its argv.  0 or -1.
+ * ftrace_track_release - call once every event older than @before_ns has
+ * been fed: reads the argv of the exec rows whose process the events show
+ * still alive, then writes the rows whose argv was read (or given up) more
+ * than 2 ms before @before_ns: no later exec or new task of their pid can
+ * have lent them its argv.  0 or -1.
  */
 int ftrace_track_release(struct ftrace_track *t, uint64_t before_ns);
 
