@@ -27,8 +27,14 @@ struct tracefs_instance;
 /* the kernel's TASK_COMM_LEN (16) plus room to NUL-terminate a full one */
 #define FTRACE_COMM_SIZE 17
 
-/* Default per-CPU ring buffer: enough for a fork storm between two reads. */
-#define FTRACE_DEFAULT_BUFFER_KB 8192
+/*
+ * Default per-CPU ring buffer.  A spawn storm writes about 1 KiB per process
+ * (8 events), a few hundred processes per CPU per second: 4 MiB holds
+ * seconds of it, far beyond the longest read interval (500 ms).  Bigger
+ * costs every recording: the kernel allocates and clears it at start
+ * (8 MiB on 2 CPUs took 14 ms of CPU), on every CPU of a big machine.
+ */
+#define FTRACE_DEFAULT_BUFFER_KB 4096
 
 /* Instance names: "proctree-<pid>" (this engine); see ftrace_instance.c. */
 #define FTRACE_INSTANCE_PREFIX "proctree-"

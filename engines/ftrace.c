@@ -34,14 +34,24 @@
 
 /*
  * While events flow, let them accumulate this long between reads
- * (--read-interval).  Each read wakes a CPU the workload could use, and
- * the argv of the processes still alive after a read is read from /proc:
- * on a spawn storm 2 ms cost the workload about 3% more than 20 ms.  The
- * price is argv: a process that exec'd and exited between two reads has
- * none.  8 MiB per CPU holds seconds of a fork storm, far beyond 20 ms.
+ * (--read-interval).  A read costs far more than its events: a wakeup (a
+ * context switch is dear on a VM), the partial pages, and the argv of the
+ * processes still alive after it, read from /proc.  On a spawn storm the
+ * reader took about 125 ms of CPU per 2,000 processes at 20 ms, 100 at 30,
+ * 60 at 50.  The price is argv: a process that exec'd and exited between
+ * two reads has none.
  */
-#define READ_INTERVAL_MS_DEFAULT 20
+#define READ_INTERVAL_MS_DEFAULT 50
 #define HELD_POLL_MS 5
+/* the first read after a quiet spell, this long after events resumed */
+#define WAKE_READ_DELAY_MS 5
+/*
+ * While events flow, rows reach the file this often (and whenever the
+ * buffers run dry, and at the end): a write per read cost a spawn storm
+ * about 2% here (ext4 updates the file's times and journals the inode on
+ * every write).  A recorder killed with SIGKILL loses at most this.
+ */
+#define FLUSH_INTERVAL_NS (1000ull * 1000 * 1000)
 
 struct ftrace_cpu {
 	int cpu;
@@ -259,6 +269,7 @@ static void *reader_main(void *arg)
 {
 	struct engine *e = arg;
 	struct pollfd *pfds = calloc(e->ncpus + 1, sizeof(*pfds));
+	uint64_t last_flush;
 
 	if (!pfds) {
 		snprintf(e->reader_err, sizeof(e->reader_err), "out of memory");
@@ -271,15 +282,22 @@ static void *reader_main(void *arg)
 	}
 	pfds[e->ncpus].fd = e->stop_fd;
 	pfds[e->ncpus].events = POLLIN;
+	last_flush = clock_mono_ns();
 	while (!__atomic_load_n(&e->stopping, __ATOMIC_ACQUIRE)) {
-		int n = drain(e);
+		int n = drain(e), delay;
+		uint64_t now;
 
 		if (n < 0) {
 			snprintf(e->reader_err, sizeof(e->reader_err), "%s", err_msg());
 			e->reader_failed = 1;
 			break;
 		}
-		csv_writer_flush(e->w, false);
+		now = clock_mono_ns();
+		/* a quiet moment costs nothing to write in, and may last */
+		if (n == 0 || now - last_flush >= FLUSH_INTERVAL_NS) {
+			csv_writer_flush(e->w, false);
+			last_flush = now;
+		}
 		/*
 		 * Block in poll only once the buffers ran dry.  A waiter in poll
 		 * makes every event commit wake it (irq_work, then a cross-CPU
@@ -288,16 +306,26 @@ static void *reader_main(void *arg)
 		 * Held exec rows are released by the next drain even when all is
 		 * quiet.
 		 */
+		delay = e->interval_ms;
 		if (n == 0) {
-			if (poll(pfds, e->ncpus + 1,
-				 ftrace_track_holding(e->track) ? HELD_POLL_MS : -1) < 0 &&
-			    errno != EINTR)
+			int woke = poll(pfds, e->ncpus + 1,
+					ftrace_track_holding(e->track) ? HELD_POLL_MS : -1);
+
+			if (woke < 0 && errno != EINTR)
 				break;
 			if (pfds[e->ncpus].revents)
 				break;
+			/*
+			 * Events after a quiet spell: the first is often a fork
+			 * whose exec follows within a millisecond or two.  Read
+			 * soon, while that process most likely still runs (its
+			 * argv), then go back to the interval.
+			 */
+			if (woke > 0 && delay > WAKE_READ_DELAY_MS)
+				delay = WAKE_READ_DELAY_MS;
 		}
 		/* the batching delay; finish() must not wait it out */
-		if (poll(&pfds[e->ncpus], 1, e->interval_ms) > 0)
+		if (poll(&pfds[e->ncpus], 1, delay) > 0)
 			break;
 	}
 	free(pfds);

@@ -252,6 +252,47 @@ Test(ftrace_engine, argv_of_every_process_outliving_two_reads)
 	ft_free(&c);
 }
 
+/*
+ * After a quiet spell the first read comes a few ms after events resume,
+ * not a whole interval later: a process that starts after a pause has its
+ * argv though it lives less than the interval.  Each 60 ms sleep follows a
+ * 400 ms one (longer than the 200 ms interval, so the reader went idle).
+ * Under load the exec may come after that first read; most must not.
+ */
+Test(ftrace_engine, argv_of_a_short_process_after_a_quiet_spell)
+{
+	enum { N = 8 };
+	char csv[128];
+	char *opts[] = { "--read-interval", "200", NULL };
+	char *cmd[] = { "/bin/sh", "-c",
+			"i=0; while [ $i -lt 8 ]; do /bin/sleep 0.4; /bin/sleep 0.06; i=$((i+1)); done",
+			NULL };
+	struct ft_csv c;
+	int st, sleeps = 0, longs = 0, shorts = 0;
+
+	snprintf(csv, sizeof(csv), "%s/quiet.csv", dir);
+	st = record_with(csv, opts, cmd);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ft_load(csv, &c);
+	for (int i = 0; i < c.n; i++) {
+		const struct ft_row *r = &c.rows[i];
+
+		if (r->kind != CSV_EXEC || !r->filename || strcmp(r->filename, "/bin/sleep"))
+			continue;
+		sleeps++;
+		if (!r->argv)
+			continue;
+		cr_assert_eq(r->argc, 2);
+		longs += !strcmp(r->argv[1], "0.4");
+		shorts += !strcmp(r->argv[1], "0.06");
+	}
+	cr_expect_eq(sleeps, 2 * N, "exec rows of /bin/sleep: %d, want %d", sleeps, 2 * N);
+	cr_expect_eq(longs, N, "400 ms sleeps (two reads) with argv: %d of %d", longs, N);
+	cr_expect_geq(shorts, N - 2, "60 ms sleeps after a 400 ms pause with argv: %d of %d, "
+		      "want at least %d", shorts, N, N - 2);
+	ft_free(&c);
+}
+
 static int by_time(const void *a, const void *b)
 {
 	const struct ft_row *x = *(const struct ft_row *const *)a, *y = *(const struct ft_row *const *)b;
