@@ -47,9 +47,9 @@
 #define WAKE_READ_DELAY_MS 5
 /*
  * While events flow, rows reach the file this often (and whenever the
- * buffers run dry, and at the end): a write per read cost a spawn storm
- * about 2% here (ext4 updates the file's times and journals the inode on
- * every write).  A recorder killed with SIGKILL loses at most this.
+ * buffers run dry, and at the end) rather than after every read: each
+ * write also updates the file's times, which ext4 journals.  A recorder
+ * killed with SIGKILL loses at most this.
  */
 #define FLUSH_INTERVAL_NS (1000ull * 1000 * 1000)
 
