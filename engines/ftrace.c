@@ -49,7 +49,7 @@
  * While events flow, rows reach the file this often (and whenever the
  * buffers run dry, and at the end) rather than after every read: each
  * write also updates the file's times, which ext4 journals.  A recorder
- * killed with SIGKILL loses at most this.
+ * killed with SIGKILL loses about this much (plus one read interval).
  */
 #define FLUSH_INTERVAL_NS (1000ull * 1000 * 1000)
 
@@ -265,6 +265,15 @@ static int drain(struct engine *e)
 	}
 }
 
+/* whether a CPU holds an event read but not fed yet (newer than a drain) */
+static bool cpus_pending(const struct engine *e)
+{
+	for (int i = 0; i < e->ncpus; i++)
+		if (e->cpus[i].data)
+			return true;
+	return false;
+}
+
 static void *reader_main(void *arg)
 {
 	struct engine *e = arg;
@@ -308,20 +317,28 @@ static void *reader_main(void *arg)
 		 */
 		delay = e->interval_ms;
 		if (n == 0) {
-			int woke = poll(pfds, e->ncpus + 1,
-					ftrace_track_holding(e->track) ? HELD_POLL_MS : -1);
+			bool woke = false;
 
-			if (woke < 0 && errno != EINTR)
+			/* an event newer than the drain's start waits in c->data */
+			if (poll(pfds, e->ncpus + 1,
+				 ftrace_track_holding(e->track) || cpus_pending(e) ?
+				 HELD_POLL_MS : -1) < 0 && errno != EINTR)
 				break;
 			if (pfds[e->ncpus].revents)
 				break;
+			for (int i = 0; i < e->ncpus; i++) {
+				woke |= (pfds[i].revents & POLLIN) != 0;
+				/* a CPU without a buffer (offline) must not spin the loop */
+				if (pfds[i].revents & (POLLERR | POLLNVAL))
+					pfds[i].fd = -1;
+			}
 			/*
 			 * Events after a quiet spell: the first is often a fork
 			 * whose exec follows within a millisecond or two.  Read
 			 * soon, while that process most likely still runs (its
 			 * argv), then go back to the interval.
 			 */
-			if (woke > 0 && delay > WAKE_READ_DELAY_MS)
+			if (woke && delay > WAKE_READ_DELAY_MS)
 				delay = WAKE_READ_DELAY_MS;
 		}
 		/* the batching delay; finish() must not wait it out */
