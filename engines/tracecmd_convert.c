@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <trace-cmd/trace-cmd.h>
@@ -929,8 +931,8 @@ static int write_alive(struct tc_conv *c)
 	return 0;
 }
 
-int tcconv_convert(const char *dat, const char *csv_path, const struct tcconv_opts *o,
-		   struct tcconv_stats *st)
+static int convert_here(const char *dat, const char *csv_path, const struct tcconv_opts *o,
+			struct tcconv_stats *st)
 {
 	struct tc_conv c = { .o = o, .dat = dat };
 	struct csv_meta meta = { 0 };
@@ -1025,4 +1027,70 @@ out:
 	if (st)
 		*st = c.st;
 	return ret;
+}
+
+/*
+ * libtracecmd (1.3) crashes on some corrupt files: a bogus chunk count makes
+ * it calloc tens of GB, and when that fails it frees a half-made handle
+ * (tracecmd_close() dereferences NULL).  The conversion runs in a child, so
+ * a corrupt .dat is an error message, not a crash of the recorder.
+ */
+int tcconv_convert(const char *dat, const char *csv_path, const struct tcconv_opts *o,
+		   struct tcconv_stats *st)
+{
+	struct {
+		int ret;
+		struct tcconv_stats st;
+		char msg[1024];
+	} r;
+	size_t got = 0;
+	int fds[2], status = 0;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		err_set("%s: cannot convert: pipe: %s", dat, strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		err_set("%s: cannot convert: fork: %s", dat, strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		memset(&r, 0, sizeof(r));
+		close(fds[0]);
+		r.ret = convert_here(dat, csv_path, o, &r.st);
+		if (r.ret < 0)
+			snprintf(r.msg, sizeof(r.msg), "%s", err_msg());
+		_exit(write(fds[1], &r, sizeof(r)) == (ssize_t)sizeof(r) ? 0 : 1);
+	}
+	close(fds[1]);
+	while (got < sizeof(r)) {
+		ssize_t n = read(fds[0], (char *)&r + got, sizeof(r) - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got == sizeof(r)) {
+		if (st)
+			*st = r.st;
+		if (r.ret < 0)
+			err_set("%s", r.msg);
+		return r.ret;
+	}
+	if (WIFSIGNALED(status))
+		err_set("%s: libtracecmd crashed reading it (%s): corrupt file?", dat,
+			strsignal(WTERMSIG(status)));
+	else
+		err_set("%s: the conversion ended without a result", dat);
+	errno = EIO;
+	return -1;
 }
