@@ -28,13 +28,15 @@ struct tracefs_instance;
 #define FTRACE_COMM_SIZE 17
 
 /*
- * Default per-CPU ring buffer.  A spawn storm writes about 1 KiB per process
- * (8 events), a few hundred processes per CPU per second: 4 MiB holds
- * seconds of it, far beyond the longest read interval (500 ms).  Bigger
- * costs every recording: the kernel allocates and clears it at start
- * (8 MiB on 2 CPUs took 14 ms of CPU), on every CPU of a big machine.
+ * Per-CPU ring buffer when --buffer-size is not given: the kernel's default
+ * for a new instance (1410 KiB on x86) is kept when it holds at least this
+ * much per 50 ms of read interval, and raised to that otherwise.  A spawn
+ * storm writes about 1 KiB per process (8 events), under 2,000 processes a
+ * second here: 1 MiB per 50 ms is ~10x that rate on one CPU.  Resizing costs
+ * every recording an RCU grace period at start (12-20 ms here, whatever the
+ * size) plus the allocation (0.9 ms of CPU per MiB per CPU).
  */
-#define FTRACE_DEFAULT_BUFFER_KB 4096
+#define FTRACE_MIN_BUFFER_KB_PER_50MS 1024
 
 /* Instance names: "proctree-<pid>" (this engine); see ftrace_instance.c. */
 #define FTRACE_INSTANCE_PREFIX "proctree-"
@@ -138,12 +140,16 @@ int ftrace_instance_remove_stale(void);
 
 /**
  * ftrace_instance_create - create and configure this recorder's instance
- * @buffer_kb: per-CPU ring buffer size
+ * @buffer_kb: per-CPU ring buffer size, or 0 for the kernel's default
+ *             when it is at least @min_kb (else @min_kb)
+ * @min_kb: with @buffer_kb 0, the smallest default that is kept
+ * @actual_kb: set to the per-CPU size in force
  *
  * The instance is left with tracing off and no events enabled.  Returns
  * NULL with err_msg() (a permission problem names the fix).
  */
-struct tracefs_instance *ftrace_instance_create(uint64_t buffer_kb);
+struct tracefs_instance *ftrace_instance_create(uint64_t buffer_kb, uint64_t min_kb,
+						uint64_t *actual_kb);
 
 /**
  * ftrace_instance_follow - trace only @root and what it creates, then

@@ -361,11 +361,11 @@ static struct engine *ftrace_new(const struct engine_opts *opts)
 	e->stop_fd = -1;
 	e->root = -1;
 	e->command = opts->command;
-	e->buffer_kb = opts->buffer_kb ? opts->buffer_kb : FTRACE_DEFAULT_BUFFER_KB;
 	e->interval_ms = opts->read_interval_ms > 0 ? opts->read_interval_ms :
 						      READ_INTERVAL_MS_DEFAULT;
 	ftrace_instance_remove_stale();
-	e->inst = ftrace_instance_create(e->buffer_kb);
+	e->inst = ftrace_instance_create(opts->buffer_kb, FTRACE_MIN_BUFFER_KB_PER_50MS *
+					 (uint64_t)((e->interval_ms + 49) / 50), &e->buffer_kb);
 	if (!e->inst)
 		goto error;
 	snprintf(e->instance_name, sizeof(e->instance_name), "%s",

@@ -87,7 +87,20 @@ static int write_file(struct tracefs_instance *inst, const char *file, const cha
 	return 0;
 }
 
-struct tracefs_instance *ftrace_instance_create(uint64_t buffer_kb)
+/* The per-CPU size in KiB of a buffer_size_kb file ("1410"), 0 when unreadable. */
+static uint64_t buffer_size_kb(struct tracefs_instance *inst)
+{
+	char *text = tracefs_instance_file_read(inst, "buffer_size_kb", NULL);
+	uint64_t kb = 0;
+
+	if (text && num_parse_u64(text, strcspn(text, " \n"), UINT64_MAX, &kb) < 0)
+		kb = 0;
+	free(text);
+	return kb;
+}
+
+struct tracefs_instance *ftrace_instance_create(uint64_t buffer_kb, uint64_t min_kb,
+						uint64_t *actual_kb)
 {
 	struct tracefs_instance *inst = NULL;
 	char name[64], num[32];
@@ -122,9 +135,15 @@ struct tracefs_instance *ftrace_instance_create(uint64_t buffer_kb)
 	}
 	if (write_file(inst, "trace_clock", "mono") < 0)
 		goto error;
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)buffer_kb);
-	if (write_file(inst, "buffer_size_kb", num) < 0)
-		goto error;
+	*actual_kb = buffer_size_kb(inst);
+	if (!buffer_kb && *actual_kb < min_kb)
+		buffer_kb = min_kb;
+	if (buffer_kb && buffer_kb != *actual_kb) {
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)buffer_kb);
+		if (write_file(inst, "buffer_size_kb", num) < 0)
+			goto error;
+		*actual_kb = buffer_kb;
+	}
 	/*
 	 * Wake the reader on any data (the reader batches by itself); the
 	 * default 50% would let a short run sit unread until the end.

@@ -390,3 +390,68 @@ Test(record_cli, without_privilege_one_line_suggests_ptrace)
 	cr_expect_not_null(strstr(text, "--processtree-engine ptrace"), "%s", text);
 	free(text);
 }
+
+/* The "#buffer_kb" header value of @csv, 0 when absent. */
+static uint64_t header_buffer_kb(const char *csv)
+{
+	struct csv_reader *r = csv_reader_open(csv);
+	const struct csv_meta *m;
+	uint64_t kb = 0;
+
+	cr_assert_not_null(r, "%s: %s", csv, err_msg());
+	m = csv_reader_meta(r);
+	for (int i = 0; i < m->nkeys; i++)
+		if (!strcmp(m->keys[i], "buffer_kb"))
+			cr_expect_eq(num_parse_u64(m->values[i], strlen(m->values[i]), UINT64_MAX,
+						   &kb), 0, "buffer_kb '%s'", m->values[i]);
+	csv_reader_free(r);
+	return kb;
+}
+
+/* What the kernel gives a new instance (the recorder keeps it when big enough). */
+static uint64_t kernel_default_buffer_kb(void)
+{
+	char name[64], *text;
+	struct tracefs_instance *inst;
+	uint64_t kb = 0;
+
+	snprintf(name, sizeof(name), "proctree-test-buf-%d", (int)getpid());
+	inst = tracefs_instance_create(name);
+	cr_assert_not_null(inst, "cannot create instance %s", name);
+	text = tracefs_instance_file_read(inst, "buffer_size_kb", NULL);
+	cr_assert_not_null(text);
+	cr_assert_eq(num_parse_u64(text, strcspn(text, "\n"), UINT64_MAX, &kb), 0, "'%s'", text);
+	free(text);
+	tracefs_instance_destroy(inst);
+	tracefs_instance_free(inst);
+	return kb;
+}
+
+Test(record_cli, buffer_size_default_kept_scaled_or_given)
+{
+	char csv[128], *err;
+	char *dflt[] = { "-q", "-o", csv, NULL };
+	char *slow[] = { "-q", "--read-interval", "200", "-o", csv, NULL };
+	char *given[] = { "-q", "--buffer-size", "3000", "-o", csv, NULL };
+	char *cmd[] = { "/bin/true", NULL };
+	uint64_t kernel = kernel_default_buffer_kb();
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/buf.csv", dir);
+	st = run(dflt, cmd, &err);
+	free(err);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	/* 1 MiB per 50 ms of read interval, or the kernel's default when bigger */
+	cr_expect_eq(header_buffer_kb(csv), kernel >= 1024 ? kernel : 1024,
+		     "default interval: the kernel's %llu KiB kept when >= 1024",
+		     (unsigned long long)kernel);
+	st = run(slow, cmd, &err);
+	free(err);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	cr_expect_eq(header_buffer_kb(csv), kernel >= 4096 ? kernel : 4096,
+		     "a 200 ms interval needs 4 MiB");
+	st = run(given, cmd, &err);
+	free(err);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	cr_expect_eq(header_buffer_kb(csv), 3000, "--buffer-size is used as given");
+}
