@@ -155,7 +155,10 @@ struct tracefs_instance *ftrace_instance_create(uint64_t buffer_kb, uint64_t min
 		snprintf(num, sizeof(num), "%llu", (unsigned long long)buffer_kb);
 		if (write_file(inst, "buffer_size_kb", num) < 0)
 			goto error;
-		*actual_kb = buffer_kb;
+		/* the kernel rounds up to whole pages (1024 reads back as 1027) */
+		*actual_kb = buffer_size_kb(inst);
+		if (!*actual_kb)
+			*actual_kb = buffer_kb;
 	}
 	/*
 	 * Wake the reader on any data (the reader batches by itself); the

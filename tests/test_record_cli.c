@@ -408,50 +408,96 @@ static uint64_t header_buffer_kb(const char *csv)
 	return kb;
 }
 
+/* The first number of a buffer_size_kb file ("1410", or "7 (expanded: 1408)"). */
+static uint64_t size_kb_of(const char *text)
+{
+	uint64_t kb = 0;
+
+	cr_assert_not_null(text);
+	cr_assert_eq(num_parse_u64(text, strcspn(text, " \n"), UINT64_MAX, &kb), 0, "'%s'",
+		     text);
+	return kb;
+}
+
 /* What the kernel gives a new instance (the recorder keeps it when big enough). */
 static uint64_t kernel_default_buffer_kb(void)
 {
 	char name[64], *text;
 	struct tracefs_instance *inst;
-	uint64_t kb = 0;
+	uint64_t kb;
 
 	snprintf(name, sizeof(name), "proctree-test-buf-%d", (int)getpid());
 	inst = tracefs_instance_create(name);
 	cr_assert_not_null(inst, "cannot create instance %s", name);
 	text = tracefs_instance_file_read(inst, "buffer_size_kb", NULL);
-	cr_assert_not_null(text);
-	cr_assert_eq(num_parse_u64(text, strcspn(text, "\n"), UINT64_MAX, &kb), 0, "'%s'", text);
-	free(text);
+	/* removed before any assertion can end the test */
 	tracefs_instance_destroy(inst);
 	tracefs_instance_free(inst);
+	kb = size_kb_of(text);
+
+	free(text);
 	return kb;
+}
+
+/*
+ * Record a workload that copies the live instance's buffer_size_kb (the
+ * recorder is its parent: proctree-$PPID) and return that size; the
+ * header must say the same.
+ */
+static uint64_t live_buffer_kb(char **opts)
+{
+	char csv[128], live[128], script[512], *err, *text;
+	char *cmd[] = { "/bin/sh", "-c", script, NULL };
+	char *argv[12];
+	int n = 0, st;
+	uint64_t kb;
+
+	snprintf(csv, sizeof(csv), "%s/buf.csv", dir);
+	snprintf(live, sizeof(live), "%s/live.txt", dir);
+	snprintf(script, sizeof(script), "cat '%s/instances/proctree-'$PPID/buffer_size_kb > '%s'",
+		 tracefs_tracing_dir(), live);
+	argv[n++] = "-q";
+	for (int i = 0; opts[i]; i++)
+		argv[n++] = opts[i];
+	argv[n++] = "-o";
+	argv[n++] = csv;
+	argv[n] = NULL;
+	st = run(argv, cmd, &err);
+	free(err);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	text = ft_slurp(live);
+	kb = size_kb_of(text);
+	free(text);
+	cr_expect_eq(header_buffer_kb(csv), kb, "the header records the size in force");
+	return kb;
+}
+
+/* @kb is @want rounded up to whole ring-buffer pages (4080 bytes of data each) */
+static bool about(uint64_t kb, uint64_t want)
+{
+	return kb >= want && kb <= want + want / 100 + 8;
 }
 
 Test(record_cli, buffer_size_default_kept_scaled_or_given)
 {
-	char csv[128], *err;
-	char *dflt[] = { "-q", "-o", csv, NULL };
-	char *slow[] = { "-q", "--read-interval", "200", "-o", csv, NULL };
-	char *given[] = { "-q", "--buffer-size", "3000", "-o", csv, NULL };
-	char *cmd[] = { "/bin/true", NULL };
-	uint64_t kernel = kernel_default_buffer_kb();
-	int st;
+	char *dflt[] = { NULL };
+	char *slow[] = { "--read-interval", "200", NULL };
+	char *given[] = { "--buffer-size", "3000", NULL };
+	uint64_t kernel = kernel_default_buffer_kb(), kb;
 
-	snprintf(csv, sizeof(csv), "%s/buf.csv", dir);
-	st = run(dflt, cmd, &err);
-	free(err);
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
 	/* 1 MiB per 50 ms of read interval, or the kernel's default when bigger */
-	cr_expect_eq(header_buffer_kb(csv), kernel >= 1024 ? kernel : 1024,
-		     "default interval: the kernel's %llu KiB kept when >= 1024",
-		     (unsigned long long)kernel);
-	st = run(slow, cmd, &err);
-	free(err);
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
-	cr_expect_eq(header_buffer_kb(csv), kernel >= 4096 ? kernel : 4096,
-		     "a 200 ms interval needs 4 MiB");
-	st = run(given, cmd, &err);
-	free(err);
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
-	cr_expect_eq(header_buffer_kb(csv), 3000, "--buffer-size is used as given");
+	kb = live_buffer_kb(dflt);
+	if (kernel >= 1024)
+		cr_expect_eq(kb, kernel, "the kernel's %llu KiB kept, got %llu",
+			     (unsigned long long)kernel, (unsigned long long)kb);
+	else
+		cr_expect(about(kb, 1024), "raised to 1024 KiB, got %llu", (unsigned long long)kb);
+	kb = live_buffer_kb(slow);
+	if (kernel >= 4096)
+		cr_expect_eq(kb, kernel);
+	else
+		cr_expect(about(kb, 4096), "a 200 ms interval needs 4 MiB, got %llu",
+			  (unsigned long long)kb);
+	kb = live_buffer_kb(given);
+	cr_expect(about(kb, 3000), "--buffer-size 3000 is used, got %llu", (unsigned long long)kb);
 }
