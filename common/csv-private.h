@@ -11,8 +11,13 @@ enum csv_col {
 	CSV_C_CHILD_PID, CSV_C_CHILD_TID, CSV_C_THREAD, CSV_C_OLD_TID, CSV_C_GROUP,
 	CSV_C_CODE, CSV_C_SIGNAL, CSV_C_COUNT, CSV_C_END, CSV_C_UTIME, CSV_C_STIME,
 	CSV_C_MAXRSS, CSV_C_COMM, CSV_C_CHILD_COMM, CSV_C_FILENAME, CSV_C_ARGV,
+	/* optional: a reader accepts a header without them */
+	CSV_C_ARGV_CUT, CSV_C_MINFLT, CSV_C_MAJFLT, CSV_C_NVCSW, CSV_C_NIVCSW,
 	CSV_NCOLS
 };
+
+/* Columns every version-1 header has: kind .. argv */
+#define CSV_NREQUIRED (CSV_C_ARGV + 1)
 
 extern const char *const csv_col_names[CSV_NCOLS];
 

@@ -49,6 +49,12 @@ enum csv_field {
 	CSV_F_UTIME,      /* exit: user CPU time, ns */
 	CSV_F_STIME,      /* exit: system CPU time, ns */
 	CSV_F_MAXRSS,     /* exit: peak RSS, KiB */
+	/* optional columns (a file may lack them) */
+	CSV_F_ARGV_CUT,   /* exec: 1 when argv was cut at the engine's cap */
+	CSV_F_MINFLT,     /* exit: minor page faults */
+	CSV_F_MAJFLT,     /* exit: major page faults */
+	CSV_F_NVCSW,      /* exit: voluntary context switches */
+	CSV_F_NIVCSW,     /* exit: involuntary context switches */
 	CSV_F_COUNT_NUM
 };
 
@@ -78,6 +84,8 @@ struct csv_event {
 	int code, signal;
 	uint64_t count, end_ns;
 	uint64_t utime_ns, stime_ns, maxrss_kb;
+	bool argv_cut;          /* exec: argv holds only the first bytes (the engine's cap) */
+	uint64_t minflt, majflt, nvcsw, nivcsw;
 	const char *comm;       /* comm of pid/tid (after exec for exec rows) */
 	const char *child_comm; /* fork: the child's comm */
 	const char *filename;   /* exec: the path passed to execve */

@@ -486,7 +486,7 @@ static int read_header(struct csv_reader *r)
 			r->col_of[c] = i;
 		}
 	}
-	for (c = 0; c < CSV_NCOLS; c++)
+	for (c = 0; c < CSV_NREQUIRED; c++)
 		if (r->col_of[c] < 0)
 			return fail(r, r->rec_line, "header row lacks the '%s' column",
 				    csv_col_names[c]);
@@ -721,6 +721,25 @@ static int parse_event(struct csv_reader *r, struct csv_event *ev)
 			ret = get_num(r, ev, c, 0, INT_MAX, &v);
 			*dst = (int)v;
 		}
+		}
+		if (ret < 0)
+			return -1;
+	}
+	for (c = CSV_C_ARGV_CUT; c < CSV_NCOLS; c++) {
+		int ret = 0;
+
+		if (r->col_of[c] < 0)
+			continue;
+		switch (c) {
+		case CSV_C_ARGV_CUT:
+			ret = get_num(r, ev, c, 0, 1, &v);
+			if (ret > 0)
+				ev->argv_cut = v;
+			break;
+		case CSV_C_MINFLT: ret = get_u64(r, ev, c, &ev->minflt); break;
+		case CSV_C_MAJFLT: ret = get_u64(r, ev, c, &ev->majflt); break;
+		case CSV_C_NVCSW: ret = get_u64(r, ev, c, &ev->nvcsw); break;
+		case CSV_C_NIVCSW: ret = get_u64(r, ev, c, &ev->nivcsw); break;
 		}
 		if (ret < 0)
 			return -1;

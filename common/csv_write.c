@@ -31,13 +31,15 @@ struct csv_writer {
 const char *const csv_col_names[CSV_NCOLS] = {
 	"kind", "time_ns", "cpu", "pid", "tid", "ppid", "child_pid", "child_tid", "thread",
 	"old_tid", "group", "code", "signal", "count", "end_ns", "utime_ns", "stime_ns",
-	"maxrss_kb", "comm", "child_comm", "filename", "argv",
+	"maxrss_kb", "comm", "child_comm", "filename", "argv", "argv_cut", "minflt", "majflt",
+	"nvcsw", "nivcsw",
 };
 
 const signed char csv_col_field[CSV_NCOLS] = {
 	-1, CSV_F_TIME, CSV_F_CPU, CSV_F_PID, CSV_F_TID, CSV_F_PPID, CSV_F_CHILD_PID,
 	CSV_F_CHILD_TID, CSV_F_THREAD, CSV_F_OLD_TID, CSV_F_GROUP, CSV_F_CODE, CSV_F_SIGNAL,
 	CSV_F_COUNT, CSV_F_END, CSV_F_UTIME, CSV_F_STIME, CSV_F_MAXRSS, -1, -1, -1, -1,
+	CSV_F_ARGV_CUT, CSV_F_MINFLT, CSV_F_MAJFLT, CSV_F_NVCSW, CSV_F_NIVCSW,
 };
 
 static const char *const kind_names[CSV_KIND_COUNT] = {
@@ -355,6 +357,23 @@ int csv_writer_event(struct csv_writer *w, const struct csv_event *ev)
 
 		if (n < 0 || wfield(w, w->scratch ? w->scratch : "", (size_t)n) < 0)
 			return -1;
+	}
+	/* the optional numeric columns, after the strings */
+	if (wreserve(w, 8 + 5 * 22) < 0)
+		return -1;
+	for (col = CSV_C_ARGV_CUT; col < CSV_NCOLS; col++) {
+		int f = csv_col_field[col];
+
+		w->buf[w->len++] = ',';
+		if (!(ev->present & CSV_BIT(f)))
+			continue;
+		switch (col) {
+		case CSV_C_ARGV_CUT: wnum(w, ev->argv_cut); break;
+		case CSV_C_MINFLT: wu64(w, ev->minflt); break;
+		case CSV_C_MAJFLT: wu64(w, ev->majflt); break;
+		case CSV_C_NVCSW: wu64(w, ev->nvcsw); break;
+		case CSV_C_NIVCSW: wu64(w, ev->nivcsw); break;
+		}
 	}
 	if (wputc(w, '\n') < 0)
 		return -1;
