@@ -129,9 +129,75 @@ Test(csv, round_trip_hostile_bytes)
 	free(buf);
 }
 
-#define HDR "#proctree-csv,1\n#engine,test\n" \
+#define OPT_BITS (CSV_BIT(CSV_F_ARGV_CUT) | CSV_BIT(CSV_F_MINFLT) | CSV_BIT(CSV_F_MAJFLT) | \
+		  CSV_BIT(CSV_F_NVCSW) | CSV_BIT(CSV_F_NIVCSW))
+
+/* the optional columns: each value and each present/absent bit survives a round trip */
+Test(csv, round_trip_optional_columns)
+{
+	const char *argv1[] = { "x", NULL };
+	struct csv_event evs[6], ev;
+	size_t len;
+	char *buf;
+	struct csv_reader *r;
+	int n = 0;
+
+	memset(evs, 0, sizeof(evs));
+	for (int i = 0; i < 3; i++, n++) { /* exec: argv_cut 1, 0, unknown */
+		evs[n].kind = CSV_EXEC;
+		CSV_SET(&evs[n], time_ns, CSV_F_TIME, 10 + i);
+		CSV_SET(&evs[n], pid, CSV_F_PID, 10 + i);
+		evs[n].argv = argv1;
+		evs[n].argc = 1;
+		if (i < 2)
+			CSV_SET(&evs[n], argv_cut, CSV_F_ARGV_CUT, i == 0);
+	}
+	evs[n].kind = CSV_EXIT; /* all four counters, at their extremes */
+	CSV_SET(&evs[n], time_ns, CSV_F_TIME, 20);
+	CSV_SET(&evs[n], pid, CSV_F_PID, 10);
+	CSV_SET(&evs[n], group, CSV_F_GROUP, true);
+	CSV_SET(&evs[n], minflt, CSV_F_MINFLT, UINT64_MAX);
+	CSV_SET(&evs[n], majflt, CSV_F_MAJFLT, 0);
+	CSV_SET(&evs[n], nvcsw, CSV_F_NVCSW, 12345);
+	CSV_SET(&evs[n], nivcsw, CSV_F_NIVCSW, 1);
+	n++;
+	evs[n].kind = CSV_EXIT; /* only some: the others stay unknown, not 0 */
+	CSV_SET(&evs[n], time_ns, CSV_F_TIME, 21);
+	CSV_SET(&evs[n], pid, CSV_F_PID, 11);
+	CSV_SET(&evs[n], majflt, CSV_F_MAJFLT, 7);
+	CSV_SET(&evs[n], nivcsw, CSV_F_NIVCSW, 9);
+	n++;
+	evs[n].kind = CSV_EXIT; /* none */
+	CSV_SET(&evs[n], time_ns, CSV_F_TIME, 22);
+	CSV_SET(&evs[n], pid, CSV_F_PID, 12);
+	CSV_SET(&evs[n], code, CSV_F_CODE, 0);
+	n++;
+
+	buf = write_to_mem(NULL, evs, n, NULL, &len);
+	cr_assert_not_null(strstr(buf, ",filename,argv,argv_cut,minflt,majflt,nvcsw,nivcsw\n"),
+			   "header:\n%s", buf);
+	r = csv_reader_new_mem("mem", buf, len);
+	cr_assert_not_null(r, "%s", err_msg());
+	for (int i = 0; i < n; i++) {
+		cr_assert_eq(csv_reader_next(r, &ev), 1, "row %d: %s", i, err_msg());
+		cr_assert_eq(ev.present, evs[i].present, "row %d: present %#x, want %#x", i,
+			     ev.present, evs[i].present);
+		cr_assert_eq(ev.argv_cut, evs[i].argv_cut, "row %d", i);
+		cr_assert_eq(ev.minflt, evs[i].minflt, "row %d", i);
+		cr_assert_eq(ev.majflt, evs[i].majflt, "row %d", i);
+		cr_assert_eq(ev.nvcsw, evs[i].nvcsw, "row %d", i);
+		cr_assert_eq(ev.nivcsw, evs[i].nivcsw, "row %d", i);
+	}
+	cr_assert_eq(csv_reader_next(r, &ev), 0);
+	csv_reader_free(r);
+	free(buf);
+}
+
+/* the header of a file written before the optional columns, kind .. argv */
+#define HDR_REQ "#proctree-csv,1\n#engine,test\n" \
 	    "kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,group,code," \
-	    "signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,argv\n"
+	    "signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,argv"
+#define HDR HDR_REQ "\n"
 
 /* Reads @text and expects the first failure to mention @what at line @line. */
 static void expect_error(const char *text, const char *what)
@@ -167,6 +233,73 @@ Test(csv, rejects_bad_input)
 	expect_error(HDR "exec,1,,3,,,,,,,,,,,,,,,a\"b,,,\n", "quote inside an unquoted field");
 	expect_error(HDR "exec,1,,3,,,,,,,,,,,,,,,\"a\"b,,,\n", "junk after a quoted field");
 	expect_error(HDR "#end\nexec,1,,3,,,,,,,,,,,,,,,,,,\n", "event row after the trailer");
+}
+
+/* a file written before the optional columns existed reads, with them unknown */
+Test(csv, header_without_optional_columns)
+{
+	static const char text[] = HDR
+		"exec,1,,3,,,,,,,,,,,,,,,sh,,/bin/sh,\"sh,-c,true\"\n"
+		"exit,2,,3,3,,,,,,1,0,,,,5,6,7,sh,,,\n"
+		"#end\n";
+	struct csv_reader *r = csv_reader_new_mem("old.csv", text, sizeof(text) - 1);
+	struct csv_event ev;
+
+	cr_assert_not_null(r, "%s", err_msg());
+	cr_assert_eq(csv_reader_next(r, &ev), 1, "%s", err_msg());
+	cr_assert_eq(ev.kind, CSV_EXEC);
+	cr_assert_eq(ev.argc, 3);
+	cr_assert_eq(ev.present & OPT_BITS, 0);
+	cr_assert_not(ev.argv_cut);
+	cr_assert_eq(csv_reader_next(r, &ev), 1, "%s", err_msg());
+	cr_assert_eq(ev.kind, CSV_EXIT);
+	cr_assert_eq(ev.maxrss_kb, 7);
+	cr_assert_eq(ev.present & OPT_BITS, 0);
+	cr_assert_eq(ev.minflt + ev.majflt + ev.nvcsw + ev.nivcsw, 0);
+	cr_assert_eq(csv_reader_next(r, &ev), 0);
+	cr_assert(csv_reader_trailer(r)->present);
+	csv_reader_free(r);
+}
+
+/* optional columns are found by name: some of them, anywhere, in any order */
+Test(csv, some_optional_columns_any_order)
+{
+	static const char text[] = "#proctree-csv,1\n"
+		"nivcsw,kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,group,"
+		"code,signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,"
+		"argv,argv_cut,minflt\n"
+		"4,exit,2,,3,3,,,,,,1,0,,,,,,,,,,,,11\n"
+		",exec,1,,3,,,,,,,,,,,,,,,,,,x,1,\n";
+	struct csv_reader *r = csv_reader_new_mem("some.csv", text, sizeof(text) - 1);
+	struct csv_event ev;
+
+	cr_assert_not_null(r, "%s", err_msg());
+	cr_assert_eq(csv_reader_next(r, &ev), 1, "%s", err_msg());
+	cr_assert_eq(ev.present & OPT_BITS, CSV_BIT(CSV_F_NIVCSW) | CSV_BIT(CSV_F_MINFLT));
+	cr_assert_eq(ev.nivcsw, 4);
+	cr_assert_eq(ev.minflt, 11);
+	cr_assert_eq(csv_reader_next(r, &ev), 1, "%s", err_msg());
+	cr_assert_eq(ev.present & OPT_BITS, CSV_BIT(CSV_F_ARGV_CUT));
+	cr_assert(ev.argv_cut);
+	cr_assert_eq(ev.argc, 1);
+	csv_reader_free(r);
+}
+
+#define HDR_OPT HDR_REQ ",argv_cut,minflt,majflt,nvcsw,nivcsw\n"
+
+Test(csv, rejects_bad_optional_values)
+{
+	expect_error(HDR_OPT "exec,1,,3,,,,,,,,,,,,,,,,,,,2,,,,\n", "column argv_cut: out of range");
+	expect_error(HDR_OPT "exec,1,,3,,,,,,,,,,,,,,,,,,,-1,,,,\n", "column argv_cut");
+	expect_error(HDR_OPT "exit,1,,3,,,,,,,,,,,,,,,,,,,,x,,,\n", "column minflt: invalid");
+	expect_error(HDR_OPT "exit,1,,3,,,,,,,,,,,,,,,,,,,,,18446744073709551616,,\n",
+		     "column majflt");
+	expect_error(HDR_OPT "exit,1,,3,,,,,,,,,,,,,,,,,,,,,,+1,\n", "column nvcsw");
+	/* a row with the old number of fields under the new header is short */
+	expect_error(HDR_OPT "exec,1,,3,,,,,,,,,,,,,,,,,,\n", "expected 27 fields, found 22");
+	expect_error("#proctree-csv,1\n" "kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,"
+		     "thread,old_tid,group,code,signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,"
+		     "comm,child_comm,filename,argv,minflt,minflt\n", "column 'minflt' appears twice");
 }
 
 Test(csv, nul_byte_is_junk)
