@@ -114,6 +114,10 @@ static void fill_exit(struct csv_event *ev, pid_t tgid, pid_t tid, pid_t ppid, i
 			(uint64_t)ru->ru_stime.tv_sec * 1000000000ULL +
 			(uint64_t)ru->ru_stime.tv_usec * 1000ULL);
 		CSV_SET(ev, maxrss_kb, CSV_F_MAXRSS, (uint64_t)ru->ru_maxrss);
+		CSV_SET(ev, minflt, CSV_F_MINFLT, (uint64_t)ru->ru_minflt);
+		CSV_SET(ev, majflt, CSV_F_MAJFLT, (uint64_t)ru->ru_majflt);
+		CSV_SET(ev, nvcsw, CSV_F_NVCSW, (uint64_t)ru->ru_nvcsw);
+		CSV_SET(ev, nivcsw, CSV_F_NIVCSW, (uint64_t)ru->ru_nivcsw);
 	}
 	ev->comm = comm[0] ? comm : NULL;
 }

@@ -65,6 +65,10 @@ Test(ptrace, shell_pipeline)
 			cr_expect_eq(ex->ev.code, 0);
 			cr_expect(CSV_HAS(&ex->ev, CSV_F_UTIME) && CSV_HAS(&ex->ev, CSV_F_MAXRSS));
 			cr_expect_gt(ex->ev.maxrss_kb, 0);
+			/* any exec maps pages: a process with no minor fault was not measured */
+			cr_expect(CSV_HAS(&ex->ev, CSV_F_MINFLT) && CSV_HAS(&ex->ev, CSV_F_MAJFLT) &&
+				  CSV_HAS(&ex->ev, CSV_F_NVCSW) && CSV_HAS(&ex->ev, CSV_F_NIVCSW));
+			cr_expect_gt(ex->ev.minflt, 0);
 		}
 	}
 	cr_expect_eq(forks, 2);
