@@ -4,11 +4,13 @@
 
 #include "engine.h"
 
+extern const struct engine_ops engine_bpf_ops;
 extern const struct engine_ops engine_ftrace_ops;
 extern const struct engine_ops engine_ptrace_ops;
 extern const struct engine_ops engine_tracecmd_ops;
 
 static const struct engine_ops *const engines[] = {
+	&engine_bpf_ops,
 	&engine_ftrace_ops,
 	&engine_ptrace_ops,
 	&engine_tracecmd_ops,

@@ -1,0 +1,820 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The bpf engine: fork, exec and exit records from eBPF programs on the
+ * scheduler's tracepoints (proctree.bpf.c), which follow the workload in
+ * the kernel and read argv and the exit status there.  A reader thread
+ * empties the ring buffer in batches and writes CSV rows as they come.
+ *
+ * Lifecycle (see engine.h): new() loads the programs (the verifier runs
+ * here, before the workload exists) and creates the CSV; attach() seeds
+ * the root, attaches the programs and starts the reader; finish() stops
+ * the reader, drains the ring buffer, turns the kernel's loss counts into
+ * `lost` rows, writes `alive` rows from the kernel's own map of processes
+ * still followed, the trailer, and detaches.  Nothing is pinned: the
+ * programs live only as long as the recorder's file descriptors, so a
+ * recorder killed with SIGKILL leaves nothing attached.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf_event.h"
+#include "clock.h"
+#include "csv.h"
+#include "engine-private.h"
+#include "err.h"
+#include "procfs.h"
+#include "proctree.skel.h"
+
+/*
+ * The reader empties the ring buffer every this many ms (--read-interval),
+ * or sooner when the programs find it a quarter full.  argv and exit status
+ * are read in the kernel, so nothing is lost by waiting: a longer interval
+ * only delays the rows and needs a larger buffer.
+ */
+#define READ_INTERVAL_MS_DEFAULT 100
+/* default ring buffer: about 30,000 processes' records */
+#define RING_KB_DEFAULT (16 * 1024)
+/* rows reach the file at least this often while events flow */
+#define FLUSH_INTERVAL_NS (1000ull * 1000 * 1000)
+
+struct counts {
+	uint64_t events, procs, exits, execs, lost, lost_rows;
+	uint64_t argv_unknown, argv_cut, untracked;
+};
+
+#define COUNT_ADD(e, field, n) __atomic_add_fetch(&(e)->c.field, (n), __ATOMIC_RELAXED)
+#define COUNT_GET(e, field) __atomic_load_n(&(e)->c.field, __ATOMIC_RELAXED)
+
+struct engine {
+	struct engine_meta em;
+	const char *meta_keys[3], *meta_values[3];
+	char ring_kb_str[24], interval_str[24], cap_str[24];
+	char *const *command;
+	int csv_fd;
+	struct csv_writer *w;
+	struct proctree_bpf *skel;
+	struct ring_buffer *rb;
+	uint64_t ring_kb;
+	int interval_ms;
+	int ncpus;
+	struct ptb_loss *loss_now;  /* ncpus values read from the map */
+	uint64_t *loss_seen;        /* per CPU: losses already written as rows */
+	uint64_t loss_since;        /* start of the current loss window */
+	uint64_t untracked_seen;
+	long page_kb;
+	int stop_fd;
+	pthread_t reader;
+	bool reader_running;
+	volatile int stopping;
+	int reader_failed;
+	char reader_err[512];
+	bool root_exit_seen;
+	pid_t root;
+	bool finished;
+	struct counts c;
+};
+
+/* libbpf's messages: kept for our error (the last warning), printed only on demand */
+static char libbpf_last[512];
+static bool libbpf_verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	va_list copy;
+
+	if (level == LIBBPF_DEBUG && !libbpf_verbose)
+		return 0;
+	va_copy(copy, ap);
+	if (level == LIBBPF_WARN) {
+		size_t n;
+
+		vsnprintf(libbpf_last, sizeof(libbpf_last), fmt, copy);
+		n = strlen(libbpf_last);
+		while (n && libbpf_last[n - 1] == '\n')
+			libbpf_last[--n] = '\0';
+	}
+	va_end(copy);
+	if (libbpf_verbose)
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+/* ---- rows ---- */
+
+static int write_row(struct engine *e, const struct csv_event *row)
+{
+	if (csv_writer_event(e->w, row) < 0)
+		return -1;
+	COUNT_ADD(e, events, 1);
+	return 0;
+}
+
+static void row_init(struct csv_event *row, enum csv_kind kind, const struct ptb_event *ev)
+{
+	memset(row, 0, sizeof(*row));
+	row->kind = kind;
+	CSV_SET(row, time_ns, CSV_F_TIME, ev->ts);
+	CSV_SET(row, cpu, CSV_F_CPU, (int)ev->cpu);
+	CSV_SET(row, pid, CSV_F_PID, ev->pid);
+}
+
+/* A comm from the kernel: at most 15 bytes and NUL (forced, the record is not trusted). */
+static const char *comm_of(const char *c, char *buf)
+{
+	memcpy(buf, c, PTB_COMM_LEN);
+	buf[PTB_COMM_LEN] = '\0';
+	return buf;
+}
+
+static int on_fork(struct engine *e, const struct ptb_event *ev)
+{
+	struct csv_event row;
+	char comm[PTB_COMM_LEN + 1], child_comm[PTB_COMM_LEN + 1];
+	bool thread = ev->flags & PTB_F_THREAD;
+
+	row_init(&row, CSV_FORK, ev);
+	CSV_SET(&row, tid, CSV_F_TID, ev->tid);
+	CSV_SET(&row, child_pid, CSV_F_CHILD_PID, ev->child_pid);
+	CSV_SET(&row, child_tid, CSV_F_CHILD_TID, ev->child_tid);
+	CSV_SET(&row, thread, CSV_F_THREAD, thread);
+	row.comm = comm_of(ev->comm, comm);
+	row.child_comm = comm_of(ev->child_comm, child_comm);
+	if (!thread)
+		COUNT_ADD(e, procs, 1);
+	return write_row(e, &row);
+}
+
+/* argv as NUL-separated strings; the last one may lack its NUL when cut */
+static char **split_argv(const char *p, size_t len, int *argc)
+{
+	size_t n = 0, i, start;
+	char **argv;
+	int k = 0;
+
+	for (i = 0; i < len; i++)
+		n += p[i] == '\0';
+	if (len && p[len - 1] != '\0')
+		n++;
+	argv = malloc((n + 1) * sizeof(*argv));
+	if (!argv)
+		return NULL;
+	for (i = start = 0; i <= len; i++) {
+		if (i < len && p[i] != '\0')
+			continue;
+		if (i == len && start == len)
+			break;
+		argv[k] = strndup(p + start, i - start);
+		if (!argv[k]) {
+			argv[k] = NULL;
+			procfs_free_argv(argv);
+			return NULL;
+		}
+		k++;
+		start = i + 1;
+	}
+	argv[k] = NULL;
+	*argc = k;
+	return argv;
+}
+
+static int on_exec(struct engine *e, const struct ptb_event *ev, size_t size)
+{
+	const char *data = (const char *)(ev + 1);
+	struct csv_event row;
+	char comm[PTB_COMM_LEN + 1];
+	char *filename = NULL, **argv = NULL;
+	int argc = 0, ret;
+
+	if (sizeof(*ev) + (size_t)ev->name_len + ev->argv_len > size) {
+		err_set("bpf: an exec record is shorter than its lengths say");
+		errno = EPROTO;
+		return -1;
+	}
+	row_init(&row, CSV_EXEC, ev);
+	CSV_SET(&row, ppid, CSV_F_PPID, ev->ppid);
+	if (ev->old_tid != ev->pid)
+		CSV_SET(&row, old_tid, CSV_F_OLD_TID, ev->old_tid);
+	row.comm = comm_of(ev->comm, comm);
+	if (!(ev->flags & PTB_F_NAME_FAULT) && ev->name_len) {
+		filename = strndup(data, ev->name_len);
+		if (!filename)
+			goto nomem;
+		row.filename = filename;
+	}
+	if (ev->flags & (PTB_F_ARGV_FAULT | PTB_F_NO_MM)) {
+		COUNT_ADD(e, argv_unknown, 1);
+	} else {
+		argv = split_argv(data + ev->name_len, ev->argv_len, &argc);
+		if (!argv)
+			goto nomem;
+		row.argv = (const char *const *)argv;
+		row.argc = argc;
+		if (ev->flags & PTB_F_ARGV_CUT) {
+			CSV_SET(&row, argv_cut, CSV_F_ARGV_CUT, true);
+			COUNT_ADD(e, argv_cut, 1);
+		}
+	}
+	COUNT_ADD(e, execs, 1);
+	ret = write_row(e, &row);
+	free(filename);
+	procfs_free_argv(argv);
+	return ret;
+nomem:
+	free(filename);
+	err_set("out of memory");
+	errno = ENOMEM;
+	return -1;
+}
+
+/*
+ * The kernel counts CPU time in ticks split between user and system, and
+ * exactly in sum_exec_runtime; getrusage() scales the split to the exact
+ * sum (cputime_adjust()).  So do we, so the columns mean what wait4's do.
+ */
+static void cputime_adjust(uint64_t ut, uint64_t st, uint64_t rt, uint64_t *u, uint64_t *s)
+{
+	if (ut + st == 0 || rt == 0) {
+		*u = rt ? rt : ut;
+		*s = rt ? 0 : st;
+		return;
+	}
+	*s = (uint64_t)((unsigned __int128)rt * st / (ut + st));
+	*u = rt - *s;
+}
+
+static int on_exit_rec(struct engine *e, const struct ptb_event *ev)
+{
+	struct csv_event row;
+	char comm[PTB_COMM_LEN + 1];
+	bool group = ev->flags & PTB_F_GROUP;
+	int st = ev->status;
+
+	row_init(&row, CSV_EXIT, ev);
+	CSV_SET(&row, tid, CSV_F_TID, ev->tid);
+	CSV_SET(&row, ppid, CSV_F_PPID, ev->ppid);
+	CSV_SET(&row, group, CSV_F_GROUP, group);
+	if ((st & 0x7f) == 0)
+		CSV_SET(&row, code, CSV_F_CODE, (st >> 8) & 0xff);
+	else if ((st & 0x7f) != 0x7f)
+		CSV_SET(&row, signal, CSV_F_SIGNAL, st & 0x7f);
+	row.comm = comm_of(ev->comm, comm);
+	if (group) {
+		uint64_t u, s;
+
+		cputime_adjust(ev->utime_ns, ev->stime_ns, ev->runtime_ns, &u, &s);
+		CSV_SET(&row, utime_ns, CSV_F_UTIME, u);
+		CSV_SET(&row, stime_ns, CSV_F_STIME, s);
+		CSV_SET(&row, maxrss_kb, CSV_F_MAXRSS, ev->maxrss_pages * (uint64_t)e->page_kb);
+		CSV_SET(&row, minflt, CSV_F_MINFLT, ev->minflt);
+		CSV_SET(&row, majflt, CSV_F_MAJFLT, ev->majflt);
+		CSV_SET(&row, nvcsw, CSV_F_NVCSW, ev->nvcsw);
+		CSV_SET(&row, nivcsw, CSV_F_NIVCSW, ev->nivcsw);
+		COUNT_ADD(e, exits, 1);
+		if (ev->pid == e->root)
+			e->root_exit_seen = true;
+	}
+	return write_row(e, &row);
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct engine *e = ctx;
+	const struct ptb_event *ev = data;
+
+	if (size < sizeof(*ev)) {
+		err_set("bpf: a record of %zu bytes is shorter than an event", size);
+		errno = EPROTO;
+		return -1;
+	}
+	switch (ev->kind) {
+	case PTB_FORK: return on_fork(e, ev);
+	case PTB_EXEC: return on_exec(e, ev, size);
+	case PTB_EXIT: return on_exit_rec(e, ev);
+	}
+	err_set("bpf: a record of unknown kind %u", ev->kind);
+	errno = EPROTO;
+	return -1;
+}
+
+/* ---- losses ---- */
+
+/*
+ * The programs count per CPU what they could not hand over: the counts not
+ * written yet become one `lost` row per CPU, its window from the previous
+ * check to the last loss.
+ */
+static int check_losses(struct engine *e)
+{
+	uint32_t zero = 0;
+	uint64_t now = clock_mono_ns(), untracked = 0;
+
+	if (bpf_map__lookup_elem(e->skel->maps.losses, &zero, sizeof(zero), e->loss_now,
+				 sizeof(*e->loss_now) * e->ncpus, 0) < 0) {
+		err_set("bpf: cannot read the loss counters: %s", strerror(errno));
+		return -1;
+	}
+	for (int cpu = 0; cpu < e->ncpus; cpu++) {
+		const struct ptb_loss *l = &e->loss_now[cpu];
+		struct csv_event row = { .kind = CSV_LOST };
+
+		untracked += l->untracked;
+		if (l->count <= e->loss_seen[cpu])
+			continue;
+		CSV_SET(&row, time_ns, CSV_F_TIME, e->loss_since);
+		CSV_SET(&row, end_ns, CSV_F_END, l->last_ns > e->loss_since ? l->last_ns : now);
+		CSV_SET(&row, cpu, CSV_F_CPU, cpu);
+		CSV_SET(&row, count, CSV_F_COUNT, l->count - e->loss_seen[cpu]);
+		COUNT_ADD(e, lost, l->count - e->loss_seen[cpu]);
+		COUNT_ADD(e, lost_rows, 1);
+		e->loss_seen[cpu] = l->count;
+		if (write_row(e, &row) < 0)
+			return -1;
+	}
+	if (untracked > e->untracked_seen) {
+		/* processes the map could not hold: their events are not recorded */
+		struct csv_event row = { .kind = CSV_LOST };
+
+		CSV_SET(&row, time_ns, CSV_F_TIME, e->loss_since);
+		CSV_SET(&row, end_ns, CSV_F_END, now);
+		__atomic_store_n(&e->c.untracked, untracked, __ATOMIC_RELAXED);
+		e->untracked_seen = untracked;
+		COUNT_ADD(e, lost_rows, 1);
+		if (write_row(e, &row) < 0)
+			return -1;
+	}
+	e->loss_since = now;
+	return 0;
+}
+
+/* ---- the reader ---- */
+
+static int read_ring(struct engine *e)
+{
+	int n;
+
+	err_clear();
+	n = ring_buffer__consume(e->rb);
+	if (n < 0) {
+		if (!err_msg()[0]) /* else on_record() said why */
+			err_set("bpf: reading the ring buffer: %s", strerror(-n));
+		return -1;
+	}
+	return check_losses(e) < 0 ? -1 : n;
+}
+
+static void *reader_main(void *arg)
+{
+	struct engine *e = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = ring_buffer__epoll_fd(e->rb), .events = POLLIN },
+		{ .fd = e->stop_fd, .events = POLLIN },
+	};
+	uint64_t last_flush = clock_mono_ns();
+
+	while (!__atomic_load_n(&e->stopping, __ATOMIC_ACQUIRE)) {
+		int n = read_ring(e);
+		uint64_t now = clock_mono_ns();
+
+		if (n < 0) {
+			snprintf(e->reader_err, sizeof(e->reader_err), "%s", err_msg());
+			e->reader_failed = 1;
+			break;
+		}
+		/* a quiet moment costs nothing to write in, and may last */
+		if ((n == 0 && now - last_flush >= FLUSH_INTERVAL_NS / 10) ||
+		    now - last_flush >= FLUSH_INTERVAL_NS) {
+			if (csv_writer_flush(e->w, false) < 0) {
+				snprintf(e->reader_err, sizeof(e->reader_err), "%s", err_msg());
+				e->reader_failed = 1;
+				break;
+			}
+			last_flush = now;
+		}
+		/*
+		 * Sleep the interval unless the programs force a wakeup (the
+		 * buffer a quarter full) or finish() stops us.  libbpf's epoll
+		 * fd is level-triggered: it is ready only while a woken ring
+		 * holds data, so reading it empty is enough.
+		 */
+		if (poll(pfd, 2, e->interval_ms) > 0 && pfd[1].revents)
+			break;
+	}
+	return NULL;
+}
+
+/* ---- engine_ops ---- */
+
+/* whether this kernel's sched_process_exit passes group_dead (6.16 and later) */
+static bool exit_has_group_dead(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_type *t;
+	bool yes = false;
+	int id;
+
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, "btf_trace_sched_process_exit", BTF_KIND_TYPEDEF);
+	if (id > 0) {
+		t = btf__type_by_id(btf, id);
+		t = t ? btf__type_by_id(btf, t->type) : NULL;  /* pointer */
+		t = t ? btf__type_by_id(btf, t->type) : NULL;  /* func proto */
+		yes = t && btf_is_func_proto(t) && btf_vlen(t) >= 3;
+	}
+	btf__free(btf);
+	return yes;
+}
+
+static uint64_t ring_size_kb(uint64_t kb)
+{
+	uint64_t size = 4; /* a page */
+
+	if (!kb)
+		kb = RING_KB_DEFAULT;
+	while (size < kb && size < (1ull << 30))
+		size <<= 1;
+	return size;
+}
+
+static struct engine *bpf_new(const struct engine_opts *opts)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+	bool group_dead;
+	int err;
+
+	if (!e) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	e->csv_fd = -1;
+	e->stop_fd = -1;
+	e->root = -1;
+	e->command = opts->command;
+	e->interval_ms = opts->read_interval_ms > 0 ? opts->read_interval_ms :
+						      READ_INTERVAL_MS_DEFAULT;
+	e->page_kb = sysconf(_SC_PAGESIZE) / 1024;
+	e->ncpus = libbpf_num_possible_cpus();
+	if (e->ncpus <= 0) {
+		err_set("bpf: cannot count the possible CPUs");
+		goto error;
+	}
+	e->loss_now = calloc(e->ncpus, sizeof(*e->loss_now));
+	e->loss_seen = calloc(e->ncpus, sizeof(*e->loss_seen));
+	if (!e->loss_now || !e->loss_seen) {
+		err_set("out of memory");
+		goto error;
+	}
+	libbpf_verbose = getenv("PROCTREE_BPF_DEBUG") && *getenv("PROCTREE_BPF_DEBUG");
+	libbpf_set_print(libbpf_print);
+	libbpf_last[0] = '\0';
+	e->skel = proctree_bpf__open();
+	if (!e->skel) {
+		err_set("bpf: cannot open the BPF object: %s", strerror(errno));
+		goto error;
+	}
+	e->ring_kb = ring_size_kb(opts->buffer_kb);
+	e->skel->rodata->wake_bytes = e->ring_kb * 1024 / 4;
+	group_dead = exit_has_group_dead();
+	if (bpf_map__set_max_entries(e->skel->maps.events, (uint32_t)(e->ring_kb * 1024)) ||
+	    bpf_map__set_max_entries(e->skel->maps.scratch, (uint32_t)e->ncpus) ||
+	    bpf_program__set_autoload(group_dead ? e->skel->progs.ptb_exit_live :
+				      e->skel->progs.ptb_exit, false)) {
+		err_set("bpf: cannot size the maps: %s", strerror(errno));
+		goto error;
+	}
+	err = proctree_bpf__load(e->skel);
+	if (err) {
+		int en = -err > 0 ? -err : errno;
+
+		if (en == EPERM || en == EACCES)
+			err_set("cannot load BPF programs: %s: needs root, or CAP_BPF and "
+				"CAP_PERFMON; or use --processtree-engine ftrace or ptrace",
+				strerror(en));
+		else
+			err_set("cannot load BPF programs: %s%s%s", strerror(en),
+				libbpf_last[0] ? ": " : "", libbpf_last);
+		errno = en;
+		goto error;
+	}
+	e->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (e->stop_fd < 0) {
+		err_set("eventfd: %s", strerror(errno));
+		goto error;
+	}
+	e->csv_fd = open(opts->csv_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (e->csv_fd < 0) {
+		err_set("cannot create %s: %s", opts->csv_path, strerror(errno));
+		goto error;
+	}
+	return e;
+error:
+	{
+		int en = errno;
+
+		e->finished = true;
+		if (e->csv_fd >= 0)
+			close(e->csv_fd);
+		e->csv_fd = -1;
+		e->loss_since = 0;
+		proctree_bpf__destroy(e->skel);
+		e->skel = NULL;
+		if (e->stop_fd >= 0)
+			close(e->stop_fd);
+		free(e->loss_now);
+		free(e->loss_seen);
+		free(e);
+		errno = en ? en : EINVAL;
+	}
+	return NULL;
+}
+
+/* The CSV header; root is -1 when the workload never started. */
+static int open_csv(struct engine *e, pid_t root)
+{
+	engine_meta_init(&e->em, "bpf", root > 0 ? root : 0, e->command);
+	snprintf(e->ring_kb_str, sizeof(e->ring_kb_str), "%llu", (unsigned long long)e->ring_kb);
+	snprintf(e->interval_str, sizeof(e->interval_str), "%d", e->interval_ms);
+	snprintf(e->cap_str, sizeof(e->cap_str), "%d", PTB_ARGV_CAP);
+	e->meta_keys[0] = "buffer_kb";
+	e->meta_values[0] = e->ring_kb_str;
+	e->meta_keys[1] = "read_interval_ms";
+	e->meta_values[1] = e->interval_str;
+	e->meta_keys[2] = "argv_cap";
+	e->meta_values[2] = e->cap_str;
+	e->em.meta.keys = e->meta_keys;
+	e->em.meta.values = e->meta_values;
+	e->em.meta.nkeys = 3;
+	e->w = csv_writer_new(e->csv_fd, true, &e->em.meta);
+	if (!e->w)
+		return -1;
+	e->csv_fd = -1; /* the writer owns it */
+	e->loss_since = e->em.meta.start_mono_ns;
+	return 0;
+}
+
+static int bpf_attach(struct engine *e, pid_t root)
+{
+	uint32_t key = (uint32_t)root;
+	uint64_t any = 0;
+	sigset_t all, old;
+	int ret;
+
+	e->root = root;
+	if (open_csv(e, root) < 0)
+		return -1;
+	COUNT_ADD(e, procs, 1); /* the root: forked before recording, no fork row */
+	if (bpf_map__update_elem(e->skel->maps.tracked, &key, sizeof(key), &any, sizeof(any),
+				 BPF_ANY) < 0) {
+		err_set("bpf: cannot follow pid %d: %s", root, strerror(errno));
+		return -1;
+	}
+	e->rb = ring_buffer__new(bpf_map__fd(e->skel->maps.events), on_record, e, NULL);
+	if (!e->rb) {
+		err_set("bpf: cannot map the ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	if (proctree_bpf__attach(e->skel)) {
+		err_set("bpf: cannot attach to the sched tracepoints: %s%s%s", strerror(errno),
+			libbpf_last[0] ? ": " : "", libbpf_last);
+		return -1;
+	}
+	/* the recorder's signals (SIGINT forwarding, SIGCHLD) are not for the reader */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&e->reader, NULL, reader_main, e);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		err_set("cannot start the reader thread: %s", strerror(ret));
+		errno = ret;
+		return -1;
+	}
+	e->reader_running = true;
+	return 0;
+}
+
+static void stop_reader(struct engine *e)
+{
+	uint64_t one = 1;
+
+	if (!e->reader_running)
+		return;
+	__atomic_store_n(&e->stopping, 1, __ATOMIC_RELEASE);
+	if (write(e->stop_fd, &one, sizeof(one)) < 0) {
+		/* the counter cannot overflow with one write; nothing else to do */
+	}
+	pthread_join(e->reader, NULL);
+	e->reader_running = false;
+}
+
+/* Events the kernel skipped because a program was already running on that CPU. */
+static uint64_t recursion_misses(struct engine *e)
+{
+	struct bpf_program *progs[] = { e->skel->progs.ptb_fork, e->skel->progs.ptb_exec,
+					 e->skel->progs.ptb_exit, e->skel->progs.ptb_exit_live };
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		struct bpf_prog_info info;
+		uint32_t len = sizeof(info);
+		int fd = bpf_program__fd(progs[i]);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+			n += info.recursion_misses;
+	}
+	return n;
+}
+
+/*
+ * The processes the kernel still follows have not exited: `alive` rows.
+ * Exits remove them in the kernel even when their record was lost, so
+ * this holds after losses too.
+ */
+static int write_alive(struct engine *e, uint64_t now, uint64_t *alive)
+{
+	struct bpf_map *m = e->skel->maps.tracked;
+	uint32_t key, next;
+	uint32_t *prev = NULL;
+
+	*alive = 0;
+	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
+		struct csv_event row = { .kind = CSV_ALIVE };
+		struct procfs_stat st;
+
+		key = next;
+		prev = &key;
+		if (procfs_read_stat((pid_t)key, &st) < 0)
+			continue; /* exited in a way the programs missed (recursion) */
+		CSV_SET(&row, time_ns, CSV_F_TIME, now);
+		CSV_SET(&row, pid, CSV_F_PID, (int)key);
+		if (st.ppid > 0)
+			CSV_SET(&row, ppid, CSV_F_PPID, st.ppid);
+		row.comm = st.comm;
+		if (write_row(e, &row) < 0)
+			return -1;
+		(*alive)++;
+	}
+	return 0;
+}
+
+/*
+ * The root's exit record can only be missing when it was lost: write its
+ * exit from the recorder's waitpid, which is exact, and count it.
+ */
+static int root_exit_from_wait(struct engine *e, pid_t root, int status, uint64_t now)
+{
+	struct csv_event row = { .kind = CSV_EXIT };
+
+	if (e->root_exit_seen || status < 0 || root <= 0)
+		return 0;
+	CSV_SET(&row, time_ns, CSV_F_TIME, now);
+	CSV_SET(&row, pid, CSV_F_PID, root);
+	CSV_SET(&row, tid, CSV_F_TID, root);
+	CSV_SET(&row, group, CSV_F_GROUP, true);
+	if (WIFEXITED(status))
+		CSV_SET(&row, code, CSV_F_CODE, WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		CSV_SET(&row, signal, CSV_F_SIGNAL, WTERMSIG(status));
+	e->root_exit_seen = true;
+	return write_row(e, &row);
+}
+
+static int bpf_finish(struct engine *e, const struct engine_finish *fin)
+{
+	uint64_t end, alive = 0, misses = 0;
+	char nums[6][24];
+	const char *keys[6], *values[6];
+	struct csv_trailer tr = { 0 };
+	bool failed = false, inferred_root = false;
+	char msg[1024] = "";
+
+	if (e->finished)
+		return 0;
+	e->finished = true;
+	if (!e->w && open_csv(e, fin->root) < 0)
+		failed = true;
+	end = clock_mono_ns();
+	stop_reader(e);
+	if (e->reader_failed) {
+		snprintf(msg, sizeof(msg), "%s", e->reader_err);
+		failed = true;
+	}
+	if (e->w && e->rb && !e->reader_failed) {
+		bool had_root_exit;
+
+		if (read_ring(e) < 0) {
+			snprintf(msg, sizeof(msg), "%s", err_msg());
+			failed = true;
+		}
+		misses = recursion_misses(e);
+		if (misses) {
+			struct csv_event row = { .kind = CSV_LOST };
+
+			CSV_SET(&row, time_ns, CSV_F_TIME, e->em.meta.start_mono_ns);
+			CSV_SET(&row, end_ns, CSV_F_END, end);
+			CSV_SET(&row, count, CSV_F_COUNT, misses);
+			COUNT_ADD(e, lost, misses);
+			COUNT_ADD(e, lost_rows, 1);
+			if (write_row(e, &row) < 0)
+				failed = true;
+		}
+		had_root_exit = e->root_exit_seen;
+		if (!failed && (root_exit_from_wait(e, fin->root, fin->root_status, end) < 0 ||
+				write_alive(e, end, &alive) < 0)) {
+			snprintf(msg, sizeof(msg), "%s", err_msg());
+			failed = true;
+		}
+		inferred_root = !had_root_exit && e->root_exit_seen;
+	}
+	__atomic_store_n(&e->c.exits, COUNT_GET(e, procs) - alive, __ATOMIC_RELAXED);
+	if (e->w) {
+		snprintf(nums[0], sizeof(nums[0]), "%llu", (unsigned long long)COUNT_GET(e, procs));
+		snprintf(nums[1], sizeof(nums[1]), "%llu",
+			 (unsigned long long)COUNT_GET(e, argv_unknown));
+		snprintf(nums[2], sizeof(nums[2]), "%llu", (unsigned long long)COUNT_GET(e, argv_cut));
+		snprintf(nums[3], sizeof(nums[3]), "%llu", (unsigned long long)misses);
+		snprintf(nums[4], sizeof(nums[4]), "%llu", (unsigned long long)e->untracked_seen);
+		snprintf(nums[5], sizeof(nums[5]), "%d", inferred_root);
+		keys[0] = "processes";
+		keys[1] = "argv_unknown";
+		keys[2] = "argv_cut";
+		keys[3] = "recursion_misses";
+		keys[4] = "untracked";
+		keys[5] = "root_exit_from_wait";
+		for (int i = 0; i < 6; i++)
+			values[i] = nums[i];
+		tr.events = COUNT_GET(e, events);
+		tr.lost_events = COUNT_GET(e, lost);
+		tr.interrupted = fin->interrupted || failed;
+		tr.end_mono_ns = end;
+		tr.keys = keys;
+		tr.values = values;
+		tr.nkeys = 6;
+		if (csv_writer_finish(e->w, &tr) < 0 && !failed) {
+			snprintf(msg, sizeof(msg), "%s", err_msg());
+			failed = true;
+		}
+	}
+	/* detach now: the workload's leftovers run on untraced */
+	proctree_bpf__detach(e->skel);
+	if (failed) {
+		err_set("%s", msg[0] ? msg : "recording failed");
+		return -1;
+	}
+	return 0;
+}
+
+static void bpf_stats(struct engine *e, struct engine_stats *st)
+{
+	uint64_t procs = COUNT_GET(e, procs), exits = COUNT_GET(e, exits);
+
+	memset(st, 0, sizeof(*st));
+	st->events = COUNT_GET(e, events);
+	st->procs = procs;
+	st->alive = procs > exits ? procs - exits : 0;
+	st->lost = COUNT_GET(e, lost);
+	st->execs = COUNT_GET(e, execs);
+}
+
+static void bpf_free(struct engine *e)
+{
+	if (!e)
+		return;
+	stop_reader(e);
+	ring_buffer__free(e->rb);
+	proctree_bpf__destroy(e->skel);
+	if (e->w)
+		csv_writer_free(e->w);
+	if (e->csv_fd >= 0)
+		close(e->csv_fd);
+	if (e->stop_fd >= 0)
+		close(e->stop_fd);
+	free(e->loss_now);
+	free(e->loss_seen);
+	free(e);
+}
+
+const struct engine_ops engine_bpf_ops = {
+	.name = "bpf",
+	.help = "eBPF programs on the sched tracepoints: every argv and exit status (needs root)",
+	.caps = ENGINE_PRIV,
+	.new = bpf_new,
+	.attach = bpf_attach,
+	.finish = bpf_finish,
+	.stats = bpf_stats,
+	.free = bpf_free,
+};
