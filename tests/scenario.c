@@ -62,7 +62,7 @@ static bool one_selected(const char *engine, size_t n)
 	const char *list = getenv("PROCTREE_ENGINES");
 
 	if (!list || !*list)
-		list = "ftrace,ptrace,tracecmd";
+		list = "bpf,ftrace,ptrace,tracecmd";
 	for (const char *p = list; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
 		if (!strncmp(p, engine, n) && (p[n] == ',' || !p[n]))
 			return true;
@@ -81,7 +81,7 @@ bool scn_engine_selected(const char *engine)
 
 bool scn_engine_needs_root(const char *engine)
 {
-	return strstr(engine, "ftrace") || strstr(engine, "tracecmd");
+	return strstr(engine, "bpf") || strstr(engine, "ftrace") || strstr(engine, "tracecmd");
 }
 
 static int tmp_init(struct scn_tmp *t)

@@ -67,7 +67,7 @@ void scn_run_engine(const struct scn_def *d, const char *engine, struct scn_resu
 /**
  * scn_engine_selected - whether @engine is in PROCTREE_ENGINES
  *
- * (default "ftrace,ptrace,tracecmd"); for a comma list (engines side by
+ * (default "bpf,ftrace,ptrace,tracecmd"); for a comma list (engines side by
  * side), whether each of them is.
  */
 bool scn_engine_selected(const char *engine);

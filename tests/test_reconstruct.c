@@ -387,6 +387,132 @@ Test(reconstruct, summary_text)
 	tree_free(t);
 }
 
+static json_t *child(json_t *node, size_t i)
+{
+	json_t *c = json_array_get(json_object_get(node, "children"), i);
+
+	cr_assert_not_null(c, "no child %zu", i);
+	return c;
+}
+
+static json_t *exec_at(json_t *node, size_t i)
+{
+	json_t *x = json_array_get(json_object_get(node, "execs"), i);
+
+	cr_assert_not_null(x, "no exec %zu", i);
+	return x;
+}
+
+static json_int_t member_int(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	cr_assert(json_is_integer(v), "\"%s\" is not an integer", key);
+	return json_integer_value(v);
+}
+
+/*
+ * The optional CSV columns: argv_cut marks the exec it came on (JSON), its
+ * node (flag: text, CSV) and is counted (summary); a cut with no argv is
+ * no cut.  The fault and context-switch counters come out where known and
+ * only there.
+ */
+Test(reconstruct, optional_columns)
+{
+	struct tree_summary s;
+	struct tree *t = check_fixture("optional_columns", &s);
+	json_t *doc = check_json(t), *root, *xargs, *echo, *noargv, *ru;
+	char *out;
+
+	cr_assert_eq(s.execs, 5);
+	cr_assert_eq(s.argv_cut, 1);
+	cr_assert_eq(s.argv_unknown, 1);
+	cr_assert_eq(member_int(json_object_get(doc, "summary"), "argv_cut"), 1);
+	root = json_array_get(json_object_get(doc, "roots"), 0);
+	xargs = child(root, 0);
+	echo = child(xargs, 0);
+	noargv = child(xargs, 1);
+	/* argv_cut=0 and an empty argv_cut are both a whole argv: no key */
+	cr_assert_null(json_object_get(exec_at(root, 0), "argv_cut"));
+	cr_assert_null(json_object_get(exec_at(xargs, 0), "argv_cut"));
+	cr_assert_null(json_object_get(exec_at(echo, 0), "argv_cut"));
+	cr_assert(json_is_true(json_object_get(exec_at(echo, 1), "argv_cut")));
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(echo, "flags"), 0)),
+			 "argv_cut");
+	cr_assert(json_is_null(json_object_get(exec_at(noargv, 0), "argv")));
+	cr_assert_null(json_object_get(exec_at(noargv, 0), "argv_cut"));
+	cr_assert_eq(json_array_size(json_object_get(noargv, "flags")), 1);
+	/* all four counters */
+	ru = json_object_get(root, "rusage");
+	cr_assert_eq(member_int(ru, "minflt"), 400);
+	cr_assert_eq(member_int(ru, "majflt"), 0);
+	cr_assert_eq(member_int(ru, "nvcsw"), 9);
+	cr_assert_eq(member_int(ru, "nivcsw"), 1);
+	ru = json_object_get(echo, "rusage");
+	cr_assert_eq(member_int(ru, "minflt"), 120);
+	cr_assert_eq(member_int(ru, "majflt"), 3);
+	cr_assert_eq(member_int(ru, "nvcsw"), 4);
+	cr_assert_eq(member_int(ru, "nivcsw"), 5);
+	cr_assert_eq(member_int(ru, "maxrss_kb"), 1500);
+	/* some: an exit row with only counters still has rusage, the unknown ones absent */
+	ru = json_object_get(noargv, "rusage");
+	cr_assert(json_is_null(json_object_get(ru, "utime_ns")));
+	cr_assert_eq(member_int(ru, "minflt"), 77);
+	cr_assert_eq(member_int(ru, "nivcsw"), 2);
+	cr_assert_null(json_object_get(ru, "majflt"));
+	cr_assert_null(json_object_get(ru, "nvcsw"));
+	/* none */
+	cr_assert_null(json_object_get(xargs, "rusage"));
+	json_decref(doc);
+
+	out = render(t, tree_write_csv, NULL);
+	cr_assert_not_null(strstr(out, ",maxrss_kb,minflt,majflt,nvcsw,nivcsw,flags\n"), "%s", out);
+	cr_assert_not_null(strstr(out, ",1500,120,3,4,5,argv_cut\n"), "%s", out);
+	cr_assert_not_null(strstr(out, ",,,,77,,,2,argv_unknown\n"), "%s", out);
+	cr_assert_not_null(strstr(out, ",\"xargs,echo\",,,,,,,,,\n"), "%s", out);
+	free(out);
+	out = render(t, tree_write_summary, NULL);
+	cr_assert_not_null(strstr(out, "argv unknown           1\n"
+				       "execs with argv cut    1\n"), "%s", out);
+	free(out);
+	tree_free(t);
+}
+
+/* a file without the optional columns: no counters, no argv_cut, anywhere */
+Test(reconstruct, optional_columns_absent)
+{
+	struct tree_summary s;
+	struct tree *t = check_fixture("basic", &s);
+	char *out = render(t, tree_write_json, NULL);
+
+	cr_assert_eq(s.argv_cut, 0);
+	cr_assert_null(strstr(out, "\"minflt\""), "%s", out);
+	cr_assert_null(strstr(out, "\"argv_cut\":true"), "%s", out);
+	cr_assert_not_null(strstr(out, "\"argv_cut\":0"), "%s", out);
+	free(out);
+	tree_free(t);
+}
+
+/* the counters go to JSON as signed 64 bits: a bigger one is bad input, like a time */
+Test(reconstruct, counter_beyond_int64_rejected)
+{
+	static const char csv[] =
+		"#proctree-csv,1\n#root_pid,100\n"
+		"kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,group,code,signal,"
+		"count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,argv,argv_cut,"
+		"minflt,majflt,nvcsw,nivcsw\n"
+		"exit,1000,0,100,100,1,,,,,1,0,,,,,,,sh,,,,,,,9223372036854775808,\n";
+	struct csv_reader *r = csv_reader_new_mem("big", csv, sizeof(csv) - 1);
+	struct tree *t = tree_new(NULL);
+
+	cr_assert_not_null(r, "%s", err_msg());
+	cr_assert_eq(tree_read(t, r), -1);
+	cr_assert_not_null(strstr(err_msg(), "nvcsw 9223372036854775808 is beyond"), "%s",
+			   err_msg());
+	tree_free(t);
+	csv_reader_free(r);
+}
+
 /* the same rows in shuffled file order build the same tree (within the window) */
 Test(reconstruct, order_independent)
 {

@@ -4,7 +4,7 @@
  * proctree-reconstruct --format json, and compare with what the workload
  * said about itself (docs/scenarios.md).
  *
- * Engines: the names in PROCTREE_ENGINES (default ftrace,ptrace,tracecmd);
+ * Engines: the names in PROCTREE_ENGINES (default bpf,ftrace,ptrace,tracecmd);
  * the others are skipped as deselected.  A selected engine that cannot run
  * here (not implemented yet, no root) is skipped with the reason, and under
  * CI=true that skip is a failure.
@@ -19,7 +19,7 @@
 #include "skip.h"
 
 /* Engines this suite knows; PROCTREE_ENGINES must not name others. */
-static const char *const known_engines[] = { "ftrace", "ptrace", "tracecmd", NULL };
+static const char *const known_engines[] = { "bpf", "ftrace", "ptrace", "tracecmd", NULL };
 
 static void scenario(const char *engine, const char *name)
 {
@@ -46,7 +46,7 @@ static void scenario(const char *engine, const char *name)
 Test(scenarios, engines_known)
 {
 	const char *list = getenv("PROCTREE_ENGINES");
-	char *copy = strdup(list && *list ? list : "ftrace,ptrace,tracecmd"), *save = NULL, *e;
+	char *copy = strdup(list && *list ? list : "bpf,ftrace,ptrace,tracecmd"), *save = NULL, *e;
 
 	for (e = strtok_r(copy, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
 		bool known = false;
@@ -73,6 +73,7 @@ Test(scenarios, engines_known)
 	Test(engine, names, .timeout = 90) { scenario(#engine, "names"); }               \
 	Test(engine, pidwrap, .timeout = 300) { scenario(#engine, "pidwrap"); }
 
+SCENARIOS(bpf)
 SCENARIOS(ftrace)
 SCENARIOS(ptrace)
 SCENARIOS(tracecmd)
@@ -86,6 +87,14 @@ SIDE_BY_SIDE(threads, 90)
 SIDE_BY_SIDE(signals, 90)
 SIDE_BY_SIDE(spawn, 90)
 SIDE_BY_SIDE(daemon, 90)
+
+/* all of the kernel engines and ptrace on one run */
+#define ALL_ENGINES(scen, tmo) \
+	Test(bpf_ftrace_ptrace, scen, .timeout = tmo) { scenario("bpf,ftrace,ptrace", #scen); }
+
+ALL_ENGINES(forkstorm, 200)
+ALL_ENGINES(threads, 90)
+ALL_ENGINES(signals, 90)
 
 /*
  * One test at a time: two recordings at once on a 2-core machine would
