@@ -124,6 +124,37 @@ static int wait_workload(pid_t root, bool wait_all, const pid_t *helpers, int nh
 	return 0;
 }
 
+/*
+ * --processtree-engine auto: the first of bpf, ftrace, ptrace that sets up
+ * here.  Why the others were passed over goes into @why for the end line.
+ */
+static struct engine *new_auto(struct engine_opts *eo, const struct engine_ops **chosen,
+			       char *why, size_t whysize)
+{
+	static const char *const order[] = { "bpf", "ftrace", "ptrace" };
+	size_t used = 0;
+
+	why[0] = '\0';
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		const struct engine_ops *ops = engine_find(order[i]);
+		struct engine *e = ops ? ops->new(eo) : NULL;
+		int n;
+
+		if (e) {
+			*chosen = ops;
+			return e;
+		}
+		if (!ops)
+			continue;
+		n = snprintf(why + used, whysize - used, "%s%s: %s", used ? "; " : "", ops->name,
+			     err_msg());
+		if (n > 0)
+			used = (size_t)n >= whysize - used ? whysize - 1 : used + n;
+	}
+	err_set("no engine can record here: %s", why);
+	return NULL;
+}
+
 static int exit_code(int status)
 {
 	if (status < 0)
@@ -149,6 +180,7 @@ int main(int argc, char **argv)
 	int status = -1, i, ret, sig = 0;
 	bool failed = false;
 	uint64_t t0 = clock_mono_ns();
+	char auto_why[2048] = "";
 
 	if (convert_requested(argc, argv))
 		return convert_main(argc, argv);
@@ -181,8 +213,11 @@ int main(int argc, char **argv)
 			.stop_now = &rec_stop_now,
 		};
 
-		paths[i] = engine_path(o.out, o.engines[i]->name, o.nengines, "csv");
-		dats[i] = engine_path(o.out, o.engines[i]->name, o.nengines, "dat");
+		/* auto is alone: its paths do not depend on the engine it picks */
+		paths[i] = engine_path(o.out, o.auto_engine ? "auto" : o.engines[i]->name,
+				       o.nengines, "csv");
+		dats[i] = engine_path(o.out, o.auto_engine ? "auto" : o.engines[i]->name,
+				      o.nengines, "dat");
 		if (!paths[i] || !dats[i]) {
 			fprintf(stderr, "proctree-record: out of memory\n");
 			failed = true;
@@ -190,9 +225,13 @@ int main(int argc, char **argv)
 		}
 		eo.csv_path = paths[i];
 		eo.dat_path = dats[i];
-		eng[i] = o.engines[i]->new(&eo);
+		if (o.auto_engine)
+			eng[i] = new_auto(&eo, &o.engines[i], auto_why, sizeof(auto_why));
+		else
+			eng[i] = o.engines[i]->new(&eo);
 		if (!eng[i]) {
-			fprintf(stderr, "proctree-record: %s: %s\n", o.engines[i]->name, err_msg());
+			fprintf(stderr, "proctree-record: %s: %s\n",
+				o.auto_engine ? "auto" : o.engines[i]->name, err_msg());
 			failed = true;
 			goto finish;
 		}
@@ -271,7 +310,7 @@ finish:
 	}
 	if (!o.quiet && child.pid > 0)
 		rec_summary(o.engines, eng, paths, ok, o.nengines, status,
-			    (clock_mono_ns() - t0) / 1e9);
+			    (clock_mono_ns() - t0) / 1e9, auto_why[0] ? auto_why : NULL);
 	for (i = 0; i < o.nengines; i++) {
 		if (eng[i])
 			o.engines[i]->free(eng[i]);

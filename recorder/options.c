@@ -20,8 +20,9 @@ void rec_usage(FILE *fp)
 		"with COMMAND's exit status (128+N when it died of signal N).\n"
 		"\n"
 		"  -e, --processtree-engine NAME[,NAME...]\n"
-		"                        engines to record with (default: ftrace); several\n"
-		"                        write one CSV each (run.ftrace.csv, run.ptrace.csv);\n"
+		"                        engines to record with (default: auto, the first of\n"
+		"                        bpf, ftrace, ptrace that works here); several\n"
+		"                        write one CSV each (run.bpf.csv, run.ptrace.csv);\n"
 		"                        'none' runs COMMAND without recording\n"
 		"  -o, --output FILE     the CSV (default: proctree.csv)\n"
 		"      --wait-all        record until every descendant has exited, not only\n"
@@ -29,17 +30,20 @@ void rec_usage(FILE *fp)
 		"  -u, --user USER       run COMMAND as USER (the recorder keeps its privilege)\n"
 		"      --buffer-size N   per-CPU trace buffer in KiB, or with a K/M/G suffix\n"
 		"                        (default: ftrace the kernel's, at least 1M per 50 ms\n"
-		"                        of read interval; tracecmd 4M)\n"
+		"                        of read interval; tracecmd 4M); bpf: its one ring\n"
+		"                        buffer, rounded up to a power of two (default 16M)\n"
 		"      --read-interval MS\n"
 		"                        ftrace: while events flow, read them every MS ms\n"
 		"                        (default 50); shorter reads the argv of more\n"
-		"                        short-lived processes, at more cost to the workload\n"
+		"                        short-lived processes, at more cost to the workload;\n"
+		"                        bpf: empty the ring buffer every MS ms (default 100)\n"
 		"  -q, --quiet           no status line, no summary\n"
 		"  -h, --help            this text\n"
 		"\n"
 		"engines:\n");
 	for (int i = 0; all[i]; i++)
 		fprintf(fp, "  %-10s %s\n", all[i]->name, all[i]->help ? all[i]->help : "");
+	fprintf(fp, "  %-10s %s\n", "auto", "bpf where it loads, else ftrace, else ptrace (default)");
 	fprintf(fp, "  %-10s %s\n", "none", "no recording (for comparisons)");
 }
 
@@ -53,6 +57,7 @@ static int add_engines(struct rec_opts *o, const char *list)
 		return -1;
 	}
 	o->nengines = 0;
+	o->auto_engine = false;
 	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		const struct engine_ops *ops;
 		bool dup = false;
@@ -60,9 +65,13 @@ static int add_engines(struct rec_opts *o, const char *list)
 		any = true;
 		if (!strcmp(name, "none"))
 			continue;
+		if (!strcmp(name, "auto")) {
+			o->auto_engine = true;
+			continue;
+		}
 		ops = engine_find(name);
 		if (!ops) {
-			err_set("unknown engine '%s' (known: %s, none)", name, engine_names());
+			err_set("unknown engine '%s' (known: auto, %s, none)", name, engine_names());
 			free(copy);
 			return -1;
 		}
@@ -72,8 +81,14 @@ static int add_engines(struct rec_opts *o, const char *list)
 			o->engines[o->nengines++] = ops;
 	}
 	free(copy);
+	if (o->auto_engine && o->nengines) {
+		err_set("'auto' chooses one engine: it cannot be listed with others");
+		return -1;
+	}
+	if (o->auto_engine)
+		o->nengines = 1; /* its engine is chosen when it is set up */
 	if (!any) {
-		err_set("--processtree-engine needs a name (known: %s, none)", engine_names());
+		err_set("--processtree-engine needs a name (known: auto, %s, none)", engine_names());
 		return -1;
 	}
 	return 0;
@@ -118,7 +133,7 @@ int rec_parse_args(int argc, char **argv, struct rec_opts *o)
 	int c;
 
 	o->out = "proctree.csv";
-	if (add_engines(o, "ftrace") < 0)
+	if (add_engines(o, "auto") < 0)
 		return -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+e:o:u:qh", longopts, NULL)) != -1) {

@@ -17,6 +17,7 @@ struct rec_opts {
 	const char *out;
 	const struct engine_ops *engines[REC_MAX_ENGINES];
 	int nengines;
+	bool auto_engine;       /* engines[0] is chosen at set-up: bpf, ftrace, ptrace */
 	uint64_t buffer_kb;
 	int read_interval_ms;   /* 0: the engine's default */
 	bool wait_all;
@@ -123,8 +124,11 @@ void rec_status_stop(struct rec_status *s);
 /**
  * rec_summary - the closing paragraph on stderr
  * @status: the command's wait status, -1 if unknown
+ * @fallback: with --processtree-engine auto, why the engines before the
+ *            chosen one were passed over (NULL when the first was taken)
  */
 void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
-		 char *const *paths, const bool *ok, int n, int status, double seconds);
+		 char *const *paths, const bool *ok, int n, int status, double seconds,
+		 const char *fallback);
 
 #endif

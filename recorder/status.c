@@ -111,7 +111,8 @@ void rec_status_stop(struct rec_status *s)
 }
 
 void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
-		 char *const *paths, const bool *ok, int n, int status, double seconds)
+		 char *const *paths, const bool *ok, int n, int status, double seconds,
+		 const char *fallback)
 {
 	char how[64];
 
@@ -139,5 +140,7 @@ void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
 			fprintf(stderr, " %s: recording failed; %s may be incomplete.",
 				ops[i]->name, paths[i]);
 	}
+	if (fallback && n == 1 && eng[0])
+		fprintf(stderr, " Engine %s chosen by auto: %s.", ops[0]->name, fallback);
 	fputc('\n', stderr);
 }

@@ -502,7 +502,7 @@ static struct engine *bpf_new(const struct engine_opts *opts)
 
 		if (en == EPERM || en == EACCES)
 			err_set("cannot load BPF programs: %s: needs root, or CAP_BPF and "
-				"CAP_PERFMON; or use --processtree-engine ftrace or ptrace",
+				"CAP_PERFMON; or use --processtree-engine ptrace",
 				strerror(en));
 		else
 			err_set("cannot load BPF programs: %s%s%s", strerror(en),
