@@ -187,7 +187,7 @@ Test(record_cli, bad_options_name_the_fix)
 Test(record_cli, sigint_is_forwarded_and_the_csv_completed)
 {
 	char csv[128], err[128], *text;
-	char *opts[] = { "-q", "-o", csv, NULL };
+	char *opts[] = { "-q", "-e", "ftrace", "-o", csv, NULL };
 	char *cmd[] = { "/bin/sh", "-c", "trap 'exit 7' INT; /bin/sleep 5 & wait", NULL };
 	struct ft_csv c;
 	pid_t rec;
@@ -224,7 +224,7 @@ Test(record_cli, sigint_is_forwarded_and_the_csv_completed)
 Test(record_cli, second_signal_stops_at_once)
 {
 	char csv[128], err[128], *text;
-	char *opts[] = { "-q", "-o", csv, NULL };
+	char *opts[] = { "-q", "-e", "ftrace", "-o", csv, NULL };
 	char *cmd[] = { "/bin/sh", "-c", "trap '' TERM; /bin/sleep 30", NULL };
 	struct ft_csv c;
 	pid_t rec;
@@ -256,7 +256,7 @@ Test(record_cli, second_signal_stops_at_once)
 Test(record_cli, sigkilled_recorders_instance_removed_on_next_start)
 {
 	char csv[128], *err;
-	char *opts[] = { "-q", "-o", csv, NULL };
+	char *opts[] = { "-q", "-e", "ftrace", "-o", csv, NULL };
 	char *cmd[] = { "/bin/sleep", "30", NULL };
 	char *quick[] = { "/bin/true", NULL };
 	char path[64], *kids;
@@ -291,7 +291,7 @@ Test(record_cli, forced_overflow_is_reported_as_lost)
 {
 	char csv[128], *err;
 	/* a 4 KiB buffer and a slow reader */
-	char *opts[] = { "-q", "--buffer-size", "4", "--read-interval", "500", "-o", csv, NULL };
+	char *opts[] = { "-q", "-e", "ftrace", "--buffer-size", "4", "--read-interval", "500", "-o", csv, NULL };
 	/* subshells without exec: thousands of events a second */
 	char *cmd[] = { "/bin/sh", "-c",
 			"i=0; while [ $i -lt 2000 ]; do ( : ); i=$((i+1)); done", NULL };
@@ -448,7 +448,7 @@ static uint64_t live_buffer_kb(char **opts)
 {
 	char csv[128], live[128], script[512], *err, *text;
 	char *cmd[] = { "/bin/sh", "-c", script, NULL };
-	char *argv[12];
+	char *argv[14];
 	int n = 0, st;
 	uint64_t kb;
 
@@ -457,6 +457,8 @@ static uint64_t live_buffer_kb(char **opts)
 	snprintf(script, sizeof(script), "cat '%s/instances/proctree-'$PPID/buffer_size_kb > '%s'",
 		 tracefs_tracing_dir(), live);
 	argv[n++] = "-q";
+	argv[n++] = "-e";
+	argv[n++] = "ftrace";
 	for (int i = 0; opts[i]; i++)
 		argv[n++] = opts[i];
 	argv[n++] = "-o";
