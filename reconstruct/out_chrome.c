@@ -161,6 +161,8 @@ static void put_slice(struct chrome *c, uint32_t pid, uint32_t tid, const struct
 			put_argv(c->fp, x);
 		else
 			fputs("null", c->fp);
+		if (x->argv_cut)
+			fputs(",\"argv_cut\":true", c->fp);
 		if (last)
 			putc_unlocked(',', c->fp);
 	}
@@ -211,7 +213,8 @@ static void put_process(struct chrome *c, const struct node *n, uint32_t pid, ui
 	for (int f = 0; f < NF_COUNT; f++) {
 		uint16_t bit = (uint16_t)(1u << f);
 
-		if (!(n->flags & bit) || bit == NF_ARGV_UNKNOWN)
+		/* what argv holds is no moment in the process's life: no instant */
+		if (!(n->flags & bit) || bit & (NF_ARGV_UNKNOWN | NF_ARGV_CUT))
 			continue;
 		/* what happened at the start of the process, else at its end */
 		put_instant(c, pid, tid, tree_flag_names[f],

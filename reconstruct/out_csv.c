@@ -16,13 +16,19 @@
 static const char header[] =
 	"id,parent_id,depth,pid,ppid,comm,start_ns,first_seen_ns,end_ns,last_seen_ns,"
 	"exit_code,exit_signal,signal_name,threads,threads_exited,execs,exec_time_ns,filename,"
-	"argv,old_tid,utime_ns,stime_ns,maxrss_kb,flags\n";
+	"argv,old_tid,utime_ns,stime_ns,maxrss_kb,minflt,majflt,nvcsw,nivcsw,flags\n";
 
 static void put_u64(FILE *fp, bool known, uint64_t v)
 {
 	if (known)
 		fprintf(fp, "%" PRIu64, v);
 	putc_unlocked(',', fp);
+}
+
+/* one rusage column: empty when the exit row did not carry it */
+static void put_ru(FILE *fp, const struct node_ru *ru, int f, uint64_t v)
+{
+	put_u64(fp, ru && ru->present & CSV_BIT(f), v);
 }
 
 static void put_s(FILE *fp, const struct istr *s)
@@ -99,11 +105,13 @@ int tree_write_csv(const struct tree *t, FILE *fp)
 		if (put_argv(fp, x) < 0)
 			return -1;
 		put_u64(fp, x && x->old_tid, x ? (uint64_t)x->old_tid : 0);
-		put_u64(fp, n->ru && n->ru->present & CSV_BIT(CSV_F_UTIME), n->ru ? n->ru->utime_ns : 0);
-		put_u64(fp, n->ru && n->ru->present & CSV_BIT(CSV_F_STIME), n->ru ? n->ru->stime_ns : 0);
-		if (n->ru && n->ru->present & CSV_BIT(CSV_F_MAXRSS))
-			fprintf(fp, "%" PRIu64, n->ru->maxrss_kb);
-		putc_unlocked(',', fp);
+		put_ru(fp, n->ru, CSV_F_UTIME, n->ru ? n->ru->utime_ns : 0);
+		put_ru(fp, n->ru, CSV_F_STIME, n->ru ? n->ru->stime_ns : 0);
+		put_ru(fp, n->ru, CSV_F_MAXRSS, n->ru ? n->ru->maxrss_kb : 0);
+		put_ru(fp, n->ru, CSV_F_MINFLT, n->ru ? n->ru->minflt : 0);
+		put_ru(fp, n->ru, CSV_F_MAJFLT, n->ru ? n->ru->majflt : 0);
+		put_ru(fp, n->ru, CSV_F_NVCSW, n->ru ? n->ru->nvcsw : 0);
+		put_ru(fp, n->ru, CSV_F_NIVCSW, n->ru ? n->ru->nivcsw : 0);
 		for (int f = 0; f < NF_COUNT; f++) {
 			if (!(n->flags & (1u << f)))
 				continue;

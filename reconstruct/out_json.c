@@ -174,7 +174,7 @@ static json_t *summary_json(const struct tree *t)
 #define U(name) bad |= set(o, #name, json_u64(s->name))
 	U(rows); U(processes); U(threads); U(execs); U(max_depth); U(max_alive);
 	U(exited); U(exit_nonzero); U(signaled); U(exit_lost); U(fork_lost); U(orphans);
-	U(alive_at_end); U(exit_unseen); U(reparented); U(argv_unknown); U(fork_late);
+	U(alive_at_end); U(exit_unseen); U(reparented); U(argv_unknown); U(argv_cut); U(fork_late);
 	U(lost_rows); U(lost_events); U(lost_rows_uncounted); U(late_rows);
 #undef U
 	bad |= set(o, "truncated", json_boolean(s->truncated));
@@ -268,6 +268,9 @@ static void put_exec(struct obuf *o, const struct exec_rec *x)
 	} else {
 		ob_write(o, "null", 4);
 	}
+	/* only when cut: an exec without the key has its whole argv (or none known) */
+	if (x->argv_cut)
+		ob_puts(o, ",\"argv_cut\":true");
 	put_opt_u64(o, "time_ns", true, x->time_ns);
 	if (x->old_tid) {
 		put_key(o, "old_tid");
@@ -290,6 +293,19 @@ static void put_ru(struct obuf *o, const char *key, const struct node_ru *ru, in
 		ob_u64(o, v);
 	else
 		ob_write(o, "null", 4);
+}
+
+/*
+ * The counters of the optional CSV columns: a member only when known, so
+ * documents of files without those columns are unchanged.
+ */
+static void put_ru_opt(struct obuf *o, const char *key, const struct node_ru *ru, int f,
+		       uint64_t v)
+{
+	if (!(ru->present & CSV_BIT(f)))
+		return;
+	put_key(o, key);
+	ob_u64(o, v);
 }
 
 /* a node up to its "children":[ (the walk closes it) */
@@ -354,6 +370,10 @@ static void put_node_open(struct obuf *o, const struct node *n)
 			put_ru(o, "utime_ns", n->ru, CSV_F_UTIME, n->ru->utime_ns);
 			put_ru(o, "stime_ns", n->ru, CSV_F_STIME, n->ru->stime_ns);
 			put_ru(o, "maxrss_kb", n->ru, CSV_F_MAXRSS, n->ru->maxrss_kb);
+			put_ru_opt(o, "minflt", n->ru, CSV_F_MINFLT, n->ru->minflt);
+			put_ru_opt(o, "majflt", n->ru, CSV_F_MAJFLT, n->ru->majflt);
+			put_ru_opt(o, "nvcsw", n->ru, CSV_F_NVCSW, n->ru->nvcsw);
+			put_ru_opt(o, "nivcsw", n->ru, CSV_F_NIVCSW, n->ru->nivcsw);
 			ob_putc(o, '}');
 		}
 	}

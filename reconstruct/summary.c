@@ -159,6 +159,7 @@ int tree_write_summary(const struct tree *t, FILE *fp)
 	P("fork late", s->fork_late);
 	P("reparented", s->reparented);
 	P("argv unknown", s->argv_unknown);
+	P("execs with argv cut", s->argv_cut);
 	P("kernel lost events", s->lost_events);
 	P("lost windows", s->lost_rows);
 	P("lost windows uncounted", s->lost_rows_uncounted);

@@ -22,8 +22,9 @@ enum {
 	NF_ALIVE_AT_END = 1 << 7,  /* still running when recording stopped */
 	NF_REPARENTED = 1 << 8,    /* an exit/alive row's ppid is not the creator's pid */
 	NF_ARGV_UNKNOWN = 1 << 9,  /* an exec row without argv */
-	NF_SYNTHETIC = 1 << 10,    /* the "unknown parent" node, not a process */
-	NF_COUNT = 11
+	NF_ARGV_CUT = 1 << 10,     /* an exec row whose argv the engine cut at its cap */
+	NF_SYNTHETIC = 1 << 11,    /* the "unknown parent" node, not a process */
+	NF_COUNT = 12
 };
 
 extern const char *const tree_flag_names[NF_COUNT];
@@ -51,11 +52,13 @@ struct exec_rec {
 	const struct istr *argv;     /* the arguments, each NUL-terminated; NULL unknown */
 	int32_t argc;
 	int32_t old_tid;             /* 0 when the leader exec'd */
+	bool argv_cut;               /* argv holds only the engine's first bytes (argv known) */
 };
 
 struct node_ru {
 	uint64_t utime_ns, stime_ns, maxrss_kb;
-	uint32_t present; /* CSV_BIT(CSV_F_UTIME) ... */
+	uint64_t minflt, majflt, nvcsw, nivcsw;
+	uint32_t present; /* CSV_BIT(CSV_F_UTIME) ... CSV_BIT(CSV_F_NIVCSW) */
 };
 
 struct node {

@@ -57,6 +57,7 @@ struct tree_summary {
 	uint64_t exit_unseen;
 	uint64_t reparented;
 	uint64_t argv_unknown;
+	uint64_t argv_cut;         /* exec rows whose argv the engine cut (not nodes) */
 	uint64_t fork_late;
 	uint64_t lost_rows;        /* `lost` rows */
 	uint64_t lost_events;      /* sum of their counts */

@@ -20,7 +20,8 @@
 
 const char *const tree_flag_names[NF_COUNT] = {
 	"fork_lost", "orphan", "fork_late", "exit_lost", "exit_unseen", "exit_inferred",
-	"exit_status_unknown", "alive_at_end", "reparented", "argv_unknown", "synthetic",
+	"exit_status_unknown", "alive_at_end", "reparented", "argv_unknown", "argv_cut",
+	"synthetic",
 };
 
 /*
@@ -378,6 +379,21 @@ static const struct istr *argv_blob(struct tree *t, const char *const *argv, int
 	return intern_get(&t->strings, &t->arena, buf ? buf : "", len);
 }
 
+/*
+ * An engine that caps argv says so per exec: the exec keeps it (JSON), the
+ * node is flagged (text, CSV) and the exec counted (summary).  Only with a
+ * known argv: without one there is nothing cut, and argv_unknown says more.
+ */
+static void note_argv_cut(struct tree *t, struct node *n, struct exec_rec *x,
+			  const struct csv_event *ev)
+{
+	if (!CSV_HAS(ev, CSV_F_ARGV_CUT) || !ev->argv_cut)
+		return;
+	x->argv_cut = true;
+	n->flags |= NF_ARGV_CUT;
+	t->sum.argv_cut++;
+}
+
 static int apply_exec(struct tree *t, const struct csv_event *ev)
 {
 	struct node *n = node_of(t, ev);
@@ -398,6 +414,7 @@ static int apply_exec(struct tree *t, const struct csv_event *ev)
 		if (!x->argv)
 			return -1;
 		x->argc = ev->argc;
+		note_argv_cut(t, n, x, ev);
 	} else {
 		n->flags |= NF_ARGV_UNKNOWN;
 	}
@@ -413,6 +430,29 @@ static int apply_exec(struct tree *t, const struct csv_event *ev)
 	if (ev->comm && !(n->comm = str_of(t, ev->comm)))
 		return -1;
 	note_ppid(n, ev);
+	return 0;
+}
+
+#define RU_BITS (CSV_BIT(CSV_F_UTIME) | CSV_BIT(CSV_F_STIME) | CSV_BIT(CSV_F_MAXRSS) | \
+		 CSV_BIT(CSV_F_MINFLT) | CSV_BIT(CSV_F_MAJFLT) | CSV_BIT(CSV_F_NVCSW) | \
+		 CSV_BIT(CSV_F_NIVCSW))
+
+/* the exit row's rusage; allocated only when it has some (most engines write none) */
+static int keep_rusage(struct tree *t, struct node *n, const struct csv_event *ev)
+{
+	struct node_ru *ru = arena_alloc(&t->arena, sizeof(*ru));
+
+	if (!ru)
+		return -1;
+	ru->utime_ns = ev->utime_ns;
+	ru->stime_ns = ev->stime_ns;
+	ru->maxrss_kb = ev->maxrss_kb;
+	ru->minflt = ev->minflt;
+	ru->majflt = ev->majflt;
+	ru->nvcsw = ev->nvcsw;
+	ru->nivcsw = ev->nivcsw;
+	ru->present = ev->present & RU_BITS;
+	n->ru = ru;
 	return 0;
 }
 
@@ -446,15 +486,8 @@ static int apply_exit(struct tree *t, const struct csv_event *ev)
 	} else {
 		n->flags |= NF_EXIT_STATUS_UNKNOWN;
 	}
-	if (ev->present & (CSV_BIT(CSV_F_UTIME) | CSV_BIT(CSV_F_STIME) | CSV_BIT(CSV_F_MAXRSS))) {
-		n->ru = arena_alloc(&t->arena, sizeof(*n->ru));
-		if (!n->ru)
-			return -1;
-		n->ru->utime_ns = ev->utime_ns;
-		n->ru->stime_ns = ev->stime_ns;
-		n->ru->maxrss_kb = ev->maxrss_kb;
-		n->ru->present = ev->present;
-	}
+	if (ev->present & RU_BITS && keep_rusage(t, n, ev) < 0)
+		return -1;
 	if (!n->comm && ev->comm && !(n->comm = str_of(t, ev->comm)))
 		return -1;
 	note_ppid(n, ev);
@@ -552,7 +585,11 @@ int tree_add(struct tree *t, const struct csv_event *ev)
 	    (CSV_HAS(ev, CSV_F_COUNT) && check_range("count", ev->count) < 0) ||
 	    (CSV_HAS(ev, CSV_F_UTIME) && check_range("utime_ns", ev->utime_ns) < 0) ||
 	    (CSV_HAS(ev, CSV_F_STIME) && check_range("stime_ns", ev->stime_ns) < 0) ||
-	    (CSV_HAS(ev, CSV_F_MAXRSS) && check_range("maxrss_kb", ev->maxrss_kb) < 0))
+	    (CSV_HAS(ev, CSV_F_MAXRSS) && check_range("maxrss_kb", ev->maxrss_kb) < 0) ||
+	    (CSV_HAS(ev, CSV_F_MINFLT) && check_range("minflt", ev->minflt) < 0) ||
+	    (CSV_HAS(ev, CSV_F_MAJFLT) && check_range("majflt", ev->majflt) < 0) ||
+	    (CSV_HAS(ev, CSV_F_NVCSW) && check_range("nvcsw", ev->nvcsw) < 0) ||
+	    (CSV_HAS(ev, CSV_F_NIVCSW) && check_range("nivcsw", ev->nivcsw) < 0))
 		return -1;
 	return order_push(&t->order, ev, t, apply);
 }

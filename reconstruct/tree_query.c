@@ -24,6 +24,7 @@ static const struct {
 	{ NF_ALIVE_AT_END, TQ_ALIVE_AT_END },
 	{ NF_REPARENTED, TQ_REPARENTED },
 	{ NF_ARGV_UNKNOWN, TQ_ARGV_UNKNOWN },
+	{ NF_ARGV_CUT, TQ_ARGV_CUT },
 	{ NF_SYNTHETIC, TQ_SYNTHETIC },
 };
 
@@ -105,6 +106,7 @@ int tree_node_exec(const struct tree *t, uint32_t id, uint32_t i, struct tree_ex
 	}
 	out->argc = x->argv ? x->argc : -1;
 	out->argv = x->argv ? x->argv->s : NULL;
+	out->argv_cut = x->argv_cut;
 	return 0;
 }
 

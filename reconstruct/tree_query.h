@@ -36,6 +36,7 @@ enum {
 	TQ_REPARENTED = 1 << 8,
 	TQ_ARGV_UNKNOWN = 1 << 9,
 	TQ_SYNTHETIC = 1 << 10,
+	TQ_ARGV_CUT = 1 << 11,  /* a new bit: the existing values do not move */
 };
 
 /**
@@ -69,6 +70,7 @@ struct tree_exec_info {
 	size_t filename_len;
 	int argc;               /* -1 when argv is unknown */
 	const char *argv;       /* argc NUL-terminated arguments, back to back */
+	bool argv_cut;          /* argv holds only what the engine kept (its cap) */
 };
 
 /** tree_node_count - number of real nodes (ids 1..count) */
