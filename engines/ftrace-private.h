@@ -184,9 +184,31 @@ struct ftrace_counts {
 	uint64_t alive;     /* processes without an exit yet */
 	uint64_t lost;      /* sum of lost rows' counts */
 	uint64_t lost_rows;
+	uint64_t kernel_lost_rows; /* of those, the ring buffer's (a CPU's) */
 	uint64_t unknown_tasks; /* events from a task whose creation was never seen */
 	uint64_t argv_unknown;  /* execs whose argv could not be read in time */
 	uint64_t argv_stale;    /* of those, read but possibly the next image's */
+	uint64_t foreign_events; /* events of tasks outside the workload, dropped */
+	uint64_t reuse_gaps;    /* a reused tid found dropped from set_event_pid */
+	uint64_t alive_gone;    /* thought alive, but gone or another process at the end */
+};
+
+/*
+ * With set_event_pid and event-fork, the kernel takes a tid out of the
+ * filter when its task is freed (sched_process_free), which comes after an
+ * RCU grace period and can come after the tid was taken again: a workload
+ * task that gets the tid of a workload task ended moments before then
+ * vanishes from the trace, and so do the tasks it creates meanwhile.  Such
+ * a tid is watched this long after the new task's creation: when the
+ * filter lost it, it is put back and the gap becomes a `lost` row.
+ */
+#define FTRACE_REUSE_RISK_NS (1000ull * 1000 * 1000)
+
+/** struct ftrace_risk - a new task whose tid a workload task ended with moments before */
+struct ftrace_risk {
+	pid_t tid;
+	uint64_t present_ns;  /* the tid was in the filter then (at least) */
+	uint64_t until_ns;    /* watched until then */
 };
 
 /**
@@ -230,6 +252,21 @@ bool ftrace_track_holding(const struct ftrace_track *t);
  * an `alive` row for each recorded process that still exists
  */
 int ftrace_track_finish(struct ftrace_track *t, int root_status);
+
+/** ftrace_track_at_risk - whether tids are watched (ftrace_track_watch() has work) */
+bool ftrace_track_at_risk(const struct ftrace_track *t);
+
+/**
+ * ftrace_track_watch - check the watched tids against the pid filter
+ * @now: CLOCK_MONOTONIC when @filter was read
+ * @filter: the tids set_event_pid holds, sorted ascending
+ * @readd: puts a tid back into the filter; 0 or -1 with err_msg()
+ *
+ * A watched tid missing from @filter lost its place while its task lived:
+ * it is put back and a `lost` row covers the gap.  Returns 0 or -1.
+ */
+int ftrace_track_watch(struct ftrace_track *t, uint64_t now, const pid_t *filter, size_t n,
+		       int (*readd)(void *ctx, pid_t tid), void *ctx);
 
 /** ftrace_track_counts - a snapshot of the counts (any thread) */
 void ftrace_track_counts(const struct ftrace_track *t, struct ftrace_counts *c);

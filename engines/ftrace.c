@@ -265,6 +265,74 @@ static int drain(struct engine *e)
 	}
 }
 
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int filter_readd(void *ctx, pid_t tid)
+{
+	struct engine *e = ctx;
+	char num[24];
+
+	snprintf(num, sizeof(num), "%d", (int)tid);
+	/* appending adds to the pid list; writing would replace it */
+	if (tracefs_instance_file_append(e->inst, "set_event_pid", num) < 0) {
+		err_set("cannot put pid %d back into set_event_pid: %s", (int)tid,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Tids of new tasks that a workload task ended with moments before: check
+ * that the kernel's pid filter still holds them (ftrace_track_watch()).
+ */
+static int watch_reused(struct engine *e)
+{
+	char *text, *p, *end;
+	pid_t *pids = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t now;
+	int ret = -1;
+
+	if (!ftrace_track_at_risk(e->track))
+		return 0;
+	now = clock_mono_ns();
+	text = tracefs_instance_file_read(e->inst, "set_event_pid", NULL);
+	if (!text) {
+		err_set("cannot read set_event_pid: %s", strerror(errno));
+		return -1;
+	}
+	for (p = text; *p; p = end) {
+		long v = strtol(p, &end, 10);
+
+		if (end == p) {
+			end = p + 1;
+			continue;
+		}
+		if (n == cap) {
+			pid_t *np = realloc(pids, (cap = cap ? 2 * cap : 256) * sizeof(*np));
+
+			if (!np) {
+				err_set("out of memory");
+				goto out;
+			}
+			pids = np;
+		}
+		pids[n++] = (pid_t)v;
+	}
+	qsort(pids, n, sizeof(*pids), cmp_pid);
+	ret = ftrace_track_watch(e->track, now, pids, n, filter_readd, e);
+out:
+	free(pids);
+	free(text);
+	return ret;
+}
+
 /* whether a CPU holds an event read but not fed yet (newer than a drain) */
 static bool cpus_pending(const struct engine *e)
 {
@@ -296,6 +364,8 @@ static void *reader_main(void *arg)
 		int n = drain(e), delay;
 		uint64_t now;
 
+		if (n >= 0 && watch_reused(e) < 0)
+			n = -1;
 		if (n < 0) {
 			snprintf(e->reader_err, sizeof(e->reader_err), "%s", err_msg());
 			e->reader_failed = 1;
@@ -316,12 +386,16 @@ static void *reader_main(void *arg)
 		 * quiet.
 		 */
 		delay = e->interval_ms;
+		/* a reused tid may drop out of the filter any moment: look often */
+		if (ftrace_track_at_risk(e->track) && delay > HELD_POLL_MS)
+			delay = HELD_POLL_MS;
 		if (n == 0) {
 			bool woke = false;
 
 			/* an event newer than the drain's start waits in c->data */
 			if (poll(pfds, e->ncpus + 1,
-				 ftrace_track_holding(e->track) || cpus_pending(e) ?
+				 ftrace_track_holding(e->track) || cpus_pending(e) ||
+				 ftrace_track_at_risk(e->track) ?
 				 HELD_POLL_MS : -1) < 0 && errno != EINTR)
 				break;
 			if (pfds[e->ncpus].revents)
@@ -507,8 +581,8 @@ static int ftrace_finish(struct engine *e, const struct engine_finish *fin)
 {
 	struct ftrace_counts cnt = { 0 };
 	uint64_t overrun = 0, dropped = 0, end;
-	char nums[6][24];
-	const char *keys[6], *values[6];
+	char nums[9][24];
+	const char *keys[9], *values[9];
 	struct csv_trailer tr = { 0 };
 	bool failed = false;
 	char msg[1024] = "";
@@ -552,7 +626,13 @@ static int ftrace_finish(struct engine *e, const struct engine_finish *fin)
 		keys[3] = "argv_unknown";
 		keys[4] = "processes";
 		keys[5] = "argv_stale";
-		for (int i = 0; i < 6; i++)
+		snprintf(nums[6], sizeof(nums[6]), "%llu", (unsigned long long)cnt.foreign_events);
+		snprintf(nums[7], sizeof(nums[7]), "%llu", (unsigned long long)cnt.reuse_gaps);
+		snprintf(nums[8], sizeof(nums[8]), "%llu", (unsigned long long)cnt.alive_gone);
+		keys[6] = "foreign_events";
+		keys[7] = "reuse_gaps";
+		keys[8] = "alive_gone";
+		for (int i = 0; i < 9; i++)
 			values[i] = nums[i];
 		tr.events = cnt.events;
 		tr.lost_events = cnt.lost;
@@ -560,7 +640,7 @@ static int ftrace_finish(struct engine *e, const struct engine_finish *fin)
 		tr.end_mono_ns = end;
 		tr.keys = keys;
 		tr.values = values;
-		tr.nkeys = 6;
+		tr.nkeys = 9;
 		if (csv_writer_finish(e->w, &tr) < 0 && !failed) {
 			snprintf(msg, sizeof(msg), "%s", err_msg());
 			failed = true;

@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "csv.h"
@@ -41,6 +43,7 @@
 
 struct task {
 	pid_t tid, tgid;
+	uint64_t since;  /* task_newtask time; 0 for the root and tasks never seen created */
 	bool has_code;   /* called exit(code) */
 	int code;
 	int thread;      /* 1 thread, 0 process, -1 unknown (task_newtask lost) */
@@ -48,6 +51,7 @@ struct task {
 
 struct proc {
 	pid_t tgid, ppid;   /* ppid 0: unknown */
+	uint64_t since;     /* creation time (CLOCK_MONOTONIC), 0 when unknown */
 	int threads;
 	bool has_code;      /* exit_group(code) */
 	int code;
@@ -88,6 +92,16 @@ struct ftrace_track {
 	bool have_root_exit;
 	struct csv_event root_exit;
 	char root_exit_comm[FTRACE_COMM_SIZE];
+	/*
+	 * Tasks of the workload that ended less than FTRACE_REUSE_RISK_NS ago,
+	 * oldest first, and the newest end of each tid: a new task taking such
+	 * a tid may lose its place in set_event_pid (see ftrace_track_watch()).
+	 */
+	struct ended { pid_t tid; uint64_t ts; } *ended;
+	size_t ended_head, ended_len, ended_cap;
+	struct ftrace_pidmap *ended_at;         /* tid -> (uintptr_t) its newest end */
+	struct ftrace_risk *risks;
+	size_t nrisks, risks_cap;
 	struct ftrace_counts c; /* read by other threads with __atomic loads */
 };
 
@@ -310,6 +324,125 @@ int ftrace_track_release(struct ftrace_track *t, uint64_t before_ns)
 	return 0;
 }
 
+/* ---- tids taken again moments after a workload task ended with them ---- */
+
+static void ended_prune(struct ftrace_track *t, uint64_t now)
+{
+	while (t->ended_head < t->ended_len &&
+	       t->ended[t->ended_head].ts + FTRACE_REUSE_RISK_NS < now) {
+		const struct ended *e = &t->ended[t->ended_head++];
+
+		if ((uintptr_t)ftrace_pidmap_get(t->ended_at, e->tid) == e->ts)
+			ftrace_pidmap_del(t->ended_at, e->tid);
+	}
+	if (t->ended_head > 1024 && t->ended_head * 2 > t->ended_len) {
+		memmove(t->ended, t->ended + t->ended_head,
+			(t->ended_len - t->ended_head) * sizeof(*t->ended));
+		t->ended_len -= t->ended_head;
+		t->ended_head = 0;
+	}
+}
+
+/* A workload task with @tid ended at @ts. */
+static int ended_add(struct ftrace_track *t, pid_t tid, uint64_t ts)
+{
+	ts = ts ? ts : 1; /* 0 means "none" in the map */
+	ended_prune(t, ts);
+	if (t->ended_len == t->ended_cap) {
+		size_t cap = t->ended_cap ? 2 * t->ended_cap : 256;
+		struct ended *e = realloc(t->ended, cap * sizeof(*e));
+
+		if (!e)
+			goto nomem;
+		t->ended = e;
+		t->ended_cap = cap;
+	}
+	t->ended[t->ended_len++] = (struct ended){ tid, ts };
+	if (ftrace_pidmap_put(t->ended_at, tid, (void *)(uintptr_t)ts) < 0)
+		goto nomem;
+	/* the task is gone: its own free takes the tid out of the filter, rightly */
+	for (size_t i = 0; i < t->nrisks; i++)
+		if (t->risks[i].tid == tid)
+			t->risks[i--] = t->risks[--t->nrisks];
+	return 0;
+nomem:
+	err_set("out of memory tracking ended tasks");
+	errno = ENOMEM;
+	return -1;
+}
+
+/* A workload task was created with @tid at @ts: watch it when the tid is freshly freed. */
+static int risk_check(struct ftrace_track *t, pid_t tid, uint64_t ts)
+{
+	uint64_t ended;
+
+	ended_prune(t, ts);
+	ended = (uintptr_t)ftrace_pidmap_get(t->ended_at, tid);
+	if (!ended || ended + FTRACE_REUSE_RISK_NS < ts)
+		return 0;
+	if (t->nrisks == t->risks_cap) {
+		size_t cap = t->risks_cap ? 2 * t->risks_cap : 16;
+		struct ftrace_risk *r = realloc(t->risks, cap * sizeof(*r));
+
+		if (!r) {
+			err_set("out of memory");
+			errno = ENOMEM;
+			return -1;
+		}
+		t->risks = r;
+		t->risks_cap = cap;
+	}
+	/* event-fork put the tid in the filter at the creation */
+	t->risks[t->nrisks++] = (struct ftrace_risk){ tid, ts, ts + FTRACE_REUSE_RISK_NS };
+	return 0;
+}
+
+bool ftrace_track_at_risk(const struct ftrace_track *t)
+{
+	return t->nrisks > 0;
+}
+
+static bool sorted_has(const pid_t *v, size_t n, pid_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] == x)
+			return true;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+int ftrace_track_watch(struct ftrace_track *t, uint64_t now, const pid_t *filter, size_t n,
+		       int (*readd)(void *ctx, pid_t tid), void *ctx)
+{
+	for (size_t i = 0; i < t->nrisks; i++) {
+		struct ftrace_risk *r = &t->risks[i];
+
+		if (!sorted_has(filter, n, r->tid)) {
+			/*
+			 * The old task's free came after this one's creation: from
+			 * some moment after present_ns until now this task's events,
+			 * and the tasks it created meanwhile, were not recorded.
+			 */
+			if (readd(ctx, r->tid) < 0 ||
+			    ftrace_track_lost(t, -1, r->present_ns, now, -1) < 0)
+				return -1;
+			COUNT_ADD(t, reuse_gaps, 1);
+		}
+		r->present_ns = now;
+		if (now > r->until_ns)
+			t->risks[i--] = t->risks[--t->nrisks];
+	}
+	return 0;
+}
+
 struct ftrace_track *ftrace_track_new(struct csv_writer *w, pid_t root, pid_t recorder)
 {
 	struct ftrace_track *t = calloc(1, sizeof(*t));
@@ -326,7 +459,8 @@ struct ftrace_track *ftrace_track_new(struct csv_writer *w, pid_t root, pid_t re
 	t->tasks = ftrace_pidmap_new();
 	t->procs = ftrace_pidmap_new();
 	t->held_by_pid = ftrace_pidmap_new();
-	if (!t->tasks || !t->procs || !t->held_by_pid)
+	t->ended_at = ftrace_pidmap_new();
+	if (!t->tasks || !t->procs || !t->held_by_pid || !t->ended_at)
 		goto error;
 	/* The root: forked by the recorder before tracing began, so it has no fork row. */
 	if (!task_add(t, root, root) || !proc_add(t, root, recorder, NULL))
@@ -344,6 +478,7 @@ static pid_t actor(const struct ftrace_ev *ev)
 {
 	switch (ev->kind) {
 	case FTRACE_EV_EXEC:
+		return ev->pid2; /* the task that called execve */
 	case FTRACE_EV_SIG_GENERATE:
 		return 0;
 	case FTRACE_EV_EXIT:
@@ -361,9 +496,10 @@ static int on_newtask(struct ftrace_track *t, const struct ftrace_ev *ev)
 
 	held_next_image(t, ev->pid, ev->ts); /* /proc/TID/cmdline would show the new task */
 	child = task_add(t, ev->pid, thread ? creator->tgid : ev->pid);
-	if (!child)
+	if (!child || risk_check(t, ev->pid, ev->ts) < 0)
 		return -1;
 	child->thread = thread;
+	child->since = ev->ts;
 	if (thread) {
 		if (cp)
 			cp->threads++;
@@ -371,8 +507,12 @@ static int on_newtask(struct ftrace_track *t, const struct ftrace_ev *ev)
 	}
 	/* CLONE_PARENT: the child's parent is the creator's parent */
 	pid_t ppid = (ev->flags & CLONE_PARENT) ? (cp ? cp->ppid : 0) : creator->tgid;
+	struct proc *p = proc_add(t, ev->pid, ppid, ev->comm);
 
-	return proc_add(t, ev->pid, ppid, ev->comm) ? 0 : -1;
+	if (!p)
+		return -1;
+	p->since = ev->ts;
+	return 0;
 }
 
 static int on_fork(struct ftrace_track *t, const struct ftrace_ev *ev)
@@ -383,10 +523,14 @@ static int on_fork(struct ftrace_track *t, const struct ftrace_ev *ev)
 
 	if (!child) {
 		/* task_newtask missing: the best evidence is a new process */
+		struct proc *p;
+
 		held_next_image(t, ev->pid2, ev->ts);
 		child = task_add(t, ev->pid2, ev->pid2);
-		if (!child || !proc_add(t, ev->pid2, creator->tgid, ev->comm2))
+		if (!child || risk_check(t, ev->pid2, ev->ts) < 0 ||
+		    !(p = proc_add(t, ev->pid2, creator->tgid, ev->comm2)))
 			return -1;
+		child->since = p->since = ev->ts;
 	}
 	row_init(&row, CSV_FORK, ev);
 	CSV_SET(&row, pid, CSV_F_PID, creator->tgid);
@@ -519,6 +663,8 @@ static int on_task_exit(struct ftrace_track *t, const struct ftrace_ev *ev)
 		ret = write_row(t, &row);
 	}
 	task_del(t, ev->pid);
+	if (ended_add(t, ev->pid, ev->ts) < 0)
+		ret = -1;
 	if (p && --p->threads < 0)
 		p->threads = 0;
 	if (group) {
@@ -558,6 +704,18 @@ static void ev_free(struct ftrace_ev *ev)
 	free(ev);
 }
 
+/*
+ * An event older than the creation of the task it names is another task's:
+ * one outside the workload that held the tid before (set_event_pid still
+ * let it through, see FTRACE_REUSE_RISK_NS).
+ */
+static bool predates(const struct ftrace_track *t, const struct ftrace_ev *ev, pid_t a)
+{
+	const struct task *tk = ftrace_pidmap_get(t->tasks, a);
+
+	return tk && tk->since > ev->ts;
+}
+
 /* Run the queued events whose task is now known, until none is. */
 static int run_deferred(struct ftrace_track *t)
 {
@@ -578,6 +736,11 @@ static int run_deferred(struct ftrace_track *t)
 			*pp = ev->next;
 			t->ndeferred--;
 			progress = true;
+			if (a && predates(t, ev, a)) {
+				COUNT_ADD(t, foreign_events, 1);
+				ev_free(ev);
+				continue;
+			}
 			int ret = handle(t, ev);
 
 			ev_free(ev);
@@ -601,6 +764,11 @@ int ftrace_track_event(struct ftrace_track *t, struct ftrace_ev *ev)
 		t->ndeferred++;
 		return 0;
 	}
+	if (a && predates(t, ev, a)) {
+		COUNT_ADD(t, foreign_events, 1);
+		ev_free(ev);
+		return 0;
+	}
 	ret = handle(t, ev);
 	if (ret == 0 && t->ndeferred &&
 	    (ev->kind == FTRACE_EV_NEWTASK || ev->kind == FTRACE_EV_FORK ||
@@ -617,8 +785,10 @@ int ftrace_track_lost(struct ftrace_track *t, int cpu, uint64_t start, uint64_t 
 
 	CSV_SET(&row, time_ns, CSV_F_TIME, start);
 	CSV_SET(&row, end_ns, CSV_F_END, end < start ? start : end);
-	if (cpu >= 0)
+	if (cpu >= 0) {
 		CSV_SET(&row, cpu, CSV_F_CPU, cpu);
+		COUNT_ADD(t, kernel_lost_rows, 1);
+	}
 	if (count >= 0) {
 		CSV_SET(&row, count, CSV_F_COUNT, (uint64_t)count);
 		COUNT_ADD(t, lost, (uint64_t)count);
@@ -631,8 +801,23 @@ struct alive_ctx {
 	struct ftrace_track *t;
 	uint64_t now;
 	uint64_t alive;
+	int64_t boot_minus_mono; /* CLOCK_BOOTTIME - CLOCK_MONOTONIC, ns */
+	long ticks;              /* /proc/PID/stat's starttime unit, per second */
 	int ret;
 };
+
+/*
+ * Whether the process at @pid now is the one created at @since (mono ns):
+ * /proc/PID/stat says when it started, in clock ticks of CLOCK_BOOTTIME.
+ */
+static bool same_start(const struct alive_ctx *ctx, uint64_t since, uint64_t start_ticks)
+{
+	int64_t boot = (int64_t)since + ctx->boot_minus_mono;
+	int64_t want = boot / (1000000000LL / ctx->ticks);
+	int64_t diff = want - (int64_t)start_ticks;
+
+	return diff >= -1 && diff <= 1;
+}
 
 static int write_alive(pid_t pid, void *val, void *vctx)
 {
@@ -643,12 +828,20 @@ static int write_alive(pid_t pid, void *val, void *vctx)
 	bool exists = procfs_read_stat(pid, &st) == 0;
 
 	/*
-	 * Every event up to the end of tracing was read: a process with no
-	 * exit row was alive then, unless events were lost (its exit may be
-	 * among them); then only one that still exists is called alive.
+	 * A process with no exit row is called alive only when it still
+	 * exists and is the same process (its start time): otherwise its exit
+	 * was lost (a loss, or its tid dropped from the filter by a reuse),
+	 * and the loss is reported, not hidden behind an `alive` row.
 	 */
-	if (!exists && __atomic_load_n(&ctx->t->c.lost_rows, __ATOMIC_RELAXED))
+	if (!exists || (p->since && ctx->ticks > 0 &&
+			!same_start(ctx, p->since, st.starttime_ticks))) {
+		COUNT_ADD(ctx->t, alive_gone, 1);
+		if (ftrace_track_lost(ctx->t, -1, p->since ? p->since : ctx->now, ctx->now, 1) < 0) {
+			ctx->ret = -1;
+			return 1;
+		}
 		return 0;
+	}
 	CSV_SET(&row, time_ns, CSV_F_TIME, ctx->now);
 	CSV_SET(&row, pid, CSV_F_PID, pid);
 	if (exists && st.ppid > 0)
@@ -666,9 +859,33 @@ static int write_alive(pid_t pid, void *val, void *vctx)
 
 int ftrace_track_finish(struct ftrace_track *t, int root_status)
 {
-	struct alive_ctx ctx = { .t = t, .now = clock_mono_ns() };
+	struct alive_ctx ctx = { .t = t, .now = clock_mono_ns(), .ticks = sysconf(_SC_CLK_TCK) };
+	struct timespec boot, mono;
 
-	/* creations never seen (lost): assume each task led its own process */
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	ctx.boot_minus_mono = (boot.tv_sec - mono.tv_sec) * 1000000000LL +
+			      (boot.tv_nsec - mono.tv_nsec);
+
+	/*
+	 * Tasks never seen created.  With nothing lost by the ring buffer,
+	 * every creation in the workload was seen: these are outsiders that
+	 * took a tid the filter still held, and their events are dropped.
+	 * (A tid dropped from the filter hides its task's children entirely,
+	 * creations and events alike.)  After a ring-buffer loss a creation
+	 * may be among the lost events: assume each task led its own process.
+	 */
+	if (!__atomic_load_n(&t->c.kernel_lost_rows, __ATOMIC_RELAXED)) {
+		while (t->deferred) {
+			struct ftrace_ev *ev = t->deferred;
+
+			t->deferred = ev->next;
+			t->ndeferred--;
+			COUNT_ADD(t, foreign_events, 1);
+			ev_free(ev);
+		}
+		t->deferred_tail = &t->deferred;
+	}
 	while (t->deferred) {
 		struct ftrace_ev *ev = t->deferred;
 		pid_t a = actor(ev);
@@ -723,6 +940,9 @@ void ftrace_track_counts(const struct ftrace_track *t, struct ftrace_counts *c)
 	c->unknown_tasks = __atomic_load_n(&t->c.unknown_tasks, __ATOMIC_RELAXED);
 	c->argv_unknown = __atomic_load_n(&t->c.argv_unknown, __ATOMIC_RELAXED);
 	c->argv_stale = __atomic_load_n(&t->c.argv_stale, __ATOMIC_RELAXED);
+	c->foreign_events = __atomic_load_n(&t->c.foreign_events, __ATOMIC_RELAXED);
+	c->reuse_gaps = __atomic_load_n(&t->c.reuse_gaps, __ATOMIC_RELAXED);
+	c->alive_gone = __atomic_load_n(&t->c.alive_gone, __ATOMIC_RELAXED);
 }
 
 static int free_val(pid_t pid, void *val, void *ctx)
@@ -758,5 +978,8 @@ void ftrace_track_free(struct ftrace_track *t)
 		held_free(h);
 	}
 	ftrace_pidmap_free(t->held_by_pid);
+	ftrace_pidmap_free(t->ended_at);
+	free(t->ended);
+	free(t->risks);
 	free(t);
 }
