@@ -158,34 +158,35 @@ static int on_fork(struct engine *e, const struct ptb_event *ev)
 	return write_row(e, &row);
 }
 
-/* argv as NUL-separated strings; the last one may lack its NUL when cut */
+/*
+ * argv as NUL-separated strings; the last one may lack its NUL when cut.
+ * One allocation, the vector then a copy of the strings, the layout of
+ * procfs_read_cmdline(): procfs_free_argv() frees only the block.
+ */
 static char **split_argv(const char *p, size_t len, int *argc)
 {
 	size_t n = 0, i, start;
-	char **argv;
+	char **argv, *s;
 	int k = 0;
 
 	for (i = 0; i < len; i++)
 		n += p[i] == '\0';
 	if (len && p[len - 1] != '\0')
 		n++;
-	argv = malloc((n + 1) * sizeof(*argv));
+	argv = malloc((n + 1) * sizeof(*argv) + len + 1);
 	if (!argv)
 		return NULL;
-	for (i = start = 0; i <= len; i++) {
-		if (i < len && p[i] != '\0')
+	s = (char *)(argv + n + 1);
+	memcpy(s, p, len);
+	s[len] = '\0';
+	for (i = start = 0; i < len; i++) {
+		if (s[i] != '\0')
 			continue;
-		if (i == len && start == len)
-			break;
-		argv[k] = strndup(p + start, i - start);
-		if (!argv[k]) {
-			argv[k] = NULL;
-			procfs_free_argv(argv);
-			return NULL;
-		}
-		k++;
+		argv[k++] = s + start;
 		start = i + 1;
 	}
+	if (start < len)
+		argv[k++] = s + start; /* cut before its NUL */
 	argv[k] = NULL;
 	*argc = k;
 	return argv;
