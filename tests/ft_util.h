@@ -193,7 +193,7 @@ struct ft_row {
 	uint32_t present;
 	uint64_t time_ns, count, end_ns;
 	int cpu, pid, tid, ppid, child_pid, child_tid, old_tid, code, signal;
-	bool thread, group;
+	bool thread, group, argv_cut;
 	char *comm, *child_comm, *filename;
 	int argc;
 	char **argv;
@@ -205,6 +205,9 @@ struct ft_csv {
 	int root_pid;
 	bool has_trailer, interrupted;
 	uint64_t lost_events, trailer_events;
+	/* the trailer's engine-specific "#key,value" lines (#argv_cut, ...) */
+	char **keys, **values;
+	int nkeys;
 };
 
 static inline char *ft_dup(const char *s)
@@ -247,6 +250,7 @@ static inline void ft_load(const char *path, struct ft_csv *c)
 		x->signal = ev.signal;
 		x->thread = ev.thread;
 		x->group = ev.group;
+		x->argv_cut = ev.argv_cut;
 		x->comm = ft_dup(ev.comm);
 		x->child_comm = ft_dup(ev.child_comm);
 		x->filename = ft_dup(ev.filename);
@@ -262,6 +266,14 @@ static inline void ft_load(const char *path, struct ft_csv *c)
 	c->interrupted = csv_reader_trailer(r)->interrupted;
 	c->lost_events = csv_reader_trailer(r)->lost_events;
 	c->trailer_events = csv_reader_trailer(r)->events;
+	c->nkeys = csv_reader_trailer(r)->nkeys;
+	c->keys = calloc(c->nkeys + 1, sizeof(char *));
+	c->values = calloc(c->nkeys + 1, sizeof(char *));
+	cr_assert(c->keys && c->values);
+	for (int i = 0; i < c->nkeys; i++) {
+		c->keys[i] = ft_dup(csv_reader_trailer(r)->keys[i]);
+		c->values[i] = ft_dup(csv_reader_trailer(r)->values[i]);
+	}
 	csv_reader_free(r);
 }
 
@@ -275,8 +287,23 @@ static inline void ft_free(struct ft_csv *c)
 			free(c->rows[i].argv[k]);
 		free(c->rows[i].argv);
 	}
+	for (int i = 0; i < c->nkeys; i++) {
+		free(c->keys[i]);
+		free(c->values[i]);
+	}
+	free(c->keys);
+	free(c->values);
 	free(c->rows);
 	memset(c, 0, sizeof(*c));
+}
+
+/* The trailer count @key (e.g. "argv_unknown"); -1 when the trailer lacks it. */
+static inline long long ft_key(const struct ft_csv *c, const char *key)
+{
+	for (int i = 0; i < c->nkeys; i++)
+		if (c->keys[i] && c->values[i] && !strcmp(c->keys[i], key))
+			return strtoll(c->values[i], NULL, 10);
+	return -1;
 }
 
 static inline int ft_count(const struct ft_csv *c, enum csv_kind k)
