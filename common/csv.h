@@ -152,6 +152,9 @@ struct csv_writer *csv_writer_new(int fd, bool own_fd, const struct csv_meta *me
 
 /**
  * csv_writer_open - csv_writer_new() on a file created (truncated) at @path
+ *
+ * The file is opened with outfile_open() ("-" is standard output): never
+ * through a symlink, never onto another user's file.
  */
 struct csv_writer *csv_writer_open(const char *path, const struct csv_meta *meta);
 

@@ -14,6 +14,7 @@
 
 #include "csv-private.h"
 #include "err.h"
+#include "outfile.h"
 
 #define WBUF_SIZE (256 * 1024)
 
@@ -51,6 +52,23 @@ const char *csv_kind_name(enum csv_kind k)
 	return (unsigned)k < CSV_KIND_COUNT ? kind_names[k] : "?";
 }
 
+/* "cannot write /path/run.csv: No space left on device" (the path from /proc) */
+static void werror(struct csv_writer *w, int err)
+{
+	char link[64], name[4096];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", w->fd);
+	n = readlink(link, name, sizeof(name) - 1);
+	if (n > 0 && name[0] == '/') {
+		name[n] = '\0';
+		err_set("cannot write %s: %s", name, strerror(err));
+	} else {
+		err_set("cannot write the CSV: %s", strerror(err));
+	}
+	errno = err;
+}
+
 static int wflush(struct csv_writer *w)
 {
 	size_t off = 0;
@@ -62,7 +80,7 @@ static int wflush(struct csv_writer *w)
 			if (errno == EINTR)
 				continue;
 			w->failed = true;
-			err_set("cannot write CSV: %s", strerror(errno));
+			werror(w, errno);
 			return -1;
 		}
 		off += n;
@@ -290,12 +308,10 @@ error:
 
 struct csv_writer *csv_writer_open(const char *path, const struct csv_meta *meta)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = outfile_open(path, true);
 
-	if (fd < 0) {
-		err_set("cannot create %s: %s", path, strerror(errno));
+	if (fd < 0)
 		return NULL;
-	}
 	struct csv_writer *w = csv_writer_new(fd, true, meta);
 
 	if (!w)

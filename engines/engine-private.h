@@ -7,6 +7,7 @@
 
 #include "csv.h"
 #include "engine.h"
+#include "outfile.h" /* every engine creates its outputs with it */
 
 /* Storage behind a struct csv_meta filled by engine_meta_init(). */
 struct engine_meta {

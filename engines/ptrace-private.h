@@ -6,6 +6,7 @@
 #ifndef PROCTREE_PTRACE_PRIVATE_H
 #define PROCTREE_PTRACE_PRIVATE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/resource.h>
@@ -96,6 +97,7 @@ struct engine {
 	int root_status;
 	bool detaching;             /* resume means PTRACE_DETACH now */
 	bool write_failed;
+	char write_err[256];        /* the first write error, for finish() */
 	uint64_t counters[PT_C_COUNT];
 	/*
 	 * Bit per pid: its exit row is written but the zombie was left to its
@@ -110,7 +112,13 @@ struct engine {
 };
 
 /* ptrace_loop.c */
+
+/* The signal of the loop's once-a-second flush timer (the tracer thread only). */
+#define PT_FLUSH_SIGNAL (SIGRTMIN + 2)
+
 int pt_loop_run(struct engine *e);
+/* Remember the first write error (err_msg()) and that rows were lost. */
+void pt_write_failed(struct engine *e);
 int pt_detach_all(struct engine *e);
 int pt_handle(struct engine *e, pid_t tid, int status, const struct rusage *ru, uint64_t now);
 

@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "err.h"
+#include "outfile.h"
 #include "procfs.h"
 #include "ptrace-private.h"
 
@@ -54,11 +55,9 @@ static struct engine *ptrace_new(const struct engine_opts *opts)
 	e->root_status = -1;
 	e->self = getpid();
 	/* create the CSV now: a bad -o fails before the workload starts */
-	e->fd = open(opts->csv_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (e->fd < 0) {
-		err_set("cannot create %s: %s", opts->csv_path, strerror(errno));
+	e->fd = outfile_open(opts->csv_path, true);
+	if (e->fd < 0)
 		goto error;
-	}
 	if (pt_table_init(&e->tab) < 0)
 		goto error;
 	return e;
@@ -125,10 +124,7 @@ static int ptrace_reap(struct engine *e, pid_t root, int *root_status)
 	}
 	ret = pt_loop_run(e);
 	*root_status = e->root_status;
-	if (ret == 0 && e->write_failed) {
-		err_set("%s: cannot write the CSV (rows lost)", e->opts.csv_path);
-		return -1;
-	}
+	/* a write error is finish()'s to report, once */
 	return ret;
 }
 
@@ -148,7 +144,7 @@ static void write_alive(struct engine *e, uint64_t now)
 			CSV_SET(&ev, ppid, CSV_F_PPID, t->ppid);
 		ev.comm = t->comm[0] ? t->comm : NULL;
 		if (csv_writer_event(e->w, &ev) < 0)
-			e->write_failed = true;
+			pt_write_failed(e);
 	}
 }
 
@@ -175,8 +171,10 @@ static int ptrace_finish(struct engine *e, const struct engine_finish *fin)
 	tr.values = values;
 	tr.nkeys = PT_C_COUNT;
 	ret = csv_writer_finish(e->w, &tr);
-	if (ret == 0 && e->write_failed) {
-		err_set("%s: write errors, some rows are missing", e->opts.csv_path);
+	if (ret < 0 && !e->write_failed)
+		pt_write_failed(e);
+	if (e->write_failed) {
+		err_set("%s", e->write_err);
 		ret = -1;
 	}
 	return ret;

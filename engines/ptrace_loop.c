@@ -5,6 +5,8 @@
  * docs/engine-ptrace.md describes each race handled here.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +47,17 @@ static struct pt_resume natural_resume(int event, int sig)
 	return r;
 }
 
+void pt_write_failed(struct engine *e)
+{
+	if (!e->write_failed)
+		snprintf(e->write_err, sizeof(e->write_err), "%s", err_msg());
+	e->write_failed = true;
+}
+
 static void emit(struct engine *e, const struct csv_event *ev)
 {
 	if (csv_writer_event(e->w, ev) < 0)
-		e->write_failed = true;
+		pt_write_failed(e);
 }
 
 static void count_procs(struct engine *e, int64_t d_procs, int64_t d_alive)
@@ -270,7 +279,8 @@ static void on_fork(struct engine *e, struct pt_task *t, int event, uint64_t now
 	if (!c) {
 		c = pt_table_add(&e->tab, ctid);
 		if (!c) {
-			e->write_failed = true;
+			err_set("out of memory");
+			pt_write_failed(e);
 			resume(e, t, natural_resume(event, 0));
 			return;
 		}
@@ -492,13 +502,90 @@ static bool only_unclaimed_left(struct engine *e)
 	return true;
 }
 
-int pt_loop_run(struct engine *e)
+/*
+ * Rows reach the file at least once a second, so a recorder killed with
+ * SIGKILL loses at most about a second of them (the writer's buffer holds
+ * 256 KiB: on a slow workload, minutes).  wait4() blocks for as long as the
+ * workload is quiet, so a per-thread timer interrupts it (EINTR) every
+ * second and the loop flushes what is pending; a busy loop sees the same
+ * tick between two stops.
+ */
+#define FLUSH_INTERVAL_NS 1000000000LL
+
+static volatile sig_atomic_t flush_due;
+
+static void on_flush_tick(int sig)
+{
+	(void)sig;
+	flush_due = 1;
+}
+
+struct flush_timer {
+	timer_t id;
+	bool armed;
+	struct sigaction old;
+	sigset_t old_mask;
+};
+
+/* Best effort: without the timer rows still go out when the buffer fills. */
+static void flush_timer_start(struct flush_timer *ft)
+{
+	struct sigaction sa;
+	struct sigevent sev;
+	struct itimerspec its;
+	sigset_t tick;
+
+	its.it_interval.tv_sec = FLUSH_INTERVAL_NS / 1000000000LL;
+	its.it_interval.tv_nsec = FLUSH_INTERVAL_NS % 1000000000LL;
+	its.it_value = its.it_interval;
+	memset(ft, 0, sizeof(*ft));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_flush_tick; /* no SA_RESTART: wait4() must return */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(PT_FLUSH_SIGNAL, &sa, &ft->old) < 0)
+		return;
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = PT_FLUSH_SIGNAL;
+	sev._sigev_un._tid = (pid_t)syscall(SYS_gettid); /* sigev_notify_thread_id */
+	if (timer_create(CLOCK_MONOTONIC, &sev, &ft->id) < 0) {
+		sigaction(PT_FLUSH_SIGNAL, &ft->old, NULL);
+		return;
+	}
+	sigemptyset(&tick);
+	sigaddset(&tick, PT_FLUSH_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &tick, &ft->old_mask);
+	timer_settime(ft->id, 0, &its, NULL);
+	ft->armed = true;
+}
+
+static void flush_timer_stop(struct flush_timer *ft)
+{
+	if (!ft->armed)
+		return;
+	timer_delete(ft->id);
+	pthread_sigmask(SIG_SETMASK, &ft->old_mask, NULL);
+	sigaction(PT_FLUSH_SIGNAL, &ft->old, NULL);
+	ft->armed = false;
+}
+
+static void flush_if_due(struct engine *e)
+{
+	if (!flush_due)
+		return;
+	flush_due = 0;
+	if (!e->write_failed && csv_writer_flush(e->w, false) < 0)
+		pt_write_failed(e);
+}
+
+static int loop(struct engine *e)
 {
 	for (;;) {
 		struct rusage ru;
 		int status;
 		pid_t pid;
 
+		flush_if_due(e);
 		if (*e->opts.stop_now)
 			return 0;
 		if (e->root_done && !e->opts.wait_all)
@@ -516,6 +603,18 @@ int pt_loop_run(struct engine *e)
 		if (e->tab.used && only_unclaimed_left(e))
 			release_unclaimed(e, 0, clock_mono_ns());
 	}
+}
+
+int pt_loop_run(struct engine *e)
+{
+	struct flush_timer ft;
+	int ret;
+
+	flush_due = 0;
+	flush_timer_start(&ft);
+	ret = loop(e);
+	flush_timer_stop(&ft);
+	return ret;
 }
 
 static size_t attached_count(struct engine *e)

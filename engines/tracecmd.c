@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ struct engine {
 	struct engine_opts o;
 	struct engine_meta em;
 	char *csv_path, *dat_path;
+	int csv_fd;            /* the CSV, created in new(): checked before the workload */
 	struct tcrun *run;
 	pid_t root;
 	uint64_t attach_ns;    /* the root was alive then (held at the barrier) */
@@ -43,18 +45,32 @@ static struct engine *tracecmd_new(const struct engine_opts *opts)
 {
 	struct engine *e = calloc(1, sizeof(*e));
 	struct tcrun_opts ro = { 0 };
+	bool csv_new = false;
+	struct stat st;
 
 	if (!e) {
 		err_set("out of memory");
 		return NULL;
 	}
 	e->o = *opts;
+	e->csv_fd = -1;
 	e->csv_path = strdup(opts->csv_path);
 	e->dat_path = strdup(opts->dat_path ? opts->dat_path : "proctree.dat");
 	if (!e->csv_path || !e->dat_path) {
 		err_set("out of memory");
 		goto error;
 	}
+	if (outfile_is_stdout(e->csv_path)) {
+		err_set("cannot write to standard output (-o -): its .dat goes beside the CSV; "
+			"give -o FILE");
+		errno = EINVAL;
+		goto error;
+	}
+	/* both outputs are created now: a bad -o fails before the workload runs */
+	csv_new = lstat(e->csv_path, &st) < 0 && errno == ENOENT;
+	e->csv_fd = outfile_open(e->csv_path, false);
+	if (e->csv_fd < 0)
+		goto error;
 	/* orphans of the workload come to us, so --wait-all can see them */
 	if (opts->wait_all)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -67,19 +83,50 @@ static struct engine *tracecmd_new(const struct engine_opts *opts)
 		goto error;
 	e->tracer = tcrun_pid(e->run);
 	engine_meta_init(&e->em, "tracecmd", 0, opts->command);
+	e->keys[0] = "dat";
+	e->vals[0] = e->dat_path;
+	e->keys[1] = "tracecmd_mode";
+	e->vals[1] = tcrun_mode(e->run);
+	snprintf(e->buf_kb, sizeof(e->buf_kb), "%" PRIu64, e->o.buffer_kb ? e->o.buffer_kb : 4096);
+	e->keys[2] = "buffer_kb";
+	e->vals[2] = e->buf_kb;
+	e->em.meta.keys = e->keys;
+	e->em.meta.values = e->vals;
+	e->em.meta.nkeys = 3;
 	return e;
 error:
+	if (e->csv_fd >= 0) {
+		struct stat now;
+
+		/* no recording: do not leave an empty CSV we created */
+		if (csv_new && fstat(e->csv_fd, &st) == 0 && lstat(e->csv_path, &now) == 0 &&
+		    st.st_dev == now.st_dev && st.st_ino == now.st_ino)
+			unlink(e->csv_path);
+		close(e->csv_fd);
+	}
 	free(e->csv_path);
 	free(e->dat_path);
 	free(e);
 	return NULL;
 }
 
+/*
+ * trace-cmd holds the events until the end, so the rows come at finish();
+ * the header goes out now: a recorder killed with SIGKILL leaves a CSV that
+ * names the .dat (#dat, which trace-cmd still completes: it gets SIGINT when
+ * we die) and the root (#root_pid), what --convert needs to make the rows.
+ */
 static int tracecmd_attach(struct engine *e, pid_t root)
 {
+	struct csv_writer *w;
+
 	e->root = root;
 	e->attach_ns = clock_mono_ns();
 	e->em.meta.root_pid = root;
+	w = csv_writer_new(e->csv_fd, false, &e->em.meta);
+	if (!w)
+		return -1;
+	csv_writer_free(w);
 	return 0;
 }
 
@@ -188,6 +235,24 @@ static pid_t *live_pids(size_t *n)
 	return v;
 }
 
+/*
+ * No usable .dat: the CSV still gets its header and a trailer that says the
+ * recording was interrupted (best effort: the disk may be full).
+ */
+static void write_stub(struct engine *e)
+{
+	struct csv_trailer tr = { .interrupted = true, .end_mono_ns = clock_mono_ns() };
+	struct csv_writer *w;
+
+	if (outfile_rewind(e->csv_fd, e->csv_path) < 0)
+		return;
+	w = csv_writer_new(e->csv_fd, false, &e->em.meta);
+	if (w) {
+		csv_writer_finish(w, &tr);
+		csv_writer_free(w);
+	}
+}
+
 static int tracecmd_finish(struct engine *e, const struct engine_finish *fin)
 {
 	struct tcconv_opts co = { 0 };
@@ -202,16 +267,6 @@ static int tracecmd_finish(struct engine *e, const struct engine_finish *fin)
 	alive = live_pids(&nalive);
 	end = clock_mono_ns();
 	stop = tcrun_stop(e->run, &status);
-	e->keys[0] = "dat";
-	e->vals[0] = e->dat_path;
-	e->keys[1] = "tracecmd_mode";
-	e->vals[1] = tcrun_mode(e->run);
-	snprintf(e->buf_kb, sizeof(e->buf_kb), "%" PRIu64, e->o.buffer_kb ? e->o.buffer_kb : 4096);
-	e->keys[2] = "buffer_kb";
-	e->vals[2] = e->buf_kb;
-	e->em.meta.keys = e->keys;
-	e->em.meta.values = e->vals;
-	e->em.meta.nkeys = 3;
 	co.root = fin->root > 0 ? fin->root : e->root;
 	co.root_alive_ns = co.root == e->root ? e->attach_ns : 0;
 	co.root_argv = co.root == e->root ? e->o.command : NULL;
@@ -220,24 +275,36 @@ static int tracecmd_finish(struct engine *e, const struct engine_finish *fin)
 	co.nalive_pids = nalive;
 	co.interrupted = fin->interrupted;
 	co.end_mono_ns = end;
+	co.use_fd = true;
+	co.csv_fd = e->csv_fd;
 	ret = tcconv_convert(e->dat_path, e->csv_path, &co, &e->st);
-	if (ret < 0 && tcrun_restore(e->run) == 0) {
+	if (ret < 0 && !e->st.csv_failed && tcrun_restore(e->run) == 0) {
 		/* trace-cmd lost its saved_cmdlines race; its per-CPU data was kept */
 		co.assume_mono = true;
 		ret = tcconv_convert(e->dat_path, e->csv_path, &co, &e->st);
 	}
 	free(alive);
 	if (ret < 0) {
-		char why[512];
+		char why[512], tc[300];
 
 		snprintf(why, sizeof(why), "%s", err_msg());
+		snprintf(tc, sizeof(tc), "%s", tcrun_stderr(e->run));
+		if (e->st.csv_failed) {
+			/* the .dat is fine: say so, and how to make the CSV again */
+			err_set("%s (%s is complete: proctree-record --convert %s --root %d makes "
+				"the CSV again)", why, e->dat_path, e->dat_path, (int)co.root);
+			return -1;
+		}
+		/* nothing can use the per-CPU data now; its space goes to the CSV */
+		tcrun_remove_data(e->run);
+		write_stub(e);
 		if (WIFSIGNALED(status))
 			err_set("trace-cmd died of signal %d (%s) and left no usable .dat: %s",
-				WTERMSIG(status), tcrun_stderr(e->run), why);
+				WTERMSIG(status), tc, why);
 		else
 			err_set("trace-cmd left no usable .dat (exit status %d%s%s): %s",
-				WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-				tcrun_stderr(e->run)[0] ? ", " : "", tcrun_stderr(e->run), why);
+				WIFEXITED(status) ? WEXITSTATUS(status) : -1, tc[0] ? ", " : "", tc,
+				why);
 		return -1;
 	}
 	if (stop < 0)
@@ -259,6 +326,8 @@ static void tracecmd_free(struct engine *e)
 	if (!e)
 		return;
 	tcrun_free(e->run);
+	if (e->csv_fd >= 0)
+		close(e->csv_fd);
 	free(e->csv_path);
 	free(e->dat_path);
 	free(e);

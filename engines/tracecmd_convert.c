@@ -33,6 +33,7 @@
 #include "csv.h"
 #include "err.h"
 #include "num.h"
+#include "outfile.h"
 #include "procfs.h"
 #include "tracecmd_convert.h"
 
@@ -337,6 +338,7 @@ static int emit(struct tc_conv *c, struct csv_event *ev)
 {
 	if (csv_writer_event(c->w, ev) < 0) {
 		c->failed = 1;
+		c->st.csv_failed = true;
 		return -1;
 	}
 	return 0;
@@ -995,9 +997,19 @@ static int convert_here(const char *dat, const char *csv_path, const struct tcco
 		meta.values = vals;
 		meta.nkeys = 2;
 	}
-	c.w = csv_writer_open(csv_path, &meta);
-	if (!c.w)
+	if (o->use_fd) {
+		if (outfile_rewind(o->csv_fd, csv_path) < 0) {
+			c.st.csv_failed = true;
+			goto out;
+		}
+		c.w = csv_writer_new(o->csv_fd, false, &meta);
+	} else {
+		c.w = csv_writer_open(csv_path, &meta);
+	}
+	if (!c.w) {
+		c.st.csv_failed = true;
 		goto out;
+	}
 	if (tracecmd_iterate_events_multi(c.handles, c.nhandles, on_record, &c) < 0 && !c.failed) {
 		err_set("%s: cannot read the trace data (truncated or corrupt?)", dat);
 		goto out;
@@ -1013,8 +1025,10 @@ static int convert_here(const char *dat, const char *csv_path, const struct tcco
 	tr.lost_events = c.st.lost;
 	tr.interrupted = o->interrupted;
 	tr.end_mono_ns = o->end_mono_ns ? o->end_mono_ns : c.last_ts;
-	if (csv_writer_finish(c.w, &tr) < 0)
+	if (csv_writer_finish(c.w, &tr) < 0) {
+		c.st.csv_failed = true;
 		goto out;
+	}
 	c.st.events = csv_writer_count(c.w);
 	ret = 0;
 out:

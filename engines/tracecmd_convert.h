@@ -47,6 +47,14 @@ struct tcconv_opts {
 	bool assume_mono;
 	bool interrupted;      /* trailer: the recording stopped early */
 	uint64_t end_mono_ns;  /* trailer: 0 = the last time stamp in the file */
+	/*
+	 * With @use_fd the CSV goes to @csv_fd, opened by the caller with
+	 * outfile_open() (rewound first, never closed), and the csv_path
+	 * argument only names it in messages.  Else csv_path is created with
+	 * outfile_open().
+	 */
+	bool use_fd;
+	int csv_fd;
 };
 
 struct tcconv_stats {
@@ -55,12 +63,14 @@ struct tcconv_stats {
 	uint64_t procs;        /* processes kept (root + non-thread forks) */
 	uint64_t alive;        /* alive rows written */
 	uint64_t lost;         /* events the kernel reported lost */
+	bool csv_failed;       /* the CSV could not be written (the .dat was fine) */
 };
 
 /**
  * tcconv_convert - convert @dat into a CSV at @csv_path
  * @dat: a trace-cmd .dat file recorded with the mono clock
- * @csv_path: the CSV to create
+ * @csv_path: the CSV to create ("-" is standard output), or only its name
+ *            with @o->use_fd
  * @o: options
  * @st: filled with counts (may be NULL)
  *

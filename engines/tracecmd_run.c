@@ -40,12 +40,15 @@
 
 #include "clock.h"
 #include "err.h"
+#include "outfile.h"
 #include "num.h"
 #include "procfs.h"
 #include "tracecmd_run.h"
 #include "tracecmd_state.h"
 
 #define TC_INSTANCE_PREFIX "proctree-tc-"
+#define TC_TMPDIR_PREFIX "/tmp/proctree-tc-"      /* + PID-XXXXXX */
+#define TC_KEEP_INFIX ".proctree-keep-"           /* <dat> + this + PID.cpuN */
 #define TC_DEFAULT_BUFFER_KB 4096
 #define TC_START_TIMEOUT_NS (15ull * 1000000000ull)
 #define TC_STOP_TIMEOUT_NS (60ull * 1000000000ull)
@@ -82,6 +85,7 @@ struct tcrun {
 	struct tcstate *saved; /* top-level mode */
 	bool have[TC_NEVENTS];
 	bool cleaned;
+	bool dat_made;        /* we created (or emptied) the .dat */
 };
 
 static void sleep_ns(long ns)
@@ -136,6 +140,127 @@ int tcrun_remove_stale(void)
 	int removed = 0;
 
 	tracefs_instances_walk(stale_cb, &removed);
+	return removed;
+}
+
+/* "PID" then @end (e.g. "-XXXXXX" or ".cpuN"): the owning recorder's pid, or 0. */
+static pid_t leading_pid(const char *s, const char **end)
+{
+	size_t n = strspn(s, "0123456789");
+	int64_t pid;
+
+	if (!n || num_parse_i64(s, n, 1, INT32_MAX, &pid) < 0)
+		return 0;
+	*end = s + n;
+	return (pid_t)pid;
+}
+
+/* A recorder that is gone (never ourselves). */
+static bool pid_dead(pid_t pid)
+{
+	return pid > 0 && pid != getpid() && kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+/*
+ * Empty and remove a scratch directory of a dead recorder, through
+ * descriptors: nothing is followed, and a directory that is not ours (or
+ * not a directory) is left alone.
+ */
+static bool remove_scratch_dir(int parent, const char *name)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || !(d = fdopendir(fd))) {
+		close(fd);
+		return false;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+	return unlinkat(parent, name, AT_REMOVEDIR) == 0;
+}
+
+/*
+ * In @dir: "*.proctree-keep-PID.cpuN" (our links) and "*.proctree-tc-PID.cpuN"
+ * (trace-cmd's per-CPU files) of dead recorders, when they are our regular
+ * files.
+ */
+static int remove_cpu_leftovers(const char *dir)
+{
+	static const char *const infix[] = { TC_KEEP_INFIX, "." TC_INSTANCE_PREFIX };
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), removed = 0;
+	struct dirent *de;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		for (size_t i = 0; i < sizeof(infix) / sizeof(infix[0]); i++) {
+			const char *p = strstr(de->d_name, infix[i]), *end;
+			struct stat st;
+			int cpu;
+			pid_t pid;
+
+			if (!p || !(pid = leading_pid(p + strlen(infix[i]), &end)) ||
+			    strncmp(end, ".cpu", 4) || num_parse_int(end + 4, 0, INT32_MAX, &cpu) < 0)
+				continue;
+			if (!pid_dead(pid) ||
+			    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+			    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+				continue;
+			if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+				removed++;
+			break;
+		}
+	}
+	closedir(d);
+	return removed;
+}
+
+int tcrun_remove_leftovers(const char *dat)
+{
+	const char *base = strrchr(TC_TMPDIR_PREFIX, '/') + 1;
+	char dir[4096];
+	const char *slash = dat ? strrchr(dat, '/') : NULL;
+	int removed = 0, fd;
+	struct dirent *de;
+	DIR *d;
+
+	/* scratch directories in /tmp: "proctree-tc-PID-XXXXXX" */
+	fd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d && fd >= 0)
+		close(fd);
+	while (d && (de = readdir(d))) {
+		const char *end;
+		pid_t pid;
+
+		if (strncmp(de->d_name, base, strlen(base)) ||
+		    !(pid = leading_pid(de->d_name + strlen(base), &end)) || *end != '-' ||
+		    !pid_dead(pid))
+			continue;
+		removed += remove_scratch_dir(dirfd(d), de->d_name);
+	}
+	if (d)
+		closedir(d);
+	/* beside the .dat */
+	if (dat) {
+		if (slash)
+			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - dat) ? (int)(slash - dat) : 1,
+				 dat);
+		else
+			snprintf(dir, sizeof(dir), ".");
+		removed += remove_cpu_leftovers(dir);
+	}
 	return removed;
 }
 
@@ -300,10 +425,23 @@ static void cpu_file(const struct tcrun *r, int cpu, char *buf, size_t size)
 		snprintf(buf, size, "%s.cpu%d", r->dat, cpu);
 }
 
-/* Our hard link to a per-CPU file: trace-cmd unlinks its own name even when it fails. */
+/*
+ * Our hard link to a per-CPU file: trace-cmd unlinks its own name even when
+ * it fails.  The recorder's pid is in the name, so that what a recorder
+ * killed with SIGKILL left is known as stale by the next one.
+ */
 static void keep_file(const struct tcrun *r, int cpu, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s.proctree-keep.cpu%d", r->dat, cpu);
+	snprintf(buf, size, "%s" TC_KEEP_INFIX "%d.cpu%d", r->dat, (int)getpid(), cpu);
+}
+
+/* Is @to a hard link of @from (the same file)? */
+static bool same_file(const char *from, const char *to)
+{
+	struct stat a, b;
+
+	return lstat(from, &a) == 0 && lstat(to, &b) == 0 && S_ISREG(b.st_mode) &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 /*
@@ -324,13 +462,41 @@ static void keep_cpu_files(struct tcrun *r)
 		for (int cpu = 0; cpu < 256; cpu++) {
 			cpu_file(r, cpu, from, sizeof(from));
 			keep_file(r, cpu, to, sizeof(to));
-			if (access(to, F_OK) == 0 || link(from, to) == 0)
+			/* link() never follows a symlink planted at @to: it fails */
+			if (same_file(from, to) || link(from, to) == 0)
 				have++;
+			else if (errno == EEXIST && unlink(to) == 0 && link(from, to) == 0)
+				have++; /* a stale name (ours from an earlier run of this pid) */
 		}
 		if (have >= ncpu)
 			return;
 		sleep_ns(2000000);
 	} while (clock_mono_ns() < until);
+}
+
+/*
+ * trace-cmd opens its per-CPU files (<dat>.<instance>.cpuN) with
+ * O_CREAT|O_TRUNC, following a symlink planted at that predictable name:
+ * create them first ourselves, safely, so that it opens our files.  It
+ * makes one per configured CPU.
+ */
+static int precreate_cpu_files(struct tcrun *r)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	char path[4200];
+
+	if (ncpu < 1 || ncpu > 256)
+		ncpu = 256;
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		int fd;
+
+		cpu_file(r, cpu, path, sizeof(path));
+		fd = outfile_open(path, false);
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	return 0;
 }
 
 /* Remove trace-cmd's scratch directory. */
@@ -491,11 +657,15 @@ static int try_mode(struct tcrun *r, enum tc_mode mode)
 		/* make "tracing_on is 1" mean trace-cmd switched it on */
 		tracefs_instance_file_write(NULL, "tracing_on", "0");
 	}
-	if (mkdtemp(strcpy(r->tmpdir, "/tmp/proctree-tc-XXXXXX")) == NULL) {
+	/* the pid in its name tells the next recorder whether it is stale */
+	snprintf(r->tmpdir, sizeof(r->tmpdir), TC_TMPDIR_PREFIX "%d-XXXXXX", (int)getpid());
+	if (mkdtemp(r->tmpdir) == NULL) {
 		err_set("cannot create a temporary directory: %s", strerror(errno));
 		r->tmpdir[0] = '\0';
 		goto error;
 	}
+	if (precreate_cpu_files(r) < 0)
+		goto error;
 	if (spawn(r) < 0) {
 		err_set("cannot start %s: %s", r->prog, strerror(errno));
 		goto error;
@@ -519,6 +689,7 @@ static int try_mode(struct tcrun *r, enum tc_mode mode)
 	}
 error:
 	cleanup(r);
+	remove_cpu_files(r);
 	tcstate_free(r->saved);
 	r->saved = NULL;
 	return -1;
@@ -584,6 +755,21 @@ struct tcrun *tcrun_start(const struct tcrun_opts *o)
 	}
 	/* memfd is close-on-exec; the child dup2()s it to stderr */
 	tcrun_remove_stale();
+	tcrun_remove_leftovers(r->dat);
+	/*
+	 * trace-cmd opens the .dat by name with O_CREAT|O_TRUNC, following a
+	 * symlink: create it first, safely (it then opens our own file, which
+	 * nobody else can replace in a sticky directory).  A .dat that cannot
+	 * be created fails here, before the workload runs.
+	 */
+	{
+		int fd = outfile_open(r->dat, false);
+
+		if (fd < 0)
+			goto error;
+		close(fd);
+		r->dat_made = true;
+	}
 	for (m = 0; m < TC_NMODES; m++) {
 		if (o->force_mode && strcmp(o->force_mode, m == TC_MODE_INSTANCE ? "instance" :
 					    "toplevel"))
@@ -598,6 +784,14 @@ struct tcrun *tcrun_start(const struct tcrun_opts *o)
 		"; " : "", msgs[1]);
 	r->cleaned = true;
 error:
+	if (r->dat_made) {
+		struct stat st;
+
+		/* the empty .dat made above: trace-cmd never started */
+		if (lstat(r->dat, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0 &&
+		    st.st_uid == geteuid())
+			unlink(r->dat);
+	}
 	tcrun_free(r);
 	return NULL;
 }
@@ -624,6 +818,12 @@ int tcrun_stop(struct tcrun *r, int *status)
 	if (status)
 		*status = r->status;
 	return ret;
+}
+
+void tcrun_remove_data(struct tcrun *r)
+{
+	if (r->dat && r->pid > 0)
+		remove_cpu_files(r);
 }
 
 const char *tcrun_stderr(struct tcrun *r)

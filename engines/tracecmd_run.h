@@ -58,6 +58,12 @@ int tcrun_stop(struct tcrun *r, int *status);
  */
 int tcrun_restore(struct tcrun *r);
 
+/**
+ * tcrun_remove_data - remove the per-CPU files kept for tcrun_restore()
+ * (after tcrun_stop(), when they can no longer help)
+ */
+void tcrun_remove_data(struct tcrun *r);
+
 /** tcrun_stderr - the first line trace-cmd wrote to stderr ("" if none) */
 const char *tcrun_stderr(struct tcrun *r);
 
@@ -81,5 +87,18 @@ char *tcrun_find_program(void);
  * Returns the number removed.
  */
 int tcrun_remove_stale(void);
+
+/**
+ * tcrun_remove_leftovers - remove the files of recorders killed with SIGKILL
+ * @dat: the .dat about to be written (its directory is searched), or NULL
+ *
+ * Their scratch directories /tmp/proctree-tc-PID-XXXXXX, and beside @dat
+ * the per-CPU files (ours, *.proctree-keep-PID.cpuN, and trace-cmd's,
+ * *.proctree-tc-PID.cpuN) of a PID that no longer exists.  Only our own
+ * files and directories are removed, and no symlink is followed.
+ *
+ * Returns the number of files and directories removed.
+ */
+int tcrun_remove_leftovers(const char *dat);
 
 #endif

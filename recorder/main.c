@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * proctree-record: run a command and record its process tree with one or
- * more engines, one CSV each.  Exits with the command's status.
+ * more engines, one CSV each.  Exits with the command's status, or
+ * REC_EXIT_RECORDING_FAILED (125) when the command ran but a recording
+ * failed or is incomplete (docs/recorder.md, "Exit status").
  *
  * Order matters: the command is resolved and every engine set up before
  * the workload exists; the workload is forked held at a barrier, every
@@ -25,6 +27,7 @@
 #include "engine.h"
 #include "err.h"
 #include "num.h"
+#include "outfile.h"
 #include "procfs.h"
 #include "recorder.h"
 
@@ -155,6 +158,7 @@ static struct engine *new_auto(struct engine_opts *eo, const struct engine_ops *
 	return NULL;
 }
 
+/* The command's wait status as a shell gives it: the code, or 128+N for signal N. */
 static int exit_code(int status)
 {
 	if (status < 0)
@@ -178,7 +182,7 @@ int main(int argc, char **argv)
 	struct engine *reaper_e = NULL;
 	struct rec_status *status_line = NULL;
 	int status = -1, i, ret, sig = 0;
-	bool failed = false;
+	bool failed = false, ran = false;
 	uint64_t t0 = clock_mono_ns();
 	char auto_why[2048] = "";
 
@@ -191,6 +195,11 @@ int main(int argc, char **argv)
 	if (ret) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
 		return ret;
+	}
+	if (outfile_is_stdout(o.out) && o.nengines > 1) {
+		fprintf(stderr, "proctree-record: -o - (standard output) takes one engine: "
+			"several write one CSV each (give -o FILE)\n");
+		return 2;
 	}
 	if (o.user && rec_user_lookup(o.user, &user) < 0) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
@@ -241,7 +250,9 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (rec_spawn_held(o.command, o.user ? &user : NULL, &child) < 0) {
+	/* with -o - the CSV owns standard output: the command's goes to stderr */
+	if (rec_spawn_held(o.command, o.user ? &user : NULL,
+			   o.nengines && outfile_is_stdout(o.out), &child) < 0) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
 		failed = true;
 		goto finish;
@@ -263,6 +274,7 @@ int main(int argc, char **argv)
 		failed = true;
 		goto finish;
 	}
+	ran = true;
 	if (reaper)
 		ret = reaper->reap(reaper_e, child.pid, &status);
 	else
@@ -310,7 +322,8 @@ finish:
 	}
 	if (!o.quiet && child.pid > 0)
 		rec_summary(o.engines, eng, paths, ok, o.nengines, status,
-			    (clock_mono_ns() - t0) / 1e9, auto_why[0] ? auto_why : NULL);
+			    (clock_mono_ns() - t0) / 1e9, auto_why[0] ? auto_why : NULL,
+			    ran && failed ? REC_EXIT_RECORDING_FAILED : -1);
 	for (i = 0; i < o.nengines; i++) {
 		if (eng[i])
 			o.engines[i]->free(eng[i]);
@@ -318,6 +331,16 @@ finish:
 		free(dats[i]);
 	}
 	rec_user_free(&user);
+	/*
+	 * The command ran but a recording failed: REC_EXIT_RECORDING_FAILED
+	 * whatever the command's status (a wrapper must learn that the
+	 * recording is unusable; the command's status is in the summary and
+	 * the CSV).  Else the command's status; 128+N when a second signal N
+	 * stopped recording before it ended; 1 when the recorder failed
+	 * before the command ran.
+	 */
+	if (ran && failed)
+		return REC_EXIT_RECORDING_FAILED;
 	if (status >= 0)
 		return exit_code(status);
 	if (rec_stop_now && sig)

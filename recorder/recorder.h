@@ -13,6 +13,14 @@
 
 #define REC_MAX_ENGINES 8
 
+/*
+ * The exit status when the command ran but a recording failed or is
+ * incomplete (a CSV that could not be written, an engine that failed while
+ * recording), whatever the command's own status; as timeout(1) and env(1)
+ * use 125 for "failed itself".  docs/recorder.md, "Exit status".
+ */
+#define REC_EXIT_RECORDING_FAILED 125
+
 struct rec_opts {
 	const char *out;
 	const struct engine_ops *engines[REC_MAX_ENGINES];
@@ -75,8 +83,13 @@ struct rec_child {
 /**
  * rec_spawn_held - fork the workload, held before exec until released
  * @user: run as this user, or NULL
+ * @stdout_to_stderr: the command's standard output is the recorder's
+ *                    standard error (the CSV goes to standard output)
+ *
+ * Returns 0, or -1 with err_msg().
  */
-int rec_spawn_held(char **command, const struct rec_user *user, struct rec_child *c);
+int rec_spawn_held(char **command, const struct rec_user *user, bool stdout_to_stderr,
+		   struct rec_child *c);
 
 /** rec_release - let the workload exec; 0 or -1 with err_msg() */
 int rec_release(struct rec_child *c);
@@ -96,7 +109,13 @@ void rec_abandon(struct rec_child *c);
 /* Set by the second SIGINT/SIGTERM/SIGHUP: stop recording now. */
 extern volatile sig_atomic_t rec_stop_now;
 
-/** rec_signals_install - handle SIGINT/SIGTERM/SIGHUP, ignore SIGPIPE */
+/**
+ * rec_signals_install - handle SIGINT/SIGTERM/SIGHUP (those not inherited
+ * as ignored: they stay ignored), ignore SIGPIPE; remember the inherited
+ * dispositions and mask for the workload
+ *
+ * Returns 0, or -1 with err_msg().
+ */
 int rec_signals_install(void);
 
 /** rec_signals_forward_to - where the first signal is forwarded */
@@ -105,7 +124,10 @@ void rec_signals_forward_to(pid_t root);
 /** rec_signals_received - number of stop signals received, and the last one */
 int rec_signals_received(int *last_sig);
 
-/** rec_signals_child_reset - in the forked child: default dispositions, old mask */
+/**
+ * rec_signals_child_reset - in the forked workload: the dispositions and
+ * the signal mask the recorder inherited
+ */
 void rec_signals_child_reset(void);
 
 /* ---- status.c ---- */
@@ -126,9 +148,10 @@ void rec_status_stop(struct rec_status *s);
  * @status: the command's wait status, -1 if unknown
  * @fallback: with --processtree-engine auto, why the engines before the
  *            chosen one were passed over (NULL when the first was taken)
+ * @failed_exit: the exit status that says the recording failed, or -1
  */
 void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
 		 char *const *paths, const bool *ok, int n, int status, double seconds,
-		 const char *fallback);
+		 const char *fallback, int failed_exit);
 
 #endif

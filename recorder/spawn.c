@@ -147,11 +147,14 @@ static void child_fail(int fd, int stage, int err)
 	_exit(err == ENOENT ? 127 : 126);
 }
 
-static void child_main(char **command, const struct rec_user *user, int barrier, int errfd)
+static void child_main(char **command, const struct rec_user *user, bool stdout_to_stderr,
+		       int barrier, int errfd)
 {
 	char go;
 
 	rec_signals_child_reset();
+	if (stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		child_fail(errfd, 0, errno);
 	if (read(barrier, &go, 1) != 1)
 		_exit(126); /* the recorder gave up before starting us */
 	close(barrier);
@@ -170,7 +173,8 @@ static void child_main(char **command, const struct rec_user *user, int barrier,
 	child_fail(errfd, 0, errno);
 }
 
-int rec_spawn_held(char **command, const struct rec_user *user, struct rec_child *c)
+int rec_spawn_held(char **command, const struct rec_user *user, bool stdout_to_stderr,
+		   struct rec_child *c)
 {
 	int bar[2] = { -1, -1 }, err[2] = { -1, -1 };
 
@@ -188,7 +192,7 @@ int rec_spawn_held(char **command, const struct rec_user *user, struct rec_child
 	if (c->pid == 0) {
 		close(bar[1]);
 		close(err[0]);
-		child_main(command, user, bar[0], err[1]);
+		child_main(command, user, stdout_to_stderr, bar[0], err[1]);
 	}
 	close(bar[0]);
 	close(err[1]);

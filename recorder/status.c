@@ -112,8 +112,9 @@ void rec_status_stop(struct rec_status *s)
 
 void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
 		 char *const *paths, const bool *ok, int n, int status, double seconds,
-		 const char *fallback)
+		 const char *fallback, int failed_exit)
 {
+	const char *where;
 	char how[64];
 
 	if (status < 0)
@@ -130,17 +131,20 @@ void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
 		if (!eng[i])
 			continue;
 		ops[i]->stats(eng[i], &st);
+		where = strcmp(paths[i], "-") ? paths[i] : "standard output";
 		if (ok[i])
 			fprintf(stderr, " %s: %llu processes, %llu execs, %llu lost events%s, %llu still "
 				"alive; wrote %s.", ops[i]->name, (unsigned long long)st.procs,
 				(unsigned long long)st.execs, (unsigned long long)st.lost,
 				st.lost ? " (the tree may be incomplete)" : "",
-				(unsigned long long)st.alive, paths[i]);
+				(unsigned long long)st.alive, where);
 		else
 			fprintf(stderr, " %s: recording failed; %s may be incomplete.",
-				ops[i]->name, paths[i]);
+				ops[i]->name, where);
 	}
 	if (fallback && n == 1 && eng[0])
 		fprintf(stderr, " Engine %s chosen by auto: %s.", ops[0]->name, fallback);
+	if (failed_exit >= 0)
+		fprintf(stderr, " Exit status %d: the recording failed.", failed_exit);
 	fputc('\n', stderr);
 }

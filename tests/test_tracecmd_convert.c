@@ -508,7 +508,7 @@ Test(tracecmd_convert, restore_from_kept_cpu_files)
 	{
 		char keep[160];
 
-		snprintf(keep, sizeof(keep), "%s.proctree-keep.cpu0", dat);
+		snprintf(keep, sizeof(keep), "%s.proctree-keep-%d.cpu0", dat, (int)getpid());
 		cr_expect_neq(access(keep, F_OK), 0, "%s left behind", keep);
 	}
 }

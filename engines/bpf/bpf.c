@@ -516,11 +516,9 @@ static struct engine *bpf_new(const struct engine_opts *opts)
 		err_set("eventfd: %s", strerror(errno));
 		goto error;
 	}
-	e->csv_fd = open(opts->csv_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (e->csv_fd < 0) {
-		err_set("cannot create %s: %s", opts->csv_path, strerror(errno));
-		goto error;
-	}
+	e->csv_fd = outfile_open(opts->csv_path, true);
+	if (e->csv_fd < 0)
+		goto error; /* outfile_open() said why, naming the path */
 	return e;
 error:
 	{
