@@ -15,6 +15,23 @@
 
 enum { REUSES = 50 };
 
+static char dir[64];
+
+static void setup(void)
+{
+	BPF_REQUIRE();
+	bpf_tmpdir(dir, sizeof(dir));
+}
+
+/* also after a failed assertion: the suite's fini runs whatever happened */
+static void teardown(void)
+{
+	if (dir[0])
+		bpf_rmdir(dir);
+}
+
+TestSuite(bpf_pidreuse, .init = setup, .fini = teardown);
+
 /* One line of the workload's own account: ROOT SELF CHILD. */
 struct incarnation {
 	int parent, self, child;
@@ -54,7 +71,7 @@ static long long code_of(const json_t *node)
 
 Test(bpf_pidreuse, reused_pids_are_distinct_nodes, .timeout = 180)
 {
-	char dir[64], csv[128], said[128], line[128];
+	char csv[128], said[128], line[128];
 	char *cmd[] = { WORKLOADS_DIR "/pidreuse", said, "50", NULL };
 	struct incarnation inc[4 * REUSES * 2];
 	struct seen kids[4 * REUSES * 2 + 1];
@@ -66,8 +83,6 @@ Test(bpf_pidreuse, reused_pids_are_distinct_nodes, .timeout = 180)
 	size_t i;
 	int n = 0, reused = 0, st;
 
-	BPF_REQUIRE();
-	bpf_tmpdir(dir, sizeof(dir));
 	snprintf(csv, sizeof(csv), "%s/reuse.csv", dir);
 	snprintf(said, sizeof(said), "%s/said.txt", dir);
 	st = bpf_record("bpf", csv, NULL, cmd, 150);
@@ -139,5 +154,4 @@ Test(bpf_pidreuse, reused_pids_are_distinct_nodes, .timeout = 180)
 	}
 	json_decref(doc);
 	ft_free(&c);
-	bpf_rmdir(dir);
 }
