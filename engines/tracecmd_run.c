@@ -651,9 +651,24 @@ static int try_mode(struct tcrun *r, enum tc_mode mode)
 	} else {
 		r->instance[0] = '\0';
 		snprintf(r->mode_desc, sizeof(r->mode_desc), "top-level");
+	}
+	/* before any tracing state is touched */
+	if (precreate_cpu_files(r) < 0) {
+		char msg[600];
+
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		remove_cpu_files(r);
+		r->cleaned = true;
+		err_set("%s", msg);
+		return -1;
+	}
+	if (mode == TC_MODE_TOPLEVEL) {
 		r->saved = tcstate_save();
-		if (!r->saved)
+		if (!r->saved) {
+			remove_cpu_files(r);
+			r->cleaned = true;
 			return -1;
+		}
 		/* make "tracing_on is 1" mean trace-cmd switched it on */
 		tracefs_instance_file_write(NULL, "tracing_on", "0");
 	}
@@ -664,8 +679,6 @@ static int try_mode(struct tcrun *r, enum tc_mode mode)
 		r->tmpdir[0] = '\0';
 		goto error;
 	}
-	if (precreate_cpu_files(r) < 0)
-		goto error;
 	if (spawn(r) < 0) {
 		err_set("cannot start %s: %s", r->prog, strerror(errno));
 		goto error;

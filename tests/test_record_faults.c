@@ -1,0 +1,782 @@
+// SPDX-License-Identifier: MIT
+/*
+ * proctree-record when things go wrong (issue 14, findings 3, 5 and 7):
+ * - a full disk (a 64 KiB tmpfs) with each engine: exit status 125 (even
+ *   when the command failed too), one error line naming the file, a CSV
+ *   proctree-reconstruct still reads;
+ * - an output that cannot be created (missing directory), or that belongs
+ *   to another user, or has another hard link: refused with one line
+ *   before the workload runs (it would leave a marker file);
+ * - -o - (standard output);
+ * - signals: under nohup a SIGHUP kills neither recorder nor workload, the
+ *   workload gets the dispositions and mask the recorder was given (the
+ *   same /proc/self/status lines as without the recorder), and a hang-up
+ *   of the terminal a session-leader recorder controls, or a SIGHUP sent
+ *   to a setsid recorder, reaches the workload;
+ * - SIGKILL of the recorder after 2.5 s with each engine: the CSV holds the
+ *   rows of the first seconds (tracecmd: its header names the .dat, which
+ *   trace-cmd completes, and --convert makes the rows), and the next
+ *   recording removes what a killed one left.
+ * The planted-symlink tests change fs.protected_symlinks: they are in
+ * test_record_symlink.c, run alone.
+ */
+#include <fcntl.h>
+#include <pty.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <termios.h>
+
+#include "clock.h"
+#include "ft_util.h"
+#include "tc_util.h"
+
+#define RECONSTRUCT BUILD_DIR "/reconstruct/proctree-reconstruct"
+#define NOBODY 65534
+
+static char dir[64];
+static char mnt[128];
+static bool mounted;
+static pid_t groups[8]; /* process groups to kill at the end (recorders and workloads) */
+static int ngroups;
+
+static void setup(void)
+{
+	FT_REQUIRE(); /* root: tmpfs mounts, chown, the tracing engines */
+	snprintf(dir, sizeof(dir), "/tmp/proctree-test-faults-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	chmod(dir, 0755);
+	mounted = false;
+	ngroups = 0;
+}
+
+static void teardown(void)
+{
+	char cmd[160];
+
+	for (int i = 0; i < ngroups; i++)
+		kill(-groups[i], SIGKILL);
+	if (mounted && umount2(mnt, MNT_DETACH) < 0)
+		cr_log_warn("could not unmount %s: %s", mnt, strerror(errno));
+	mounted = false;
+	if (dir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd) != 0)
+			cr_log_warn("could not remove %s", dir);
+	}
+}
+
+TestSuite(record_faults, .init = setup, .fini = teardown, .timeout = 240);
+
+/* ---- running things ---- */
+
+/* What a child does before exec'ing (signal dispositions, a session, ...). */
+typedef void (*pre_exec_fn)(void *arg);
+
+/*
+ * Start @argv in its own process group (so that it and its workload can be
+ * killed together); stdout to @outpath (NULL: /dev/null), stderr to @errpath.
+ */
+static pid_t spawn(char *const argv[], const char *outpath, const char *errpath,
+		   pre_exec_fn pre, void *arg)
+{
+	pid_t pid = fork();
+
+	cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		int out = outpath ? open(outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644) : null;
+		int err = errpath ? open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644) : null;
+
+		setpgid(0, 0);
+		dup2(null, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		if (pre)
+			pre(arg);
+		execv(argv[0], argv);
+		_exit(255);
+	}
+	setpgid(pid, pid);
+	if (ngroups < (int)(sizeof(groups) / sizeof(groups[0])))
+		groups[ngroups++] = pid;
+	return pid;
+}
+
+/* Wait up to @secs for @pid; a process still running then is killed and the test fails. */
+static int wait_for(pid_t pid, int secs)
+{
+	int st = -1;
+
+	for (int ms = 0; ms < secs * 1000; ms += 10) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+
+		if (w == pid)
+			return st;
+		if (w < 0 && errno != EINTR)
+			cr_assert_fail("waitpid %d: %s", (int)pid, strerror(errno));
+		ft_sleep_ms(10);
+	}
+	kill(-pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	cr_assert_fail("pid %d still running after %d s", (int)pid, secs);
+	return st;
+}
+
+static char errfile[160];
+
+/* The recorder with -q -e @engine -o @out and @shell run by sh -c; its wait status. */
+static int record(const char *engine, const char *out, const char *shell, char **errtext)
+{
+	char *argv[] = { FT_RECORDER, "-q", "-e", (char *)engine, "-o", (char *)out, "--",
+			 "/bin/sh", "-c", (char *)shell, NULL };
+	int st;
+
+	snprintf(errfile, sizeof(errfile), "%s/err.txt", dir);
+	st = wait_for(spawn(argv, NULL, errfile, NULL, NULL), 120);
+	*errtext = ft_slurp(errfile);
+	cr_log_info("%s: recorder stderr: %s", engine, *errtext);
+	return st;
+}
+
+static bool one_line(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+
+	return s[0] && nl && !nl[1];
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* proctree-reconstruct --summary reads @csv: its exit status is 0 and it says something. */
+static void expect_readable(const char *csv)
+{
+	char *argv[] = { RECONSTRUCT, "--summary", (char *)csv, NULL };
+	char out[160], err[160], *text;
+	int st;
+
+	snprintf(out, sizeof(out), "%s/summary.txt", dir);
+	snprintf(err, sizeof(err), "%s/summary.err", dir);
+	st = wait_for(spawn(argv, out, err, NULL, NULL), 60);
+	text = ft_slurp(err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		  "proctree-reconstruct cannot read %s (status %d): %s", csv, st, text);
+	free(text);
+	text = ft_slurp(out);
+	cr_expect(strstr(text, "processes"), "no summary for %s: %s", csv, text);
+	free(text);
+}
+
+static void require_engine(const char *engine)
+{
+	if (!strcmp(engine, "tracecmd"))
+		TC_REQUIRE();
+	else if (!strcmp(engine, "bpf") && access("/sys/kernel/btf/vmlinux", R_OK) < 0)
+		TEST_SKIP_OR_FAIL("the kernel has no BTF: the bpf engine cannot load");
+}
+
+/* ---- a full disk ---- */
+
+/*
+ * 600 processes on a 64 KiB tmpfs: the CSV (or trace-cmd's .dat) fills it.
+ * The command also fails (exit 3): the recorder's status is 125 all the same.
+ */
+static void full_disk(const char *engine)
+{
+	char csv[192], opts[64], *err;
+	int st;
+
+	require_engine(engine);
+	snprintf(mnt, sizeof(mnt), "%s/full", dir);
+	cr_assert_eq(mkdir(mnt, 0755), 0);
+	cr_assert_eq(mount("tmpfs", mnt, "tmpfs", 0, "size=64k"), 0, "mount: %s", strerror(errno));
+	mounted = true;
+	snprintf(csv, sizeof(csv), "%s/run.csv", mnt);
+	st = record(engine, csv, "i=0; while [ $i -lt 600 ]; do /bin/true; i=$((i+1)); done; exit 3",
+		    &err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 125,
+		  "%s: a recording lost to a full disk must exit 125 (status %d)", engine, st);
+	cr_expect(one_line(err), "%s: one error line: %s", engine, err);
+	snprintf(opts, sizeof(opts), "proctree-record: %s: ", engine);
+	cr_expect(!strncmp(err, opts, strlen(opts)), "%s: names the engine: %s", engine, err);
+	cr_expect(strstr(err, "No space left on device") || strstr(err, "no usable .dat"),
+		  "%s: says why: %s", engine, err);
+	cr_expect(strstr(err, mnt), "%s: names the file: %s", engine, err);
+	expect_readable(csv);
+	free(err);
+}
+
+Test(record_faults, full_disk_ptrace) { full_disk("ptrace"); }
+Test(record_faults, full_disk_ftrace) { full_disk("ftrace"); }
+Test(record_faults, full_disk_bpf) { full_disk("bpf"); }
+Test(record_faults, full_disk_tracecmd) { full_disk("tracecmd"); }
+
+/* ---- outputs checked before the workload runs ---- */
+
+/* The workload would leave @marker: refused outputs must stop it from ever running. */
+static void refused_before_workload(const char *engine, const char *out, const char *why)
+{
+	char marker[160], shell[256], *err;
+	int st;
+
+	snprintf(marker, sizeof(marker), "%s/marker", dir);
+	unlink(marker);
+	snprintf(shell, sizeof(shell), "touch '%s'", marker);
+	st = record(engine, out, shell, &err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s: exit 1 expected (status %d)", engine,
+		  st);
+	cr_expect(one_line(err), "%s: one error line: %s", engine, err);
+	cr_expect(strstr(err, why), "%s: error should say '%s': %s", engine, why, err);
+	cr_expect(!exists(marker), "%s: the workload ran though the output was refused", engine);
+	free(err);
+}
+
+static void missing_directory(const char *engine)
+{
+	char out[160];
+
+	require_engine(engine);
+	snprintf(out, sizeof(out), "%s/missing/run.csv", dir);
+	refused_before_workload(engine, out, out);
+	cr_expect(!exists(out));
+}
+
+Test(record_faults, missing_directory_ptrace) { missing_directory("ptrace"); }
+Test(record_faults, missing_directory_ftrace) { missing_directory("ftrace"); }
+Test(record_faults, missing_directory_bpf) { missing_directory("bpf"); }
+Test(record_faults, missing_directory_tracecmd) { missing_directory("tracecmd"); }
+
+/* A file of another user, with content: refused, content and owner kept. */
+static void write_as_nobody(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	cr_assert_eq(chown(path, NOBODY, NOBODY), 0, "chown: %s", strerror(errno));
+}
+
+static void expect_content(const char *path, const char *text)
+{
+	char *now = ft_slurp(path);
+
+	cr_expect_str_eq(now, text, "%s was written to", path);
+	free(now);
+}
+
+static void foreign_owner(const char *engine)
+{
+	char out[160], why[256];
+	struct stat st;
+
+	require_engine(engine);
+	snprintf(out, sizeof(out), "%s/run.csv", dir);
+	write_as_nobody(out, "theirs\n");
+	snprintf(why, sizeof(why), "%s: owned by uid %d", out, NOBODY);
+	refused_before_workload(engine, out, why);
+	expect_content(out, "theirs\n");
+	cr_expect(stat(out, &st) == 0 && st.st_uid == NOBODY);
+}
+
+Test(record_faults, foreign_owner_ptrace) { foreign_owner("ptrace"); }
+Test(record_faults, foreign_owner_ftrace) { foreign_owner("ftrace"); }
+Test(record_faults, foreign_owner_bpf) { foreign_owner("bpf"); }
+Test(record_faults, foreign_owner_tracecmd) { foreign_owner("tracecmd"); }
+
+/* trace-cmd's .dat belonging to someone else: refused too, before trace-cmd starts. */
+Test(record_faults, foreign_dat_tracecmd)
+{
+	char csv[160], dat[160], why[256];
+
+	TC_REQUIRE();
+	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
+	snprintf(dat, sizeof(dat), "%s/run.dat", dir);
+	write_as_nobody(dat, "their trace\n");
+	snprintf(why, sizeof(why), "%s: owned by uid %d", dat, NOBODY);
+	refused_before_workload("tracecmd", csv, why);
+	expect_content(dat, "their trace\n");
+	cr_expect(!exists(csv), "an empty CSV was left for a recording that never started");
+}
+
+/* A second hard link: truncating it would truncate the other name's file. */
+Test(record_faults, hard_link_refused)
+{
+	char out[160], other[160];
+	int fd;
+
+	snprintf(other, sizeof(other), "%s/precious", dir);
+	snprintf(out, sizeof(out), "%s/run.csv", dir);
+	fd = open(other, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "mine\n", 5), 5);
+	close(fd);
+	cr_assert_eq(link(other, out), 0);
+	refused_before_workload("ptrace", out, "hard links");
+	expect_content(other, "mine\n");
+}
+
+/* An existing file of ours is simply replaced. */
+Test(record_faults, own_file_overwritten)
+{
+	char out[160], *err;
+	struct ft_csv c;
+	int fd, st;
+
+	snprintf(out, sizeof(out), "%s/run.csv", dir);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert_geq(fd, 0);
+	for (int i = 0; i < 1000; i++)
+		cr_assert_eq(write(fd, "old old old old\n", 16), 16);
+	close(fd);
+	st = record("ptrace", out, "/bin/true", &err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d: %s", st, err);
+	ft_load(out, &c);
+	cr_expect(c.has_trailer);
+	ft_free(&c);
+	free(err);
+}
+
+/* ---- -o - ---- */
+
+Test(record_faults, csv_to_standard_output)
+{
+	char *argv[] = { FT_RECORDER, "-q", "-e", "ptrace", "-o", "-", "--", "/bin/sh", "-c",
+			 "echo from-the-command; /bin/true", NULL };
+	char *two[] = { FT_RECORDER, "-q", "-e", "ptrace,ftrace", "-o", "-", "--", "/bin/true",
+			NULL };
+	char out[160], err[160], *text;
+	struct ft_csv c;
+	int st;
+
+	snprintf(out, sizeof(out), "%s/stdout.csv", dir);
+	snprintf(err, sizeof(err), "%s/stderr.txt", dir);
+	st = wait_for(spawn(argv, out, err, NULL, NULL), 60);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
+	ft_load(out, &c);
+	cr_expect(c.has_trailer);
+	cr_expect_geq(ft_count(&c, CSV_EXEC), 2);
+	ft_free(&c);
+	text = ft_slurp(err);
+	cr_expect(strstr(text, "from-the-command"), "the command's stdout goes to stderr: %s",
+		  text);
+	free(text);
+	expect_readable(out);
+
+	/* several engines cannot share standard output: a usage error */
+	st = wait_for(spawn(two, NULL, err, NULL, NULL), 60);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
+	text = ft_slurp(err);
+	cr_expect(one_line(text) && strstr(text, "one engine"), "%s", text);
+	free(text);
+}
+
+Test(record_faults, csv_to_standard_output_tracecmd_refused)
+{
+	char *argv[] = { FT_RECORDER, "-q", "-e", "tracecmd", "-o", "-", "--", "/bin/true", NULL };
+	char err[160], *text;
+	int st;
+
+	TC_REQUIRE();
+	snprintf(err, sizeof(err), "%s/stderr.txt", dir);
+	st = wait_for(spawn(argv, NULL, err, NULL, NULL), 60);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d", st);
+	text = ft_slurp(err);
+	cr_expect(one_line(text) && strstr(text, "standard output"), "%s", text);
+	free(text);
+}
+
+/* ---- signals ---- */
+
+/* As nohup and a shell's background job leave them, plus a blocked signal. */
+static void ignore_like_nohup(void *arg)
+{
+	sigset_t block;
+
+	(void)arg;
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+}
+
+static char *grep_sig_lines(const char *path)
+{
+	char *text = ft_slurp(path), *out = calloc(1, 256), *p = text;
+
+	while (p && *p) {
+		char *nl = strchrnul(p, '\n');
+
+		if (!strncmp(p, "SigIgn:", 7) || !strncmp(p, "SigBlk:", 7) ||
+		    !strncmp(p, "SigCgt:", 7))
+			snprintf(out + strlen(out), 256 - strlen(out), "%.*s\n", (int)(nl - p), p);
+		p = *nl ? nl + 1 : nl;
+	}
+	free(text);
+	return out;
+}
+
+/* The workload sees the same dispositions and mask as without the recorder. */
+Test(record_faults, workload_inherits_dispositions_and_mask)
+{
+	char *plain[] = { "/bin/cat", "/proc/self/status", NULL };
+	char *rec[] = { FT_RECORDER, "-q", "-e", "ptrace", "-o", NULL, "--", "/bin/cat",
+			"/proc/self/status", NULL };
+	char csv[160], a[160], b[160], *without, *with;
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
+	snprintf(a, sizeof(a), "%s/plain.txt", dir);
+	snprintf(b, sizeof(b), "%s/recorded.txt", dir);
+	rec[5] = csv;
+	st = wait_for(spawn(plain, a, NULL, ignore_like_nohup, NULL), 30);
+	cr_assert_eq(st, 0);
+	st = wait_for(spawn(rec, b, NULL, ignore_like_nohup, NULL), 30);
+	cr_assert_eq(st, 0);
+	without = grep_sig_lines(a);
+	with = grep_sig_lines(b);
+	cr_log_info("without the recorder:\n%s", without);
+	cr_expect(strstr(without, "SigIgn:\t0000000000000007"), "the test's own setup: %s",
+		  without);
+	cr_expect_str_eq(with, without, "under the recorder the workload has\n%s", with);
+	free(without);
+	free(with);
+}
+
+/* nohup proctree-record ..., then SIGHUP: nothing dies, the command's status comes back. */
+Test(record_faults, nohup_survives_sighup)
+{
+	char csv[160], marker[160], shell[256];
+	char *argv[] = { FT_RECORDER, "-q", "-e", "ptrace", "-o", csv, "--", "/bin/sh", "-c",
+			 shell, NULL };
+	char *text;
+	pid_t pid;
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
+	snprintf(marker, sizeof(marker), "%s/marker", dir);
+	snprintf(shell, sizeof(shell), "sleep 1; echo survived > '%s'; exit 7", marker);
+	pid = spawn(argv, NULL, NULL, ignore_like_nohup, NULL);
+	ft_sleep_ms(300);
+	cr_assert_eq(kill(pid, SIGHUP), 0);
+	st = wait_for(pid, 30);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 7,
+		  "the recorder must exit with the command's status 7 (status %d)", st);
+	text = ft_slurp(marker);
+	cr_expect_str_eq(text, "survived\n", "the workload died of the SIGHUP nohup ignores");
+	free(text);
+}
+
+/* The recorder controls a terminal (session leader), whose master side then hangs up. */
+struct pty_child {
+	int slave;
+};
+
+static void become_terminal_owner(void *arg)
+{
+	struct pty_child *p = arg;
+
+	setsid();
+	ioctl(p->slave, TIOCSCTTY, 0);
+	dup2(p->slave, 0);
+	dup2(p->slave, 1);
+	dup2(p->slave, 2);
+	if (p->slave > 2)
+		close(p->slave);
+}
+
+/* Wait (up to 10 s) for @path to exist. */
+static bool wait_file(const char *path)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (exists(path))
+			return true;
+		ft_sleep_ms(10);
+	}
+	return false;
+}
+
+static const char *hup_shell = "trap 'echo got-hup > %s/marker; exit 3' HUP; "
+			       "touch %s/started; sleep 8 & wait; echo no-hup > %s/marker";
+
+Test(record_faults, terminal_hangup_reaches_the_workload)
+{
+	char csv[160], shell[512], marker[160], started[160];
+	char *argv[] = { FT_RECORDER, "-q", "-e", "ptrace", "-o", csv, "--", "/bin/sh", "-c",
+			 shell, NULL };
+	struct pty_child pc;
+	int master, st;
+	pid_t pid;
+	char *text;
+
+	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
+	snprintf(marker, sizeof(marker), "%s/marker", dir);
+	snprintf(started, sizeof(started), "%s/started", dir);
+	snprintf(shell, sizeof(shell), hup_shell, dir, dir, dir);
+	cr_assert_eq(openpty(&master, &pc.slave, NULL, NULL, NULL), 0, "openpty: %s",
+		     strerror(errno));
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		close(master);
+		become_terminal_owner(&pc);
+		execv(argv[0], argv);
+		_exit(255);
+	}
+	groups[ngroups++] = pid; /* its own session, so its own group */
+	close(pc.slave);
+	cr_assert(wait_file(started), "the workload did not start");
+	close(master); /* hang-up: the kernel sends SIGHUP to the session leader only */
+	st = wait_for(pid, 30);
+	text = ft_slurp(marker);
+	cr_expect_str_eq(text, "got-hup\n", "the hang-up did not reach the workload");
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 3, "the command's status 3 (status %d)", st);
+	free(text);
+}
+
+static void new_session(void *arg)
+{
+	(void)arg;
+	setsid();
+}
+
+Test(record_faults, sighup_to_setsid_recorder_is_forwarded)
+{
+	char csv[160], shell[512], marker[160], started[160];
+	char *argv[] = { FT_RECORDER, "-q", "-e", "ptrace", "-o", csv, "--", "/bin/sh", "-c",
+			 shell, NULL };
+	pid_t pid;
+	char *text;
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
+	snprintf(marker, sizeof(marker), "%s/marker", dir);
+	snprintf(started, sizeof(started), "%s/started", dir);
+	snprintf(shell, sizeof(shell), hup_shell, dir, dir, dir);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		new_session(NULL);
+		execv(argv[0], argv);
+		_exit(255);
+	}
+	groups[ngroups++] = pid;
+	cr_assert(wait_file(started), "the workload did not start");
+	cr_assert_eq(kill(pid, SIGHUP), 0);
+	st = wait_for(pid, 30);
+	text = ft_slurp(marker);
+	cr_expect_str_eq(text, "got-hup\n", "the SIGHUP did not reach the workload");
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 3, "the command's status 3 (status %d)", st);
+	free(text);
+}
+
+/* ---- SIGKILL of the recorder ---- */
+
+/* The children of @pid named @comm (via /proc/PID/task/TID/children). */
+static pid_t child_named(pid_t pid, const char *comm)
+{
+	char path[64], *text, *p;
+	pid_t found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	text = ft_slurp(path);
+	for (p = text; p && *p && !found;) {
+		int child = (int)strtol(p, &p, 10);
+		char cpath[64], *c;
+
+		if (child <= 0)
+			break;
+		snprintf(cpath, sizeof(cpath), "/proc/%d/comm", child);
+		c = ft_slurp(cpath);
+		if (!strncmp(c, comm, strlen(comm)) && c[strlen(comm)] == '\n')
+			found = child;
+		free(c);
+	}
+	free(text);
+	return found;
+}
+
+/*
+ * Rows of @csv read as far as they go (no trailer, maybe a cut last row):
+ * the number of /bin/true execs, and the first and last row times.
+ */
+static int count_true_execs(const char *csv, uint64_t *start, uint64_t *first, uint64_t *last,
+			    int *root)
+{
+	struct csv_reader *r = csv_reader_open(csv);
+	struct csv_event ev;
+	int n = 0;
+
+	cr_assert_not_null(r, "%s", err_msg());
+	*start = csv_reader_meta(r)->start_mono_ns;
+	if (root)
+		*root = csv_reader_meta(r)->root_pid;
+	*first = UINT64_MAX;
+	*last = 0;
+	while (csv_reader_next(r, &ev) == 1) {
+		if (ev.present & CSV_BIT(CSV_F_TIME)) {
+			*first = ev.time_ns < *first ? ev.time_ns : *first;
+			*last = ev.time_ns > *last ? ev.time_ns : *last;
+		}
+		if (ev.kind == CSV_EXEC && ev.filename && !strcmp(ev.filename, "/bin/true"))
+			n++;
+	}
+	csv_reader_free(r);
+	return n;
+}
+
+static const char *slow_loop = "i=0; while [ $i -lt 40 ]; do /bin/true; sleep 0.1; i=$((i+1)); "
+			       "done";
+
+/*
+ * Kill the recorder with SIGKILL 2.5 s into a workload that execs /bin/true
+ * every 100 ms; returns the CLOCK_MONOTONIC time of the kill.  The workload
+ * (orphaned, or killed by PTRACE_O_EXITKILL) is killed with its group.
+ */
+static uint64_t kill_recorder_midway(const char *engine, const char *csv, pid_t *tracecmd)
+{
+	char *argv[] = { FT_RECORDER, "-q", "-e", (char *)engine, "-o", (char *)csv, "--",
+			 "/bin/sh", "-c", (char *)slow_loop, NULL };
+	pid_t pid = spawn(argv, NULL, NULL, NULL, NULL);
+	uint64_t t;
+
+	ft_sleep_ms(2500);
+	if (tracecmd)
+		*tracecmd = child_named(pid, "trace-cmd");
+	t = clock_mono_ns();
+	cr_assert_eq(kill(pid, SIGKILL), 0);
+	waitpid(pid, NULL, 0);
+	kill(-pid, SIGKILL); /* the workload */
+	return t;
+}
+
+static void killed_keeps_its_rows(const char *engine)
+{
+	char csv[160];
+	uint64_t killed, start, first, last;
+	int n;
+
+	require_engine(engine);
+	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
+	killed = kill_recorder_midway(engine, csv, NULL);
+	n = count_true_execs(csv, &start, &first, &last, NULL);
+	cr_log_info("%s: %d execs of /bin/true; rows from %.2f s to %.2f s after start; killed "
+		    "at %.2f s", engine, n, (first - start) / 1e9, (last - start) / 1e9,
+		    (killed - start) / 1e9);
+	/* about 2.5 s of a loop of 100 ms: at least the first second's 5 or so */
+	cr_expect_geq(n, 5, "%s: the CSV lacks the first seconds' rows (%d execs)", engine, n);
+	cr_expect(last + 1500000000ull >= killed,
+		  "%s: rows reach the file at least once a second: the last is %.2f s before the "
+		  "kill", engine, (killed - last) / 1e9);
+	expect_readable(csv);
+}
+
+Test(record_faults, sigkill_keeps_rows_ptrace) { killed_keeps_its_rows("ptrace"); }
+Test(record_faults, sigkill_keeps_rows_bpf) { killed_keeps_its_rows("bpf"); }
+
+Test(record_faults, sigkill_keeps_rows_ftrace)
+{
+	char csv[160], *err;
+	int st;
+
+	killed_keeps_its_rows("ftrace");
+	/* its instance stays behind; the next ftrace recording removes it */
+	snprintf(csv, sizeof(csv), "%s/next.csv", dir);
+	st = record("ftrace", csv, "/bin/true", &err);
+	cr_expect_eq(st, 0, "%s", err);
+	free(err);
+}
+
+/* @pid has exited (gone, or a zombie nobody reaped yet). */
+static bool gone(pid_t pid)
+{
+	char path[64], *text, *p;
+	bool dead;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	text = ft_slurp(path);
+	p = strrchr(text, ')');
+	dead = !p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X';
+	free(text);
+	return dead;
+}
+
+/* Is a file or directory whose name contains @needle in @where? */
+static bool has_entry(const char *where, const char *needle)
+{
+	DIR *d = opendir(where);
+	struct dirent *de;
+	bool found = false;
+
+	while (d && (de = readdir(d)) && !found)
+		found = strstr(de->d_name, needle) != NULL;
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * tracecmd: trace-cmd holds the events, so the CSV has its header only; the
+ * .dat it completes after the recorder's death (SIGINT as parent-death
+ * signal) converts to the rows of those seconds.  The next recording
+ * removes the scratch directory and the per-CPU links the killed one left.
+ */
+Test(record_faults, sigkill_tracecmd_dat_and_leftovers)
+{
+	char csv[160], conv[160], dat[160], tag[64], root_s[16], *err;
+	char *convert[] = { FT_RECORDER, "-q", "--convert", dat, "-o", conv, "--root", root_s,
+			    NULL };
+	uint64_t killed, start, first, last;
+	pid_t tc = 0, recorder;
+	int n, root = 0, st;
+
+	TC_REQUIRE();
+	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
+	snprintf(dat, sizeof(dat), "%s/run.dat", dir);
+	snprintf(conv, sizeof(conv), "%s/conv.csv", dir);
+	killed = kill_recorder_midway("tracecmd", csv, &tc);
+	cr_assert_gt(tc, 0, "trace-cmd was not found under the recorder");
+	recorder = groups[ngroups - 1];
+	/* trace-cmd writes the .dat, then exits */
+	for (int i = 0; i < 3000 && !gone(tc); i++)
+		ft_sleep_ms(10);
+	cr_assert(gone(tc), "trace-cmd still runs 30 s after the recorder died");
+
+	count_true_execs(csv, &start, &first, &last, &root);
+	cr_expect_gt(root, 0, "the CSV's header names the root");
+	snprintf(root_s, sizeof(root_s), "%d", root);
+	st = wait_for(spawn(convert, NULL, NULL, NULL, NULL), 60);
+	cr_assert_eq(st, 0, "--convert of the killed recording's .dat failed");
+	n = count_true_execs(conv, &start, &first, &last, NULL);
+	cr_log_info("tracecmd: %d execs of /bin/true in the .dat; rows up to %.2f s before the kill",
+		    n, ((double)killed - (double)last) / 1e9);
+	cr_expect_geq(n, 10, "the .dat lacks the seconds before the kill (%d execs)", n);
+
+	/* what the killed recorder left */
+	snprintf(tag, sizeof(tag), "proctree-tc-%d-", (int)recorder);
+	cr_expect(has_entry("/tmp", tag), "no scratch directory /tmp/%s* to clean up", tag);
+	snprintf(tag, sizeof(tag), ".proctree-keep-%d.cpu", (int)recorder);
+	cr_expect(has_entry(dir, tag), "no per-CPU link *%s* to clean up", tag);
+
+	snprintf(csv, sizeof(csv), "%s/next.csv", dir);
+	st = record("tracecmd", csv, "/bin/true", &err);
+	cr_expect_eq(st, 0, "%s", err);
+	free(err);
+	snprintf(tag, sizeof(tag), "proctree-tc-%d-", (int)recorder);
+	cr_expect(!has_entry("/tmp", tag), "the next recording left /tmp/%s*", tag);
+	snprintf(tag, sizeof(tag), ".proctree-keep-%d.cpu", (int)recorder);
+	cr_expect(!has_entry(dir, tag), "the next recording left *%s*", tag);
+	snprintf(tag, sizeof(tag), "proctree-tc-%d", (int)recorder);
+	cr_expect(!tracefs_instance_exists(tag), "the next recording left instance %s", tag);
+}
