@@ -564,6 +564,7 @@ static void flush_timer_stop(struct flush_timer *ft)
 	if (!ft->armed)
 		return;
 	timer_delete(ft->id);
+	signal(PT_FLUSH_SIGNAL, SIG_IGN); /* a tick still pending is dropped, not fatal */
 	pthread_sigmask(SIG_SETMASK, &ft->old_mask, NULL);
 	sigaction(PT_FLUSH_SIGNAL, &ft->old, NULL);
 	ft->armed = false;

@@ -3,7 +3,8 @@
  * proctree-record when things go wrong (issue 14, findings 3, 5 and 7):
  * - a full disk (a 64 KiB tmpfs) with each engine: exit status 125 (even
  *   when the command failed too), one error line naming the file, a CSV
- *   proctree-reconstruct still reads;
+ *   proctree-reconstruct still reads; tracecmd with a good .dat but a CSV
+ *   that cannot be written: the error says how to convert the .dat;
  * - an output that cannot be created (missing directory), or that belongs
  *   to another user, or has another hard link: refused with one line
  *   before the workload runs (it would leave a marker file);
@@ -21,6 +22,7 @@
  * test_record_symlink.c, run alone.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <pty.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -214,6 +216,51 @@ Test(record_faults, full_disk_ptrace) { full_disk("ptrace"); }
 Test(record_faults, full_disk_ftrace) { full_disk("ftrace"); }
 Test(record_faults, full_disk_bpf) { full_disk("bpf"); }
 Test(record_faults, full_disk_tracecmd) { full_disk("tracecmd"); }
+
+/*
+ * tracecmd with a .dat that is fine but a CSV that cannot be written (a FIFO
+ * whose reader goes away after the header): 125, and the one error line
+ * names the CSV and says how to make it again from the .dat.
+ */
+Test(record_faults, csv_lost_dat_kept_tracecmd)
+{
+	char fifo[160], dat[160], *err;
+	pid_t reader;
+	int st, rfd;
+
+	TC_REQUIRE();
+	snprintf(fifo, sizeof(fifo), "%s/run.csv", dir);
+	snprintf(dat, sizeof(dat), "%s/run.dat", dir);
+	cr_assert_eq(mkfifo(fifo, 0644), 0);
+	/* open for reading before the recorder opens it for writing */
+	rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+	cr_assert_geq(rfd, 0);
+	reader = fork();
+	cr_assert_geq(reader, 0);
+	if (reader == 0) {
+		struct pollfd pfd = { .fd = rfd, .events = POLLIN };
+		char line[4096];
+		FILE *fp;
+
+		/* no writer yet: poll waits for the first data (read would see EOF) */
+		if (poll(&pfd, 1, 60000) != 1 || fcntl(rfd, F_SETFL, 0) < 0)
+			_exit(1);
+		fp = fdopen(rfd, "r");
+
+		/* the header, up to its column names, then hang up */
+		while (fp && fgets(line, sizeof(line), fp) && strncmp(line, "kind,", 5))
+			;
+		_exit(0);
+	}
+	close(rfd);
+	st = record("tracecmd", fifo, "sleep 1; /bin/true", &err);
+	waitpid(reader, NULL, 0);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 125, "status %d", st);
+	cr_expect(one_line(err), "one error line: %s", err);
+	cr_expect(strstr(err, fifo) && strstr(err, "--convert") && strstr(err, dat),
+		  "the error names the CSV and how to convert the .dat: %s", err);
+	free(err);
+}
 
 /* ---- outputs checked before the workload runs ---- */
 
