@@ -99,7 +99,8 @@ int convert_main(int argc, char **argv)
 		fprintf(stderr,
 			"proctree-record: converted %s: %" PRIu64 " trace records, %" PRIu64
 			" processes, %" PRIu64 " rows, %" PRIu64 " lost events; wrote %s\n",
-			dat, st.records, st.procs, st.events, st.lost, out);
+			dat, st.records, st.procs, st.events, st.lost,
+			strcmp(out, "-") ? out : "standard output");
 	ret = 0;
 out:
 	free(def_out);
