@@ -216,6 +216,9 @@ static void put_row(FILE *fp, const struct cmp *c, int f, const struct cmp_diff 
 	putc_unlocked('\n', fp);
 }
 
+/* the text tree's indentation cap (docs/reconstruct.md) */
+#define CMP_INDENT_MAX 64
+
 static void put_tree_line(FILE *fp, const struct cmp *c, int f, int r, uint32_t y,
 			  uint64_t depth)
 {
@@ -223,9 +226,12 @@ static void put_tree_line(FILE *fp, const struct cmp *c, int f, int r, uint32_t 
 	const struct tree_node_info *x = &fr->nodes[y].info;
 	char buf[64];
 
+	/* capped like the text tree (out_text.c): a deep chain stays linear */
 	fputs("  ", fp);
-	for (uint64_t i = 0; i < depth; i++)
+	for (uint64_t i = 0; i < depth && i < CMP_INDENT_MAX; i++)
 		fputs("  ", fp);
+	if (depth > CMP_INDENT_MAX)
+		fprintf(fp, "[depth %" PRIu64 "] ", depth);
 	fmt_offset(buf, sizeof(buf), fr, x->start_ns);
 	fprintf(fp, "%" PRId32 " ", x->pid);
 	put_command(fp, fr, y, 0);

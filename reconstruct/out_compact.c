@@ -15,6 +15,9 @@
  *
  * Subtrees are compared by a 64-bit hash of (name, multiset of the
  * children's hashes), computed children first, so no recursion.
+ * Lines deeper than COMPACT_INDENT_MAX levels are indented like that level
+ * and start with "[depth N] " (N counts lines, not processes), as in the
+ * text tree.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,6 +26,8 @@
 
 #include "err.h"
 #include "view-private.h"
+
+#define COMPACT_INDENT_MAX 64
 
 struct group {
 	struct node *rep;   /* the first-created member */
@@ -174,8 +179,11 @@ static int put_line(struct compact *c, const struct group *grp, uint64_t depth,
 {
 	struct node *x = grp->rep;
 
-	for (uint64_t i = 0; i < depth; i++)
+	/* capped like the text tree: a deep tree's output stays linear in its size */
+	for (uint64_t i = 0; i < depth && i < COMPACT_INDENT_MAX; i++)
 		fputs("  ", c->fp);
+	if (depth > COMPACT_INDENT_MAX)
+		fprintf(c->fp, "[depth %" PRIu64 "] ", depth);
 	if (grp->count > 1)
 		fprintf(c->fp, "%" PRIu32 "*[", grp->count);
 	put_label(c, x);

@@ -7,6 +7,11 @@
  *
  * Names are bytes: control characters, backslash and bytes that are not
  * UTF-8 are shown as \n, \t, \\ or \xNN so one process is one line.
+ *
+ * Indentation stops at TEXT_INDENT_MAX levels: deeper lines are indented
+ * like that level and start with "[depth N] ".  Two spaces per level for a
+ * chain of a million processes would be a terabyte of spaces; capped, the
+ * output grows linearly with the tree.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -111,9 +116,18 @@ static void put_command(struct obuf *o, const struct node *n)
 	}
 }
 
+#define TEXT_INDENT_MAX 64
+
 static void put_node(struct obuf *o, const struct tree *t, const struct node *n, uint64_t depth)
 {
-	ob_fill(o, ' ', 2 * depth);
+	if (depth > TEXT_INDENT_MAX) {
+		ob_fill(o, ' ', 2 * TEXT_INDENT_MAX);
+		ob_puts(o, "[depth ");
+		ob_u64(o, depth);
+		ob_write(o, "] ", 2);
+	} else {
+		ob_fill(o, ' ', 2 * depth);
+	}
 	if (n->flags & NF_SYNTHETIC) {
 		ob_puts(o, "? (unknown parent) [synthetic]\n");
 		return;

@@ -37,6 +37,7 @@ enum {
 	NH_PPID = 1 << 3,    /* ppid reported by some row */
 	NH_LIVE = 1 << 4,    /* in the live pid table */
 	NH_START = 1 << 5,   /* start_ns is the fork time (not only first seen) */
+	NH_KIDS = 1 << 6,    /* some node was put under it (tree_anc.c) */
 };
 
 /* an interned byte string: length then bytes then NUL */
@@ -172,6 +173,34 @@ int order_push(struct order *o, const struct csv_event *ev, struct tree *t, orde
 int order_drain(struct order *o, struct tree *t, order_apply_fn fn);
 void order_free(struct order *o);
 
+/* ---- ancestor queries during the build (tree_anc.c) ---- */
+
+struct anc_slot {
+	uint32_t ch[2], p;   /* link-cut tree: splay children, parent or path-parent */
+};
+
+struct anc {
+	struct anc_slot *v;  /* by node id, 0 the unknown parent; NULL until needed */
+	size_t n, cap;
+};
+
+struct tree;
+
+/*
+ * anc_is_ancestor - 1 when @a is @b or one of @b's ancestors, else 0;
+ * -1 with err_msg() when out of memory.  O(1) when nothing was put under
+ * @a, else O(log n) amortized.
+ */
+int anc_is_ancestor(struct tree *t, const struct node *a, const struct node *b);
+
+/*
+ * anc_move - make @parent the parent of @n (an adoption: @n is not an
+ * ancestor of @parent); 0 or -1 with err_msg()
+ */
+int anc_move(struct tree *t, struct node *n, struct node *parent);
+
+void anc_free(struct anc *a);
+
 /* ---- the tree ---- */
 
 #define NODE_CHUNK_SHIFT 16
@@ -188,6 +217,7 @@ struct tree {
 	struct intern strings;
 	struct live live;
 	struct order order;
+	struct anc anc;          /* fork_late adoption's cycle check */
 	struct node **chunks;    /* nodes in creation order, NODE_CHUNK per chunk */
 	size_t nchunks, chunks_cap;
 	uint32_t nnodes;         /* real nodes; ids 1..nnodes */
@@ -203,6 +233,8 @@ struct tree {
 	struct lost_rec *lost;
 	size_t nlost, lost_cap;
 	char *truncation;
+	char *argv_buf;          /* an exec's argv being interned (argv_blob) */
+	size_t argv_cap;
 	/* metadata copies for the outputs */
 	struct csv_meta meta;
 	char **meta_strs;

@@ -56,6 +56,7 @@ void tree_free(struct tree *t)
 	if (!t)
 		return;
 	order_free(&t->order);
+	anc_free(&t->anc);
 	live_free(&t->live);
 	intern_free(&t->strings);
 	arena_free_all(&t->arena);
@@ -63,6 +64,7 @@ void tree_free(struct tree *t)
 		free(t->chunks[i]);
 	free(t->chunks);
 	free(t->lost);
+	free(t->argv_buf);
 	free(t->truncation);
 	for (size_t i = 0; i < t->nmeta_strs; i++)
 		free(t->meta_strs[i]);
@@ -252,6 +254,7 @@ static struct node *node_without_fork(struct tree *t, const struct csv_event *ev
 			n->flags |= NF_ORPHAN;
 		}
 		n->parent = p;
+		p->have |= NH_KIDS;
 	}
 	if (node_go_live(t, n) < 0)
 		return NULL;
@@ -276,18 +279,10 @@ static void note_ppid(struct node *n, const struct csv_event *ev)
 		n->flags |= NF_REPARENTED;
 }
 
-/* @a is @n or one of its ancestors (adopting would make a cycle) */
-static bool is_ancestor(const struct node *a, const struct node *n)
-{
-	for (; n; n = n->parent)
-		if (n == a)
-			return true;
-	return false;
-}
-
 static int apply_fork(struct tree *t, const struct csv_event *ev)
 {
 	struct node *parent, *child, *old;
+	bool adopt;
 
 	parent = live_get(&t->live, ev->pid);
 	if (ev->thread) {
@@ -315,14 +310,24 @@ static int apply_fork(struct tree *t, const struct csv_event *ev)
 			return -1;
 	}
 	old = live_get(&t->live, ev->child_pid);
-	if (old && (old->flags & NF_FORK_LOST) && !(old->have & NH_START) &&
-	    old->start_ns + t->order.window_ns >= ev->time_ns && !is_ancestor(old, parent)) {
+	adopt = old && (old->flags & NF_FORK_LOST) && !(old->have & NH_START) &&
+		old->start_ns + t->order.window_ns >= ev->time_ns;
+	if (adopt) {
+		/* adopting an ancestor of the forking process would make a cycle */
+		int anc = anc_is_ancestor(t, old, parent);
+
+		if (anc < 0)
+			return -1;
+		adopt = !anc;
+	}
+	if (adopt) {
 		/*
 		 * The child's first row was timestamped (or written) before
 		 * its fork, beyond what the window reorders: this fork is its
 		 * creation, not a reuse of its pid.
 		 */
-		old->parent = parent;
+		if (anc_move(t, old, parent) < 0)
+			return -1;
 		old->flags &= ~(NF_FORK_LOST | NF_ORPHAN);
 		old->flags |= NF_FORK_LATE;
 		old->have |= NH_START;
@@ -340,6 +345,7 @@ static int apply_fork(struct tree *t, const struct csv_event *ev)
 	if (!child)
 		return -1;
 	child->parent = parent;
+	parent->have |= NH_KIDS;
 	child->have |= NH_START;
 	if (ev->child_comm)
 		child->comm = str_of(t, ev->child_comm);
@@ -350,33 +356,35 @@ static int apply_fork(struct tree *t, const struct csv_event *ev)
 	return node_go_live(t, child);
 }
 
-/* argv as one interned blob of NUL-terminated arguments */
+/*
+ * argv as one interned blob of NUL-terminated arguments, assembled in a
+ * buffer the tree owns (a thread-local one leaked when a thread that built
+ * a tree exited)
+ */
 static const struct istr *argv_blob(struct tree *t, const char *const *argv, int argc)
 {
-	static __thread char *buf;
-	static __thread size_t cap;
 	size_t len = 0;
 
 	for (int i = 0; i < argc; i++)
 		len += strlen(argv[i]) + 1;
-	if (len > cap) {
-		char *b = realloc(buf, len * 2);
+	if (len > t->argv_cap) {
+		char *b = realloc(t->argv_buf, len * 2);
 
 		if (!b) {
 			err_set("out of memory");
 			return NULL;
 		}
-		buf = b;
-		cap = len * 2;
+		t->argv_buf = b;
+		t->argv_cap = len * 2;
 	}
 	len = 0;
 	for (int i = 0; i < argc; i++) {
 		size_t n = strlen(argv[i]) + 1;
 
-		memcpy(buf + len, argv[i], n);
+		memcpy(t->argv_buf + len, argv[i], n);
 		len += n;
 	}
-	return intern_get(&t->strings, &t->arena, buf ? buf : "", len);
+	return intern_get(&t->strings, &t->arena, t->argv_buf ? t->argv_buf : "", len);
 }
 
 /*
@@ -644,6 +652,9 @@ int tree_finish(struct tree *t, const struct csv_trailer *tr, bool truncated)
 	}
 	if (link_children(t) < 0)
 		return -1;
+	/* its orphans were all adopted by late fork rows: no fork was lost */
+	if (t->unknown && !t->unknown->first_child)
+		t->unknown = NULL;
 	tree_count(t);
 	return 0;
 }
