@@ -305,6 +305,16 @@ static int push_record_field(void *ctx, char *s, size_t len, bool quoted)
 	return push_field(ctx, s, len, quoted);
 }
 
+/* a CR in [p, e) followed by something other than LF */
+static bool lone_cr(const char *p, const char *e)
+{
+	while ((p = memchr(p, '\r', e - p))) {
+		if (++p == e || *p != '\n')
+			return true;
+	}
+	return false;
+}
+
 /*
  * Read the next record into r->fields.  Returns 1, 0 at EOF, -1 on error
  * (r->truncated set when the file ended inside it).
@@ -320,6 +330,15 @@ static int next_record(struct csv_reader *r)
 	if (ret == 2)
 		return 0;
 	r->rec_line = r->line;
+	/*
+	 * Lines ended by CR alone (classic Mac OS) make the whole file one
+	 * line: say so rather than "truncated" or a junk version number.
+	 */
+	if (r->rec_line == 1 && lone_cr(r->buf + r->pos, r->buf + rec_end + (ret == 1))) {
+		r->pos = ret == 0 ? r->end : rec_end + 1;
+		return fail(r, 1, "line ends are CR (\\r) alone: not a proctree CSV "
+			    "(convert the line ends to \\n)");
+	}
 	if (ret == 0) {
 		r->truncated = true;
 		r->pos = r->end;
@@ -756,6 +775,9 @@ static int parse_event(struct csv_reader *r, struct csv_event *ev)
 		return fail(r, r->rec_line, "%s row without pid", csv_kind_name(ev->kind));
 	if (ev->kind == CSV_FORK && !CSV_HAS(ev, CSV_F_CHILD_PID))
 		return fail(r, r->rec_line, "fork row without child_pid");
+	if (ev->kind == CSV_LOST && CSV_HAS(ev, CSV_F_END) && ev->end_ns < ev->time_ns)
+		return fail(r, r->rec_line, "lost row ends before it starts (end_ns %llu < time_ns %llu)",
+			    (unsigned long long)ev->end_ns, (unsigned long long)ev->time_ns);
 	return 0;
 }
 

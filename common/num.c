@@ -21,6 +21,12 @@ int num_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out)
 
 	if (len == 0)
 		return num_fail(EINVAL, s, len, "empty");
+	/*
+	 * "007": no writer pads numbers, and a reader that took it as octal
+	 * would read another value; "0" itself is fine
+	 */
+	if (len > 1 && s[0] == '0')
+		return num_fail(EINVAL, s, len, "leading zeros in");
 	/* up to 19 digits cannot overflow: no per-digit range check (the hot path) */
 	if (len <= 19) {
 		for (i = 0; i < len; i++) {
@@ -57,6 +63,8 @@ int num_parse_i64(const char *s, size_t len, int64_t min, int64_t max, int64_t *
 
 	if (neg && len == 1)
 		return num_fail(EINVAL, s, len, "invalid");
+	if (len - neg > 1 && s[neg] == '0')
+		return num_fail(EINVAL, s, len, "leading zeros in");
 	if (num_parse_u64(s + neg, len - neg, neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX,
 			  &mag) < 0)
 		return num_fail(errno, s, len, errno == ERANGE ? "out of range" : "invalid");

@@ -2,7 +2,8 @@
 /*
  * The one strict number parser, used for CSV fields and command-line options
  * alike: decimal digits only (a leading '-' for signed), no blanks, no '+',
- * no empty string, no trailing junk, no overflow.
+ * no leading zeros ("0" is fine, "007" is not), no empty string, no trailing
+ * junk, no overflow.
  */
 #ifndef PROCTREE_NUM_H
 #define PROCTREE_NUM_H
@@ -17,7 +18,7 @@
  * @max: the largest accepted value
  * @out: where the value goes (untouched on error)
  *
- * Returns 0, or -1 with errno EINVAL (empty, junk) or ERANGE (> @max) and an
+ * Returns 0, or -1 with errno EINVAL (empty, junk, leading zeros) or ERANGE (> @max) and an
  * err_msg() that quotes the offending text.
  */
 int num_parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out);
@@ -33,7 +34,7 @@ static inline int num_parse_u64_fast(const char *s, size_t len, uint64_t max, ui
 {
 	uint64_t v = 0;
 
-	if (len == 0 || len > 19)
+	if (len == 0 || len > 19 || (s[0] == '0' && len > 1))
 		return num_parse_u64(s, len, max, out);
 	for (size_t i = 0; i < len; i++) {
 		unsigned d = (unsigned char)s[i] - '0';

@@ -171,7 +171,8 @@ int cmp_add_file(struct cmp *c, const char *path)
 		goto error;
 	if (ret > 0)
 		warn(c, "%s; skipped it, the tree uses every complete row", tree_truncation(f->t));
-	else if (!csv_reader_trailer(r)->present)
+	/* ending inside a row (disk full) is also being cut short */
+	if (!csv_reader_trailer(r)->present)
 		warn(c, "%s: no #end trailer: the recording was cut short; using every row present",
 		     path);
 	csv_reader_free(r);

@@ -191,9 +191,10 @@ int main(int argc, char **argv)
 	if (ret > 0)
 		fprintf(stderr, PROG ": warning: %s; skipped it, the tree uses every complete row\n",
 			tree_truncation(t));
-	if (!csv_reader_trailer(r)->present && !csv_reader_truncated(r))
+	/* a file that ends inside a row (disk full, recorder killed) was cut short too */
+	if (!csv_reader_trailer(r)->present)
 		fprintf(stderr, PROG ": warning: %s: no #end trailer: the recording was cut short "
-			"(recorder killed?); the tree uses every row present\n", argv[optind]);
+			"(recorder killed? disk full?); the tree uses every row present\n", argv[optind]);
 	if (view == V_COMPACT)
 		ret = tree_write_compact(t, &vopts, stdout);
 	else if (view == V_CRITICAL)

@@ -357,3 +357,74 @@ Test(num, strict_parser)
 	cr_assert_eq(u, 8u << 20);
 	cr_assert_eq(num_parse_size("M", UINT64_MAX, &u), -1);
 }
+
+/* issue 14: no padded numbers, through the slow and the inlined fast path alike; "0" stays */
+Test(num, leading_zeros)
+{
+	uint64_t u = 7;
+	int64_t s;
+	int i;
+
+	cr_assert_eq(num_parse_u64("0", 1, 10, &u), 0);
+	cr_assert_eq(u, 0);
+	cr_assert_eq(num_parse_u64_fast("0", 1, 10, &u), 0);
+	cr_assert_eq(num_parse_i64("0", 1, -5, 5, &s), 0);
+	cr_assert_eq(num_parse_i64("-0", 2, -5, 5, &s), 0);
+	cr_assert_eq(num_parse_int("10", 0, 100, &i), 0);
+	cr_assert_eq(i, 10);
+	cr_assert_eq(num_parse_u64("007", 3, 1000, &u), -1);
+	cr_assert_not_null(strstr(err_msg(), "leading zeros in number '007'"), "%s", err_msg());
+	cr_assert_eq(num_parse_u64_fast("007", 3, 1000, &u), -1);
+	cr_assert_eq(num_parse_u64_fast("00", 2, 1000, &u), -1);
+	cr_assert_eq(num_parse_u64("000000000000000000001", 21, UINT64_MAX, &u), -1);
+	cr_assert_eq(num_parse_i64("-05", 3, -5, 5, &s), -1);
+	cr_assert_not_null(strstr(err_msg(), "leading zeros in number '-05'"), "%s", err_msg());
+	cr_assert_eq(num_parse_int("010", 0, 100, &i), -1);
+	cr_assert_eq(num_parse_size("08M", UINT64_MAX, &u), -1);
+}
+
+/* a loss window that ends before it starts is junk: rejected with its line */
+Test(csv, lost_window_backwards)
+{
+	static const char text[] =
+		"#proctree-csv,1\n"
+		"kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,group,code,signal,"
+		"count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,argv\n"
+		"lost,100,0,,,,,,,,,,,3,100,,,,,,,\n"
+		"lost,100,0,,,,,,,,,,,3,99,,,,,,,\n";
+	struct csv_reader *r = csv_reader_new_mem("lost.csv", text, sizeof(text) - 1);
+	struct csv_event ev;
+
+	cr_assert_not_null(r, "%s", err_msg());
+	cr_assert_eq(csv_reader_next(r, &ev), 1, "an empty window is fine: %s", err_msg());
+	cr_assert_eq(csv_reader_next(r, &ev), -1);
+	cr_assert_not_null(strstr(err_msg(), "lost.csv:4: lost row ends before it starts"), "%s",
+			   err_msg());
+	csv_reader_free(r);
+}
+
+/* CR-only line ends: one clear line naming the file, with or without a final CR */
+Test(csv, cr_only_line_ends)
+{
+	static const char *const texts[] = {
+		"#proctree-csv,1\r#engine,x\rkind,time_ns\r",
+		"#proctree-csv,1\r#engine,x\rkind,time_ns",
+		"#proctree-csv,1\r#command,\"a\nb\"\rkind,time_ns\r",
+	};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct csv_reader *r = csv_reader_new_mem("mac.csv", texts[i], strlen(texts[i]));
+
+		cr_assert_null(r, "case %zu", i);
+		cr_assert_not_null(strstr(err_msg(), "mac.csv:1: line ends are CR (\\r) alone"),
+				   "case %zu: %s", i, err_msg());
+	}
+	/* CRLF stays fine */
+	static const char crlf[] = "#proctree-csv,1\r\nkind,time_ns,cpu,pid,tid,ppid,child_pid,"
+		"child_tid,thread,old_tid,group,code,signal,count,end_ns,utime_ns,stime_ns,"
+		"maxrss_kb,comm,child_comm,filename,argv\r\n";
+	struct csv_reader *r = csv_reader_new_mem("dos.csv", crlf, sizeof(crlf) - 1);
+
+	cr_assert_not_null(r, "%s", err_msg());
+	csv_reader_free(r);
+}

@@ -100,6 +100,11 @@ Test(cli, bad_input)
 	/* u64 in the CSV, but JSON readers stop at 2^63-1 (found by the fuzzer) */
 	expect_error("bad_time_range.csv", "bad_time_range.csv:8: time_ns 10000000001011000000 is beyond");
 	expect_error("does_not_exist.csv", "No such file");
+	/* issue 14, finding 9: padded numbers, a loss window ending before it starts, CR line ends */
+	expect_error("bad_leading_zero.csv",
+		     "bad_leading_zero.csv:8: column child_pid: leading zeros in number '0101'");
+	expect_error("bad_lost_window.csv", "bad_lost_window.csv:8: lost row ends before it starts");
+	expect_error("cr_only.csv", "cr_only.csv:1: line ends are CR (\\r) alone");
 }
 
 Test(cli, bad_options)
@@ -131,6 +136,21 @@ Test(cli, truncated_reports_and_reconstructs)
 	cr_expect_eq(r.status, 0);
 	cr_expect_not_null(strstr(r.err, "truncated.csv:13: truncated last record"), "%s", r.err);
 	cr_expect_not_null(strstr(r.out, "  170 x "), "%s", r.out);
+	free_run(&r);
+}
+
+/* a full disk stops the CSV inside a row: truncated last record, and cut short too */
+Test(cli, full_disk_is_truncated_and_cut_short)
+{
+	struct run r = run("full_disk.csv");
+
+	cr_expect_eq(r.status, 0);
+	cr_expect_eq(count_lines(r.err), 2, "%s", r.err);
+	cr_expect_not_null(strstr(r.err, "full_disk.csv:12: truncated last record"), "%s", r.err);
+	cr_expect_not_null(strstr(r.err, "full_disk.csv: no #end trailer: the recording was cut short"),
+			   "%s", r.err);
+	cr_expect_not_null(strstr(r.out, "  101 cc -c a.c "), "%s", r.out);
+	cr_expect_not_null(strstr(r.out, "  102 [sh] "), "%s", r.out);
 	free_run(&r);
 }
 
