@@ -38,6 +38,8 @@ struct engine;
 /* engine capabilities */
 #define ENGINE_REAPS   (1u << 0) /* is the tracer: owns waitpid() for the workload */
 #define ENGINE_PRIV    (1u << 1) /* needs tracefs write access (root or CAP_SYS_ADMIN) */
+#define ENGINE_ARGV    (1u << 2) /* reads every argv at the exec itself (the end line's hint) */
+#define ENGINE_DAT     (1u << 3) /* keeps a .dat at opts->dat_path (the end line names it) */
 
 struct engine_opts {
 	const char *csv_path;      /* where this engine's CSV goes */
@@ -56,7 +58,8 @@ struct engine_stats {
 	uint64_t procs;     /* processes seen (forks of non-threads + root) */
 	uint64_t alive;     /* processes currently alive as far as the engine knows */
 	uint64_t lost;      /* events lost (kernel or engine) */
-	uint64_t execs;     /* exec rows written (0 if the engine does not count them) */
+	uint64_t execs;     /* exec rows written */
+	uint64_t argv_unknown; /* exec rows written without argv (the end line says so) */
 };
 
 /* What the recorder tells finish(). */

@@ -673,6 +673,7 @@ static void ftrace_stats(struct engine *e, struct engine_stats *st)
 	st->alive = c.alive;
 	st->lost = c.lost;
 	st->execs = c.execs;
+	st->argv_unknown = c.argv_unknown;
 }
 
 static void ftrace_free(struct engine *e)

@@ -108,7 +108,7 @@ struct engine {
 	uint8_t *reaped_elsewhere;
 
 	/* read by stats() possibly from another thread: atomics */
-	uint64_t st_procs, st_alive, st_execs;
+	uint64_t st_procs, st_alive, st_execs, st_argv_unknown;
 };
 
 /* ptrace_loop.c */

@@ -186,6 +186,7 @@ static void ptrace_stats(struct engine *e, struct engine_stats *st)
 	st->procs = __atomic_load_n(&e->st_procs, __ATOMIC_RELAXED);
 	st->alive = __atomic_load_n(&e->st_alive, __ATOMIC_RELAXED);
 	st->execs = __atomic_load_n(&e->st_execs, __ATOMIC_RELAXED);
+	st->argv_unknown = __atomic_load_n(&e->st_argv_unknown, __ATOMIC_RELAXED);
 	st->lost = 0;
 }
 
@@ -208,7 +209,7 @@ static void ptrace_free(struct engine *e)
 const struct engine_ops engine_ptrace_ops = {
 	.name = "ptrace",
 	.help = "ptrace(2) tracer: no privilege needed, exact argv, rusage per process",
-	.caps = ENGINE_REAPS,
+	.caps = ENGINE_REAPS | ENGINE_ARGV,
 	.new = ptrace_new,
 	.attach = ptrace_attach,
 	.reap = ptrace_reap,

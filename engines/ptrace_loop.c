@@ -342,6 +342,8 @@ static void on_exec(struct engine *e, struct pt_task *t, uint64_t now)
 	ev.argc = x.argc;
 	emit(e, &ev);
 	__atomic_add_fetch(&e->st_execs, 1, __ATOMIC_RELAXED);
+	if (!ev.argv)
+		__atomic_add_fetch(&e->st_argv_unknown, 1, __ATOMIC_RELAXED);
 	pt_exec_free(&x);
 	/* de_thread() killed every other thread: their pending fork events are void */
 	release_unclaimed(e, t->tgid, now);

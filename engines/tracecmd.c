@@ -319,6 +319,8 @@ static void tracecmd_stats(struct engine *e, struct engine_stats *st)
 	st->procs = e->st.procs;
 	st->alive = e->st.alive;
 	st->lost = e->st.lost;
+	st->execs = e->st.execs;
+	st->argv_unknown = e->st.argv_unknown;
 }
 
 static void tracecmd_free(struct engine *e)
@@ -336,7 +338,7 @@ static void tracecmd_free(struct engine *e)
 const struct engine_ops engine_tracecmd_ops = {
 	.name = "tracecmd",
 	.help = "runs trace-cmd (system-wide, .dat kept beside the CSV), converts with libtracecmd",
-	.caps = ENGINE_PRIV,
+	.caps = ENGINE_PRIV | ENGINE_DAT,
 	.new = tracecmd_new,
 	.attach = tracecmd_attach,
 	.wait_all = tracecmd_wait_all,

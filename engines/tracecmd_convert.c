@@ -341,6 +341,10 @@ static int emit(struct tc_conv *c, struct csv_event *ev)
 		c->st.csv_failed = true;
 		return -1;
 	}
+	if (ev->kind == CSV_EXEC) {
+		c->st.execs++;
+		c->st.argv_unknown += !ev->argv;
+	}
 	return 0;
 }
 

@@ -61,6 +61,8 @@ struct tcconv_stats {
 	uint64_t records;      /* trace records read (every process) */
 	uint64_t events;       /* CSV rows written */
 	uint64_t procs;        /* processes kept (root + non-thread forks) */
+	uint64_t execs;        /* exec rows written */
+	uint64_t argv_unknown; /* exec rows without argv (all but the root's first) */
 	uint64_t alive;        /* alive rows written */
 	uint64_t lost;         /* events the kernel reported lost */
 	bool csv_failed;       /* the CSV could not be written (the .dat was fine) */

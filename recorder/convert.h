@@ -3,18 +3,14 @@
 #ifndef PROCTREE_RECORDER_CONVERT_H
 #define PROCTREE_RECORDER_CONVERT_H
 
-#include <stdbool.h>
+struct rec_opts;
 
 /**
- * convert_requested - argv asks for --convert (before any "--")
- */
-bool convert_requested(int argc, char **argv);
-
-/**
- * convert_main - the whole --convert mode; returns the exit status
+ * convert_main - the whole --convert mode (@o parsed by rec_parse_args());
+ * returns the exit status
  *
  * Usage: proctree-record --convert FILE.dat [-o FILE.csv] [--root PID] [-q]
  */
-int convert_main(int argc, char **argv);
+int convert_main(const struct rec_opts *o);
 
 #endif

@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "clock.h"
 #include "convert.h"
 #include "engine.h"
@@ -186,11 +187,21 @@ int main(int argc, char **argv)
 	uint64_t t0 = clock_mono_ns();
 	char auto_why[2048] = "";
 
-	if (convert_requested(argc, argv))
-		return convert_main(argc, argv);
-	ret = rec_parse_args(argc, argv, &o);
-	if (ret)
-		goto usage;
+	if (rec_parse_args(argc, argv, &o) < 0) {
+		fprintf(stderr, "proctree-record: %s\n", err_msg());
+		return 2;
+	}
+	if (o.help || o.version) {
+		char line[256];
+
+		if (o.help)
+			rec_usage(stdout);
+		else
+			printf("%s\n", cli_version_line(line, sizeof(line), "proctree-record"));
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	if (o.convert)
+		return convert_main(&o);
 	ret = rec_command_check(o.command[0]);
 	if (ret) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
@@ -266,7 +277,9 @@ int main(int argc, char **argv)
 		}
 	}
 	rec_signals_forward_to(child.pid);
-	status_line = rec_status_start(o.engines, eng, o.nengines, o.quiet);
+	status_line = rec_status_start(o.engines, eng, o.nengines,
+				       o.quiet && o.progress == REC_PROGRESS_AUTO ?
+				       REC_PROGRESS_OFF : o.progress, outfile_is_stdout(o.out));
 	t0 = clock_mono_ns();
 	if (rec_release(&child) < 0) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
@@ -321,7 +334,7 @@ finish:
 		}
 	}
 	if (!o.quiet && child.pid > 0)
-		rec_summary(o.engines, eng, paths, ok, o.nengines, status,
+		rec_summary(o.engines, eng, paths, dats, ok, o.nengines, status,
 			    (clock_mono_ns() - t0) / 1e9, auto_why[0] ? auto_why : NULL,
 			    ran && failed ? REC_EXIT_RECORDING_FAILED : -1);
 	for (i = 0; i < o.nengines; i++) {
@@ -346,10 +359,4 @@ finish:
 	if (rec_stop_now && sig)
 		return 128 + sig;
 	return 1;
-
-usage:
-	if (ret > 0)
-		return 0;
-	fprintf(stderr, "proctree-record: %s\n", err_msg());
-	return 2;
 }

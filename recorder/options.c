@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "err.h"
 #include "num.h"
+#include "rec_options.h"
 #include "recorder.h"
 
 void rec_usage(FILE *fp)
@@ -15,9 +17,12 @@ void rec_usage(FILE *fp)
 	const struct engine_ops *const *all = engine_all();
 
 	fprintf(fp,
-		"usage: proctree-record [options] -- COMMAND [ARGS...]\n"
+		"usage: proctree-record [OPTIONS] -- COMMAND [ARGS...]\n"
+		"       proctree-record --convert FILE.dat [-o FILE.csv] [--root PID] [-q]\n"
+		"       proctree-record --help | --version\n"
 		"Run COMMAND, record the process tree it creates into a CSV, and exit\n"
-		"with COMMAND's exit status (128+N when it died of signal N).\n"
+		"with COMMAND's exit status (128+N when it died of signal N).  With\n"
+		"--convert, turn a trace-cmd recording into that CSV instead.\n"
 		"\n"
 		"Exit status: COMMAND's; 125 when COMMAND ran but a recording failed or is\n"
 		"incomplete (e.g. the disk filled up), whatever COMMAND's status (which the\n"
@@ -25,6 +30,7 @@ void rec_usage(FILE *fp)
 		"ran); 2 on a usage error; 126/127 when COMMAND cannot be run or found;\n"
 		"128+N when a second signal N stopped recording.\n"
 		"\n"
+		"Recording:\n"
 		"  -e, --processtree-engine NAME[,NAME...]\n"
 		"                        engines to record with (default: auto, the first of\n"
 		"                        bpf, ftrace, ptrace that works here); several\n"
@@ -46,14 +52,32 @@ void rec_usage(FILE *fp)
 		"                        (default 50); shorter reads the argv of more\n"
 		"                        short-lived processes, at more cost to the workload;\n"
 		"                        bpf: empty the ring buffer every MS ms (default 100)\n"
-		"  -q, --quiet           no status line, no summary\n"
-		"  -h, --help            this text\n"
+		"      --progress        show the live status line even on a terminal COMMAND\n"
+		"                        writes to: drawn on its last line, which a scroll\n"
+		"                        region keeps out of COMMAND's output (also with -q)\n"
+		"      --no-progress     never show it.  By default it is shown only where\n"
+		"                        COMMAND's output cannot go: on the controlling\n"
+		"                        terminal when COMMAND's standard output and error\n"
+		"                        both go elsewhere (a file, a pipe)\n"
+		"  -q, --quiet           no status line (unless --progress), no summary\n"
 		"\n"
-		"engines:\n");
+		"Converting:\n"
+		"      --convert FILE.dat\n"
+		"                        convert a .dat made with trace-cmd record -C mono\n"
+		"                        -e sched -e task:task_newtask into the CSV (-o FILE,\n"
+		"                        '-' for standard output; default: FILE.csv beside it)\n"
+		"      --root PID        keep only PID and its descendants (default: every\n"
+		"                        process in the .dat)\n"
+		"\n"
+		"  -h, --help            this text\n"
+		"      --version         the version, and the git revision it was built from\n"
+		"\n"
+		"Engines:\n");
 	for (int i = 0; all[i]; i++)
 		fprintf(fp, "  %-10s %s\n", all[i]->name, all[i]->help ? all[i]->help : "");
 	fprintf(fp, "  %-10s %s\n", "auto", "bpf where it loads, else ftrace, else ptrace (default)");
 	fprintf(fp, "  %-10s %s\n", "none", "no recording (for comparisons)");
+	fprintf(fp, "\nSee proctree-record(1) and proctree-csv(5).\n");
 }
 
 static int add_engines(struct rec_opts *o, const char *list)
@@ -125,74 +149,114 @@ static int parse_buffer_size(const char *s, uint64_t *kb)
 	return 0;
 }
 
+/* The first recording-only option given, for --convert's error. */
+static const char *recording_only(int c)
+{
+	switch (c) {
+	case 'e': return "--processtree-engine";
+	case 'u': return "--user";
+	case REC_OPT_WAIT_ALL: return "--wait-all";
+	case REC_OPT_BUFFER: return "--buffer-size";
+	case REC_OPT_READ_INTERVAL: return "--read-interval";
+	case REC_OPT_PROGRESS: return "--progress";
+	case REC_OPT_NO_PROGRESS: return "--no-progress";
+	default: return NULL;
+	}
+}
+
 int rec_parse_args(int argc, char **argv, struct rec_opts *o)
 {
-	enum { OPT_WAIT_ALL = 256, OPT_BUFFER, OPT_READ_INTERVAL };
-	static const struct option longopts[] = {
-		{ "processtree-engine", required_argument, NULL, 'e' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "wait-all", no_argument, NULL, OPT_WAIT_ALL },
-		{ "user", required_argument, NULL, 'u' },
-		{ "buffer-size", required_argument, NULL, OPT_BUFFER },
-		{ "read-interval", required_argument, NULL, OPT_READ_INTERVAL },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const char *rec_only = NULL;
+	bool root_given = false;
 	int c;
 
 	o->out = "proctree.csv";
 	if (add_engines(o, "auto") < 0)
 		return -1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+e:o:u:qh", longopts, NULL)) != -1) {
+	optind = 1;
+	while ((c = cli_getopt(argc, argv, REC_SHORTOPTS, rec_longopts)) != -1) {
+		if (!rec_only)
+			rec_only = recording_only(c);
 		switch (c) {
 		case 'e':
 			if (add_engines(o, optarg) < 0)
 				return -1;
 			break;
 		case 'o':
-			if (!optarg[0]) {
-				err_set("-o needs a file name");
-				return -1;
-			}
+			if (!optarg[0])
+				return cli_bad_value("--output", optarg, NULL);
 			o->out = optarg;
+			o->out_given = true;
 			break;
-		case OPT_WAIT_ALL:
+		case REC_OPT_WAIT_ALL:
 			o->wait_all = true;
 			break;
 		case 'u':
 			o->user = optarg;
 			break;
-		case OPT_BUFFER:
+		case REC_OPT_BUFFER:
 			if (parse_buffer_size(optarg, &o->buffer_kb) < 0) {
 				err_prefix("--buffer-size: ");
 				return -1;
 			}
 			break;
-		case OPT_READ_INTERVAL:
+		case REC_OPT_READ_INTERVAL:
 			/* at most 500: exec rows wait two reads, within the reconstructor's 2 s window */
 			if (num_parse_int(optarg, 1, 500, &o->read_interval_ms) < 0) {
 				err_prefix("--read-interval: ");
 				return -1;
 			}
 			break;
+		case REC_OPT_PROGRESS:
+			o->progress = REC_PROGRESS_ON;
+			break;
+		case REC_OPT_NO_PROGRESS:
+			o->progress = REC_PROGRESS_OFF;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
+		case REC_OPT_CONVERT:
+			if (!optarg[0])
+				return cli_bad_value("--convert", optarg, NULL);
+			o->convert = optarg;
+			break;
+		case REC_OPT_ROOT:
+			if (num_parse_int(optarg, 1, INT32_MAX, &o->root) < 0) {
+				err_prefix("--root: ");
+				return -1;
+			}
+			root_given = true;
+			break;
 		case 'h':
-			rec_usage(stdout);
-			return 1;
-		case ':':
-			err_set("option '%s' needs a value (see --help)", argv[optind - 1]);
-			return -1;
-		default:
-			err_set("unknown option '%s' (see --help)", argv[optind - 1]);
+			o->help = true;
+			return 0;
+		case REC_OPT_VERSION:
+			o->version = true;
+			return 0;
+		default: /* '?': cli_getopt() said what */
 			return -1;
 		}
 	}
+	if (o->convert) {
+		if (rec_only) {
+			err_set("%s does not apply to --convert (usage: proctree-record --convert "
+				"FILE.dat [-o FILE.csv] [--root PID] [-q])", rec_only);
+			return -1;
+		}
+		if (optind < argc) {
+			err_set("--convert takes no command (usage: proctree-record --convert "
+				"FILE.dat [-o FILE.csv] [--root PID] [-q])");
+			return -1;
+		}
+		return 0;
+	}
+	if (root_given) {
+		err_set("--root works only with --convert FILE.dat");
+		return -1;
+	}
 	if (optind >= argc) {
-		err_set("no command given (usage: proctree-record [options] -- COMMAND [ARGS...])");
+		err_set("no command given (usage: proctree-record [OPTIONS] -- COMMAND [ARGS...])");
 		return -1;
 	}
 	o->command = argv + optind;

@@ -21,8 +21,12 @@
  */
 #define REC_EXIT_RECORDING_FAILED 125
 
+/* --progress, --no-progress, or neither (status.c says what auto does) */
+enum rec_progress { REC_PROGRESS_AUTO, REC_PROGRESS_ON, REC_PROGRESS_OFF };
+
 struct rec_opts {
 	const char *out;
+	bool out_given;         /* -o was given (--convert's default is beside the .dat) */
 	const struct engine_ops *engines[REC_MAX_ENGINES];
 	int nengines;
 	bool auto_engine;       /* engines[0] is chosen at set-up: bpf, ftrace, ptrace */
@@ -30,8 +34,12 @@ struct rec_opts {
 	int read_interval_ms;   /* 0: the engine's default */
 	bool wait_all;
 	bool quiet;
+	enum rec_progress progress;
 	const char *user;
 	char **command;
+	const char *convert;    /* --convert FILE.dat: convert it instead of recording */
+	int root;               /* --root PID (--convert): PID's tree only; 0 every process */
+	bool help, version;     /* --help, --version: print it and exit 0 */
 };
 
 /* ---- options.c ---- */
@@ -42,8 +50,8 @@ void rec_usage(FILE *fp);
 /**
  * rec_parse_args - parse the command line into @o
  *
- * Returns 0, 1 when --help was printed (exit 0), or -1 with err_msg()
- * (a usage error: exit 2).
+ * Returns 0 (with ->help or ->version set, parsing stopped there), or -1
+ * with err_msg() (a usage error: exit 2).
  */
 int rec_parse_args(int argc, char **argv, struct rec_opts *o);
 
@@ -135,23 +143,27 @@ void rec_signals_child_reset(void);
 struct rec_status;
 
 /**
- * rec_status_start - the live status line on stderr (only when stderr is a
- * terminal and not -q); NULL when not shown
+ * rec_status_start - the live status line, on the terminal's reserved last
+ * row (status.c says where and when); NULL when not shown
+ * @mode: --progress (on), --no-progress or -q (off), or auto
+ * @csv_on_stdout: -o -: COMMAND's standard output is the recorder's stderr
  */
 struct rec_status *rec_status_start(const struct engine_ops *const *ops,
-				    struct engine *const *eng, int n, bool quiet);
-/** rec_status_stop - stop it and clear the line */
+				    struct engine *const *eng, int n, enum rec_progress mode,
+				    bool csv_on_stdout);
+/** rec_status_stop - stop it, clear its row and give the terminal back */
 void rec_status_stop(struct rec_status *s);
 
 /**
  * rec_summary - the closing paragraph on stderr
+ * @dats: the .dat of each engine that keeps one (ENGINE_DAT), its size given
  * @status: the command's wait status, -1 if unknown
  * @fallback: with --processtree-engine auto, why the engines before the
  *            chosen one were passed over (NULL when the first was taken)
  * @failed_exit: the exit status that says the recording failed, or -1
  */
 void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
-		 char *const *paths, const bool *ok, int n, int status, double seconds,
-		 const char *fallback, int failed_exit);
+		 char *const *paths, char *const *dats, const bool *ok, int n, int status,
+		 double seconds, const char *fallback, int failed_exit);
 
 #endif

@@ -787,6 +787,7 @@ static void bpf_stats(struct engine *e, struct engine_stats *st)
 	st->alive = procs > exits ? procs - exits : 0;
 	st->lost = COUNT_GET(e, lost);
 	st->execs = COUNT_GET(e, execs);
+	st->argv_unknown = COUNT_GET(e, argv_unknown);
 }
 
 static void bpf_free(struct engine *e)
@@ -810,7 +811,7 @@ static void bpf_free(struct engine *e)
 const struct engine_ops engine_bpf_ops = {
 	.name = "bpf",
 	.help = "eBPF programs on the sched tracepoints: every argv and exit status (needs root)",
-	.caps = ENGINE_PRIV,
+	.caps = ENGINE_PRIV | ENGINE_ARGV,
 	.new = bpf_new,
 	.attach = bpf_attach,
 	.finish = bpf_finish,
