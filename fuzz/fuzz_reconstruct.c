@@ -1,57 +1,185 @@
 // SPDX-License-Identifier: MIT
 /*
  * libFuzzer target: arbitrary bytes through the strict reader, the tree
- * builder and every output.  A small reorder window makes late rows and
- * fork_late adoption reachable with the tiny timestamps fuzzers produce.
- * Outputs go to /dev/null; the JSON document must always parse.
+ * builder, every output format, every view and --compare.
+ *
+ * The input is one CSV, or two split at the first NUL byte (a byte no valid
+ * CSV holds, so splitting loses nothing a file could mean): the two are
+ * compared.  A single CSV is compared with itself, which must agree.
+ *
+ * A small reorder window makes late rows and fork_late adoption reachable
+ * with the tiny timestamps fuzzers produce.  The view options (--max-depth,
+ * --filter, --reparent-edges, --max-rows) and the --compare options come
+ * from a hash of the input, so the fuzzer explores them too; each view also
+ * runs with everything shown.  Outputs go to /dev/null, except the JSON
+ * ones (the tree, its summary, Chrome's trace, the compare report), which
+ * must parse.  Built with PROCTREE_ANC_CHECK, fork_late's ancestor check
+ * (reconstruct/tree_anc.c) is compared with a plain walk on every call.
  */
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "compare.h"
 #include "csv.h"
 #include "tree.h"
 
 static FILE *devnull;
 
+/* FNV-1a: the options of this input */
+static uint64_t input_hash(const uint8_t *data, size_t size)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < size; i++)
+		h = (h ^ data[i]) * 0x100000001b3ull;
+	return h;
+}
+
+typedef int (*json_writer)(void *ctx, FILE *fp);
+
+/* the writer's output must be one valid JSON document (when it succeeded) */
+static void check_json(const char *what, json_writer fn, void *ctx)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *ms = open_memstream(&buf, &len);
+	json_error_t err;
+	json_t *doc;
+	int ret;
+
+	if (!ms)
+		return;
+	ret = fn(ctx, ms);
+	fclose(ms);
+	if (ret == 0) {
+		doc = json_loadb(buf, len, 0, &err);
+		if (!doc) {
+			fprintf(stderr, "invalid %s output: %s at %d:%d\n", what, err.text, err.line,
+				err.column);
+			abort();
+		}
+		json_decref(doc);
+	}
+	free(buf);
+}
+
+struct tree_ctx {
+	const struct tree *t;
+	const struct tree_view_opts *o;
+};
+
+static int json_tree(void *ctx, FILE *fp)
+{
+	return tree_write_json(((struct tree_ctx *)ctx)->t, fp);
+}
+
+static int json_summary(void *ctx, FILE *fp)
+{
+	return tree_write_json_summary(((struct tree_ctx *)ctx)->t, fp);
+}
+
+static int json_chrome(void *ctx, FILE *fp)
+{
+	struct tree_ctx *c = ctx;
+
+	return tree_write_chrome(c->t, c->o, fp);
+}
+
+static int json_compare(void *ctx, FILE *fp)
+{
+	return cmp_write_json(ctx, fp);
+}
+
+/* the views, with @o (options from the input) */
+static void write_views(const struct tree *t, const struct tree_view_opts *o)
+{
+	struct tree_ctx c = { t, o };
+
+	check_json("chrome", json_chrome, &c);
+	tree_write_dot(t, o, devnull);
+	tree_write_svg(t, o, devnull);
+	tree_write_compact(t, o, devnull);
+}
+
+static void write_tree(const struct tree *t, uint64_t h)
+{
+	static const char *const filters[] = { "sh", "x", "cc", "a", "" };
+	struct tree_view_opts all = { .max_depth = -1 };
+	struct tree_view_opts o = {
+		.max_depth = (h & 3) ? -1 : (int)((h >> 2) % 5),
+		.filter = (h >> 5) & 1 ? filters[(h >> 6) % 5] : NULL,
+		.reparent_edges = (h >> 9) & 1,
+		.max_rows = (h >> 10) & 1 ? 1 + (unsigned)((h >> 11) % 20) : 0,
+	};
+	struct tree_ctx c = { t, &all };
+
+	tree_write_text(t, devnull);
+	tree_write_csv(t, devnull);
+	tree_write_summary(t, devnull);
+	check_json("JSON", json_tree, &c);
+	check_json("JSON summary", json_summary, &c);
+	tree_write_critical_path(t, devnull);
+	tree_write_stats_by(t, TREE_STATS_COMM, devnull);
+	tree_write_stats_by(t, TREE_STATS_EXE, devnull);
+	write_views(t, &all);
+	if (o.filter && !*o.filter)
+		o.filter = NULL;
+	write_views(t, &o);
+}
+
+/* --compare of @a and @b (@same: one input, which must agree with itself) */
+static void compare(const char *a, size_t alen, const char *b, size_t blen, uint64_t h,
+		    bool same)
+{
+	static const enum cmp_match matches[] = { CMP_MATCH_AUTO, CMP_MATCH_PID,
+						  CMP_MATCH_STRUCTURE };
+	struct cmp_opts o = {
+		.tolerance_ns = (h >> 16) & 1 ? 1 + (h >> 17) % 1000 : 0,
+		.match = matches[(h >> 27) % 3],
+		.window_ns = 1 + ((h >> 29) & 0xff),
+	};
+	struct cmp *c = cmp_new(&o);
+
+	if (!c)
+		return;
+	if (cmp_add_mem(c, "a", a, alen) >= 0 && cmp_add_mem(c, "b", b, blen) >= 0 &&
+	    cmp_run(c) == 0) {
+		if (same && cmp_differs(c)) {
+			fprintf(stderr, "a file differs from itself:\n");
+			cmp_write_text(c, stderr, 0);
+			abort();
+		}
+		cmp_write_text(c, devnull, (h >> 37) & 1 ? 0 : 1 + (h >> 38) % 5);
+		check_json("compare JSON", json_compare, c);
+	}
+	cmp_free(c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	const uint8_t *nul = memchr(data, '\0', size);
+	size_t alen = nul ? (size_t)(nul - data) : size;
+	uint64_t h = input_hash(data, size);
 	struct tree_opts opts = { .window_ns = 1 + (size & 0xff) };
 	struct csv_reader *r;
 	struct tree *t;
-	char *json = NULL;
-	size_t len = 0;
-	FILE *ms;
 
 	if (!devnull)
 		devnull = fopen("/dev/null", "w");
-	r = csv_reader_new_mem("fuzz", (const char *)data, size);
-	if (!r)
-		return 0;
-	t = tree_new(&opts);
-	if (t && tree_read(t, r) >= 0) {
-		tree_write_text(t, devnull);
-		tree_write_csv(t, devnull);
-		tree_write_summary(t, devnull);
-		ms = open_memstream(&json, &len);
-		if (ms) {
-			json_error_t err;
-			json_t *doc;
-
-			tree_write_json(t, ms);
-			fclose(ms);
-			doc = json_loadb(json, len, 0, &err);
-			if (!doc) {
-				fprintf(stderr, "invalid JSON output: %s at %d:%d\n", err.text, err.line,
-					err.column);
-				abort();
-			}
-			json_decref(doc);
-			free(json);
-		}
+	r = csv_reader_new_mem("fuzz", (const char *)data, alen);
+	if (r) {
+		t = tree_new(&opts);
+		if (t && tree_read(t, r) >= 0)
+			write_tree(t, h);
+		tree_free(t);
+		csv_reader_free(r);
 	}
-	tree_free(t);
-	csv_reader_free(r);
+	if (nul)
+		compare((const char *)data, alen, (const char *)nul + 1, size - alen - 1, h, false);
+	else
+		compare((const char *)data, size, (const char *)data, size, h, true);
 	return 0;
 }

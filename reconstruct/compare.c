@@ -129,7 +129,8 @@ static int file_index(struct cmp_file *f)
 	return 0;
 }
 
-int cmp_add_file(struct cmp *c, const char *path)
+/* a file (@buf NULL) or a buffer (@buf, @len) named @path */
+static int add_input(struct cmp *c, const char *path, const char *buf, size_t len)
 {
 	struct tree_opts topts = { .window_ns = c->opts.window_ns };
 	const struct csv_trailer *tr;
@@ -137,7 +138,7 @@ int cmp_add_file(struct cmp *c, const char *path)
 	struct cmp_file *f;
 	int ret;
 
-	if (!strcmp(path, "-")) {
+	if (!buf && !strcmp(path, "-")) {
 		if (c->stdin_used) {
 			err_set("-: standard input can be given only once");
 			errno = EINVAL;
@@ -160,7 +161,7 @@ int cmp_add_file(struct cmp *c, const char *path)
 	if (!f->path)
 		goto oom;
 	c->nfiles++; /* from here cmp_free() owns what f holds */
-	r = csv_reader_open(path);
+	r = buf ? csv_reader_new_mem(path, buf, len) : csv_reader_open(path);
 	if (!r)
 		return -1;
 	f->t = tree_new(&topts);
@@ -197,6 +198,16 @@ oom:
 error:
 	csv_reader_free(r);
 	return -1;
+}
+
+int cmp_add_file(struct cmp *c, const char *path)
+{
+	return add_input(c, path, NULL, 0);
+}
+
+int cmp_add_mem(struct cmp *c, const char *name, const char *buf, size_t len)
+{
+	return add_input(c, name, buf ? buf : "", len);
 }
 
 __attribute__((format(printf, 2, 3)))

@@ -73,6 +73,12 @@ void cmp_free(struct cmp *c);
 int cmp_add_file(struct cmp *c, const char *path);
 
 /**
+ * cmp_add_mem - cmp_add_file() for a CSV in memory (the fuzz target, tests)
+ * @name: the name messages give it
+ */
+int cmp_add_mem(struct cmp *c, const char *name, const char *buf, size_t len);
+
+/**
  * cmp_run - match processes across the files and classify the differences
  *
  * Needs at least two files.  Returns 0, or -1 with err_msg().

@@ -559,19 +559,42 @@ out:
 	return ret;
 }
 
-static int seed_structure(struct cmp *c)
+/* the cluster of node @id's parent in file @f (CMP_NONE for a root) */
+static uint32_t parent_cluster_st(const struct cmp_file *f, uint32_t id)
 {
-	struct cmp_file *f = &c->files[0];
+	uint32_t p = f->nodes[id].info.parent;
 
-	for (uint32_t id = 1; id <= f->n; id++) {
-		uint32_t p = f->nodes[id].info.parent;
-		uint32_t pc = p == TREE_NO_NODE ? CMP_NONE : p == 0 ? CMP_UNKNOWN :
-						  f->nodes[p].cluster;
+	return p == TREE_NO_NODE || p > f->n ? CMP_NONE : p == 0 ? CMP_UNKNOWN :
+							     f->nodes[p].cluster;
+}
 
-		if (new_cluster_st(c, 0, id, pc) < 0)
+/*
+ * New clusters for the nodes of file @k that have none, linked to their
+ * parents' clusters.  Two passes: a node can have a larger id than its
+ * child (a fork_late adoption puts a node seen first under a creator seen
+ * later), so a parent's cluster may not exist yet when the child's is made.
+ * Linking in id order keeps each cluster's kids in creation order.
+ */
+static int new_clusters_st(struct cmp *c, int k)
+{
+	struct cmp_file *f = &c->files[k];
+	uint32_t first = c->ncl;
+
+	for (uint32_t id = 1; id <= f->n; id++)
+		if (f->nodes[id].cluster == CMP_NONE && new_cluster_st(c, k, id, CMP_NONE) < 0)
+			return -1;
+	for (uint32_t ci = first; ci < c->ncl; ci++) {
+		uint32_t pc = parent_cluster_st(f, *cmp_member(c, ci, k));
+
+		if (pc != CMP_NONE && kid_add(c, pc, ci) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+static int seed_structure(struct cmp *c)
+{
+	return new_clusters_st(c, 0);
 }
 
 static int match_structure_file(struct cmp *c, int k)
@@ -618,14 +641,8 @@ static int match_structure_file(struct cmp *c, int k)
 		}
 	}
 	/* anything left (a second root): new clusters */
-	for (uint32_t id = 1; id <= f->n; id++) {
-		uint32_t p = f->nodes[id].info.parent;
-
-		if (f->nodes[id].cluster != CMP_NONE)
-			continue;
-		if (new_cluster_st(c, k, id, p < f->n + 1 ? f->nodes[p].cluster : CMP_NONE) < 0)
-			goto out;
-	}
+	if (new_clusters_st(c, k) < 0)
+		goto out;
 	ret = 0;
 out:
 	free(ix.v);

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define OBUF_SIZE (1u << 18)
+#define OBUF_SIZE (1u << 16)
 
 struct obuf {
 	FILE *fp;

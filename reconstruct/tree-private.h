@@ -203,8 +203,18 @@ void anc_free(struct anc *a);
 
 /* ---- the tree ---- */
 
+/*
+ * Nodes live in chunks that never move (nodes point at each other).  The
+ * first 65536 grow geometrically, so a small file allocates little (the
+ * fuzz target builds three trees per input): chunk 0 holds nodes 0..63,
+ * chunk k (1..10) the 2^(k+5) nodes from index 2^(k+5); from index 65536 on,
+ * chunks of NODE_CHUNK, huge-page backed.
+ */
 #define NODE_CHUNK_SHIFT 16
 #define NODE_CHUNK (1u << NODE_CHUNK_SHIFT)
+#define NODE_FIRST_SHIFT 6
+#define NODE_FIRST (1u << NODE_FIRST_SHIFT)
+#define NODE_SMALL_CHUNKS (NODE_CHUNK_SHIFT - NODE_FIRST_SHIFT + 1)
 
 struct lost_rec {
 	uint64_t time_ns, end_ns, count;
@@ -218,7 +228,7 @@ struct tree {
 	struct live live;
 	struct order order;
 	struct anc anc;          /* fork_late adoption's cycle check */
-	struct node **chunks;    /* nodes in creation order, NODE_CHUNK per chunk */
+	struct node **chunks;    /* nodes in creation order (see NODE_CHUNK) */
 	size_t nchunks, chunks_cap;
 	uint32_t nnodes;         /* real nodes; ids 1..nnodes */
 	struct node *root;       /* the workload's first process */
@@ -242,9 +252,22 @@ struct tree {
 	struct csv_trailer trailer;
 };
 
+/* the chunk of node index @idx (id - 1) and its place there */
+static inline struct node *node_slot(struct node *const *chunks, uint32_t idx)
+{
+	unsigned lg;
+
+	if (idx >= NODE_CHUNK)
+		return &chunks[NODE_SMALL_CHUNKS - 1 + (idx >> NODE_CHUNK_SHIFT)][idx & (NODE_CHUNK - 1)];
+	if (idx < NODE_FIRST)
+		return &chunks[0][idx];
+	lg = 31 - __builtin_clz(idx);
+	return &chunks[lg - NODE_FIRST_SHIFT + 1][idx - (1u << lg)];
+}
+
 static inline struct node *tree_node(const struct tree *t, uint32_t id)
 {
-	return &t->chunks[(id - 1) >> NODE_CHUNK_SHIFT][(id - 1) & (NODE_CHUNK - 1)];
+	return node_slot(t->chunks, id - 1);
 }
 
 /*

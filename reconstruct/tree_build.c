@@ -167,7 +167,11 @@ static struct node *node_new(struct tree *t, int32_t pid, uint64_t time)
 		errno = EOVERFLOW;
 		return NULL;
 	}
-	if ((idx & (NODE_CHUNK - 1)) == 0) {
+	/* the first node of a chunk (see NODE_CHUNK): 0, powers of two from 64, then every 65536 */
+	if (idx < NODE_CHUNK ? idx == 0 || (idx >= NODE_FIRST && !(idx & (idx - 1))) :
+			       !(idx & (NODE_CHUNK - 1))) {
+		size_t size = idx == 0 ? NODE_FIRST : idx < NODE_CHUNK ? idx : NODE_CHUNK;
+
 		if (t->nchunks == t->chunks_cap) {
 			size_t cap = t->chunks_cap ? 2 * t->chunks_cap : 16;
 			struct node **c = realloc(t->chunks, cap * sizeof(*c));
@@ -177,14 +181,13 @@ static struct node *node_new(struct tree *t, int32_t pid, uint64_t time)
 			t->chunks = c;
 			t->chunks_cap = cap;
 		}
-		/* the first chunk lazily (small inputs stay small), then huge pages */
-		t->chunks[t->nchunks] = t->nchunks ? big_zalloc(NODE_CHUNK * sizeof(struct node)) :
-					calloc(NODE_CHUNK, sizeof(struct node));
+		/* big_zalloc: huge pages for whole chunks, calloc below that */
+		t->chunks[t->nchunks] = big_zalloc(size * sizeof(struct node));
 		if (!t->chunks[t->nchunks])
 			goto oom;
 		t->nchunks++;
 	}
-	n = &t->chunks[idx >> NODE_CHUNK_SHIFT][idx & (NODE_CHUNK - 1)];
+	n = node_slot(t->chunks, idx);
 	t->nnodes++;
 	n->id = t->nnodes;
 	n->pid = pid;

@@ -41,6 +41,9 @@ struct arena_chunk {
 	max_align_t data[];
 };
 
+/* chunks grow from this size to ARENA_CHUNK: small inputs stay small */
+#define ARENA_FIRST (16u << 10)
+
 void *arena_alloc(struct arena *a, size_t size)
 {
 	size_t align = _Alignof(max_align_t);
@@ -48,10 +51,13 @@ void *arena_alloc(struct arena *a, size_t size)
 
 	size = (size + align - 1) & ~(align - 1);
 	if ((size_t)(a->end - a->p) < size) {
-		size_t csize = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
-		/* the first chunk plain (small inputs stay small), later ones huge pages */
-		struct arena_chunk *c = csize == ARENA_CHUNK && a->total ?
-					big_zalloc(sizeof(*c) + csize) : malloc(sizeof(*c) + csize);
+		size_t next = a->total < ARENA_FIRST ? ARENA_FIRST :
+			      a->total < ARENA_CHUNK ? a->total : ARENA_CHUNK;
+		bool one_off = size > next / 4;
+		size_t csize = one_off ? size : next;
+		/* whole chunks of ARENA_CHUNK as huge pages, smaller ones plain */
+		struct arena_chunk *c = csize == ARENA_CHUNK ? big_zalloc(sizeof(*c) + csize) :
+					malloc(sizeof(*c) + csize);
 
 		if (!c) {
 			err_set("out of memory (%zu MiB in use)", a->total >> 20);
@@ -62,7 +68,7 @@ void *arena_alloc(struct arena *a, size_t size)
 		c->next = a->head;
 		a->head = c;
 		/* a big one-off allocation does not retire the current chunk */
-		if (csize != ARENA_CHUNK)
+		if (one_off)
 			return c->data;
 		a->p = (char *)c->data;
 		a->end = a->p + csize;
@@ -181,7 +187,7 @@ static size_t pid_hash(int32_t pid, size_t mask)
 
 static int live_grow(struct live *l)
 {
-	size_t cap = l->slots ? 2 * (l->mask + 1) : 4096;
+	size_t cap = l->slots ? 2 * (l->mask + 1) : 256;
 	struct live_slot *s = malloc(cap * sizeof(*s));
 
 	if (!s) {

@@ -223,7 +223,8 @@ static int pop_apply(struct order *o, struct tree *t, order_apply_fn fn)
 
 static int grow(void **v, size_t *cap, size_t elem)
 {
-	size_t n = *cap ? 2 * *cap : 1024;
+	/* from small: most files are small, and a big window doubles its way up */
+	size_t n = *cap ? 2 * *cap : 64;
 	void *x = realloc(*v, n * elem);
 
 	if (!x)
