@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "compare.h"
 #include "err.h"
 #include "num.h"
+#include "recon_options.h"
 #include "tree.h"
 
 #define PROG "proctree-reconstruct"
@@ -19,7 +21,7 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: " PROG " --compare [--format text|json] [--tolerance-ms N]\n"
-		"       [--match auto|pid|structure] [--limit N] A.csv B.csv [C.csv ...]\n"
+		"       [--match auto|pid|structure] [--limit N] [--window-ms N] A.csv B.csv [C.csv ...]\n"
 		"  Match the processes of several recordings (the engines of one run, or two\n"
 		"  runs of one workload) and report what each file misses relative to the others.\n"
 		"  --format F        text (tables and dropped subtrees, default) or json\n"
@@ -29,22 +31,15 @@ static void usage(FILE *fp)
 		"  --limit N         text: at most N rows per table and subtree lines (default 50,\n"
 		"                    0 all)\n"
 		"  --window-ms N     the tree builder's reorder window (see --help without --compare)\n"
-		"Exit status: 0 the trees agree, 1 they differ, 2 bad input.  See docs/compare.md.\n",
+		"  -h, --help        this text\n"
+		"  --version         the version, and the git revision it was built from\n"
+		"Exit status: 0 the trees agree, 1 they differ, 2 bad input.\n"
+		"See proctree-reconstruct(1) and proctree-csv(5).\n",
 		CMP_TOLERANCE_NS_DEFAULT / 1000000ull);
 }
 
 int compare_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "compare", no_argument, NULL, 'c' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "tolerance-ms", required_argument, NULL, 't' },
-		{ "match", required_argument, NULL, 'm' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "window-ms", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cmp_opts o = { 0 };
 	const char *format = "text";
 	struct cmp *c = NULL;
@@ -52,28 +47,27 @@ int compare_main(int argc, char **argv)
 	uint64_t limit = 50;
 	const char *w;
 
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+	optind = 0; /* main() may have begun parsing: start afresh */
+	while ((ch = cli_getopt(argc, argv, RECON_SHORTOPTS, recon_compare_longopts)) != -1) {
 		switch (ch) {
-		case 'c':
+		case RECON_OPT_COMPARE:
 			break;
-		case 'f':
+		case RECON_OPT_FORMAT:
 			format = optarg;
 			if (strcmp(format, "text") && strcmp(format, "json")) {
-				fprintf(stderr, PROG ": --compare: unknown format '%s' (use text or json)\n",
-					format);
+				fprintf(stderr, PROG ": --compare: invalid argument '%s' for '--format' "
+					"(valid: text, json)\n", format);
 				return 2;
 			}
 			break;
-		case 't':
+		case RECON_OPT_TOLERANCE:
 			if (num_parse_int(optarg, 0, 3600 * 1000, &ms) < 0) {
 				fprintf(stderr, PROG ": --tolerance-ms: %s\n", err_msg());
 				return 2;
 			}
 			o.tolerance_ns = ms ? (uint64_t)ms * 1000000u : 1;
 			break;
-		case 'm':
+		case RECON_OPT_MATCH:
 			if (!strcmp(optarg, "auto")) {
 				o.match = CMP_MATCH_AUTO;
 			} else if (!strcmp(optarg, "pid")) {
@@ -81,18 +75,18 @@ int compare_main(int argc, char **argv)
 			} else if (!strcmp(optarg, "structure")) {
 				o.match = CMP_MATCH_STRUCTURE;
 			} else {
-				fprintf(stderr, PROG ": --match: unknown '%s' (use auto, pid or structure)\n",
-					optarg);
+				fprintf(stderr, PROG ": invalid argument '%s' for '--match' (valid: auto, "
+					"pid, structure)\n", optarg);
 				return 2;
 			}
 			break;
-		case 'l':
+		case RECON_OPT_LIMIT:
 			if (num_parse_size(optarg, UINT64_MAX, &limit) < 0) {
 				fprintf(stderr, PROG ": --limit: %s\n", err_msg());
 				return 2;
 			}
 			break;
-		case 'w':
+		case RECON_OPT_WINDOW:
 			if (num_parse_int(optarg, 0, 3600 * 1000, &ms) < 0) {
 				fprintf(stderr, PROG ": --window-ms: %s\n", err_msg());
 				return 2;
@@ -101,14 +95,15 @@ int compare_main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
-		default:
-			if (optopt)
-				fprintf(stderr, PROG ": option -%c: unknown or missing its value (see --compare --help)\n",
-					optopt);
-			else
-				fprintf(stderr, PROG ": unknown option '%s' (see --compare --help)\n",
-					argv[optind - 1]);
+			return fflush(stdout) == 0 ? 0 : 1;
+		case RECON_OPT_VERSION: {
+			char line[256];
+
+			printf("%s\n", cli_version_line(line, sizeof(line), PROG));
+			return fflush(stdout) == 0 ? 0 : 1;
+		}
+		default: /* '?': cli_getopt() said what */
+			fprintf(stderr, PROG ": --compare: %s\n", err_msg());
 			return 2;
 		}
 	}

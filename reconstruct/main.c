@@ -5,16 +5,20 @@
  *   proctree-reconstruct [--format text|json|csv|chrome|dot|svg] [--summary] [--window-ms N] FILE.csv
  *   views (docs/formats.md): --compact, --critical-path, --stats-by KEY,
  *   --max-depth N, --filter COMM, --reparent-edges, --max-rows N
+ *   proctree-reconstruct --compare ... (compare_cli.c)
+ * The options are those of recon_options.h.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "compare.h"
 #include "csv.h"
 #include "err.h"
 #include "num.h"
+#include "recon_options.h"
 #include "tree.h"
 
 #define PROG "proctree-reconstruct"
@@ -24,39 +28,51 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"usage: " PROG " [--format text|json|csv|chrome|dot|svg] [--summary] [--window-ms N] FILE.csv\n"
 		"       " PROG " --compact|--critical-path|--stats-by comm|exe [OPTIONS] FILE.csv\n"
-		"  --format F     text (indented tree, default), json, or csv (one row per process)\n"
-		"  --summary      totals and a per-command table instead of the tree\n"
-		"                 (with --format json: the JSON document without \"roots\")\n"
-		"  --window-ms N  reorder rows up to N ms out of time order (default %llu)\n"
-		"  --format chrome  Chrome Trace Event JSON (Perfetto UI, chrome://tracing)\n"
-		"  --format dot   Graphviz graph;  --format svg  timeline picture\n"
-		"  --compact      text tree with identical sibling subtrees merged (N*[...])\n"
-		"  --max-depth N  --filter COMM  limit --compact, dot, svg and chrome to depth N /\n"
-		"                 to the subtrees running COMM (with their ancestors)\n"
-		"  --reparent-edges  dot: dashed edges to the reported parent pid\n"
-		"  --max-rows N   svg: draw at most N process rows (default 300)\n"
+		"       " PROG " --compare [OPTIONS] A.csv B.csv [C.csv ...]\n"
+		"       " PROG " --help | --version\n"
+		"Rebuild the process trees a proctree-record CSV holds (FILE may be - for\n"
+		"standard input), or compare several recordings of one workload.\n"
+		"\n"
+		"Outputs:\n"
+		"  --format F        text (indented tree, default), json, csv (one row per\n"
+		"                    process), chrome (Chrome Trace Event JSON for the Perfetto\n"
+		"                    UI or chrome://tracing), dot (Graphviz), svg (a timeline)\n"
+		"  --summary         totals and a per-command table instead of the tree\n"
+		"                    (with --format json: the JSON document without \"roots\")\n"
+		"  --window-ms N     reorder rows up to N ms out of time order (default %llu)\n"
+		"\n"
+		"Views (text, one at a time):\n"
+		"  --compact         the tree with identical sibling subtrees merged (N*[...])\n"
 		"  --critical-path   the processes that bounded the root's wall time\n"
-		"  --stats-by comm|exe  per command: count, lifetimes, CPU time, failures\n"
-		"FILE may be - for standard input.  See docs/reconstruct.md.\n",
+		"  --stats-by comm|exe\n"
+		"                    per command: count, lifetimes, CPU time, failures\n"
+		"  --max-depth N     --compact, dot, svg, chrome: down to depth N\n"
+		"  --filter COMM     --compact, dot, svg, chrome: the subtrees running COMM\n"
+		"                    (with their ancestors)\n"
+		"  --reparent-edges  dot: dashed edges to the reported parent pid\n"
+		"  --max-rows N      svg: draw at most N process rows (default 300)\n"
+		"\n"
+		"Comparing (--compare; its own --help says more):\n"
+		"  --compare         match the processes of several recordings (the engines of\n"
+		"                    one run, or two runs) and report what each file misses;\n"
+		"                    exit status 0 when they agree, 1 when they differ\n"
+		"  --format F        text (default) or json\n"
+		"  --tolerance-ms N  how far apart two records of one process may be\n"
+		"  --match M         pid, structure, or auto (default)\n"
+		"  --limit N         text: at most N rows per table (default 50, 0 all)\n"
+		"  --window-ms N     as above, for every file\n"
+		"\n"
+		"  -h, --help        this text\n"
+		"  --version         the version, and the git revision it was built from\n"
+		"\n"
+		"Exit status: 0, 1 when the output cannot be written (--compare: the trees\n"
+		"differ), 2 on bad input or a usage error.\n"
+		"See proctree-reconstruct(1) and proctree-csv(5).\n",
 		TREE_WINDOW_NS_DEFAULT / 1000000ull);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "summary", no_argument, NULL, 's' },
-		{ "window-ms", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "compact", no_argument, NULL, 'C' },
-		{ "max-depth", required_argument, NULL, 'D' },
-		{ "filter", required_argument, NULL, 'F' },
-		{ "reparent-edges", no_argument, NULL, 'R' },
-		{ "max-rows", required_argument, NULL, 'M' },
-		{ "critical-path", no_argument, NULL, 'P' },
-		{ "stats-by", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tree_opts topts = { 0 };
 	const char *format = "text";
 	struct csv_reader *r = NULL;
@@ -71,82 +87,83 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--compare"))
 			return compare_main(argc, argv);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:sh", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, RECON_SHORTOPTS, recon_longopts)) != -1) {
 		switch (c) {
-		case 'f':
+		case RECON_OPT_FORMAT:
 			format = optarg;
 			if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "csv") &&
 			    strcmp(format, "chrome") && strcmp(format, "dot") && strcmp(format, "svg")) {
-				fprintf(stderr, PROG ": unknown format '%s' (use text, json, csv, chrome, dot or svg)\n",
-					format);
-				return 2;
+				cli_bad_value("--format", format, "text, json, csv, chrome, dot, svg");
+				goto usage_error;
 			}
 			break;
-		case 's':
+		case RECON_OPT_SUMMARY:
 			summary = true;
 			break;
-		case 'w':
+		case RECON_OPT_WINDOW:
 			if (num_parse_int(optarg, 0, 3600 * 1000, &ms) < 0) {
-				fprintf(stderr, PROG ": --window-ms: %s\n", err_msg());
-				return 2;
+				err_prefix("--window-ms: ");
+				goto usage_error;
 			}
 			topts.window_ns = ms ? (uint64_t)ms * 1000000u : 1;
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
-		case 'C':
-		case 'P':
-		case 'S':
+			return fflush(stdout) == 0 ? 0 : 1;
+		case RECON_OPT_VERSION: {
+			char line[256];
+
+			printf("%s\n", cli_version_line(line, sizeof(line), PROG));
+			return fflush(stdout) == 0 ? 0 : 1;
+		}
+		case RECON_OPT_COMPARE:
+			/* an abbreviation (--compa): the whole command line is --compare's */
+			return compare_main(argc, argv);
+		case RECON_OPT_COMPACT:
+		case RECON_OPT_CRITICAL:
+		case RECON_OPT_STATS_BY:
 			if (view != V_NONE) {
-				fprintf(stderr, PROG ": use one of --compact, --critical-path, --stats-by\n");
-				return 2;
+				err_set("use one of --compact, --critical-path, --stats-by");
+				goto usage_error;
 			}
-			view = c == 'C' ? V_COMPACT : c == 'P' ? V_CRITICAL : V_STATS;
-			if (c == 'S' && !strcmp(optarg, "exe")) {
+			view = c == RECON_OPT_COMPACT ? V_COMPACT :
+			       c == RECON_OPT_CRITICAL ? V_CRITICAL : V_STATS;
+			if (c == RECON_OPT_STATS_BY && !strcmp(optarg, "exe")) {
 				stats_key = TREE_STATS_EXE;
-			} else if (c == 'S' && strcmp(optarg, "comm")) {
-				fprintf(stderr, PROG ": --stats-by: unknown key '%s' (use comm or exe)\n",
-					optarg);
-				return 2;
+			} else if (c == RECON_OPT_STATS_BY && strcmp(optarg, "comm")) {
+				cli_bad_value("--stats-by", optarg, "comm, exe");
+				goto usage_error;
 			}
 			break;
-		case 'D':
+		case RECON_OPT_MAX_DEPTH:
 			if (num_parse_int(optarg, 0, 1000000000, &vopts.max_depth) < 0) {
-				fprintf(stderr, PROG ": --max-depth: %s\n", err_msg());
-				return 2;
+				err_prefix("--max-depth: ");
+				goto usage_error;
 			}
 			break;
-		case 'F':
+		case RECON_OPT_FILTER:
 			if (!*optarg) {
-				fprintf(stderr, PROG ": --filter: empty command name\n");
-				return 2;
+				err_set("--filter: empty command name");
+				goto usage_error;
 			}
 			vopts.filter = optarg;
 			break;
-		case 'R':
+		case RECON_OPT_REPARENT:
 			vopts.reparent_edges = true;
 			break;
-		case 'M':
+		case RECON_OPT_MAX_ROWS:
 			if (num_parse_int(optarg, 1, 1000000, &rows) < 0) {
-				fprintf(stderr, PROG ": --max-rows: %s\n", err_msg());
-				return 2;
+				err_prefix("--max-rows: ");
+				goto usage_error;
 			}
 			vopts.max_rows = (unsigned)rows;
 			break;
-		default:
-			if (optopt)
-				fprintf(stderr, PROG ": option -%c: unknown or missing its value (see --help)\n",
-					optopt);
-			else
-				fprintf(stderr, PROG ": unknown option '%s' (see --help)\n",
-					argv[optind - 1]);
-			return 2;
+		default: /* '?': cli_getopt() said what */
+			goto usage_error;
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, PROG ": %s (usage: " PROG " [--format text|json|csv] [--summary] FILE.csv)\n",
+		fprintf(stderr, PROG ": %s (usage: " PROG " [OPTIONS] FILE.csv; see --help)\n",
 			argc - optind ? "one FILE.csv only" : "missing FILE.csv");
 		return 2;
 	}
@@ -228,4 +245,8 @@ out:
 	tree_free(t);
 	csv_reader_free(r);
 	return status;
+
+usage_error:
+	fprintf(stderr, PROG ": %s\n", err_msg());
+	return 2;
 }

@@ -343,7 +343,8 @@ Test(compare, bad_input)
 	expect_bad("--compare base.csv no-such-file.csv", "no-such-file.csv");
 	expect_bad("--compare --tolerance-ms x base.csv same.csv", "--tolerance-ms");
 	expect_bad("--compare --tolerance-ms -1 base.csv same.csv", "--tolerance-ms");
-	expect_bad("--compare --format csv base.csv same.csv", "unknown format");
+	expect_bad("--compare --format csv base.csv same.csv",
+		   "invalid argument 'csv' for '--format' (valid: text, json)");
 	expect_bad("--compare --match maybe base.csv same.csv", "--match");
 	expect_bad("--compare --bogus base.csv same.csv", "--bogus");
 	expect_bad("--compare - - < base.csv", "only once");

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Both programs' command lines (issue 15, items 3 and 4), checked against
+ * their option tables (recorder/rec_options.h, reconstruct/recon_options.h)
+ * so that a new option cannot be missing from --help or escape the error
+ * conventions: --version gives the project version and the git revision;
+ * --help names every long option and the short letter of each option that
+ * has one, every mode, and the man pages rather than repository paths;
+ * usage errors are getopt_long's messages, one line, exit status 2, and
+ * never name a letter the help does not show.  No privilege needed: every
+ * run stops at the command line.
+ */
+#include <criterion/criterion.h>
+#include <ctype.h>
+#include <fcntl.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../reconstruct/recon_options.h"
+#include "../recorder/rec_options.h"
+#include "pt_version.h"
+
+#define RECORD BUILD_DIR "/recorder/proctree-record"
+#define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
+
+struct run {
+	int status;
+	char *out, *err;
+};
+
+static char *slurp_fd(int fd)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	char chunk[4096];
+	ssize_t n;
+
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		buf = realloc(buf, len + n + 1);
+		cr_assert_not_null(buf);
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	if (!buf)
+		buf = calloc(1, 1);
+	buf[len] = '\0';
+	close(fd);
+	return buf;
+}
+
+/* Run @argv (argv[0] the program) with stdin /dev/null, from the fixtures directory. */
+static struct run run_argv(char *const *argv)
+{
+	char outp[] = "/tmp/proctree-cli-out-XXXXXX", errp[] = "/tmp/proctree-cli-err-XXXXXX";
+	int out = mkstemp(outp), err = mkstemp(errp), st;
+	struct run r;
+	pid_t pid;
+
+	cr_assert(out >= 0 && err >= 0);
+	unlink(outp);
+	unlink(errp);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		dup2(null, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		if (chdir(FIXTURES_DIR) < 0)
+			_exit(254);
+		execv(argv[0], argv);
+		_exit(255);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st), "%s did not exit: %#x", argv[0], st);
+	r.status = WEXITSTATUS(st);
+	r.out = slurp_fd(out);
+	r.err = slurp_fd(err);
+	return r;
+}
+
+/* run(PROG, "arg", ..., NULL) */
+#define run(...) run_argv((char *const[]){ __VA_ARGS__, NULL })
+
+static void free_run(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static bool one_line(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+
+	return s[0] && nl && !nl[1];
+}
+
+/* "--name" in @text as a whole option name (not the start of a longer one) */
+static bool mentions(const char *text, const char *name)
+{
+	char want[64];
+	size_t len;
+
+	len = (size_t)snprintf(want, sizeof(want), "--%s", name);
+	for (const char *p = strstr(text, want); p; p = strstr(p + 1, want)) {
+		char after = p[len];
+
+		if ((p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '-')) &&
+		    !(isalnum((unsigned char)after) || after == '-'))
+			return true;
+	}
+	return false;
+}
+
+/* A usage error: exit 2, exactly "@prefix@msg\n" on stderr, nothing on stdout. */
+static void expect_usage_error(struct run r, const char *what, const char *want)
+{
+	cr_expect_eq(r.status, 2, "%s: exit status %d", what, r.status);
+	cr_expect(one_line(r.err), "%s: one line on stderr: '%s'", what, r.err);
+	cr_expect_not_null(strstr(r.err, want), "%s: '%s' not in '%s'", what, want, r.err);
+	cr_expect_str_empty(r.out, "%s: stdout: %s", what, r.out);
+	free_run(&r);
+}
+
+static void expect_version(const char *prog, struct run r)
+{
+	char want[256];
+	regex_t re;
+
+	if (PT_GIT_REVISION[0])
+		snprintf(want, sizeof(want), "%s %s (git %s)\n", prog, PT_VERSION, PT_GIT_REVISION);
+	else
+		snprintf(want, sizeof(want), "%s %s\n", prog, PT_VERSION);
+	cr_expect_eq(r.status, 0);
+	cr_expect_str_eq(r.out, want);
+	cr_expect_str_empty(r.err);
+	/* the shape, whatever the build: "NAME X.Y.Z" then, from a checkout, "(git REV)" */
+	cr_assert_eq(regcomp(&re, "^proctree-[a-z]+ [0-9]+\\.[0-9]+\\.[0-9]+"
+			     "( \\(git [0-9a-f]{7,}(-dirty)?\\)| \\(git [A-Za-z0-9._+-]+\\))?\n$",
+			     REG_EXTENDED), 0);
+	cr_expect_eq(regexec(&re, r.out, 0, NULL, 0), 0, "version line '%s'", r.out);
+	regfree(&re);
+	free_run(&r);
+}
+
+Test(cli_options, version)
+{
+	expect_version("proctree-record", run(RECORD, "--version"));
+	expect_version("proctree-reconstruct", run(RECON, "--version"));
+	expect_version("proctree-reconstruct", run(RECON, "--compare", "--version"));
+	/* --version wins over what follows, as --help does */
+	expect_version("proctree-record", run(RECORD, "--version", "--", "/bin/false"));
+	/* built from a checkout: the revision is there (the tests run from one) */
+	if (access(FIXTURES_DIR "/../../.git", F_OK) == 0)
+		cr_expect_neq(PT_GIT_REVISION[0], '\0', "built in a git checkout, no revision");
+}
+
+/* Every long option of @opts, and "-X, --long" for each letter of @shortopts. */
+static void expect_lists(const char *what, const char *help, const struct option *opts,
+			 const char *shortopts)
+{
+	for (const struct option *o = opts; o->name; o++)
+		cr_expect(mentions(help, o->name), "%s: --help does not mention --%s", what,
+			  o->name);
+	for (const char *s = shortopts; *s; s++) {
+		char want[64];
+
+		if (*s == '+' || *s == '-' || *s == ':')
+			continue;
+		for (const struct option *o = opts; o->name; o++) {
+			if (o->val != *s)
+				continue;
+			snprintf(want, sizeof(want), "-%c, --%s", *s, o->name);
+			cr_expect_not_null(strstr(help, want), "%s: --help lacks '%s'", what, want);
+		}
+	}
+	cr_expect_null(strstr(help, "docs/"), "%s: --help names a repository path", what);
+	cr_expect_null(strstr(help, ".md"), "%s: --help names a repository file", what);
+}
+
+Test(cli_options, record_help_lists_every_option_and_the_man_pages)
+{
+	struct run r = run(RECORD, "--help");
+
+	cr_expect_eq(r.status, 0);
+	cr_expect_str_empty(r.err);
+	expect_lists("proctree-record", r.out, rec_longopts, REC_SHORTOPTS);
+	/* both modes */
+	cr_expect_not_null(strstr(r.out, "-- COMMAND"), "%s", r.out);
+	cr_expect_not_null(strstr(r.out, "--convert FILE.dat"), "%s", r.out);
+	cr_expect_not_null(strstr(r.out, "proctree-record(1)"));
+	cr_expect_not_null(strstr(r.out, "proctree-csv(5)"));
+	/* -h too, and --help in --convert mode is the same text */
+	{
+		struct run h = run(RECORD, "-h"), c = run(RECORD, "--convert", "x.dat", "--help");
+
+		cr_expect_str_eq(h.out, r.out);
+		cr_expect_str_eq(c.out, r.out);
+		free_run(&h);
+		free_run(&c);
+	}
+	free_run(&r);
+}
+
+Test(cli_options, reconstruct_help_lists_every_option_and_the_man_pages)
+{
+	struct run r = run(RECON, "--help"), c = run(RECON, "--compare", "--help");
+
+	cr_expect_eq(r.status, 0);
+	cr_expect_str_empty(r.err);
+	/* the main help lists every mode: its own options and --compare's */
+	expect_lists("proctree-reconstruct", r.out, recon_longopts, RECON_SHORTOPTS);
+	expect_lists("proctree-reconstruct", r.out, recon_compare_longopts, RECON_SHORTOPTS);
+	cr_expect_not_null(strstr(r.out, "--compare [OPTIONS] A.csv B.csv"), "%s", r.out);
+	cr_expect_not_null(strstr(r.out, "proctree-reconstruct(1)"));
+	cr_expect_not_null(strstr(r.out, "proctree-csv(5)"));
+	cr_expect_eq(c.status, 0);
+	expect_lists("proctree-reconstruct --compare", c.out, recon_compare_longopts,
+		     RECON_SHORTOPTS);
+	cr_expect_not_null(strstr(c.out, "proctree-reconstruct(1)"));
+	free_run(&r);
+	free_run(&c);
+}
+
+/*
+ * Every option that takes a value, given none: "option '--NAME' requires
+ * an argument"; every one that takes none, given one: "option '--NAME'
+ * doesn't allow an argument".  @pre is the mode's first word, or NULL.
+ */
+static void expect_value_errors(const char *prog, const char *pre, const char *prefix,
+				const struct option *opts)
+{
+	for (const struct option *o = opts; o->name; o++) {
+		const char *name = strrchr(prog, '/') + 1;
+		char opt[64], want[160], what[160];
+
+		if (pre && !strcmp(o->name, pre + 2))
+			continue;
+		if (o->has_arg == required_argument) {
+			snprintf(opt, sizeof(opt), "--%s", o->name);
+			snprintf(want, sizeof(want), "%s: %soption '--%s' requires an argument "
+				 "(see --help)\n", name, prefix, o->name);
+		} else {
+			snprintf(opt, sizeof(opt), "--%s=x", o->name);
+			snprintf(want, sizeof(want), "%s: %soption '--%s' doesn't allow an argument "
+				 "(see --help)\n", name, prefix, o->name);
+		}
+		snprintf(what, sizeof(what), "%s %s %s", name, pre ? pre : "", opt);
+		{
+			struct run r = pre ? run((char *)prog, (char *)pre, opt) :
+					     run((char *)prog, opt);
+
+			cr_expect_str_eq(r.err, want, "%s", what);
+			expect_usage_error(r, what, want);
+		}
+	}
+}
+
+Test(cli_options, missing_or_unwanted_values_name_the_long_option)
+{
+	expect_value_errors(RECORD, NULL, "", rec_longopts);
+	expect_value_errors(RECON, NULL, "", recon_longopts);
+	expect_value_errors(RECON, "--compare", "--compare: ", recon_compare_longopts);
+	/* a short option the help shows is named as typed, glibc's way */
+	expect_usage_error(run(RECORD, "-o"), "proctree-record -o",
+			   "proctree-record: option requires an argument -- 'o' (see --help)\n");
+	expect_usage_error(run(RECORD, "-q", "-e"), "proctree-record -q -e",
+			   "proctree-record: option requires an argument -- 'e' (see --help)\n");
+	/* the issue's two cases, word for word */
+	expect_usage_error(run(RECORD, "--output"), "proctree-record --output",
+			   "proctree-record: option '--output' requires an argument");
+	expect_usage_error(run(RECON, "--format"), "proctree-reconstruct --format",
+			   "proctree-reconstruct: option '--format' requires an argument");
+}
+
+Test(cli_options, unknown_options_and_values)
+{
+	expect_usage_error(run(RECORD, "--foo", "--", "/bin/true"), "record --foo",
+			   "proctree-record: unrecognized option '--foo' (see --help)\n");
+	expect_usage_error(run(RECORD, "--foo=1", "--", "/bin/true"), "record --foo=1",
+			   "proctree-record: unrecognized option '--foo' (see --help)\n");
+	expect_usage_error(run(RECORD, "-Z", "--", "/bin/true"), "record -Z",
+			   "proctree-record: invalid option -- 'Z' (see --help)\n");
+	/* in a bundle, the letter at fault, not the word before it */
+	expect_usage_error(run(RECORD, "--wait-all", "-qZ", "--", "/bin/true"), "record -qZ",
+			   "proctree-record: invalid option -- 'Z' (see --help)\n");
+	expect_usage_error(run(RECON, "--foo", "basic.csv"), "reconstruct --foo",
+			   "proctree-reconstruct: unrecognized option '--foo' (see --help)\n");
+	expect_usage_error(run(RECON, "--compare", "--summary", "basic.csv", "basic.csv"),
+			   "reconstruct --compare --summary",
+			   "proctree-reconstruct: --compare: unrecognized option '--summary'");
+	/* -f and -s were accepted without the help showing them: not any more */
+	expect_usage_error(run(RECON, "-f", "json", "basic.csv"), "reconstruct -f",
+			   "proctree-reconstruct: invalid option -- 'f' (see --help)\n");
+	expect_usage_error(run(RECON, "--max", "3", "basic.csv"), "reconstruct --max",
+			   "proctree-reconstruct: option '--max' is ambiguous; possibilities: "
+			   "'--max-depth' '--max-rows'\n");
+	/* a value outside the choices: coreutils' "invalid argument" */
+	expect_usage_error(run(RECON, "--format", "xml", "basic.csv"), "reconstruct --format xml",
+			   "proctree-reconstruct: invalid argument 'xml' for '--format' "
+			   "(valid: text, json, csv, chrome, dot, svg)\n");
+	expect_usage_error(run(RECON, "--stats-by", "pid", "basic.csv"), "reconstruct --stats-by",
+			   "proctree-reconstruct: invalid argument 'pid' for '--stats-by' "
+			   "(valid: comm, exe)\n");
+	expect_usage_error(run(RECON, "--compare", "--match", "x", "basic.csv", "basic.csv"),
+			   "reconstruct --compare --match",
+			   "invalid argument 'x' for '--match' (valid: auto, pid, structure)\n");
+	expect_usage_error(run(RECORD, "--output=", "--", "/bin/true"), "record --output=",
+			   "proctree-record: invalid argument '' for '--output'\n");
+	/* the modes' own rules */
+	expect_usage_error(run(RECORD, "--root", "5", "--", "/bin/true"), "record --root",
+			   "--root works only with --convert");
+	expect_usage_error(run(RECORD, "--convert", "x.dat", "--wait-all"),
+			   "record --convert --wait-all",
+			   "--wait-all does not apply to --convert");
+	expect_usage_error(run(RECORD, "--convert", "x.dat", "--", "ls"), "record --convert ls",
+			   "--convert takes no command");
+	expect_usage_error(run(RECORD, "-q"), "record without a command", "no command given");
+}
+
+/* Letters @err names ("-X" or "'X'") other than @typed must be shown in @help as "-X,". */
+static void expect_shown_letters(const char *what, const char *err, const char *help, char typed)
+{
+	for (const char *s = err; *s; s++) {
+		char shown[8];
+
+		if (!(s[0] == '\'' && isalpha((unsigned char)s[1]) && s[2] == '\'') &&
+		    !(s[0] == '-' && isalpha((unsigned char)s[1]) && !isalnum((unsigned char)s[2]) &&
+		      s[2] != '-' && (s == err || s[-1] == ' ')))
+			continue;
+		if (s[1] == typed)
+			continue;
+		snprintf(shown, sizeof(shown), "-%c,", s[1]);
+		cr_expect_not_null(strstr(help, shown), "%s: names -%c, which --help does not show: %s",
+				   what, s[1], err);
+	}
+}
+
+/*
+ * No usage error names a letter the help does not show: not for a long
+ * option (which maps to a letter inside some parsers), not for any letter
+ * typed (only that letter, glibc's "invalid option -- 'x'").
+ */
+Test(cli_options, errors_never_name_hidden_letters)
+{
+	struct run rh = run(RECORD, "--help"), ch = run(RECON, "--help");
+	const struct {
+		const char *prog, *help;
+		const struct option *opts;
+	} progs[] = {
+		{ RECORD, rh.out, rec_longopts },
+		{ RECON, ch.out, recon_longopts },
+	};
+
+	for (size_t p = 0; p < sizeof(progs) / sizeof(progs[0]); p++) {
+		for (const struct option *o = progs[p].opts; o->name; o++) {
+			char opt[64];
+			struct run r;
+
+			snprintf(opt, sizeof(opt), "--%s%s", o->name,
+				 o->has_arg == no_argument ? "=1" : "");
+			r = run((char *)progs[p].prog, opt);
+			expect_shown_letters(opt, r.err, progs[p].help, 0);
+			free_run(&r);
+		}
+		for (int c = 0; c < 52; c++) {
+			char letter = c < 26 ? 'a' + c : 'A' + c - 26, opt[4] = { '-', letter, 0 };
+			/* a letter that takes a value takes this one; one that does not fails on it */
+			struct run r = run((char *)progs[p].prog, opt, "--bogus-end");
+
+			if (r.status != 0) {
+				cr_expect_eq(r.status, 2, "%s: exit %d: %s", opt, r.status, r.err);
+				cr_expect(one_line(r.err), "%s: '%s'", opt, r.err);
+				expect_shown_letters(opt, r.err, progs[p].help, letter);
+			}
+			free_run(&r);
+		}
+	}
+	free_run(&rh);
+	free_run(&ch);
+}
