@@ -186,19 +186,23 @@ struct anc {
 
 struct tree;
 
-/*
- * anc_is_ancestor - 1 when @a is @b or one of @b's ancestors, else 0;
- * -1 with err_msg() when out of memory.  O(1) when nothing was put under
- * @a, else O(log n) amortized.
+/**
+ * anc_is_ancestor - is @a @b or one of @b's ancestors?
+ *
+ * Returns 1 or 0; -1 with err_msg() when out of memory.  O(1) when nothing
+ * was put under @a, else O(log n) amortized.
  */
 int anc_is_ancestor(struct tree *t, const struct node *a, const struct node *b);
 
-/*
- * anc_move - make @parent the parent of @n (an adoption: @n is not an
- * ancestor of @parent); 0 or -1 with err_msg()
+/**
+ * anc_move - make @parent the parent of @n (an adoption)
+ *
+ * @n must not be an ancestor of @parent (anc_is_ancestor() said 0).
+ * Returns 0, or -1 with err_msg() when out of memory.
  */
 int anc_move(struct tree *t, struct node *n, struct node *parent);
 
+/** anc_free - free what the ancestor queries built */
 void anc_free(struct anc *a);
 
 /* ---- the tree ---- */
