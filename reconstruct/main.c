@@ -2,7 +2,7 @@
 /*
  * proctree-reconstruct: rebuild the process trees from a proctree CSV.
  *
- *   proctree-reconstruct [--format text|json|csv|chrome|dot|svg] [--summary] [--window-ms N] FILE.csv
+ *   proctree-reconstruct [--format text|json|csv|events|chrome|dot|svg] [--summary] [--window-ms N] FILE.csv
  *   views (docs/formats.md): --compact, --critical-path, --stats-by KEY,
  *   --max-depth N, --filter COMM, --reparent-edges, --max-rows N
  *   proctree-reconstruct --compare ... (compare_cli.c)
@@ -26,7 +26,7 @@
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: " PROG " [--format text|json|csv|chrome|dot|svg] [--summary] [--window-ms N] FILE.csv\n"
+		"usage: " PROG " [--format text|json|csv|events|chrome|dot|svg] [--summary] [--window-ms N] FILE.csv\n"
 		"       " PROG " --compact|--critical-path|--stats-by comm|exe [OPTIONS] FILE.csv\n"
 		"       " PROG " --compare [OPTIONS] A.csv B.csv [C.csv ...]\n"
 		"       " PROG " --help | --version\n"
@@ -35,7 +35,8 @@ static void usage(FILE *fp)
 		"\n"
 		"Outputs:\n"
 		"  --format F        text (indented tree, default), json, csv (one row per\n"
-		"                    process), chrome (Chrome Trace Event JSON for the Perfetto\n"
+		"                    process), events (one row per fork/exec/exit, joined\n"
+		"                    to csv by id), chrome (Chrome Trace Event JSON for the Perfetto\n"
 		"                    UI or chrome://tracing), dot (Graphviz), svg (a timeline)\n"
 		"  --summary         totals and a per-command table instead of the tree\n"
 		"                    (with --format json: the JSON document without \"roots\")\n"
@@ -92,8 +93,9 @@ int main(int argc, char **argv)
 		case RECON_OPT_FORMAT:
 			format = optarg;
 			if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "csv") &&
+			    strcmp(format, "events") &&
 			    strcmp(format, "chrome") && strcmp(format, "dot") && strcmp(format, "svg")) {
-				cli_bad_value("--format", format, "text, json, csv, chrome, dot, svg");
+				cli_bad_value("--format", format, "text, json, csv, events, chrome, dot, svg");
 				goto usage_error;
 			}
 			break;
@@ -231,6 +233,8 @@ int main(int argc, char **argv)
 		ret = tree_write_json(t, stdout);
 	else if (!strcmp(format, "csv"))
 		ret = tree_write_csv(t, stdout);
+	else if (!strcmp(format, "events"))
+		ret = tree_write_events(t, stdout);
 	else
 		ret = tree_write_text(t, stdout);
 	if (fflush(stdout) != 0 || ret < 0) {

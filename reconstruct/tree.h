@@ -132,6 +132,8 @@ int tree_write_json_summary(const struct tree *t, FILE *fp);
 
 /** tree_write_csv - one CSV row per node, with node and parent ids and depth */
 int tree_write_csv(const struct tree *t, FILE *fp);
+/** tree_write_events - one CSV row per fork/exec/exit of each node, keyed by node id */
+int tree_write_events(const struct tree *t, FILE *fp);
 
 /** tree_write_summary - the totals and the per-command table as text */
 int tree_write_summary(const struct tree *t, FILE *fp);

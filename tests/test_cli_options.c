@@ -304,7 +304,7 @@ Test(cli_options, unknown_options_and_values)
 	/* a value outside the choices: coreutils' "invalid argument" */
 	expect_usage_error(run(RECON, "--format", "xml", "basic.csv"), "reconstruct --format xml",
 			   "proctree-reconstruct: invalid argument 'xml' for '--format' "
-			   "(valid: text, json, csv, chrome, dot, svg)\n");
+			   "(valid: text, json, csv, events, chrome, dot, svg)\n");
 	expect_usage_error(run(RECON, "--stats-by", "pid", "basic.csv"), "reconstruct --stats-by",
 			   "proctree-reconstruct: invalid argument 'pid' for '--stats-by' "
 			   "(valid: comm, exe)\n");

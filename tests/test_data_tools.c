@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/*
+ * docs/data-tools.md: the Python csv and Python sqlite3 recipes, taken from
+ * the doc as they are, run on tests/fixtures/data_tools.csv; an argv with
+ * commas, quotes, a leading '#' and a newline followed by '#' comes out byte
+ * for byte, and --format events joins --format csv on id.  The sqlite3
+ * shell recipe runs too when sqlite3 is installed.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PROG_DIR BUILD_DIR "/reconstruct"
+#define DOC FIXTURES_DIR "/../../docs/data-tools.md"
+#define REC FIXTURES_DIR "/data_tools.csv"
+
+static const char *const hostile[] = { "printf", "a,b", "say \"hi\"", "x\n#not a comment",
+				       "#lead", " sp" };
+
+static char *slurp_fp(FILE *fp)
+{
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		buf = realloc(buf, len + n + 1);
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	if (!buf)
+		buf = calloc(1, 1);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* the python block after "<!-- recipe: NAME" in the doc, into a temp file */
+static void extract(const char *name, char *path)
+{
+	FILE *in = fopen(DOC, "r"), *out;
+	char line[4096], marker[128];
+	int state = 0, fd = mkstemp(path);
+
+	cr_assert_not_null(in, "%s", DOC);
+	cr_assert_geq(fd, 0);
+	out = fdopen(fd, "w");
+	snprintf(marker, sizeof(marker), "<!-- recipe: %s ", name);
+	while (fgets(line, sizeof(line), in)) {
+		if (state == 0 && !strncmp(line, marker, strlen(marker)))
+			state = 1;
+		else if (state == 1 && !strncmp(line, "```python", 9))
+			state = 2;
+		else if (state == 2 && !strncmp(line, "```", 3)) {
+			state = 3;
+			break;
+		} else if (state == 2)
+			fputs(line, out);
+	}
+	fclose(in);
+	fclose(out);
+	cr_assert_eq(state, 3, "recipe %s not found in %s", name, DOC);
+}
+
+static char *sh(const char *cmd, int *status)
+{
+	char full[4096];
+	FILE *p;
+	char *out;
+
+	snprintf(full, sizeof(full), "PATH='%s':\"$PATH\"; %s", PROG_DIR, cmd);
+	p = popen(full, "r");
+	cr_assert_not_null(p);
+	out = slurp_fp(p);
+	*status = pclose(p);
+	return out;
+}
+
+static bool have(const char *prog)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", prog);
+	return system(cmd) == 0;
+}
+
+/* each output line: [id, pid, parent_id, argv] for one exec */
+static void check_recipe_output(const char *out)
+{
+	const char *line = out;
+	int seen = 0;
+
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		json_error_t e;
+		json_t *j = json_loadb(line, len, 0, &e), *argv;
+
+		cr_assert_not_null(j, "not JSON: %.*s (%s)", (int)len, line, e.text);
+		argv = json_array_get(j, 3);
+		if (!strcmp(json_string_value(json_array_get(j, 1)), "101")) {
+			cr_assert_str_eq(json_string_value(json_array_get(j, 0)), "2");
+			cr_assert_str_eq(json_string_value(json_array_get(j, 2)), "1");
+			cr_assert_eq(json_array_size(argv), sizeof(hostile) / sizeof(hostile[0]));
+			for (size_t i = 0; i < json_array_size(argv); i++)
+				cr_assert_str_eq(json_string_value(json_array_get(argv, i)), hostile[i],
+						 "argument %zu", i);
+			seen |= 2;
+		} else {
+			cr_assert_str_eq(json_string_value(json_array_get(j, 1)), "100");
+			cr_assert_eq(json_array_size(argv), 3);
+			seen |= 1;
+		}
+		json_decref(j);
+		line = nl ? nl + 1 : line + len;
+	}
+	cr_assert_eq(seen, 3, "output: %s", out);
+}
+
+static void run_recipe(const char *name)
+{
+	char path[] = "/tmp/proctree-recipe-XXXXXX", cmd[512];
+	char *out;
+	int status;
+
+	if (!have("python3"))
+		cr_skip_test("python3 is not installed");
+	extract(name, path);
+	snprintf(cmd, sizeof(cmd), "python3 '%s' '%s'", path, REC);
+	out = sh(cmd, &status);
+	unlink(path);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s failed: %s", name, out);
+	check_recipe_output(out);
+	free(out);
+}
+
+Test(data_tools, python_csv_recipe)
+{
+	run_recipe("python-csv");
+}
+
+Test(data_tools, python_sqlite_recipe)
+{
+	run_recipe("python-sqlite");
+}
+
+/* the events table has no comment lines, and every id is a process row */
+Test(data_tools, events_join_csv_by_id)
+{
+	int status;
+	char *out;
+
+	if (!have("sqlite3"))
+		cr_skip_test("the sqlite3 shell is not installed");
+	out = sh("d=$(mktemp -d) && cd \"$d\" && "
+		 "proctree-reconstruct --format csv '" REC "' > procs.csv && "
+		 "proctree-reconstruct --format events '" REC "' > events.csv && "
+		 "sqlite3 run.db '.import --csv procs.csv procs' '.import --csv events.csv events' "
+		 "\"SELECT count(*), sum(p.id IS NULL) FROM events e LEFT JOIN procs p ON p.id = e.id;\" "
+		 "\"SELECT group_concat(e.kind, ' ') FROM events e JOIN procs p ON p.id = e.id "
+		 "WHERE p.pid = '101' ORDER BY CAST(e.seq AS INTEGER);\" "
+		 "\"SELECT argv FROM procs WHERE id = '2';\"; s=$?; rm -rf \"$d\"; exit $s",
+		 &status);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "sqlite3 failed: %s", out);
+	cr_assert_str_eq(out, "8|0\n"
+			      "fork exec exit\n"
+			      "printf,\"a,b\",\"say \"\"hi\"\"\",\"x\n#not a comment\",\"#lead\",\" sp\"\n");
+	free(out);
+}
+
+/* the events table starts with its header and has no '#' record */
+Test(data_tools, events_header_only)
+{
+	int status;
+	char *out = sh("proctree-reconstruct --format events '" REC "'", &status);
+
+	cr_assert_eq(WEXITSTATUS(status), 0);
+	cr_assert(!strncmp(out, "id,seq,kind,time_ns,pid,parent_id,comm,filename,argv,"
+				"exit_code,exit_signal\n", 73), "%s", out);
+	cr_assert_not_null(strstr(out, "\n3,1,exit,1950000000,102,1,sh,,,,15\n"), "%s", out);
+	free(out);
+}
