@@ -128,17 +128,20 @@ static void expect_usage_error(struct run r, const char *what, const char *want)
 	free_run(&r);
 }
 
+/*
+ * "PROG X.Y.Z (git REV)": the version exactly (pt_version.h, made from the
+ * project's VERSION); the revision by its shape only, since a commit made
+ * after a partial rebuild may leave this test and the program with
+ * different ones.
+ */
 static void expect_version(const char *prog, struct run r)
 {
 	char want[256];
 	regex_t re;
 
-	if (PT_GIT_REVISION[0])
-		snprintf(want, sizeof(want), "%s %s (git %s)\n", prog, PT_VERSION, PT_GIT_REVISION);
-	else
-		snprintf(want, sizeof(want), "%s %s\n", prog, PT_VERSION);
+	snprintf(want, sizeof(want), "%s %s%s", prog, PT_VERSION, PT_GIT_REVISION[0] ? " (git " : "\n");
 	cr_expect_eq(r.status, 0);
-	cr_expect_str_eq(r.out, want);
+	cr_expect(!strncmp(r.out, want, strlen(want)), "'%s' does not start with '%s'", r.out, want);
 	cr_expect_str_empty(r.err);
 	/* the shape, whatever the build: "NAME X.Y.Z" then, from a checkout, "(git REV)" */
 	cr_assert_eq(regcomp(&re, "^proctree-[a-z]+ [0-9]+\\.[0-9]+\\.[0-9]+"

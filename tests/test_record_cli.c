@@ -4,7 +4,8 @@
  * command, bad options, signals (forwarded, then a second one stops at
  * once), a SIGKILLed recorder's instance removed by the next start, a
  * forced overflow reported as `lost` rows, -u USER, --wait-all, and no
- * privilege.  Every test checks the machine's tracing state afterwards.
+ * privilege, the end line's counts and words.  Every test checks the
+ * machine's tracing state afterwards.
  */
 #include <pwd.h>
 
@@ -502,4 +503,83 @@ Test(record_cli, buffer_size_default_kept_scaled_or_given)
 			  (unsigned long long)kb);
 	kb = live_buffer_kb(given);
 	cr_expect(about(kb, 3000), "--buffer-size 3000 is used, got %llu", (unsigned long long)kb);
+}
+
+/* What the end line must say about @csv: processes, execs, execs without argv. */
+static void csv_counts(const char *csv, int *procs, int *execs, int *noargv)
+{
+	struct ft_csv c;
+
+	ft_load(csv, &c);
+	cr_assert(c.has_trailer, "%s is complete", csv);
+	*procs = 1; /* the root, then every fork of a process */
+	*execs = *noargv = 0;
+	for (int i = 0; i < c.n; i++) {
+		*procs += c.rows[i].kind == CSV_FORK && !c.rows[i].thread;
+		*execs += c.rows[i].kind == CSV_EXEC;
+		*noargv += c.rows[i].kind == CSV_EXEC && !c.rows[i].argv;
+	}
+	ft_free(&c);
+}
+
+/*
+ * Record @cmd with @engine and check the end line against the CSV, word for
+ * word.  Returns false when the engine cannot run here (bpf without BTF).
+ */
+static bool expect_end_line(const char *engine, char **cmd, int *procs, int *execs,
+			    int *noargv)
+{
+	char csv[128], want[1024], note[160], *err;
+	char *opts[] = { "-e", (char *)engine, "-o", csv, NULL };
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/end-%s.csv", dir, engine);
+	unlink(csv);
+	st = run(opts, cmd, &err);
+	if (!strcmp(engine, "bpf") && WIFEXITED(st) && WEXITSTATUS(st) == 1) {
+		cr_log_warn("bpf cannot run here: %s", err);
+		free(err);
+		return false;
+	}
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: status %#x: %s", engine, st, err);
+	cr_expect(one_line(err), "%s: one line: '%s'", engine, err);
+	csv_counts(csv, procs, execs, noargv);
+	note[0] = '\0';
+	if (*noargv)
+		snprintf(note, sizeof(note), " (%d without argv%s)", *noargv,
+			 strcmp(engine, "ftrace") ? "" :
+			 "; --processtree-engine bpf or ptrace records argv");
+	snprintf(want, sizeof(want), " %s: %d %s, %d %s%s, 0 lost events, 0 still alive; wrote %s.",
+		 engine, *procs, *procs == 1 ? "process" : "processes", *execs,
+		 *execs == 1 ? "exec" : "execs", note, csv);
+	cr_expect_not_null(strstr(err, want), "%s: want '%s' in '%s'", engine, want, err);
+	cr_expect_not_null(strstr(err, "proctree-record: the command exited with status 0 after "),
+			   "%s", err);
+	free(err);
+	return true;
+}
+
+Test(record_cli, end_line_counts_and_words)
+{
+	static const char *const engines[] = { "ptrace", "ftrace", "bpf" };
+	char *one[] = { "/bin/true", NULL };
+	char *many[] = { "/bin/sh", "-c", "for i in 1 2 3 4 5 6; do /bin/true $i; done; "
+			 "/bin/true end", NULL };
+
+	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++) {
+		int procs, execs, noargv;
+
+		if (!expect_end_line(engines[i], one, &procs, &execs, &noargv))
+			continue;
+		/* the singular words: "1 process, 1 exec" */
+		cr_expect_eq(procs, 1, "%s", engines[i]);
+		cr_expect_eq(execs, 1, "%s", engines[i]);
+		/* ftrace reads argv from /proc: a /bin/true may be gone first (the note says so) */
+		if (strcmp(engines[i], "ftrace"))
+			cr_expect_eq(noargv, 0, "%s: the command's own argv is known", engines[i]);
+		expect_end_line(engines[i], many, &procs, &execs, &noargv);
+		cr_expect_geq(execs, 7, "%s: every exec counted", engines[i]);
+		if (strcmp(engines[i], "ftrace"))
+			cr_expect_eq(noargv, 0, "%s records every argv", engines[i]);
+	}
 }

@@ -220,6 +220,73 @@ Test(tracecmd_engine, alive_at_end)
 }
 
 /* Without trace-cmd on PATH: one clear line, non-zero exit, nothing left. */
+/* "3.4 MiB", as the end line gives a size */
+static void human_size(long long bytes, char *buf, size_t size)
+{
+	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	int u = -1;
+
+	if (bytes < 1024) {
+		snprintf(buf, size, "%lld %s", bytes, bytes == 1 ? "byte" : "bytes");
+		return;
+	}
+	while (v >= 1024 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%.1f %s", v, unit[u]);
+}
+
+/*
+ * The end line counts the execs the CSV holds (it said "0 execs"), says how
+ * many have no argv (trace-cmd records none but the command's own, which
+ * the recorder knows) with the engines that record them, and names the
+ * .dat with its size.
+ */
+Test(tracecmd_engine, end_line_counts_execs_and_names_the_dat)
+{
+	char csv[128], dat[128], err[128], want[1024], size[32], *msg = NULL;
+	char *argv[] = { RECORDER, "--processtree-engine", "tracecmd", "-o", csv, "--",
+			 "/bin/sh", "-c", "/bin/true 1; /bin/true 2; /bin/true 3", NULL };
+	struct csv_reader *r;
+	struct csv_event ev;
+	struct stat sb;
+	int st = 0, execs = 0, noargv = 0, procs = 1, ret;
+
+	snprintf(csv, sizeof(csv), "%s/end.csv", dir);
+	snprintf(dat, sizeof(dat), "%s/end.dat", dir);
+	snprintf(err, sizeof(err), "%s/err.txt", dir);
+	for (int attempt = 0; attempt < 3; attempt++) {
+		free(msg);
+		st = tc_run(argv, err, NULL);
+		msg = tc_slurp(err);
+		/* trace-cmd's own race on a busy machine (docs/engine-tracecmd.md): again */
+		if (!strstr(msg, "saved_cmdlines"))
+			break;
+	}
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x: %s", st, msg);
+	r = csv_reader_open(csv);
+	cr_assert_not_null(r, "%s", err_msg());
+	while ((ret = csv_reader_next(r, &ev)) == 1) {
+		execs += ev.kind == CSV_EXEC;
+		noargv += ev.kind == CSV_EXEC && !ev.argv;
+		procs += ev.kind == CSV_FORK && !ev.thread;
+	}
+	cr_assert_eq(ret, 0, "%s", err_msg());
+	csv_reader_free(r);
+	cr_expect_eq(execs, 4, "sh and three /bin/true");
+	cr_expect_eq(noargv, 3, "only the command's own argv is known");
+	snprintf(want, sizeof(want), " tracecmd: %d processes, %d execs (%d without argv; "
+		 "--processtree-engine bpf or ptrace records argv), ", procs, execs, noargv);
+	cr_expect_not_null(strstr(msg, want), "want '%s' in '%s'", want, msg);
+	cr_assert_eq(stat(dat, &sb), 0);
+	human_size((long long)sb.st_size, size, sizeof(size));
+	snprintf(want, sizeof(want), "; wrote %s and %s (%s).", csv, dat, size);
+	cr_expect_not_null(strstr(msg, want), "want '%s' in '%s'", want, msg);
+	free(msg);
+}
+
 Test(tracecmd_missing, clear_error)
 {
 	char err[] = "/tmp/proctree-test-tc-missing-XXXXXX";
