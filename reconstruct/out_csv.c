@@ -16,7 +16,7 @@
 static const char header[] =
 	"id,parent_id,depth,pid,ppid,comm,start_ns,first_seen_ns,end_ns,last_seen_ns,"
 	"exit_code,exit_signal,signal_name,threads,threads_exited,execs,exec_time_ns,filename,"
-	"argv,old_tid,utime_ns,stime_ns,maxrss_kb,minflt,majflt,nvcsw,nivcsw,flags\n";
+	"argv,old_tid,utime_ns,stime_ns,cpu_own_ns,cpu_incl_ns,maxrss_kb,minflt,majflt,nvcsw,nivcsw,flags\n";
 
 static void put_u64(FILE *fp, bool known, uint64_t v)
 {
@@ -75,7 +75,10 @@ int tree_write_csv(const struct tree *t, FILE *fp)
 {
 	struct tree_walk w;
 	struct node *n;
+	struct cpu_times *cpu;
 
+	if (tree_cpu_times(t, &cpu) < 0)
+		return -1;
 	fputs(header, fp);
 	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w)) {
 		const struct exec_rec *x = n->last_exec;
@@ -102,11 +105,15 @@ int tree_write_csv(const struct tree *t, FILE *fp)
 		put_u64(fp, !synth, n->nexecs);
 		put_u64(fp, x, x ? x->time_ns : 0);
 		put_s(fp, x ? x->filename : NULL);
-		if (put_argv(fp, x) < 0)
+		if (put_argv(fp, x) < 0) {
+			free(cpu);
 			return -1;
+		}
 		put_u64(fp, x && x->old_tid, x ? (uint64_t)x->old_tid : 0);
 		put_ru(fp, n->ru, CSV_F_UTIME, n->ru ? n->ru->utime_ns : 0);
 		put_ru(fp, n->ru, CSV_F_STIME, n->ru ? n->ru->stime_ns : 0);
+		put_u64(fp, !synth && cpu[n->id].known, cpu[n->id].own_ns);
+		put_u64(fp, !synth && cpu[n->id].known, cpu[n->id].incl_ns);
 		put_ru(fp, n->ru, CSV_F_MAXRSS, n->ru ? n->ru->maxrss_kb : 0);
 		put_ru(fp, n->ru, CSV_F_MINFLT, n->ru ? n->ru->minflt : 0);
 		put_ru(fp, n->ru, CSV_F_MAJFLT, n->ru ? n->ru->majflt : 0);
@@ -120,6 +127,7 @@ int tree_write_csv(const struct tree *t, FILE *fp)
 		}
 		putc_unlocked('\n', fp);
 	}
+	free(cpu);
 	if (ferror(fp)) {
 		err_set("write error");
 		return -1;

@@ -309,7 +309,7 @@ static void put_ru_opt(struct obuf *o, const char *key, const struct node_ru *ru
 }
 
 /* a node up to its "children":[ (the walk closes it) */
-static void put_node_open(struct obuf *o, const struct node *n)
+static void put_node_open(struct obuf *o, const struct node *n, const struct cpu_times *cpu)
 {
 	const char *sep = "";
 
@@ -376,6 +376,17 @@ static void put_node_open(struct obuf *o, const struct node *n)
 			put_ru_opt(o, "nivcsw", n->ru, CSV_F_NIVCSW, n->ru->nivcsw);
 			ob_putc(o, '}');
 		}
+		/* utime + stime: own (children removed) and inclusive; null unknown */
+		put_key(o, "cpu_own_ns");
+		if (cpu[n->id].known)
+			ob_u64(o, cpu[n->id].own_ns);
+		else
+			ob_write(o, "null", 4);
+		put_key(o, "cpu_incl_ns");
+		if (cpu[n->id].known)
+			ob_u64(o, cpu[n->id].incl_ns);
+		else
+			ob_write(o, "null", 4);
 	}
 	ob_puts(o, ",\"flags\":[");
 	for (int f = 0; f < NF_COUNT; f++) {
@@ -431,17 +442,24 @@ static int write_doc(const struct tree *t, FILE *fp, bool with_roots)
 	}
 	put_lost(o, t);
 	if (with_roots) {
+		struct cpu_times *cpu;
+
+		if (tree_cpu_times(t, &cpu) < 0) {
+			free(o);
+			return -1;
+		}
 		ob_puts(o, ",\"roots\":[");
 		for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w)) {
 			for (uint64_t i = 0; i < w.closes; i++)
 				ob_write(o, "]}", 2);
 			if (w.closes)
 				ob_putc(o, ',');
-			put_node_open(o, n);
+			put_node_open(o, n, cpu);
 		}
 		for (uint64_t i = 0; i < w.closes; i++)
 			ob_write(o, "]}", 2);
 		ob_putc(o, ']');
+		free(cpu);
 	}
 	ob_write(o, "}\n", 2);
 	ok = ob_flush(o);

@@ -135,6 +135,19 @@ int tree_write_csv(const struct tree *t, FILE *fp);
 /** tree_write_events - one CSV row per fork/exec/exit of each node, keyed by node id */
 int tree_write_events(const struct tree *t, FILE *fp);
 
+/* a node's CPU time (utime + stime): its own, and with its children's */
+struct cpu_times {
+	uint64_t own_ns, incl_ns;
+	bool known;              /* the exit row carried utime and stime */
+};
+
+/** tree_cpu_inclusive - do the rows' utime/stime include waited-for children?
+ * "#cpu_times,inclusive|own", else true for the ptrace engine only. */
+bool tree_cpu_inclusive(const struct tree *t);
+
+/** tree_cpu_times - *out = calloc'd array indexed by node id (free() it); 0 or -1 */
+int tree_cpu_times(const struct tree *t, struct cpu_times **out);
+
 /** tree_write_summary - the totals and the per-command table as text */
 int tree_write_summary(const struct tree *t, FILE *fp);
 

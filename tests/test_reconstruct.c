@@ -469,7 +469,7 @@ Test(reconstruct, optional_columns)
 	cr_assert_not_null(strstr(out, ",maxrss_kb,minflt,majflt,nvcsw,nivcsw,flags\n"), "%s", out);
 	cr_assert_not_null(strstr(out, ",1500,120,3,4,5,argv_cut\n"), "%s", out);
 	cr_assert_not_null(strstr(out, ",,,,77,,,2,argv_unknown\n"), "%s", out);
-	cr_assert_not_null(strstr(out, ",\"xargs,echo\",,,,,,,,,\n"), "%s", out);
+	cr_assert_not_null(strstr(out, ",\"xargs,echo\",,,,,,,,,,,\n"), "%s", out);
 	free(out);
 	out = render(t, tree_write_summary, NULL);
 	cr_assert_not_null(strstr(out, "argv unknown           1\n"

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/*
+ * CPU time that can be summed (issue 15, part 9): a parent that waited for
+ * a CPU-burning child.  ptrace rows are inclusive (wait4 adds the child),
+ * bpf rows are the process's own; "#cpu_times" overrides the engine rule.
+ * Every file gives the parent 25 ms own and 935 ms inclusive, the child
+ * 910 ms both, in --format csv and --format json.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
+
+static char *run(const char *args)
+{
+	char cmd[1024], *buf = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG, args);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0) {
+		buf = realloc(buf, len + n + 1);
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	cr_assert_eq(pclose(p), 0, "%s", cmd);
+	cr_assert_not_null(buf);
+	buf[len] = '\0';
+	return buf;
+}
+
+static void check(const char *fixture)
+{
+	char args[512];
+	char *out;
+	json_t *doc, *root, *kid;
+
+	snprintf(args, sizeof(args), "--format json '%s/%s'", FIXTURES_DIR, fixture);
+	out = run(args);
+	doc = json_loads(out, 0, NULL);
+	cr_assert_not_null(doc, "%s", out);
+	root = json_array_get(json_object_get(doc, "roots"), 0);
+	kid = json_array_get(json_object_get(root, "children"), 0);
+	cr_assert_eq(json_integer_value(json_object_get(root, "cpu_own_ns")), 25000000, "%s", fixture);
+	cr_assert_eq(json_integer_value(json_object_get(root, "cpu_incl_ns")), 935000000, "%s", fixture);
+	cr_assert_eq(json_integer_value(json_object_get(kid, "cpu_own_ns")), 910000000, "%s", fixture);
+	cr_assert_eq(json_integer_value(json_object_get(kid, "cpu_incl_ns")), 910000000, "%s", fixture);
+	json_decref(doc);
+	free(out);
+
+	snprintf(args, sizeof(args), "--format csv '%s/%s'", FIXTURES_DIR, fixture);
+	out = run(args);
+	cr_assert_not_null(strstr(out, ",utime_ns,stime_ns,cpu_own_ns,cpu_incl_ns,"), "%s", out);
+	cr_assert_not_null(strstr(out, ",25000000,935000000,3000,"), "%s: %s", fixture, out);
+	cr_assert_not_null(strstr(out, ",900000000,10000000,910000000,910000000,2000,"), "%s", out);
+	free(out);
+}
+
+Test(cpu_times, ptrace_rows_are_inclusive)
+{
+	check("cpu_inclusive.csv");
+}
+
+Test(cpu_times, bpf_rows_are_own)
+{
+	check("cpu_own.csv");
+}
+
+Test(cpu_times, metadata_key_wins_over_engine)
+{
+	check("cpu_inclusive_key.csv");
+}
