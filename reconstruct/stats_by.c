@@ -20,6 +20,7 @@ struct stat_row {
 	bool bracket;       /* exe key, no exec: "[comm]" */
 	uint64_t count, timed, total_ns, median_ns, max_ns;
 	uint64_t utime_ns, stime_ns, cpu_known, failures;
+	uint64_t own_ns, incl_ns; /* cpu_time.c: own sums, inclusive does not */
 	size_t first;       /* into the sorted lifetimes */
 };
 
@@ -144,10 +145,16 @@ static int collect(const struct tree *t, enum tree_stats_key key, struct stat_ro
 	uint32_t *rowof = malloc(((size_t)t->nnodes + 1) * sizeof(*rowof));
 	struct life *life = NULL;
 	struct stat_row *rows = NULL;
+	struct cpu_times *cpu = NULL;
 	size_t nrows = 0, nlife = 0;
 
 	if (!rowof || group(t, key, &rows, &nrows, rowof) < 0)
 		goto error;
+	if (tree_cpu_times(t, &cpu) < 0) {
+		free(rowof);
+		free(rows);
+		return -1;
+	}
 	life = malloc(((size_t)t->nnodes + 1) * sizeof(*life));
 	if (!life)
 		goto error;
@@ -170,6 +177,10 @@ static int collect(const struct tree *t, enum tree_stats_key key, struct stat_ro
 			r->stime_ns += x->ru->stime_ns;
 			r->cpu_known++;
 		}
+		if (cpu[id].known) {
+			r->own_ns = sat_add(r->own_ns, cpu[id].own_ns);
+			r->incl_ns = sat_add(r->incl_ns, cpu[id].incl_ns);
+		}
 		r->failures += node_failed(x);
 	}
 	qsort(life, nlife, sizeof(*life), by_life);
@@ -183,6 +194,7 @@ static int collect(const struct tree *t, enum tree_stats_key key, struct stat_ro
 		i += k;
 	}
 	*timed_all = nlife;
+	free(cpu);
 	free(life);
 	free(rowof);
 	qsort(rows, nrows, sizeof(*rows), by_total);
@@ -207,11 +219,13 @@ int tree_write_stats_by(const struct tree *t, enum tree_stats_key key, FILE *fp)
 
 	if (collect(t, key, &rows, &nrows, &timed) < 0)
 		return -1;
-	fprintf(fp, "%8s %14s %14s %14s %14s %14s %7s  %s\n", "count", "total", "median", "max",
-		"user", "system", "failed", key == TREE_STATS_EXE ? "executable" : "command");
+	fprintf(fp, "%8s %14s %14s %14s %14s %14s %14s %14s %7s  %s\n", "count", "total", "median",
+		"max", "user", "system", "cpu own", "cpu incl", "failed",
+		key == TREE_STATS_EXE ? "executable" : "command");
 	for (size_t i = 0; i < nrows; i++) {
 		const struct stat_row *r = &rows[i];
 		char tot[32] = "-", med[32] = "-", max[32] = "-", ut[32] = "-", st[32] = "-";
+		char own[32] = "-", incl[32] = "-";
 
 		if (r->timed) {
 			fmt_secs(tot, sizeof(tot), r->total_ns);
@@ -221,9 +235,11 @@ int tree_write_stats_by(const struct tree *t, enum tree_stats_key key, FILE *fp)
 		if (r->cpu_known) {
 			fmt_secs(ut, sizeof(ut), r->utime_ns);
 			fmt_secs(st, sizeof(st), r->stime_ns);
+			fmt_secs(own, sizeof(own), r->own_ns);
+			fmt_secs(incl, sizeof(incl), r->incl_ns);
 		}
-		fprintf(fp, "%8" PRIu64 " %14s %14s %14s %14s %14s %7" PRIu64 "  ", r->count, tot,
-			med, max, ut, st, r->failures);
+		fprintf(fp, "%8" PRIu64 " %14s %14s %14s %14s %14s %14s %14s %7" PRIu64 "  ", r->count,
+			tot, med, max, ut, st, own, incl, r->failures);
 		if (r->bracket)
 			putc_unlocked('[', fp);
 		tree_text_escaped(fp, r->name, r->len);
@@ -235,6 +251,9 @@ int tree_write_stats_by(const struct tree *t, enum tree_stats_key key, FILE *fp)
 		fprintf(fp, "(lifetimes over the %" PRIu64 " of %" PRIu32 " processes with both a "
 			"fork and an exit recorded; CPU time only where the exit carried it)\n",
 			timed, t->nnodes);
+	fprintf(fp, "(user, system: as recorded, %s; cpu own: without the children's, sums; "
+		"cpu incl: with them)\n",
+		tree_cpu_inclusive(t) ? "with the children waited for" : "the process's own");
 	free(rows);
 	if (ferror(fp)) {
 		err_set("write error");

@@ -63,6 +63,27 @@ static void check(const char *fixture)
 	free(out);
 }
 
+/* --stats-by: the raw figures, then own and inclusive, and which the raw ones are */
+static void check_stats(const char *fixture, const char *raw)
+{
+	char args[512];
+	char *out;
+
+	snprintf(args, sizeof(args), "--stats-by comm '%s/%s'", FIXTURES_DIR, fixture);
+	out = run(args);
+	cr_assert_not_null(strstr(out, "user         system        cpu own       cpu incl"), "%s", out);
+	cr_assert_not_null(strstr(out, "      0.025000s      0.935000s       0  sh\n"), "%s", out);
+	cr_assert_not_null(strstr(out, "      0.910000s      0.910000s       0  burn\n"), "%s", out);
+	cr_assert_not_null(strstr(out, raw), "%s", out);
+	free(out);
+}
+
+Test(cpu_times, stats_by_says_which)
+{
+	check_stats("cpu_inclusive.csv", "as recorded, with the children waited for");
+	check_stats("cpu_own.csv", "as recorded, the process's own");
+}
+
 Test(cpu_times, ptrace_rows_are_inclusive)
 {
 	check("cpu_inclusive.csv");
