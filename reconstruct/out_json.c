@@ -184,6 +184,8 @@ static json_t *summary_json(const struct tree *t)
 		json_decref(o);
 		return NULL;
 	}
+	/* what the recorded utime/stime (cpu_ns) are: docs/reconstruct.md, CPU time */
+	bad |= set(o, "cpu_times", json_string(tree_cpu_inclusive(t) ? "inclusive" : "own"));
 	cmds = json_array();
 	bad |= set(o, "commands", cmds);
 	for (size_t i = 0; cmds && i < ncs; i++) {
@@ -197,6 +199,9 @@ static json_t *summary_json(const struct tree *t)
 		bad |= set(c, "total_ns", cs[i].timed ? json_u64(cs[i].total_ns) : json_null());
 		bad |= set(c, "max_ns", cs[i].timed ? json_u64(cs[i].max_ns) : json_null());
 		bad |= set(c, "cpu_ns", cs[i].cpu_known ? json_u64(cs[i].cpu_ns) : json_null());
+		bad |= set(c, "cpu_own_ns", cs[i].cpu_known ? json_u64(cs[i].cpu_own_ns) : json_null());
+		bad |= set(c, "cpu_incl_ns",
+			   cs[i].cpu_known ? json_u64(cs[i].cpu_incl_ns) : json_null());
 		bad |= set(c, "failures", json_u64(cs[i].failures));
 	}
 	free(cs);

@@ -56,8 +56,11 @@ int cmd_table(const struct tree *t, struct cmd_stat **out, size_t *nout)
 {
 	size_t cap = 64, n = 0, mask;
 	struct cmd_stat *tab = NULL, *res;
+	struct cpu_times *cpu;
 	uint32_t id;
 
+	if (tree_cpu_times(t, &cpu) < 0)
+		return -1;
 	for (;;) {
 		/* open addressing, grown by rebuilding: commands are few */
 		free(tab);
@@ -97,6 +100,10 @@ int cmd_table(const struct tree *t, struct cmd_stat **out, size_t *nout)
 				c->cpu_ns = sat_add(c->cpu_ns, sat_add(x->ru->utime_ns, x->ru->stime_ns));
 				c->cpu_known++;
 			}
+			if (cpu[id].known) {
+				c->cpu_own_ns = sat_add(c->cpu_own_ns, cpu[id].own_ns);
+				c->cpu_incl_ns = sat_add(c->cpu_incl_ns, cpu[id].incl_ns);
+			}
 			if (x->have & NH_SIGNAL || (x->have & NH_CODE && x->code))
 				c->failures++;
 		}
@@ -112,12 +119,14 @@ int cmd_table(const struct tree *t, struct cmd_stat **out, size_t *nout)
 		if (tab[i].name)
 			res[n++] = tab[i];
 	free(tab);
+	free(cpu);
 	qsort(res, n, sizeof(*res), by_count);
 	*out = res;
 	*nout = n;
 	return 0;
 oom:
 	free(tab);
+	free(cpu);
 	err_set("out of memory");
 	errno = ENOMEM;
 	return -1;
@@ -172,10 +181,10 @@ int tree_write_summary(const struct tree *t, FILE *fp)
 		fprintf(fp, "%-22s %s\n", "recording", "interrupted");
 	if (cmd_table(t, &cs, &ncs) < 0)
 		return -1;
-	fprintf(fp, "\n%10s %14s %14s %14s %8s  %s\n", "count", "total", "max", "cpu", "failed",
-		"command");
+	fprintf(fp, "\n%10s %14s %14s %14s %14s %14s %8s  %s\n", "count", "total", "max", "cpu",
+		"cpu own", "cpu incl", "failed", "command");
 	for (size_t i = 0; i < ncs; i++) {
-		char cpu[32] = "-";
+		char cpu[32] = "-", own[32] = "-", incl[32] = "-";
 
 		/* "-": no process of this command has both a known start and end */
 		strcpy(a, "-");
@@ -184,13 +193,20 @@ int tree_write_summary(const struct tree *t, FILE *fp)
 			fmt_secs(a, sizeof(a), cs[i].total_ns);
 			fmt_secs(b, sizeof(b), cs[i].max_ns);
 		}
-		if (cs[i].cpu_known)
+		if (cs[i].cpu_known) {
 			fmt_secs(cpu, sizeof(cpu), cs[i].cpu_ns);
-		fprintf(fp, "%10" PRIu64 " %14s %14s %14s %8" PRIu64 "  ", cs[i].count, a, b, cpu,
-			cs[i].failures);
+			fmt_secs(own, sizeof(own), cs[i].cpu_own_ns);
+			fmt_secs(incl, sizeof(incl), cs[i].cpu_incl_ns);
+		}
+		fprintf(fp, "%10" PRIu64 " %14s %14s %14s %14s %14s %8" PRIu64 "  ", cs[i].count, a,
+			b, cpu, own, incl, cs[i].failures);
 		put_name(fp, cs[i].name, cs[i].len);
 		putc_unlocked('\n', fp);
 	}
+	if (ncs)
+		fprintf(fp, "(cpu: utime + stime as recorded, %s; cpu own: without the children's, "
+			"sums; cpu incl: with them)\n", tree_cpu_inclusive(t) ?
+			"with the children waited for" : "the process's own");
 	free(cs);
 	return ferror(fp) ? -1 : 0;
 }

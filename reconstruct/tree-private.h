@@ -317,6 +317,7 @@ struct cmd_stat {
 	const char *name;
 	size_t len;
 	uint64_t count, timed, total_ns, max_ns, cpu_ns, cpu_known, failures;
+	uint64_t cpu_own_ns, cpu_incl_ns; /* cpu_time.c: own sums, inclusive does not */
 };
 
 int cmd_table(const struct tree *t, struct cmd_stat **out, size_t *n);

@@ -84,6 +84,49 @@ Test(cpu_times, stats_by_says_which)
 	check_stats("cpu_own.csv", "as recorded, the process's own");
 }
 
+/* --summary, text and JSON: per command cpu (raw), cpu own, cpu incl */
+static void check_summary(const char *fixture, const char *raw, const char *kind, long long sh_raw)
+{
+	char args[512];
+	char *out;
+	json_t *doc, *cmds;
+	int seen = 0;
+
+	snprintf(args, sizeof(args), "--summary '%s/%s'", FIXTURES_DIR, fixture);
+	out = run(args);
+	cr_assert_not_null(strstr(out, "cpu        cpu own       cpu incl   failed  command\n"), "%s", out);
+	cr_assert_not_null(strstr(out, "      0.025000s      0.935000s        0  sh\n"), "%s", out);
+	cr_assert_not_null(strstr(out, raw), "%s", out);
+	free(out);
+	snprintf(args, sizeof(args), "--summary --format json '%s/%s'", FIXTURES_DIR, fixture);
+	out = run(args);
+	doc = json_loads(out, 0, NULL);
+	cr_assert_not_null(doc, "%s", out);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(doc, "summary"),
+							   "cpu_times")), kind);
+	cmds = json_object_get(json_object_get(doc, "summary"), "commands");
+	for (size_t i = 0; i < json_array_size(cmds); i++) {
+		json_t *c = json_array_get(cmds, i);
+
+		if (strcmp(json_string_value(json_object_get(c, "command")), "sh"))
+			continue;
+		cr_assert_eq(json_integer_value(json_object_get(c, "cpu_ns")), sh_raw);
+		cr_assert_eq(json_integer_value(json_object_get(c, "cpu_own_ns")), 25000000);
+		cr_assert_eq(json_integer_value(json_object_get(c, "cpu_incl_ns")), 935000000);
+		seen++;
+	}
+	cr_assert_eq(seen, 1, "%s", out);
+	json_decref(doc);
+	free(out);
+}
+
+Test(cpu_times, summary_says_which)
+{
+	check_summary("cpu_inclusive.csv", "as recorded, with the children waited for", "inclusive",
+		      935000000);
+	check_summary("cpu_own.csv", "as recorded, the process's own", "own", 25000000);
+}
+
 Test(cpu_times, ptrace_rows_are_inclusive)
 {
 	check("cpu_inclusive.csv");
