@@ -600,7 +600,7 @@ static int seed_structure(struct cmp *c)
 static int match_structure_file(struct cmp *c, int k)
 {
 	struct cmp_file *f = &c->files[k];
-	struct sig_index ix = { 0 };
+	struct sig_index ix = { 0 }, any = { 0 };
 	struct work w = { 0 };
 	uint32_t root = tree_root_id(f->t), rc = CMP_NONE;
 	int ret = -1;
@@ -621,14 +621,24 @@ static int match_structure_file(struct cmp *c, int k)
 		if (work_push(&w, rc, root) < 0 || st_drain(c, k, &w, &ix) < 0)
 			goto out;
 	}
-	/* this file's orphans: pair with any process it lacks that has the same execs */
+	/*
+	 * this file's orphans: pair with an earlier file's orphan that has the
+	 * same execs, else with any process this file lacks that has them (an
+	 * orphan here, placed there).  Orphans first: taking any process first
+	 * paired an orphan with a placed process of the same name while its
+	 * twin orphan went unpaired, and a file differed from itself.
+	 */
 	if (f->has_unknown) {
-		if (sig_index_build(c, k, false, &ix) < 0)
+		if (sig_index_build(c, k, false, &any) < 0)
 			goto out;
 		for (uint32_t x = f->nodes[0].first_child; x != TREE_NO_NODE;
 		     x = f->nodes[x].next_sibling) {
-			uint32_t o = sig_index_take(c, k, &ix, node_sig(f, x));
+			uint64_t sig = node_sig(f, x);
+			uint32_t o = sig_index_take(c, k, &ix, sig);
 			int ci;
+
+			if (o == CMP_NONE)
+				o = sig_index_take(c, k, &any, sig);
 
 			if (o != CMP_NONE) {
 				cluster_join(c, o, k, x);
@@ -646,6 +656,7 @@ static int match_structure_file(struct cmp *c, int k)
 	ret = 0;
 out:
 	free(ix.v);
+	free(any.v);
 	free(w.v);
 	return ret;
 }
