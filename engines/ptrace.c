@@ -70,7 +70,13 @@ error:
 
 static int open_writer(struct engine *e, pid_t root)
 {
+	/* wait4's rusage adds the children waited for (docs/reconstruct.md, CPU time) */
+	static const char *const cpu_key[] = { "cpu_times" }, *const cpu_value[] = { "inclusive" };
+
 	engine_meta_init(&e->em, "ptrace", root, e->opts.command);
+	e->em.meta.keys = cpu_key;
+	e->em.meta.values = cpu_value;
+	e->em.meta.nkeys = 1;
 	e->w = csv_writer_new(e->fd, true, &e->em.meta);
 	if (!e->w) {
 		e->fd = -1; /* csv_writer_new closed it */

@@ -61,7 +61,7 @@ struct counts {
 
 struct engine {
 	struct engine_meta em;
-	const char *meta_keys[3], *meta_values[3];
+	const char *meta_keys[4], *meta_values[4];
 	char ring_kb_str[24], interval_str[24], cap_str[24];
 	char *const *command;
 	int csv_fd;
@@ -554,9 +554,11 @@ static int open_csv(struct engine *e, pid_t root)
 	e->meta_values[1] = e->interval_str;
 	e->meta_keys[2] = "argv_cap";
 	e->meta_values[2] = e->cap_str;
+	e->meta_keys[3] = "cpu_times"; /* the task's own utime/stime, no children */
+	e->meta_values[3] = "own";
 	e->em.meta.keys = e->meta_keys;
 	e->em.meta.values = e->meta_values;
-	e->em.meta.nkeys = 3;
+	e->em.meta.nkeys = 4;
 	e->w = csv_writer_new(e->csv_fd, true, &e->em.meta);
 	if (!e->w)
 		return -1;
