@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "bpf_event.h"
@@ -419,25 +418,28 @@ static void *reader_main(void *arg)
 
 /* ---- engine_ops ---- */
 
-/* whether this kernel's sched_process_exit passes group_dead (6.16 and later) */
-static bool exit_has_group_dead(void)
+/*
+ * Open, size and load the programs.  @group_dead_arg: load ptb_exit, for
+ * kernels whose sched_process_exit passes group_dead (6.16 and later), else
+ * ptb_exit_live.  Trying is cheaper than asking: parsing the kernel's BTF
+ * to read the tracepoint's prototype takes 60-170 ms here, and libbpf
+ * parses it once more for the relocations anyway.
+ */
+static int load_skel(struct engine *e, bool group_dead_arg)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	const struct btf_type *t;
-	bool yes = false;
-	int id;
+	int err;
 
-	if (!btf)
-		return false;
-	id = btf__find_by_name_kind(btf, "btf_trace_sched_process_exit", BTF_KIND_TYPEDEF);
-	if (id > 0) {
-		t = btf__type_by_id(btf, id);
-		t = t ? btf__type_by_id(btf, t->type) : NULL;  /* pointer */
-		t = t ? btf__type_by_id(btf, t->type) : NULL;  /* func proto */
-		yes = t && btf_is_func_proto(t) && btf_vlen(t) >= 3;
-	}
-	btf__free(btf);
-	return yes;
+	e->skel = proctree_bpf__open();
+	if (!e->skel)
+		return -errno;
+	e->skel->rodata->wake_bytes = e->ring_kb * 1024 / 4;
+	if (bpf_map__set_max_entries(e->skel->maps.events, (uint32_t)(e->ring_kb * 1024)) ||
+	    bpf_map__set_max_entries(e->skel->maps.scratch, (uint32_t)e->ncpus) ||
+	    bpf_program__set_autoload(group_dead_arg ? e->skel->progs.ptb_exit_live :
+				      e->skel->progs.ptb_exit, false))
+		return -errno;
+	err = proctree_bpf__load(e->skel);
+	return err ? (err < 0 ? err : -errno) : 0;
 }
 
 static uint64_t ring_size_kb(uint64_t kb)
@@ -454,7 +456,6 @@ static uint64_t ring_size_kb(uint64_t kb)
 static struct engine *bpf_new(const struct engine_opts *opts)
 {
 	struct engine *e = calloc(1, sizeof(*e));
-	bool group_dead;
 	int err;
 
 	if (!e) {
@@ -482,22 +483,15 @@ static struct engine *bpf_new(const struct engine_opts *opts)
 	libbpf_verbose = getenv("PROCTREE_BPF_DEBUG") && *getenv("PROCTREE_BPF_DEBUG");
 	libbpf_set_print(libbpf_print);
 	libbpf_last[0] = '\0';
-	e->skel = proctree_bpf__open();
-	if (!e->skel) {
-		err_set("bpf: cannot open the BPF object: %s", strerror(errno));
-		goto error;
-	}
 	e->ring_kb = ring_size_kb(opts->buffer_kb);
-	e->skel->rodata->wake_bytes = e->ring_kb * 1024 / 4;
-	group_dead = exit_has_group_dead();
-	if (bpf_map__set_max_entries(e->skel->maps.events, (uint32_t)(e->ring_kb * 1024)) ||
-	    bpf_map__set_max_entries(e->skel->maps.scratch, (uint32_t)e->ncpus) ||
-	    bpf_program__set_autoload(group_dead ? e->skel->progs.ptb_exit_live :
-				      e->skel->progs.ptb_exit, false)) {
-		err_set("bpf: cannot size the maps: %s", strerror(errno));
-		goto error;
+	err = load_skel(e, true);
+	if (err && err != -EPERM && err != -EACCES) {
+		/* an older kernel: its tracepoint has no group_dead for ptb_exit to read */
+		proctree_bpf__destroy(e->skel);
+		e->skel = NULL;
+		libbpf_last[0] = '\0';
+		err = load_skel(e, false);
 	}
-	err = proctree_bpf__load(e->skel);
 	if (err) {
 		int en = -err > 0 ? -err : errno;
 

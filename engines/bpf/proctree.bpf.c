@@ -37,11 +37,17 @@ struct {
 	__uint(max_entries, 8 << 20); /* resized by the reader */
 } events SEC(".maps");
 
-/* tgid -> the leader's start_time (0: the root as seeded, any start_time) */
+/*
+ * tgid -> the leader's start_time (0: the root as seeded, any start_time).
+ * Sized for the processes of one workload alive at once; one that does not
+ * fit is counted (ptb_loss.untracked), never dropped in silence.  Not
+ * preallocated, but the kernel still allocates and clears one bucket per
+ * entry at creation: PID_MAX_LIMIT (4M) entries cost every recording 330 ms.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 4194304); /* PID_MAX_LIMIT */
+	__uint(max_entries, 131072);
 	__type(key, __u32);
 	__type(value, __u64);
 } tracked SEC(".maps");
