@@ -268,10 +268,20 @@ static void outsider_not_recorded(const char *engine)
 	snprintf(script, sizeof(script),
 		 "i=0; while [ $i -lt %d ]; do /bin/true & p=$!; wait $p; echo $p >> '%s'; "
 		 "/bin/sleep 0.2; i=$((i+1)); done", OUTSIDERS, freed);
-	rec = bpf_start(engine, csv, NULL, cmd, NULL);
-	taken = take_freed_pids(rec, freed);
-	st = bpf_wait(rec, 120);
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: recorder status %#x", engine, st);
+	/*
+	 * Another process on the machine forking at the wrong moment takes the
+	 * pid instead: on a busy machine a whole recording can miss; try again.
+	 */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		unlink(freed);
+		rec = bpf_start(engine, csv, NULL, cmd, NULL);
+		taken = take_freed_pids(rec, freed);
+		st = bpf_wait(rec, 120);
+		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: recorder status %#x", engine,
+			  st);
+		if (taken > 0)
+			break;
+	}
 	cr_log_info("%s: %d of %d outsiders took a pid the workload freed", engine, taken,
 		    OUTSIDERS);
 	cr_expect_gt(taken, 0, "no outsider got a freed pid: the test did not test");
