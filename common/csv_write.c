@@ -22,6 +22,7 @@ struct csv_writer {
 	int fd;
 	bool own_fd;
 	bool failed;
+	int werrno; /* why it failed: said again by every later call, in any thread */
 	uint64_t rows;
 	size_t len;
 	char buf[WBUF_SIZE];
@@ -80,6 +81,7 @@ static int wflush(struct csv_writer *w)
 			if (errno == EINTR)
 				continue;
 			w->failed = true;
+			w->werrno = errno;
 			werror(w, errno);
 			return -1;
 		}
@@ -323,8 +325,11 @@ int csv_writer_event(struct csv_writer *w, const struct csv_event *ev)
 {
 	int col;
 
-	if (w->failed)
+	if (w->failed) {
+		/* the error was set where it happened, maybe in another thread */
+		werror(w, w->werrno);
 		return -1;
+	}
 	/* numbers and short words: reserve once, format without checks */
 	if (wreserve(w, 16 + CSV_NCOLS * 22) < 0)
 		return -1;
@@ -404,6 +409,10 @@ uint64_t csv_writer_count(const struct csv_writer *w)
 
 int csv_writer_flush(struct csv_writer *w, bool sync)
 {
+	if (w->failed) {
+		werror(w, w->werrno);
+		return -1;
+	}
 	if (wflush(w) < 0)
 		return -1;
 	if (sync && fdatasync(w->fd) < 0 && errno != EINVAL && errno != EROFS) {

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* The CSV contract: round trips of hostile bytes, and strict rejection of bad input. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -427,4 +432,44 @@ Test(csv, cr_only_line_ends)
 
 	cr_assert_not_null(r, "%s", err_msg());
 	csv_reader_free(r);
+}
+
+static void *flush_in_thread(void *arg)
+{
+	return (void *)(intptr_t)csv_writer_flush(arg, false);
+}
+
+/*
+ * A writer that failed in one thread (the ftrace engine's reader) says why in
+ * every later call, from any thread: errors are thread-local, and a bare -1
+ * once reached the user as "unknown error" on a full disk.
+ */
+Test(csv, failure_is_said_again_in_another_thread)
+{
+	struct csv_meta m = { .version = 1, .engine = "test", .clock = "CLOCK_MONOTONIC",
+			      .root_pid = 1 };
+	struct csv_event ev = { .kind = CSV_EXIT };
+	struct csv_writer *w;
+	pthread_t th;
+	void *ret;
+	int p[2];
+
+	signal(SIGPIPE, SIG_IGN);
+	cr_assert_eq(pipe(p), 0);
+	w = csv_writer_new(p[1], true, &m); /* the header fits in the pipe */
+	cr_assert_not_null(w, "%s", err_msg());
+	close(p[0]); /* the reader goes away: the next write fails */
+	CSV_SET(&ev, time_ns, CSV_F_TIME, 1);
+	CSV_SET(&ev, pid, CSV_F_PID, 1);
+	cr_assert_eq(csv_writer_event(w, &ev), 0, "buffered: %s", err_msg());
+	cr_assert_eq(pthread_create(&th, NULL, flush_in_thread, w), 0);
+	cr_assert_eq(pthread_join(th, &ret), 0);
+	cr_assert_eq((intptr_t)ret, -1, "a flush to a closed pipe must fail");
+	err_clear();
+	cr_expect_eq(csv_writer_event(w, &ev), -1);
+	cr_expect(strstr(err_msg(), strerror(EPIPE)), "event: %s", err_msg());
+	err_clear();
+	cr_expect_eq(csv_writer_finish(w, NULL), -1);
+	cr_expect(strstr(err_msg(), strerror(EPIPE)), "finish: %s", err_msg());
+	csv_writer_free(w);
 }
