@@ -13,6 +13,7 @@ enum csv_col {
 	CSV_C_MAXRSS, CSV_C_COMM, CSV_C_CHILD_COMM, CSV_C_FILENAME, CSV_C_ARGV,
 	/* optional: a reader accepts a header without them */
 	CSV_C_ARGV_CUT, CSV_C_MINFLT, CSV_C_MAJFLT, CSV_C_NVCSW, CSV_C_NIVCSW,
+	CSV_C_EXISTING,
 	CSV_NCOLS
 };
 

@@ -55,6 +55,7 @@ enum csv_field {
 	CSV_F_MAJFLT,     /* exit: major page faults */
 	CSV_F_NVCSW,      /* exit: voluntary context switches */
 	CSV_F_NIVCSW,     /* exit: involuntary context switches */
+	CSV_F_EXISTING,   /* fork: 1 when the child existed before recording began (-p) */
 	CSV_F_COUNT_NUM
 };
 
@@ -86,6 +87,7 @@ struct csv_event {
 	uint64_t utime_ns, stime_ns, maxrss_kb;
 	bool argv_cut;          /* exec: argv holds only the first bytes (the engine's cap) */
 	uint64_t minflt, majflt, nvcsw, nivcsw;
+	bool existing;          /* fork: the child predates the recording (start unknown) */
 	const char *comm;       /* comm of pid/tid (after exec for exec rows) */
 	const char *child_comm; /* fork: the child's comm */
 	const char *filename;   /* exec: the path passed to execve */

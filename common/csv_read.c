@@ -759,6 +759,11 @@ static int parse_event(struct csv_reader *r, struct csv_event *ev)
 		case CSV_C_MAJFLT: ret = get_u64(r, ev, c, &ev->majflt); break;
 		case CSV_C_NVCSW: ret = get_u64(r, ev, c, &ev->nvcsw); break;
 		case CSV_C_NIVCSW: ret = get_u64(r, ev, c, &ev->nivcsw); break;
+		case CSV_C_EXISTING:
+			ret = get_num(r, ev, c, 0, 1, &v);
+			if (ret > 0)
+				ev->existing = v;
+			break;
 		}
 		if (ret < 0)
 			return -1;

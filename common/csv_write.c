@@ -34,7 +34,7 @@ const char *const csv_col_names[CSV_NCOLS] = {
 	"kind", "time_ns", "cpu", "pid", "tid", "ppid", "child_pid", "child_tid", "thread",
 	"old_tid", "group", "code", "signal", "count", "end_ns", "utime_ns", "stime_ns",
 	"maxrss_kb", "comm", "child_comm", "filename", "argv", "argv_cut", "minflt", "majflt",
-	"nvcsw", "nivcsw",
+	"nvcsw", "nivcsw", "existing",
 };
 
 const signed char csv_col_field[CSV_NCOLS] = {
@@ -42,6 +42,7 @@ const signed char csv_col_field[CSV_NCOLS] = {
 	CSV_F_CHILD_TID, CSV_F_THREAD, CSV_F_OLD_TID, CSV_F_GROUP, CSV_F_CODE, CSV_F_SIGNAL,
 	CSV_F_COUNT, CSV_F_END, CSV_F_UTIME, CSV_F_STIME, CSV_F_MAXRSS, -1, -1, -1, -1,
 	CSV_F_ARGV_CUT, CSV_F_MINFLT, CSV_F_MAJFLT, CSV_F_NVCSW, CSV_F_NIVCSW,
+	CSV_F_EXISTING,
 };
 
 static const char *const kind_names[CSV_KIND_COUNT] = {
@@ -380,7 +381,7 @@ int csv_writer_event(struct csv_writer *w, const struct csv_event *ev)
 			return -1;
 	}
 	/* the optional numeric columns, after the strings */
-	if (wreserve(w, 8 + 5 * 22) < 0)
+	if (wreserve(w, 8 + (CSV_NCOLS - CSV_C_ARGV_CUT) * 22) < 0)
 		return -1;
 	for (col = CSV_C_ARGV_CUT; col < CSV_NCOLS; col++) {
 		int f = csv_col_field[col];
@@ -394,6 +395,7 @@ int csv_writer_event(struct csv_writer *w, const struct csv_event *ev)
 		case CSV_C_MAJFLT: wu64(w, ev->majflt); break;
 		case CSV_C_NVCSW: wu64(w, ev->nvcsw); break;
 		case CSV_C_NIVCSW: wu64(w, ev->nivcsw); break;
+		case CSV_C_EXISTING: wnum(w, ev->existing); break;
 		}
 	}
 	if (wputc(w, '\n') < 0)

@@ -135,7 +135,7 @@ Test(csv, round_trip_hostile_bytes)
 }
 
 #define OPT_BITS (CSV_BIT(CSV_F_ARGV_CUT) | CSV_BIT(CSV_F_MINFLT) | CSV_BIT(CSV_F_MAJFLT) | \
-		  CSV_BIT(CSV_F_NVCSW) | CSV_BIT(CSV_F_NIVCSW))
+		  CSV_BIT(CSV_F_NVCSW) | CSV_BIT(CSV_F_NIVCSW) | CSV_BIT(CSV_F_EXISTING))
 
 /* the optional columns: each value and each present/absent bit survives a round trip */
 Test(csv, round_trip_optional_columns)
@@ -179,7 +179,8 @@ Test(csv, round_trip_optional_columns)
 	n++;
 
 	buf = write_to_mem(NULL, evs, n, NULL, &len);
-	cr_assert_not_null(strstr(buf, ",filename,argv,argv_cut,minflt,majflt,nvcsw,nivcsw\n"),
+	cr_assert_not_null(strstr(buf, ",filename,argv,argv_cut,minflt,majflt,nvcsw,nivcsw,"
+				  "existing\n"),
 			   "header:\n%s", buf);
 	r = csv_reader_new_mem("mem", buf, len);
 	cr_assert_not_null(r, "%s", err_msg());
@@ -238,6 +239,43 @@ Test(csv, rejects_bad_input)
 	expect_error(HDR "exec,1,,3,,,,,,,,,,,,,,,a\"b,,,\n", "quote inside an unquoted field");
 	expect_error(HDR "exec,1,,3,,,,,,,,,,,,,,,\"a\"b,,,\n", "junk after a quoted field");
 	expect_error(HDR "#end\nexec,1,,3,,,,,,,,,,,,,,,,,,\n", "event row after the trailer");
+}
+
+/* -p: a fork row marking a process that predates the recording; 0, 1, unknown survive */
+Test(csv, round_trip_existing)
+{
+	struct csv_event evs[3], ev;
+	struct csv_reader *r;
+	size_t len;
+	char *buf;
+
+	memset(evs, 0, sizeof(evs));
+	for (int i = 0; i < 3; i++) {
+		evs[i].kind = CSV_FORK;
+		CSV_SET(&evs[i], time_ns, CSV_F_TIME, 100);
+		CSV_SET(&evs[i], pid, CSV_F_PID, 1000);
+		CSV_SET(&evs[i], child_pid, CSV_F_CHILD_PID, 1001 + i);
+		CSV_SET(&evs[i], child_tid, CSV_F_CHILD_TID, 1001 + i);
+		CSV_SET(&evs[i], thread, CSV_F_THREAD, false);
+		if (i < 2)
+			CSV_SET(&evs[i], existing, CSV_F_EXISTING, i == 0);
+	}
+	buf = write_to_mem(NULL, evs, 3, NULL, &len);
+	cr_assert_not_null(strstr(buf, ",1001,1001,0,,,,,,,,,,,,,,,,,,,1\n"), "%s", buf);
+	r = csv_reader_new_mem("mem", buf, len);
+	cr_assert_not_null(r, "%s", err_msg());
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(csv_reader_next(r, &ev), 1, "row %d: %s", i, err_msg());
+		cr_assert_eq(ev.present, evs[i].present, "row %d", i);
+		cr_assert_eq(ev.existing, evs[i].existing, "row %d", i);
+	}
+	csv_reader_free(r);
+	free(buf);
+	/* existing is 0 or 1 */
+	expect_error("#proctree-csv,1\nkind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,"
+		     "old_tid,group,code,signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,"
+		     "child_comm,filename,argv,existing\nfork,1,,2,,,3,3,0,,,,,,,,,,,,,,2\n",
+		     "column existing: out of range");
 }
 
 /* a file written before the optional columns existed reads, with them unknown */
