@@ -29,4 +29,26 @@ struct engine_meta {
 void engine_meta_init(struct engine_meta *em, const char *engine, pid_t root,
 		      char *const *command);
 
+/**
+ * engine_meta_join - with -p, add "#attached,1" to the metadata keys
+ * @keys: the engine's key array, with room for one more after @n
+ * @values: likewise
+ *
+ * Returns the new number of keys.
+ */
+int engine_meta_join(const struct engine_opts *opts, const char **keys, const char **values,
+		     int n);
+
+struct procfs_proc;
+
+/**
+ * engine_write_existing - the `fork` row (existing=1) of a process that was
+ * running when the recording joined it
+ * @p: the process as /proc showed it
+ * @time_ns: the recording's start (#start_mono_ns): its own start is unknown
+ *
+ * Returns 0, or -1 with err_msg() on a write error.
+ */
+int engine_write_existing(struct csv_writer *w, const struct procfs_proc *p, uint64_t time_ns);
+
 #endif

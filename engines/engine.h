@@ -48,6 +48,7 @@ struct engine_opts {
 	int read_interval_ms;      /* ftrace: batching delay while busy, 0 = default */
 	bool wait_all;             /* --wait-all: record until every descendant exited */
 	bool quiet;                /* -q */
+	bool joined;               /* -p: join() is called, not attach(); #attached,1 */
 	char *const *command;      /* the workload argv, for the CSV metadata */
 	/* set by the recorder's signal handler on the second SIGINT/SIGTERM: stop now */
 	volatile sig_atomic_t *stop_now;
@@ -78,6 +79,16 @@ struct engine_ops {
 	struct engine *(*new)(const struct engine_opts *opts);
 	/* root is forked and waiting at the barrier; -1 with err_msg() on failure */
 	int (*attach)(struct engine *e, pid_t root);
+	/*
+	 * -p PID, instead of attach(): follow @root, a running process the
+	 * recorder did not create, and every descendant it has or creates.
+	 * The processes found running are written as `fork` rows with
+	 * existing=1 (docs/attach.md says how each engine avoids missing one
+	 * or writing one twice).  Engines that cannot leave it NULL; -1 with
+	 * err_msg().  A reaping engine's reap() then returns when root exits
+	 * and leaves every process running, untraced.
+	 */
+	int (*join)(struct engine *e, pid_t root);
 	/*
 	 * ENGINE_REAPS only: drive the workload until root exits (and, with
 	 * wait_all, until every descendant has).  Sets *root_status to root's

@@ -253,6 +253,22 @@ bool ftrace_track_holding(const struct ftrace_track *t);
  */
 int ftrace_track_finish(struct ftrace_track *t, int root_status);
 
+struct procfs_proc;
+
+/**
+ * ftrace_track_existing - -p: @p was running when the recording joined it
+ * @time_ns: the recording's start, the row's time
+ *
+ * Its tasks become known; its existing=1 fork row is written once every
+ * event up to ftrace_track_existing_done()'s time has been fed, unless one
+ * of them shows its creation (it was forked after the filter was seeded).
+ * 0 or -1 with err_msg().
+ */
+int ftrace_track_existing(struct ftrace_track *t, const struct procfs_proc *p, uint64_t time_ns);
+
+/** ftrace_track_existing_done - the last walk of /proc ended at @until_ns */
+void ftrace_track_existing_done(struct ftrace_track *t, uint64_t until_ns);
+
 /** ftrace_track_at_risk - whether tids are watched (ftrace_track_watch() has work) */
 bool ftrace_track_at_risk(const struct ftrace_track *t);
 

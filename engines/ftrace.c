@@ -31,6 +31,7 @@
 #include "engine-private.h"
 #include "err.h"
 #include "ftrace-private.h"
+#include "procfs_tree.h"
 
 /*
  * While events flow, let them accumulate this long between reads
@@ -68,7 +69,8 @@ struct ftrace_cpu {
 
 struct engine {
 	struct engine_meta em;
-	const char *meta_keys[3], *meta_values[3];
+	const char *meta_keys[4], *meta_values[4];
+	bool joined;                /* -p: #attached,1 */
 	char buffer_kb_str[24], interval_str[24], instance_name[64];
 	char *const *command;
 	uint64_t buffer_kb;
@@ -435,6 +437,7 @@ static struct engine *ftrace_new(const struct engine_opts *opts)
 	e->stop_fd = -1;
 	e->root = -1;
 	e->command = opts->command;
+	e->joined = opts->joined;
 	e->interval_ms = opts->read_interval_ms > 0 ? opts->read_interval_ms :
 						      READ_INTERVAL_MS_DEFAULT;
 	ftrace_instance_remove_stale();
@@ -497,6 +500,11 @@ static int open_csv(struct engine *e, pid_t root)
 	e->em.meta.keys = e->meta_keys;
 	e->em.meta.values = e->meta_values;
 	e->em.meta.nkeys = 3;
+	if (e->joined) {
+		e->meta_keys[3] = "attached";
+		e->meta_values[3] = "1";
+		e->em.meta.nkeys = 4;
+	}
 	e->w = csv_writer_new(e->csv_fd, true, &e->em.meta);
 	if (!e->w)
 		return -1;
@@ -532,6 +540,99 @@ static int ftrace_attach(struct engine *e, pid_t root)
 	}
 	e->reader_running = true;
 	return 0;
+}
+
+/* Append the tids of @p not in set_event_pid yet; *@added counts them. */
+static int seed_tids(struct engine *e, struct ftrace_pidmap *seeded, const struct procfs_proc *p,
+		     size_t *added)
+{
+	for (size_t i = 0; i < p->ntids; i++) {
+		char num[24];
+
+		if (ftrace_pidmap_get(seeded, p->tids[i]))
+			continue;
+		if (ftrace_pidmap_put(seeded, p->tids[i], (void *)1) < 0) {
+			err_set("out of memory");
+			return -1;
+		}
+		snprintf(num, sizeof(num), "%d", (int)p->tids[i]);
+		/* appending adds to the pid list; writing would replace it */
+		if (tracefs_instance_file_append(e->inst, "set_event_pid", num) < 0 &&
+		    errno != ESRCH && errno != EINVAL) { /* a tid that exited meanwhile */
+			err_set("cannot add pid %d to set_event_pid: %s", (int)p->tids[i],
+				strerror(errno));
+			return -1;
+		}
+		(*added)++;
+	}
+	return 0;
+}
+
+/*
+ * -p: follow @root, already running.  The filter holds root first (with
+ * event-fork, what a filtered task creates is filtered too), then every tid
+ * a walk of /proc finds, walk after walk until one finds nothing new: a
+ * task created after its creator was in the filter is traced from its
+ * creation, one created before is found by the next walk.  Every process
+ * any walk found becomes an existing row, unless the trace shows its
+ * creation (ftrace_track_existing()).
+ */
+static int ftrace_join(struct engine *e, pid_t root)
+{
+	struct ftrace_pidmap *seeded = ftrace_pidmap_new();
+	struct procfs_tree *tree = NULL;
+	size_t added = 1;
+	sigset_t all, old;
+	int ret;
+
+	e->root = root;
+	if (!seeded || open_csv(e, root) < 0)
+		goto error;
+	e->track = ftrace_track_new(e->w, root, 0);
+	if (!e->track) {
+		err_set("out of memory");
+		goto error;
+	}
+	if (cpus_open(e) < 0 || ftrace_instance_follow(e->inst, root) < 0)
+		goto error;
+	while (added) {
+		added = 0;
+		tree = procfs_tree_walk(root);
+		if (!tree) {
+			if (errno == ENOMEM || !ftrace_pidmap_count(seeded))
+				goto error;
+			break; /* root exited during the attach: its exit is in the trace */
+		}
+		for (size_t i = 0; i < procfs_tree_count(tree); i++) {
+			const struct procfs_proc *p = procfs_tree_proc(tree, i);
+			bool known = ftrace_pidmap_get(seeded, p->pid) != NULL;
+
+			if (seed_tids(e, seeded, p, &added) < 0)
+				goto error;
+			if (!known && ftrace_track_existing(e->track, p, e->start_ns) < 0)
+				goto error;
+		}
+		procfs_tree_free(tree);
+		tree = NULL;
+	}
+	ftrace_track_existing_done(e->track, clock_mono_ns());
+	ftrace_pidmap_free(seeded);
+	seeded = NULL;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&e->reader, NULL, reader_main, e);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		err_set("cannot start the reader thread: %s", strerror(ret));
+		errno = ret;
+		goto error;
+	}
+	e->reader_running = true;
+	return 0;
+error:
+	procfs_tree_free(tree);
+	ftrace_pidmap_free(seeded);
+	return -1;
 }
 
 static void stop_reader(struct engine *e)
@@ -701,6 +802,7 @@ const struct engine_ops engine_ftrace_ops = {
 	.caps = ENGINE_PRIV,
 	.new = ftrace_new,
 	.attach = ftrace_attach,
+	.join = ftrace_join,
 	.finish = ftrace_finish,
 	.stats = ftrace_stats,
 	.free = ftrace_free,

@@ -32,7 +32,9 @@
 #include "csv.h"
 #include "err.h"
 #include "ftrace-private.h"
+#include "engine-private.h"
 #include "procfs.h"
+#include "procfs_tree.h"
 
 #ifndef CLONE_THREAD
 #define CLONE_THREAD 0x00010000
@@ -81,6 +83,13 @@ struct held_exec {
 	char comm[FTRACE_COMM_SIZE];
 };
 
+/* -p: a process found running, its row held until no event can show its creation */
+struct existing_row {
+	pid_t pid, ppid;
+	char comm[FTRACE_COMM_SIZE];
+	bool cancelled;     /* its creation was traced after all: the fork row says it */
+};
+
 struct ftrace_track {
 	struct csv_writer *w;
 	pid_t root, recorder;
@@ -102,6 +111,11 @@ struct ftrace_track {
 	struct ftrace_pidmap *ended_at;         /* tid -> (uintptr_t) its newest end */
 	struct ftrace_risk *risks;
 	size_t nrisks, risks_cap;
+	struct existing_row *existing;
+	size_t nexisting;
+	bool existing_pending;  /* rows not written yet */
+	uint64_t existing_ns;   /* their time_ns: the recording's start */
+	uint64_t existing_until; /* the last walk of /proc ended then */
 	struct ftrace_counts c; /* read by other threads with __atomic loads */
 };
 
@@ -301,8 +315,86 @@ static void held_read_argv(struct ftrace_track *t)
 	}
 }
 
+/*
+ * A process the walk found may have been created after the pid filter was
+ * seeded, by a task already in it: then its creation is in the trace, and
+ * the fork row, not an existing row, is written.
+ */
+static void existing_cancel(struct ftrace_track *t, pid_t pid, uint64_t ts)
+{
+	if (!t->existing_pending || ts > t->existing_until)
+		return;
+	for (size_t i = 0; i < t->nexisting; i++)
+		if (t->existing[i].pid == pid)
+			t->existing[i].cancelled = true;
+}
+
+static int existing_flush(struct ftrace_track *t)
+{
+	struct procfs_proc p = { 0 };
+
+	if (!t->existing_pending)
+		return 0;
+	t->existing_pending = false;
+	for (size_t i = 0; i < t->nexisting; i++) {
+		struct existing_row *x = &t->existing[i];
+
+		if (x->cancelled)
+			continue;
+		p.pid = x->pid;
+		p.ppid = x->ppid;
+		snprintf(p.comm, sizeof(p.comm), "%s", x->comm);
+		if (engine_write_existing(t->w, &p, t->existing_ns) < 0)
+			return -1;
+		COUNT_ADD(t, events, 1);
+		if (x->pid != t->root)
+			COUNT_ADD(t, procs, 1);
+	}
+	return 0;
+}
+
+int ftrace_track_existing(struct ftrace_track *t, const struct procfs_proc *p, uint64_t time_ns)
+{
+	struct existing_row *x;
+	struct proc *pr;
+
+	for (size_t i = 0; i < p->ntids; i++) {
+		struct task *tk = task_add(t, p->tids[i], p->pid);
+
+		if (!tk)
+			return -1;
+		tk->thread = p->tids[i] != p->pid;
+	}
+	pr = proc_add(t, p->pid, p->ppid, p->comm);
+	if (!pr)
+		return -1;
+	pr->threads = (int)p->ntids;
+	x = realloc(t->existing, (t->nexisting + 1) * sizeof(*x));
+	if (!x) {
+		err_set("out of memory");
+		errno = ENOMEM;
+		return -1;
+	}
+	t->existing = x;
+	x = &t->existing[t->nexisting++];
+	memset(x, 0, sizeof(*x));
+	x->pid = p->pid;
+	x->ppid = p->ppid;
+	snprintf(x->comm, sizeof(x->comm), "%.*s", FTRACE_COMM_SIZE - 1, p->comm);
+	t->existing_ns = time_ns;
+	t->existing_pending = true;
+	return 0;
+}
+
+void ftrace_track_existing_done(struct ftrace_track *t, uint64_t until_ns)
+{
+	t->existing_until = until_ns;
+}
+
 int ftrace_track_release(struct ftrace_track *t, uint64_t before_ns)
 {
+	if (t->existing_pending && before_ns > t->existing_until && existing_flush(t) < 0)
+		return -1;
 	/* proved once every event up to the read plus the margin has been fed */
 	uint64_t proved = before_ns > NEXT_IMAGE_MARGIN_NS ? before_ns - NEXT_IMAGE_MARGIN_NS : 0;
 
@@ -494,6 +586,8 @@ static int on_newtask(struct ftrace_track *t, const struct ftrace_ev *ev)
 	struct proc *cp = ftrace_pidmap_get(t->procs, creator->tgid);
 	bool thread = ev->flags & CLONE_THREAD;
 
+	if (!thread)
+		existing_cancel(t, ev->pid, ev->ts);
 	held_next_image(t, ev->pid, ev->ts); /* /proc/TID/cmdline would show the new task */
 	child = task_add(t, ev->pid, thread ? creator->tgid : ev->pid);
 	if (!child || risk_check(t, ev->pid, ev->ts) < 0)
@@ -541,8 +635,10 @@ static int on_fork(struct ftrace_track *t, const struct ftrace_ev *ev)
 		CSV_SET(&row, thread, CSV_F_THREAD, child->thread == 1);
 	row.comm = ev->comm;
 	row.child_comm = ev->comm2;
-	if (child->thread != 1)
+	if (child->thread != 1) {
+		existing_cancel(t, child->tgid, ev->ts);
 		COUNT_ADD(t, procs, 1);
+	}
 	return write_row(t, &row);
 }
 
@@ -979,6 +1075,7 @@ void ftrace_track_free(struct ftrace_track *t)
 	}
 	ftrace_pidmap_free(t->held_by_pid);
 	ftrace_pidmap_free(t->ended_at);
+	free(t->existing);
 	free(t->ended);
 	free(t->risks);
 	free(t);

@@ -89,6 +89,7 @@ struct engine {
 	int fd;                     /* the CSV, opened in new() */
 	struct csv_writer *w;
 	struct engine_meta em;
+	const char *meta_keys[2], *meta_values[2];
 	struct pt_table tab;
 	pid_t root;
 	pid_t self;                 /* the recorder: root's parent */
@@ -134,6 +135,19 @@ struct pt_exec_info {
 
 int pt_exec_read(pid_t tid, struct pt_exec_info *x);
 void pt_exec_free(struct pt_exec_info *x);
+
+/* ptrace_attach.c */
+
+/* PT_OPTIONS without EXITKILL: a process we joined must outlive the recorder */
+#define PT_JOIN_OPTIONS (PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | \
+			 PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT)
+
+/**
+ * pt_join_existing - PTRACE_SEIZE every thread of e->root and of each of its
+ * descendants, writing an existing=1 fork row per process, until a walk of
+ * /proc finds nothing new; 0 or -1 with err_msg()
+ */
+int pt_join_existing(struct engine *e);
 
 /* ptrace_proc.c */
 int pt_proc_status_ids(pid_t tid, pid_t *tgid, pid_t *ppid);

@@ -70,13 +70,13 @@ error:
 
 static int open_writer(struct engine *e, pid_t root)
 {
-	/* wait4's rusage adds the children waited for (docs/reconstruct.md, CPU time) */
-	static const char *const cpu_key[] = { "cpu_times" }, *const cpu_value[] = { "inclusive" };
-
 	engine_meta_init(&e->em, "ptrace", root, e->opts.command);
-	e->em.meta.keys = cpu_key;
-	e->em.meta.values = cpu_value;
-	e->em.meta.nkeys = 1;
+	/* wait4's rusage adds the children waited for (docs/reconstruct.md, CPU time) */
+	e->meta_keys[0] = "cpu_times";
+	e->meta_values[0] = "inclusive";
+	e->em.meta.keys = e->meta_keys;
+	e->em.meta.values = e->meta_values;
+	e->em.meta.nkeys = engine_meta_join(&e->opts, e->meta_keys, e->meta_values, 1);
 	e->w = csv_writer_new(e->fd, true, &e->em.meta);
 	if (!e->w) {
 		e->fd = -1; /* csv_writer_new closed it */
@@ -115,6 +115,15 @@ static int ptrace_attach(struct engine *e, pid_t root)
 	__atomic_store_n(&e->st_alive, 1, __ATOMIC_RELAXED);
 	e->attached = true;
 	return 0;
+}
+
+static int ptrace_join(struct engine *e, pid_t root)
+{
+	e->root = root;
+	if (open_writer(e, root) < 0)
+		return -1;
+	e->attached = true; /* from the first SEIZE on, free() must detach */
+	return pt_join_existing(e);
 }
 
 static int ptrace_reap(struct engine *e, pid_t root, int *root_status)
@@ -218,6 +227,7 @@ const struct engine_ops engine_ptrace_ops = {
 	.caps = ENGINE_REAPS | ENGINE_ARGV,
 	.new = ptrace_new,
 	.attach = ptrace_attach,
+	.join = ptrace_join,
 	.reap = ptrace_reap,
 	.finish = ptrace_finish,
 	.stats = ptrace_stats,

@@ -186,6 +186,8 @@ int main(int argc, char **argv)
 	bool failed = false, ran = false;
 	uint64_t t0 = clock_mono_ns();
 	char auto_why[2048] = "";
+	char **join_argv = NULL;
+	pid_t join_pid = 0;
 
 	if (rec_parse_args(argc, argv, &o) < 0) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
@@ -202,10 +204,40 @@ int main(int argc, char **argv)
 	}
 	if (o.convert)
 		return convert_main(&o);
-	ret = rec_command_check(o.command[0]);
-	if (ret) {
-		fprintf(stderr, "proctree-record: %s\n", err_msg());
-		return ret;
+	if (o.pid) {
+		/* -p: docs/attach.md */
+		for (i = 0; i < o.nengines; i++) {
+			if (o.auto_engine || o.engines[i]->join)
+				continue;
+			fprintf(stderr, "proctree-record: the %s engine cannot join a running process "
+				"(-p): it must be started before the workload; use "
+				"--processtree-engine bpf, ftrace or ptrace\n", o.engines[i]->name);
+			return 2;
+		}
+		for (i = 0; o.wait_all && i < o.nengines; i++) {
+			if (!o.auto_engine && (o.engines[i]->caps & ENGINE_REAPS))
+				continue;
+			fprintf(stderr, "proctree-record: --wait-all with -p needs the ptrace engine "
+				"(the others learn of an exit only from the recorder's wait for its "
+				"own child): add --processtree-engine ptrace\n");
+			return 2;
+		}
+		if (rec_join_check(o.pid, &join_pid) < 0) {
+			fprintf(stderr, "proctree-record: %s\n", err_msg());
+			return 1;
+		}
+		join_argv = rec_join_command(join_pid);
+		if (!join_argv) {
+			fprintf(stderr, "proctree-record: out of memory\n");
+			return 1;
+		}
+		o.command = join_argv;
+	} else {
+		ret = rec_command_check(o.command[0]);
+		if (ret) {
+			fprintf(stderr, "proctree-record: %s\n", err_msg());
+			return ret;
+		}
 	}
 	if (outfile_is_stdout(o.out) && o.nengines > 1) {
 		fprintf(stderr, "proctree-record: -o - (standard output) takes one engine: "
@@ -214,14 +246,18 @@ int main(int argc, char **argv)
 	}
 	if (o.user && rec_user_lookup(o.user, &user) < 0) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
+		procfs_free_argv(join_argv);
 		return 2;
 	}
 	if (rec_signals_install() < 0 ||
-	    (o.wait_all && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)) {
+	    (o.wait_all && !o.pid && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
 		rec_user_free(&user);
+		procfs_free_argv(join_argv);
 		return 1;
 	}
+	if (o.pid)
+		rec_signals_stop_on_first();
 
 	for (i = 0; i < o.nengines; i++) {
 		struct engine_opts eo = {
@@ -229,6 +265,7 @@ int main(int argc, char **argv)
 			.read_interval_ms = o.read_interval_ms,
 			.wait_all = o.wait_all,
 			.quiet = o.quiet,
+			.joined = o.pid != 0,
 			.command = o.command,
 			.stop_now = &rec_stop_now,
 		};
@@ -259,6 +296,31 @@ int main(int argc, char **argv)
 			reaper = o.engines[i];
 			reaper_e = eng[i];
 		}
+	}
+
+	if (o.pid) {
+		/* -p: no workload to start; join it, then wait for its end or a signal */
+		for (i = 0; i < o.nengines; i++) {
+			if (o.engines[i]->join(eng[i], join_pid) < 0) {
+				fprintf(stderr, "proctree-record: %s: %s\n", o.engines[i]->name,
+					err_msg());
+				failed = true;
+				goto finish;
+			}
+		}
+		child.pid = join_pid;
+		ran = true;
+		status_line = rec_status_start(o.engines, eng, o.nengines,
+					       o.quiet && o.progress == REC_PROGRESS_AUTO ?
+					       REC_PROGRESS_OFF : o.progress, outfile_is_stdout(o.out));
+		t0 = clock_mono_ns();
+		/* the ptrace engine is the tracer: its wait reports the exit and its status */
+		ret = reaper ? reaper->reap(reaper_e, join_pid, &status) : rec_join_wait(join_pid);
+		if (ret < 0) {
+			fprintf(stderr, "proctree-record: %s\n", err_msg());
+			failed = true;
+		}
+		goto finish;
 	}
 
 	/* with -o - the CSV owns standard output: the command's goes to stderr */
@@ -334,7 +396,8 @@ finish:
 		}
 	}
 	if (!o.quiet && child.pid > 0)
-		rec_summary(o.engines, eng, paths, dats, ok, o.nengines, status,
+		rec_summary(o.engines, eng, paths, dats, ok, o.nengines,
+			    o.pid && status < 0 && !rec_stop_now ? REC_STATUS_UNKNOWN : status,
 			    (clock_mono_ns() - t0) / 1e9, auto_why[0] ? auto_why : NULL,
 			    ran && failed ? REC_EXIT_RECORDING_FAILED : -1);
 	for (i = 0; i < o.nengines; i++) {
@@ -344,6 +407,14 @@ finish:
 		free(dats[i]);
 	}
 	rec_user_free(&user);
+	procfs_free_argv(join_argv);
+	/*
+	 * -p, as strace -p: 0 whatever the process's status (which is not ours
+	 * to pass on: its parent gets it), 125 when the recording failed, 1
+	 * when it could not be joined.
+	 */
+	if (o.pid)
+		return ran ? (failed ? REC_EXIT_RECORDING_FAILED : 0) : 1;
 	/*
 	 * The command ran but a recording failed: REC_EXIT_RECORDING_FAILED
 	 * whatever the command's status (a wrapper must learn that the

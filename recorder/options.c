@@ -18,11 +18,14 @@ void rec_usage(FILE *fp)
 
 	fprintf(fp,
 		"usage: proctree-record [OPTIONS] -- COMMAND [ARGS...]\n"
+		"       proctree-record [OPTIONS] -p PID\n"
 		"       proctree-record --convert FILE.dat [-o FILE.csv] [--root PID] [-q]\n"
 		"       proctree-record --help | --version\n"
 		"Run COMMAND, record the process tree it creates into a CSV, and exit\n"
-		"with COMMAND's exit status (128+N when it died of signal N).  With\n"
-		"--convert, turn a trace-cmd recording into that CSV instead.\n"
+		"with COMMAND's exit status (128+N when it died of signal N).  With -p,\n"
+		"join process PID, already running, and record it and its descendants\n"
+		"until it exits or SIGINT, then exit 0.  With --convert, turn a trace-cmd\n"
+		"recording into that CSV instead.\n"
 		"\n"
 		"Exit status: COMMAND's; 125 when COMMAND ran but a recording failed or is\n"
 		"incomplete (e.g. the disk filled up), whatever COMMAND's status (which the\n"
@@ -43,6 +46,12 @@ void rec_usage(FILE *fp)
 		"      --wait-all        record until every descendant has exited, not only\n"
 		"                        COMMAND (as strace -f does)\n"
 		"  -u, --user USER       run COMMAND as USER (the recorder keeps its privilege)\n"
+		"  -p, --pid PID         instead of COMMAND, follow PID, already running, and\n"
+		"                        every descendant it has or creates, until it exits\n"
+		"                        (with --wait-all: they all do) or until SIGINT, which\n"
+		"                        detaches and leaves them running; those found running\n"
+		"                        are marked existing (start unknown). bpf, ftrace and\n"
+		"                        ptrace can; exit 0, 1 if it could not be joined\n"
 		"      --buffer-size N   per-CPU trace buffer in KiB, or with a K/M/G suffix\n"
 		"                        (default: ftrace the kernel's, at least 1M per 50 ms\n"
 		"                        of read interval; tracecmd 4M); bpf: its one ring\n"
@@ -155,6 +164,7 @@ static const char *recording_only(int c)
 	switch (c) {
 	case 'e': return "--processtree-engine";
 	case 'u': return "--user";
+	case 'p': return "--pid";
 	case REC_OPT_WAIT_ALL: return "--wait-all";
 	case REC_OPT_BUFFER: return "--buffer-size";
 	case REC_OPT_READ_INTERVAL: return "--read-interval";
@@ -193,6 +203,12 @@ int rec_parse_args(int argc, char **argv, struct rec_opts *o)
 			break;
 		case 'u':
 			o->user = optarg;
+			break;
+		case 'p':
+			if (num_parse_int(optarg, 1, INT32_MAX, &o->pid) < 0) {
+				err_prefix("--pid: ");
+				return -1;
+			}
 			break;
 		case REC_OPT_BUFFER:
 			if (parse_buffer_size(optarg, &o->buffer_kb) < 0) {
@@ -254,6 +270,22 @@ int rec_parse_args(int argc, char **argv, struct rec_opts *o)
 	if (root_given) {
 		err_set("--root works only with --convert FILE.dat");
 		return -1;
+	}
+	if (o->pid) {
+		if (optind < argc) {
+			err_set("-p follows a process already running: give -p PID or a COMMAND, "
+				"not both");
+			return -1;
+		}
+		if (o->user) {
+			err_set("--user does not apply to -p (the process already runs as its user)");
+			return -1;
+		}
+		if (!o->nengines) {
+			err_set("-p with --processtree-engine none would record nothing");
+			return -1;
+		}
+		return 0;
 	}
 	if (optind >= argc) {
 		err_set("no command given (usage: proctree-record [OPTIONS] -- COMMAND [ARGS...])");

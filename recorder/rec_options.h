@@ -22,13 +22,14 @@ enum {
 };
 
 /* '+': options end at COMMAND, whose own options are its own */
-#define REC_SHORTOPTS "+e:o:u:qh"
+#define REC_SHORTOPTS "+e:o:u:p:qh"
 
 static const struct option rec_longopts[] = {
 	{ "processtree-engine", required_argument, NULL, 'e' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "wait-all", no_argument, NULL, REC_OPT_WAIT_ALL },
 	{ "user", required_argument, NULL, 'u' },
+	{ "pid", required_argument, NULL, 'p' },
 	{ "buffer-size", required_argument, NULL, REC_OPT_BUFFER },
 	{ "read-interval", required_argument, NULL, REC_OPT_READ_INTERVAL },
 	{ "progress", no_argument, NULL, REC_OPT_PROGRESS },

@@ -39,6 +39,7 @@ struct rec_opts {
 	char **command;
 	const char *convert;    /* --convert FILE.dat: convert it instead of recording */
 	int root;               /* --root PID (--convert): PID's tree only; 0 every process */
+	int pid;                /* -p PID: join this running process; 0 run COMMAND */
 	bool help, version;     /* --help, --version: print it and exit 0 */
 };
 
@@ -112,6 +113,30 @@ int rec_child_report(struct rec_child *c, const char *cmd);
 /** rec_abandon - kill a held workload that will never be released */
 void rec_abandon(struct rec_child *c);
 
+/* ---- attach.c (-p PID) ---- */
+
+/**
+ * rec_join_check - whether -p @pid can be followed
+ * @tgid: set to its process id (@pid may be one of its threads)
+ *
+ * Refuses a pid that does not exist, a zombie, the recorder itself or one
+ * of its ancestors (pid 1 among them), and kernel threads.  Returns 0, or
+ * -1 with err_msg() naming the pid.
+ */
+int rec_join_check(int pid, pid_t *tgid);
+
+/**
+ * rec_join_command - @pid's argv for the CSV's #command: /proc/PID/cmdline,
+ * else its comm; free with procfs_free_argv().  NULL when out of memory.
+ */
+char **rec_join_command(pid_t pid);
+
+/**
+ * rec_join_wait - wait until @pid, which is not our child, has exited, or
+ * until rec_stop_now (a signal); 0, or -1 with err_msg()
+ */
+int rec_join_wait(pid_t pid);
+
 /* ---- signals.c ---- */
 
 /* Set by the second SIGINT/SIGTERM/SIGHUP: stop recording now. */
@@ -125,6 +150,12 @@ extern volatile sig_atomic_t rec_stop_now;
  * Returns 0, or -1 with err_msg().
  */
 int rec_signals_install(void);
+
+/**
+ * rec_signals_stop_on_first - -p: the first signal stops recording (the
+ * joined process is not ours to signal), as with strace -p
+ */
+void rec_signals_stop_on_first(void);
 
 /** rec_signals_forward_to - where the first signal is forwarded */
 void rec_signals_forward_to(pid_t root);
@@ -151,6 +182,9 @@ struct rec_status;
 struct rec_status *rec_status_start(const struct engine_ops *const *ops,
 				    struct engine *const *eng, int n, enum rec_progress mode,
 				    bool csv_on_stdout);
+/* rec_summary()'s status when -p's process exited with a status only the CSV has */
+#define REC_STATUS_UNKNOWN (-2)
+
 /** rec_status_stop - stop it, clear its row and give the terminal back */
 void rec_status_stop(struct rec_status *s);
 

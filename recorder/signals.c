@@ -2,7 +2,8 @@
 /*
  * SIGINT/SIGTERM/SIGHUP: the first one is forwarded to the workload and
  * recording goes on until it exits; a second one stops recording at once
- * (the workload is left running and recorded as alive).
+ * (the workload is left running and recorded as alive).  With -p the first
+ * one stops recording: the joined process is not the recorder's to signal.
  *
  * A signal from the terminal (Ctrl-C: si_code SI_KERNEL) already reached
  * the workload, which shares our process group; forwarding it would
@@ -36,6 +37,7 @@ static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 static struct sigaction inherited[NSTOP], inherited_pipe;
 static bool handled[NSTOP];
 static bool session_leader;
+static volatile sig_atomic_t stop_on_first;
 
 static void on_stop_signal(int sig, siginfo_t *si, void *uctx)
 {
@@ -43,7 +45,7 @@ static void on_stop_signal(int sig, siginfo_t *si, void *uctx)
 
 	(void)uctx;
 	last_signal = sig;
-	if (++received >= 2) {
+	if (++received >= 2 || stop_on_first) {
 		rec_stop_now = 1;
 	} else if (si->si_code != SI_KERNEL || (sig == SIGHUP && session_leader)) {
 		if (forward_pid > 0)
@@ -81,6 +83,11 @@ int rec_signals_install(void)
 	sigaction(SIGPIPE, NULL, &inherited_pipe);
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
+}
+
+void rec_signals_stop_on_first(void)
+{
+	stop_on_first = 1;
 }
 
 void rec_signals_forward_to(pid_t root)

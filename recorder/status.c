@@ -378,7 +378,9 @@ void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
 	const char *where;
 	char how[64], argv[160], dat[PATH_MAX + 64];
 
-	if (status < 0)
+	if (status == REC_STATUS_UNKNOWN)
+		snprintf(how, sizeof(how), "exited (its status is in the CSV)");
+	else if (status < 0)
 		snprintf(how, sizeof(how), "was still running when recording stopped");
 	else if (WIFSIGNALED(status))
 		snprintf(how, sizeof(how), "was killed by signal %d (%s)", WTERMSIG(status),

@@ -36,6 +36,7 @@
 #include "engine-private.h"
 #include "err.h"
 #include "procfs.h"
+#include "procfs_tree.h"
 #include "proctree.skel.h"
 
 /*
@@ -60,7 +61,8 @@ struct counts {
 
 struct engine {
 	struct engine_meta em;
-	const char *meta_keys[4], *meta_values[4];
+	const char *meta_keys[5], *meta_values[5];
+	bool joined;                /* -p: #attached,1 */
 	char ring_kb_str[24], interval_str[24], cap_str[24];
 	char *const *command;
 	int csv_fd;
@@ -466,6 +468,7 @@ static struct engine *bpf_new(const struct engine_opts *opts)
 	e->stop_fd = -1;
 	e->root = -1;
 	e->command = opts->command;
+	e->joined = opts->joined;
 	e->interval_ms = opts->read_interval_ms > 0 ? opts->read_interval_ms :
 						      READ_INTERVAL_MS_DEFAULT;
 	e->page_kb = sysconf(_SC_PAGESIZE) / 1024;
@@ -553,6 +556,11 @@ static int open_csv(struct engine *e, pid_t root)
 	e->em.meta.keys = e->meta_keys;
 	e->em.meta.values = e->meta_values;
 	e->em.meta.nkeys = 4;
+	if (e->joined) {
+		e->meta_keys[4] = "attached";
+		e->meta_values[4] = "1";
+		e->em.meta.nkeys = 5;
+	}
 	e->w = csv_writer_new(e->csv_fd, true, &e->em.meta);
 	if (!e->w)
 		return -1;
@@ -588,6 +596,108 @@ static int bpf_attach(struct engine *e, pid_t root)
 		return -1;
 	}
 	/* the recorder's signals (SIGINT forwarding, SIGCHLD) are not for the reader */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&e->reader, NULL, reader_main, e);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		err_set("cannot start the reader thread: %s", strerror(ret));
+		errno = ret;
+		return -1;
+	}
+	e->reader_running = true;
+	return 0;
+}
+
+/*
+ * -p: put @p in the tracked map unless the fork program already did (it
+ * was forked by a tracked process after we began: its fork row says so).
+ * Seeded with 0, "any start_time": the first event adopts the leader's, as
+ * for the root; that the pid is still @p (not a successor) is checked
+ * against /proc after the insertion, when a successor could no longer slip
+ * in unseen.  1: seeded (write its existing row), 0: not, -1 error.
+ */
+static int seed_existing(struct engine *e, const struct procfs_proc *p)
+{
+	uint32_t key = (uint32_t)p->pid;
+	uint64_t any = 0, v;
+	struct procfs_stat st;
+
+	if (bpf_map__update_elem(e->skel->maps.tracked, &key, sizeof(key), &any, sizeof(any),
+				 BPF_NOEXIST) < 0) {
+		if (errno == EEXIST)
+			return 0;
+		err_set("bpf: cannot follow pid %d: %s", (int)p->pid, strerror(errno));
+		return -1;
+	}
+	if (procfs_read_stat(p->pid, &st) < 0 || st.starttime_ticks != p->starttime_ticks) {
+		/* gone (its exit was before we followed it), or its pid is another's now */
+		if (bpf_map__lookup_elem(e->skel->maps.tracked, &key, sizeof(key), &v, sizeof(v),
+					 0) == 0 && v == 0)
+			bpf_map__delete_elem(e->skel->maps.tracked, &key, sizeof(key), 0);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * -p: follow @root, already running.  The programs are attached with root
+ * in the map, so what a followed process forks from then on is followed
+ * (and has its fork row); a walk of /proc seeds the processes that already
+ * existed, parents first, and repeats until it finds nothing new.
+ */
+static int bpf_join(struct engine *e, pid_t root)
+{
+	uint32_t key = (uint32_t)root;
+	uint64_t any = 0, start;
+	size_t added = 1;
+	sigset_t all, old;
+	int ret;
+
+	e->root = root;
+	if (open_csv(e, root) < 0)
+		return -1;
+	start = e->em.meta.start_mono_ns;
+	if (bpf_map__update_elem(e->skel->maps.tracked, &key, sizeof(key), &any, sizeof(any),
+				 BPF_ANY) < 0) {
+		err_set("bpf: cannot follow pid %d: %s", root, strerror(errno));
+		return -1;
+	}
+	e->rb = ring_buffer__new(bpf_map__fd(e->skel->maps.events), on_record, e, NULL);
+	if (!e->rb) {
+		err_set("bpf: cannot map the ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	if (proctree_bpf__attach(e->skel)) {
+		err_set("bpf: cannot attach to the sched tracepoints: %s%s%s", strerror(errno),
+			libbpf_last[0] ? ": " : "", libbpf_last);
+		return -1;
+	}
+	for (bool first = true; added; first = false) {
+		struct procfs_tree *tree = procfs_tree_walk(root);
+
+		added = 0;
+		if (!tree) {
+			if (first || errno == ENOMEM)
+				return -1;
+			break; /* root exited during the attach: its exit record comes */
+		}
+		for (size_t i = 0; i < procfs_tree_count(tree); i++) {
+			const struct procfs_proc *p = procfs_tree_proc(tree, i);
+			int seeded = p->pid == root ? first : seed_existing(e, p);
+
+			if (seeded < 0 || (seeded && engine_write_existing(e->w, p, start) < 0)) {
+				procfs_tree_free(tree);
+				return -1;
+			}
+			if (seeded) {
+				COUNT_ADD(e, events, 1);
+				COUNT_ADD(e, procs, 1);
+				added++;
+			}
+		}
+		procfs_tree_free(tree);
+	}
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	ret = pthread_create(&e->reader, NULL, reader_main, e);
@@ -810,6 +920,7 @@ const struct engine_ops engine_bpf_ops = {
 	.caps = ENGINE_PRIV | ENGINE_ARGV,
 	.new = bpf_new,
 	.attach = bpf_attach,
+	.join = bpf_join,
 	.finish = bpf_finish,
 	.stats = bpf_stats,
 	.free = bpf_free,
