@@ -33,13 +33,12 @@ const struct engine_ops *const *engine_all(void)
 const char *engine_names(void)
 {
 	static char buf[256];
+	size_t n = 0;
 
 	if (!buf[0]) {
-		for (int i = 0; engines[i]; i++) {
-			if (i)
-				strcat(buf, ", ");
-			strcat(buf, engines[i]->name);
-		}
+		for (int i = 0; engines[i] && n < sizeof(buf); i++)
+			n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? ", " : "",
+				      engines[i]->name);
 	}
 	return buf;
 }

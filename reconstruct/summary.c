@@ -187,8 +187,8 @@ int tree_write_summary(const struct tree *t, FILE *fp)
 		char cpu[32] = "-", own[32] = "-", incl[32] = "-";
 
 		/* "-": no process of this command has both a known start and end */
-		strcpy(a, "-");
-		strcpy(b, "-");
+		snprintf(a, sizeof(a), "-");
+		snprintf(b, sizeof(b), "-");
 		if (cs[i].timed) {
 			fmt_secs(a, sizeof(a), cs[i].total_ns);
 			fmt_secs(b, sizeof(b), cs[i].max_ns);

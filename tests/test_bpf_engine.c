@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <criterion/options.h>
 
+#include "num.h"
 #include "bpf_util.h"
 
 static char dir[64];
@@ -117,7 +118,8 @@ Test(bpf_engine, argv_of_1000_short_processes, .timeout = 180)
 		echoes++;
 		cr_assert_eq(r->argc, 2, "pid %d: argc %d", r->pid, r->argc);
 		cr_assert_str_eq(r->argv[0], "/bin/echo");
-		k = atoi(r->argv[1]);
+		cr_assert_eq(num_parse_int(r->argv[1], 0, N - 1, &k), 0,
+			     "pid %d: argv[1] '%s' is no number of the loop", r->pid, r->argv[1]);
 		snprintf(want, sizeof(want), "%d", k);
 		cr_assert(k >= 0 && k < N && !strcmp(r->argv[1], want),
 			  "pid %d: argv[1] '%s' is no number of the loop", r->pid, r->argv[1]);

@@ -643,7 +643,9 @@ static uint64_t compact_count(char *out)
 {
 	uint64_t mult[4096] = { 1 }, total = 0;
 
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+	char *save = NULL;
+
+	for (char *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		size_t depth = strspn(line, " ") / 2;
 		char *s = line + depth * 2, *e;
 		uint64_t m = 1, inst, elems = 1, last = 1;

@@ -9,6 +9,7 @@
  */
 #include <pwd.h>
 
+#include "num.h"
 #include "ft_util.h"
 
 static struct ft_guard guard;
@@ -328,6 +329,7 @@ Test(record_cli, user_option_drops_privilege_for_the_command)
 	char *opts[] = { "-q", "-u", "nobody", "-o", csv, NULL };
 	char *cmd[] = { "/bin/sh", "-c", script, NULL };
 	struct passwd *pw = getpwnam("nobody");
+	int uid = -1;
 	int st;
 
 	cr_assert_not_null(pw, "this machine has a 'nobody' user");
@@ -339,7 +341,8 @@ Test(record_cli, user_option_drops_privilege_for_the_command)
 	free(err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
 	text = ft_slurp(out);
-	cr_expect_eq(atoi(text), (int)pw->pw_uid, "the command ran as nobody: '%s'", text);
+	text[strcspn(text, "\n")] = '\0';
+	cr_expect(num_parse_int(text, 0, INT32_MAX, &uid) == 0 && uid == (int)pw->pw_uid, "the command ran as nobody: '%s'", text);
 	free(text);
 	text = ft_slurp(csv);
 	cr_expect_not_null(strstr(text, "#end"), "the recorder still recorded (as root)");

@@ -130,7 +130,7 @@ static void vt_csi(struct vt *v, const char *params, char final)
 	int p[4] = { 0, 0, 0, 0 }, np = 0;
 
 	for (const char *s = params; *s && np < 4;) {
-		p[np++] = atoi(s);
+		p[np++] = (int)strtol(s, NULL, 10); /* "" is 0, as a terminal reads it */
 		s += strspn(s, "0123456789");
 		if (*s == ';')
 			s++;

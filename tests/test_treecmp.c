@@ -301,7 +301,7 @@ Test(treecmp, bad_expectations_rejected)
 		err[0] = '\0';
 		x = xps_load(path, err, sizeof(err));
 		unlink(path);
-		strcpy(path, "/tmp/proctree-test-xps-XXXXXX");
+		snprintf(path, sizeof(path), "/tmp/proctree-test-xps-XXXXXX");
 		cr_assert_null(x, "accepted bad file %d", i);
 		cr_assert_not_null(strstr(err, "/tmp/proctree-test-xps-"), "error lacks the file: %s",
 				   err);

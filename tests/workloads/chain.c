@@ -4,11 +4,12 @@
  * each the only child of the one before.  Each waits for its child; the
  * deepest exits with 3, the others with 0.
  */
+#include "arg.h"
 #include "expect.h"
 
 int main(int argc, char **argv)
 {
-	int depth = argc > 1 ? atoi(argv[1]) : 200;
+	int depth = argc > 1 ? wl_arg_int(argv[1]) : 200;
 	char label[XP_LABEL_MAX];
 
 	xp_root(120, argv);

@@ -6,11 +6,12 @@
  * LINGER_MS (default 1500) and exits 0, writing its own exit line: nobody in
  * the workload waits for it.
  */
+#include "arg.h"
 #include "expect.h"
 
 int main(int argc, char **argv)
 {
-	long linger = argc > 1 ? atol(argv[1]) : 1500;
+	long linger = argc > 1 ? wl_arg_long(argv[1]) : 1500;
 	struct xp_gate up;
 	pid_t pid;
 

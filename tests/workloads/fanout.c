@@ -4,11 +4,12 @@
  * the same time (they wait on a gate), then releases and reaps them.  Child
  * i exits with i % 256.
  */
+#include "arg.h"
 #include "expect.h"
 
 int main(int argc, char **argv)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 300;
+	int n = argc > 1 ? wl_arg_int(argv[1]) : 300;
 	pid_t *pids = calloc(n > 0 ? n : 1, sizeof(*pids));
 	char label[XP_LABEL_MAX];
 	int gate[2];

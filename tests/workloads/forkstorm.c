@@ -3,14 +3,15 @@
  * forkstorm [N [PARALLEL]]: the root forks N short children (default 2000),
  * at most PARALLEL (default 16) alive at once.  Child i exits with i % 7.
  */
+#include "arg.h"
 #include "expect.h"
 
 #define MAX_PAR 256
 
 int main(int argc, char **argv)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 2000;
-	int par = argc > 2 ? atoi(argv[2]) : 16;
+	int n = argc > 1 ? wl_arg_int(argv[1]) : 2000;
+	int par = argc > 2 ? wl_arg_int(argv[2]) : 16;
 	pid_t slot_pid[MAX_PAR] = { 0 };
 	int slot_idx[MAX_PAR], running = 0, next = 0;
 	char label[XP_LABEL_MAX];

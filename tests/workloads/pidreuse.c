@@ -18,6 +18,7 @@
  * ns_last_pid is the machine's (the initial pid namespace's): run nothing
  * else that forks a lot meanwhile (ctest: RUN_SERIAL).
  */
+#include "arg.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -76,7 +77,7 @@ static pid_t parent_of_one(int child_code, int code)
 
 int main(int argc, char **argv)
 {
-	int want = argc > 2 ? atoi(argv[2]) : 50, hits = 0;
+	int want = argc > 2 ? wl_arg_int(argv[2]) : 50, hits = 0;
 
 	if (argc < 2 || want < 1) {
 		fprintf(stderr, "usage: pidreuse OUTFILE [REUSES]\n");

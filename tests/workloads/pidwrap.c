@@ -19,6 +19,7 @@
  * Pids are read from NSpid, so every line carries each pid the /proc mount
  * can see (global:namespace when /proc is the host's).
  */
+#include "arg.h"
 #include <sched.h>
 
 #include "expect.h"
@@ -80,16 +81,16 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "+np:")) != -1) {
 		switch (c) {
 		case 'n': newns = true; break;
-		case 'p': pid_max = atoi(optarg); break;
+		case 'p': pid_max = wl_arg_int(optarg); break;
 		default: return 98;
 		}
 	}
 	if (optind < argc)
-		leaders = atoi(argv[optind++]);
+		leaders = wl_arg_int(argv[optind++]);
 	if (optind < argc)
-		fanout = atoi(argv[optind++]);
+		fanout = wl_arg_int(argv[optind++]);
 	if (optind < argc)
-		depth = atoi(argv[optind++]);
+		depth = wl_arg_int(argv[optind++]);
 	if (newns && unshare(CLONE_NEWPID) < 0)
 		xp_die("unshare(CLONE_NEWPID)");
 	hub = xp_fork(0);

@@ -5,6 +5,7 @@
  *        ptrace_forkone pause    child waits to be killed
  * The tracer must see: fork root -> C; exit C code=CODE; exit root code=0.
  */
+#include "arg.h"
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -24,7 +25,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], "pause"))
 			for (;;)
 				pause();
-		_exit(atoi(argv[1]));
+		_exit(wl_arg_int(argv[1]));
 	}
 	return waitpid(c, &st, 0) == c ? 0 : 4;
 }

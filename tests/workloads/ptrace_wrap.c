@@ -9,6 +9,7 @@
  * (thread=0), as many exits plus root's, every exit code as above.
  * Exits 0 when every child's status was as expected.
  */
+#include "arg.h"
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,8 +37,8 @@ static int branch(int leaves)
 
 int main(int argc, char **argv)
 {
-	int branches = argc > 1 ? atoi(argv[1]) : 100;
-	int leaves = argc > 2 ? atoi(argv[2]) : 49;
+	int branches = argc > 1 ? wl_arg_int(argv[1]) : 100;
+	int leaves = argc > 2 ? wl_arg_int(argv[2]) : 49;
 
 	for (int i = 0; i < branches; i++) {
 		pid_t p = fork();

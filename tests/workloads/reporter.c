@@ -16,6 +16,7 @@
  *   -m MODE     produce: write 1000 lines to stdout; filter: copy stdin to
  *               stdout; consume: read stdin to the end (pipeline stages)
  */
+#include "arg.h"
 #include <getopt.h>
 
 #include "expect.h"
@@ -53,10 +54,10 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'l': snprintf(xp_label, sizeof(xp_label), "%s", optarg); break;
 		case 'c': creator = optarg; break;
-		case 'x': code = atoi(optarg); break;
+		case 'x': code = wl_arg_int(optarg); break;
 		case 's': self_exit = true; break;
 		case 'C': comm = true; break;
-		case 'r': reexec = atoi(optarg); break;
+		case 'r': reexec = wl_arg_int(optarg); break;
 		case 'm': mode = optarg; break;
 		default: return 98;
 		}

@@ -4,6 +4,7 @@
  * them, then exit with CODE.  The tracer must see N thread forks (thread=1,
  * child_pid = this pid), N thread exits (group=0) and one group exit CODE.
  */
+#include "arg.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -17,7 +18,7 @@ static void *run(void *arg)
 
 int main(int argc, char **argv)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 3, code = argc > 2 ? atoi(argv[2]) : 0;
+	int n = argc > 1 ? wl_arg_int(argv[1]) : 3, code = argc > 2 ? wl_arg_int(argv[2]) : 0;
 	pthread_t t[64];
 
 	if (n > 64)
