@@ -136,8 +136,14 @@ static void put_node(struct obuf *o, const struct tree *t, const struct node *n,
 	ob_putc(o, ' ');
 	put_command(o, n);
 	ob_write(o, " +", 2);
-	ob_secs(o, n->start_ns - t->first_ns);
+	/* pre_existing: started before the recording joined it, when is unknown */
+	if (n->flags & NF_PRE_EXISTING)
+		ob_putc(o, '?');
+	else
+		ob_secs(o, n->start_ns - t->first_ns);
 	ob_putc(o, ' ');
+	if (n->have & NH_END && n->flags & NF_PRE_EXISTING)
+		ob_putc(o, '>'); /* it lived longer than it was recorded */
 	if (n->have & NH_END)
 		ob_secs(o, n->end_ns - n->start_ns);
 	else

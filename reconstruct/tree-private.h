@@ -24,7 +24,8 @@ enum {
 	NF_ARGV_UNKNOWN = 1 << 9,  /* an exec row without argv */
 	NF_ARGV_CUT = 1 << 10,     /* an exec row whose argv the engine cut at its cap */
 	NF_SYNTHETIC = 1 << 11,    /* the "unknown parent" node, not a process */
-	NF_COUNT = 12
+	NF_PRE_EXISTING = 1 << 12, /* running when the recording joined it (-p): start unknown */
+	NF_COUNT = 13
 };
 
 extern const char *const tree_flag_names[NF_COUNT];

@@ -21,7 +21,7 @@
 const char *const tree_flag_names[NF_COUNT] = {
 	"fork_lost", "orphan", "fork_late", "exit_lost", "exit_unseen", "exit_inferred",
 	"exit_status_unknown", "alive_at_end", "reparented", "argv_unknown", "argv_cut",
-	"synthetic",
+	"synthetic", "pre_existing",
 };
 
 /*
@@ -282,10 +282,50 @@ static void note_ppid(struct node *n, const struct csv_event *ev)
 		n->flags |= NF_REPARENTED;
 }
 
+/*
+ * A fork row with existing=1 (proctree-record -p): the process was running
+ * when the recording joined it.  Its place in the tree is known (the
+ * joined process is the root; the others come after their parent), its
+ * start is not: no NH_START, first seen at the row's time, and flagged
+ * pre_existing, neither fork_lost nor orphan.
+ */
+static int apply_existing(struct tree *t, const struct csv_event *ev)
+{
+	struct node *n, *parent = live_get(&t->live, ev->pid);
+
+	if (live_get(&t->live, ev->child_pid))
+		return 0; /* a row of it came first: it is known already */
+	n = node_new(t, ev->child_pid, ev->time_ns);
+	if (!n)
+		return -1;
+	n->flags |= NF_PRE_EXISTING;
+	n->ppid = ev->pid;
+	n->have |= NH_PPID;
+	if (!t->root_seen && (t->root_pid == 0 || t->root_pid == ev->child_pid)) {
+		t->root_seen = true;
+		t->root = n; /* its parent is outside the recording */
+	} else if (parent) {
+		n->parent = parent;
+		parent->have |= NH_KIDS;
+	} else {
+		if (!(parent = unknown_parent(t)))
+			return -1;
+		n->flags |= NF_ORPHAN;
+		n->parent = parent;
+		parent->have |= NH_KIDS;
+	}
+	if (ev->child_comm && !(n->comm = str_of(t, ev->child_comm)))
+		return -1;
+	return node_go_live(t, n);
+}
+
 static int apply_fork(struct tree *t, const struct csv_event *ev)
 {
 	struct node *parent, *child, *old;
 	bool adopt;
+
+	if (!ev->thread && CSV_HAS(ev, CSV_F_EXISTING) && ev->existing)
+		return apply_existing(t, ev);
 
 	parent = live_get(&t->live, ev->pid);
 	if (ev->thread) {
@@ -313,7 +353,12 @@ static int apply_fork(struct tree *t, const struct csv_event *ev)
 			return -1;
 	}
 	old = live_get(&t->live, ev->child_pid);
-	adopt = old && (old->flags & NF_FORK_LOST) && !(old->have & NH_START) &&
+	/*
+	 * A pre_existing node is adopted too: an engine that saw the fork
+	 * while it joined (docs/attach.md, the race) wrote both rows.
+	 */
+	adopt = old && old != t->root && (old->flags & (NF_FORK_LOST | NF_PRE_EXISTING)) &&
+		!(old->have & NH_START) &&
 		old->start_ns + t->order.window_ns >= ev->time_ns;
 	if (adopt) {
 		/* adopting an ancestor of the forking process would make a cycle */
@@ -331,11 +376,13 @@ static int apply_fork(struct tree *t, const struct csv_event *ev)
 		 */
 		if (anc_move(t, old, parent) < 0)
 			return -1;
-		old->flags &= ~(NF_FORK_LOST | NF_ORPHAN);
-		old->flags |= NF_FORK_LATE;
-		old->have |= NH_START;
-		if (ev->time_ns < old->start_ns)
+		if (old->flags & NF_FORK_LOST)
+			old->flags |= NF_FORK_LATE;
+		/* an existing row's time is the attach, not a start: the fork's is */
+		if (ev->time_ns < old->start_ns || old->flags & NF_PRE_EXISTING)
 			old->start_ns = ev->time_ns;
+		old->flags &= ~(NF_FORK_LOST | NF_ORPHAN | NF_PRE_EXISTING);
+		old->have |= NH_START;
 		return 0;
 	}
 	if (old) {

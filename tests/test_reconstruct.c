@@ -609,3 +609,33 @@ Test(reconstruct, late_rows_counted)
 	tree_free(t);
 	csv_reader_free(r);
 }
+
+/*
+ * proctree-record -p: the processes found running (fork rows with existing=1)
+ * are placed under their parents, flagged pre_existing, with no start (JSON
+ * start_ns null), neither fork_lost nor orphans; one whose fork the engine
+ * also saw while joining (105) is adopted by that fork and is no longer
+ * pre_existing.
+ */
+Test(reconstruct, attached)
+{
+	struct tree_summary s;
+	struct tree *t = check_fixture("attached", &s);
+	json_t *doc = check_json(t), *root, *kid;
+
+	cr_assert_eq(s.processes, 6);
+	cr_assert_eq(s.fork_lost + s.orphans + s.fork_late, 0);
+	root = json_array_get(json_object_get(doc, "roots"), 0);
+	cr_assert_eq(json_array_size(json_object_get(doc, "roots")), 1);
+	cr_assert_eq(member_int(root, "pid"), 100);
+	cr_assert(json_is_null(json_object_get(root, "start_ns")));
+	cr_assert_eq(member_int(root, "first_seen_ns"), 1000);
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(root, "flags"), 0)),
+			 "pre_existing");
+	for (size_t i = 0; member_int((kid = child(root, i)), "pid") != 105; i++)
+		; /* 105: existing, then its fork row */
+	cr_assert_eq(member_int(kid, "start_ns"), 1500);
+	cr_assert_eq(json_array_size(json_object_get(kid, "flags")), 0);
+	json_decref(doc);
+	tree_free(t);
+}
