@@ -29,6 +29,7 @@
 #include <termios.h>
 
 #include "clock.h"
+#include "num.h"
 #include "ft_util.h"
 #include "tc_util.h"
 
@@ -683,22 +684,40 @@ static int count_true_execs(const char *csv, uint64_t *start, uint64_t *first, u
 	return n;
 }
 
-static const char *slow_loop = "i=0; while [ $i -lt 40 ]; do /bin/true; sleep 0.1; i=$((i+1)); "
-			       "done";
-
 /*
- * Kill the recorder with SIGKILL 2.5 s into a workload that execs /bin/true
- * every 100 ms; returns the CLOCK_MONOTONIC time of the kill.  The workload
- * (orphaned, or killed by PTRACE_O_EXITKILL) is killed with its group.
+ * Kill the recorder with SIGKILL once the workload, which execs /bin/true
+ * every 100 ms, has done 25 rounds (about 2.5 s, longer on a loaded machine:
+ * counting rounds, not seconds, keeps "the first seconds' rows" meaningful
+ * when the recorder itself took long to start); returns the CLOCK_MONOTONIC
+ * time of the kill.  The workload (orphaned, or killed by PTRACE_O_EXITKILL)
+ * is killed with its group.
  */
 static uint64_t kill_recorder_midway(const char *engine, const char *csv, pid_t *tracecmd)
 {
+	char loop[256], progress[128];
 	char *argv[] = { FT_RECORDER, "-q", "-e", (char *)engine, "-o", (char *)csv, "--",
-			 "/bin/sh", "-c", (char *)slow_loop, NULL };
-	pid_t pid = spawn(argv, NULL, NULL, NULL, NULL);
+			 "/bin/sh", "-c", loop, NULL };
+	pid_t pid;
 	uint64_t t;
+	int rounds = 0;
 
-	ft_sleep_ms(2500);
+	snprintf(progress, sizeof(progress), "%s/rounds", dir);
+	snprintf(loop, sizeof(loop), "i=0; while [ $i -lt 1000 ]; do /bin/true; sleep 0.1; "
+		 "i=$((i+1)); echo $i > %s; done", progress);
+	pid = spawn(argv, NULL, NULL, NULL, NULL);
+	for (int waited = 0; rounds < 25; waited += 50) {
+		char *text;
+
+		cr_assert_lt(waited, 120000, "the workload did %d rounds in 120 s", rounds);
+		ft_sleep_ms(50);
+		text = access(progress, R_OK) == 0 ? ft_slurp(progress) : NULL;
+		if (text) {
+			text[strcspn(text, "\n")] = '\0';
+			if (num_parse_int(text, 0, 1000, &rounds) < 0)
+				rounds = 0; /* caught between the truncation and the write */
+			free(text);
+		}
+	}
 	if (tracecmd)
 		*tracecmd = child_named(pid, "trace-cmd");
 	t = clock_mono_ns();
@@ -721,7 +740,7 @@ static void killed_keeps_its_rows(const char *engine)
 	cr_log_info("%s: %d execs of /bin/true; rows from %.2f s to %.2f s after start; killed "
 		    "at %.2f s", engine, n, (first - start) / 1e9, (last - start) / 1e9,
 		    (killed - start) / 1e9);
-	/* about 2.5 s of a loop of 100 ms: at least the first second's 5 or so */
+	/* 25 rounds before the kill, rows reach the file once a second: 5 at least */
 	cr_expect_geq(n, 5, "%s: the CSV lacks the first seconds' rows (%d execs)", engine, n);
 	cr_expect(last + 1500000000ull >= killed,
 		  "%s: rows reach the file at least once a second: the last is %.2f s before the "
