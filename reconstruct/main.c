@@ -6,6 +6,7 @@
  *   views (docs/formats.md): --compact, --critical-path, --stats-by KEY,
  *   --max-depth N, --filter COMM, --reparent-edges, --max-rows N
  *   proctree-reconstruct --compare ... (compare_cli.c)
+ *   proctree-reconstruct --diff A.csv B.csv (diff_cli.c)
  * The options are those of recon_options.h.
  */
 #include <getopt.h>
@@ -16,6 +17,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "csv.h"
+#include "diff.h"
 #include "err.h"
 #include "num.h"
 #include "recon_options.h"
@@ -29,6 +31,7 @@ static void usage(FILE *fp)
 		"usage: " PROG " [--format text|json|csv|events|chrome|dot|svg] [--summary] [--window-ms N] FILE.csv\n"
 		"       " PROG " --compact|--critical-path|--stats-by comm|exe [OPTIONS] FILE.csv\n"
 		"       " PROG " --compare [OPTIONS] A.csv B.csv [C.csv ...]\n"
+		"       " PROG " --diff [OPTIONS] A.csv B.csv\n"
 		"       " PROG " --help | --version\n"
 		"Rebuild the process trees a proctree-record CSV holds (FILE may be - for\n"
 		"standard input), or compare several recordings of one workload.\n"
@@ -63,13 +66,24 @@ static void usage(FILE *fp)
 		"  --limit N         text: at most N rows per table (default 50, 0 all)\n"
 		"  --window-ms N     as above, for every file\n"
 		"\n"
+		"Two runs (--diff; its own --help says more):\n"
+		"  --diff            what changed between two runs of a workload: processes\n"
+		"                    matched by command and place, not pid; those in one run\n"
+		"                    only, changed exit statuses, time per command and process;\n"
+		"                    exit status 0 same shape and statuses, 1 they differ\n"
+		"  --threshold PCT   hide time changes under PCT percent (default %d) ...\n"
+		"  --threshold-ms N  ... or under N ms (default %d)\n"
+		"  --diff-raw        compare command lines byte for byte (no normalisation)\n"
+		"  --format F, --limit N, --window-ms N  as for --compare\n"
+		"\n"
 		"  -h, --help        this text\n"
 		"  --version         the version, and the git revision it was built from\n"
 		"\n"
-		"Exit status: 0, 1 when the output cannot be written (--compare: the trees\n"
-		"differ), 2 on bad input or a usage error.\n"
+		"Exit status: 0, 1 when the output cannot be written (--compare, --diff: the\n"
+		"trees differ), 2 on bad input or a usage error.\n"
 		"See proctree-reconstruct(1) and proctree-csv(5).\n",
-		TREE_WINDOW_NS_DEFAULT / 1000000ull);
+		TREE_WINDOW_NS_DEFAULT / 1000000ull, DIFF_THRESHOLD_PCT_DEFAULT,
+		DIFF_THRESHOLD_MS_DEFAULT);
 }
 
 int main(int argc, char **argv)
@@ -88,6 +102,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--compare"))
 			return compare_main(argc, argv);
+		else if (!strcmp(argv[i], "--diff"))
+			return diff_main(argc, argv);
 	while ((c = cli_getopt(argc, argv, RECON_SHORTOPTS, recon_longopts)) != -1) {
 		switch (c) {
 		case RECON_OPT_FORMAT:
@@ -121,6 +137,9 @@ int main(int argc, char **argv)
 		case RECON_OPT_COMPARE:
 			/* an abbreviation (--compa): the whole command line is --compare's */
 			return compare_main(argc, argv);
+		case RECON_OPT_DIFF:
+			/* likewise: an abbreviation of --diff */
+			return diff_main(argc, argv);
 		case RECON_OPT_COMPACT:
 		case RECON_OPT_CRITICAL:
 		case RECON_OPT_STATS_BY:

@@ -233,6 +233,17 @@ void tree_text_escaped(FILE *fp, const char *s, size_t len)
 	ob_flush(o);
 }
 
+/* one argument as the text tree shows it (single-quoted when it has a space or quote) */
+void tree_text_arg(FILE *fp, const char *s, size_t len)
+{
+	struct obuf *o = ob_scratch(fp);
+
+	if (!o)
+		return;
+	put_arg(o, s, len);
+	ob_flush(o);
+}
+
 void tree_text_command(FILE *fp, const struct node *n)
 {
 	struct obuf *o = ob_scratch(fp);

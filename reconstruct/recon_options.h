@@ -27,6 +27,10 @@ enum {
 	RECON_OPT_MATCH,
 	RECON_OPT_LIMIT,
 	RECON_OPT_VERSION,
+	RECON_OPT_DIFF,
+	RECON_OPT_THRESHOLD,
+	RECON_OPT_THRESHOLD_MS,
+	RECON_OPT_DIFF_RAW,
 };
 
 /* options and FILE.csv in any order */
@@ -45,6 +49,7 @@ static const struct option recon_longopts[] = {
 	{ "critical-path", no_argument, NULL, RECON_OPT_CRITICAL },
 	{ "stats-by", required_argument, NULL, RECON_OPT_STATS_BY },
 	{ "compare", no_argument, NULL, RECON_OPT_COMPARE },
+	{ "diff", no_argument, NULL, RECON_OPT_DIFF },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, RECON_OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -56,6 +61,20 @@ static const struct option recon_compare_longopts[] = {
 	{ "format", required_argument, NULL, RECON_OPT_FORMAT },
 	{ "tolerance-ms", required_argument, NULL, RECON_OPT_TOLERANCE },
 	{ "match", required_argument, NULL, RECON_OPT_MATCH },
+	{ "limit", required_argument, NULL, RECON_OPT_LIMIT },
+	{ "window-ms", required_argument, NULL, RECON_OPT_WINDOW },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, RECON_OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* proctree-reconstruct --diff [OPTIONS] A.csv B.csv */
+static const struct option recon_diff_longopts[] = {
+	{ "diff", no_argument, NULL, RECON_OPT_DIFF },
+	{ "format", required_argument, NULL, RECON_OPT_FORMAT },
+	{ "threshold", required_argument, NULL, RECON_OPT_THRESHOLD },
+	{ "threshold-ms", required_argument, NULL, RECON_OPT_THRESHOLD_MS },
+	{ "diff-raw", no_argument, NULL, RECON_OPT_DIFF_RAW },
 	{ "limit", required_argument, NULL, RECON_OPT_LIMIT },
 	{ "window-ms", required_argument, NULL, RECON_OPT_WINDOW },
 	{ "help", no_argument, NULL, 'h' },

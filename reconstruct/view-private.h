@@ -19,6 +19,8 @@ void tree_json_str(FILE *fp, const char *s, size_t len);
 /* the text escaping and command rendering of out_text.c */
 void tree_text_escaped(FILE *fp, const char *s, size_t len);
 void tree_text_command(FILE *fp, const struct node *n);
+/* one argument, @s NUL-terminated at @len, single-quoted when it has a space or quote */
+void tree_text_arg(FILE *fp, const char *s, size_t len);
 
 /* index of a node in per-node arrays: the synthetic node (id 0) is 0 */
 static inline uint32_t node_ix(const struct node *n)

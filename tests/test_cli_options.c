@@ -157,6 +157,7 @@ Test(cli_options, version)
 	expect_version("proctree-record", run(RECORD, "--version"));
 	expect_version("proctree-reconstruct", run(RECON, "--version"));
 	expect_version("proctree-reconstruct", run(RECON, "--compare", "--version"));
+	expect_version("proctree-reconstruct", run(RECON, "--diff", "--version"));
 	/* --version wins over what follows, as --help does */
 	expect_version("proctree-record", run(RECORD, "--version", "--", "/bin/false"));
 	/* built from a checkout: the revision is there (the tests run from one) */
@@ -231,6 +232,21 @@ Test(cli_options, reconstruct_help_lists_every_option_and_the_man_pages)
 	free_run(&c);
 }
 
+Test(cli_options, reconstruct_help_lists_every_diff_option)
+{
+	struct run r = run(RECON, "--help"), d = run(RECON, "--diff", "--help");
+
+	/* the main help names the --diff mode and every option of it */
+	expect_lists("proctree-reconstruct", r.out, recon_diff_longopts, RECON_SHORTOPTS);
+	cr_expect_not_null(strstr(r.out, "--diff [OPTIONS] A.csv B.csv"), "%s", r.out);
+	cr_expect_eq(d.status, 0);
+	cr_expect_str_empty(d.err);
+	expect_lists("proctree-reconstruct --diff", d.out, recon_diff_longopts, RECON_SHORTOPTS);
+	cr_expect_not_null(strstr(d.out, "proctree-reconstruct(1)"));
+	free_run(&r);
+	free_run(&d);
+}
+
 /*
  * Every option that takes a value, given none: "option '--NAME' requires
  * an argument"; every one that takes none, given one: "option '--NAME'
@@ -270,6 +286,7 @@ Test(cli_options, missing_or_unwanted_values_name_the_long_option)
 	expect_value_errors(RECORD, NULL, "", rec_longopts);
 	expect_value_errors(RECON, NULL, "", recon_longopts);
 	expect_value_errors(RECON, "--compare", "--compare: ", recon_compare_longopts);
+	expect_value_errors(RECON, "--diff", "--diff: ", recon_diff_longopts);
 	/* a short option the help shows is named as typed, glibc's way */
 	expect_usage_error(run(RECORD, "-o"), "proctree-record -o",
 			   "proctree-record: option requires an argument -- 'o' (see --help)\n");
@@ -314,6 +331,13 @@ Test(cli_options, unknown_options_and_values)
 	expect_usage_error(run(RECON, "--compare", "--match", "x", "basic.csv", "basic.csv"),
 			   "reconstruct --compare --match",
 			   "invalid argument 'x' for '--match' (valid: auto, pid, structure)\n");
+	expect_usage_error(run(RECON, "--diff", "--format", "csv", "basic.csv", "basic.csv"),
+			   "reconstruct --diff --format csv",
+			   "--diff: invalid argument 'csv' for '--format' (valid: text, json)\n");
+	expect_usage_error(run(RECON, "--diff", "--threshold", "5%", "basic.csv", "basic.csv"),
+			   "reconstruct --diff --threshold 5%", "--threshold: ");
+	expect_usage_error(run(RECON, "--diff", "basic.csv"), "reconstruct --diff one file",
+			   "--diff needs two files");
 	expect_usage_error(run(RECORD, "--output=", "--", "/bin/true"), "record --output=",
 			   "proctree-record: invalid argument '' for '--output'\n");
 	/* the modes' own rules */
