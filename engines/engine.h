@@ -98,11 +98,6 @@ struct engine_ops {
 	 */
 	int (*reap)(struct engine *e, pid_t root, int *root_status);
 	/*
-	 * Non-reaping engines with wait_all: block until every recorded
-	 * descendant has exited (or stop_now).  May be NULL.
-	 */
-	int (*wait_all)(struct engine *e);
-	/*
 	 * The pid of a child process the engine itself runs (trace-cmd), which
 	 * the recorder's --wait-all must neither wait for nor reap; 0 for none.
 	 * May be NULL.

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -71,9 +70,6 @@ static struct engine *tracecmd_new(const struct engine_opts *opts)
 	e->csv_fd = outfile_open(e->csv_path, false);
 	if (e->csv_fd < 0)
 		goto error;
-	/* orphans of the workload come to us, so --wait-all can see them */
-	if (opts->wait_all)
-		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	ro.dat_path = e->dat_path;
 	ro.buffer_kb = opts->buffer_kb;
 	ro.stop_now = opts->stop_now;
@@ -130,68 +126,13 @@ static int tracecmd_attach(struct engine *e, pid_t root)
 	return 0;
 }
 
-/* Is @pid a descendant of this recorder (not trace-cmd's own processes)? */
-static bool descends(pid_t pid, pid_t self, pid_t tracer)
-{
-	struct procfs_stat st;
-
-	for (int depth = 0; depth < 4096 && pid > 1; depth++) {
-		if (pid == tracer)
-			return false;
-		if (procfs_read_stat(pid, &st) < 0)
-			return false;
-		if (st.ppid == self)
-			return true;
-		pid = st.ppid;
-	}
-	return false;
-}
-
 /*
- * --wait-all: the recorder is a subreaper (set in new()), so orphaned
- * descendants become its children; wait until none is left, reaping those
- * that die as our children.
+ * --wait-all is the recorder's (a subreaper reaping its children): all it
+ * needs from this engine is which child is trace-cmd, never to be waited for.
  */
 static pid_t tracecmd_helper_pid(struct engine *e)
 {
 	return e->tracer;
-}
-
-static int tracecmd_wait_all(struct engine *e)
-{
-	pid_t self = getpid();
-
-	for (;;) {
-		DIR *d = opendir("/proc");
-		struct dirent *de;
-		int left = 0;
-
-		if (!d) {
-			err_set("cannot read /proc: %s", strerror(errno));
-			return -1;
-		}
-		while ((de = readdir(d))) {
-			struct procfs_stat st;
-			int pid;
-
-			if (num_parse_int(de->d_name, 1, INT32_MAX, &pid) < 0)
-				continue;
-			if (pid == self || pid == e->tracer || procfs_read_stat(pid, &st) < 0)
-				continue;
-			if (st.ppid == self && st.state == 'Z') {
-				waitpid(pid, NULL, WNOHANG);
-				continue;
-			}
-			if (descends(pid, self, e->tracer))
-				left++;
-		}
-		closedir(d);
-		if (!left || (e->o.stop_now && *e->o.stop_now))
-			return 0;
-		struct timespec ts = { 0, 20000000 };
-
-		nanosleep(&ts, NULL);
-	}
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -341,7 +282,6 @@ const struct engine_ops engine_tracecmd_ops = {
 	.caps = ENGINE_PRIV | ENGINE_DAT,
 	.new = tracecmd_new,
 	.attach = tracecmd_attach,
-	.wait_all = tracecmd_wait_all,
 	.helper_pid = tracecmd_helper_pid,
 	.finish = tracecmd_finish,
 	.stats = tracecmd_stats,

@@ -366,12 +366,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
 		failed = true;
 	}
-	for (i = 0; !reaper && o.wait_all && !rec_stop_now && i < o.nengines; i++) {
-		if (o.engines[i]->wait_all && o.engines[i]->wait_all(eng[i]) < 0) {
-			fprintf(stderr, "proctree-record: %s: %s\n", o.engines[i]->name, err_msg());
-			failed = true;
-		}
-	}
 	rec_status_stop(status_line);
 	status_line = NULL;
 	if (rec_child_report(&child, o.command[0]))
