@@ -513,22 +513,12 @@ static int open_csv(struct engine *e, pid_t root)
 	return 0;
 }
 
-static int ftrace_attach(struct engine *e, pid_t root)
+/* The reader thread; the recorder's signals (SIGINT, SIGCHLD) are not for it. */
+static int start_reader(struct engine *e)
 {
 	sigset_t all, old;
 	int ret;
 
-	e->root = root;
-	if (open_csv(e, root) < 0)
-		return -1;
-	e->track = ftrace_track_new(e->w, root, getpid());
-	if (!e->track) {
-		err_set("out of memory");
-		return -1;
-	}
-	if (cpus_open(e) < 0 || ftrace_instance_follow(e->inst, root) < 0)
-		return -1;
-	/* the recorder's signals (SIGINT forwarding, SIGCHLD) are not for the reader */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	ret = pthread_create(&e->reader, NULL, reader_main, e);
@@ -540,6 +530,21 @@ static int ftrace_attach(struct engine *e, pid_t root)
 	}
 	e->reader_running = true;
 	return 0;
+}
+
+static int ftrace_attach(struct engine *e, pid_t root)
+{
+	e->root = root;
+	if (open_csv(e, root) < 0)
+		return -1;
+	e->track = ftrace_track_new(e->w, root, getpid());
+	if (!e->track) {
+		err_set("out of memory");
+		return -1;
+	}
+	if (cpus_open(e) < 0 || ftrace_instance_follow(e->inst, root) < 0)
+		return -1;
+	return start_reader(e);
 }
 
 /* Append the tids of @p not in set_event_pid yet; *@added counts them. */
@@ -582,8 +587,6 @@ static int ftrace_join(struct engine *e, pid_t root)
 	struct ftrace_pidmap *seeded = ftrace_pidmap_new();
 	struct procfs_tree *tree = NULL;
 	size_t added = 1;
-	sigset_t all, old;
-	int ret;
 
 	e->root = root;
 	if (!seeded || open_csv(e, root) < 0)
@@ -617,18 +620,7 @@ static int ftrace_join(struct engine *e, pid_t root)
 	}
 	ftrace_track_existing_done(e->track, clock_mono_ns());
 	ftrace_pidmap_free(seeded);
-	seeded = NULL;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&e->reader, NULL, reader_main, e);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (ret) {
-		err_set("cannot start the reader thread: %s", strerror(ret));
-		errno = ret;
-		goto error;
-	}
-	e->reader_running = true;
-	return 0;
+	return start_reader(e);
 error:
 	procfs_tree_free(tree);
 	ftrace_pidmap_free(seeded);

@@ -56,8 +56,12 @@ static int seize(struct engine *e, const struct procfs_proc *p, pid_t tid)
 		return 0;
 	if (ptrace(PTRACE_SEIZE, tid, 0, (long)PT_JOIN_OPTIONS) < 0) {
 		int err = errno;
+		struct procfs_stat st;
 
 		if (err == ESRCH)
+			return 0;
+		/* a task that died since the walk is a zombie: the kernel says EPERM */
+		if (procfs_read_stat(tid, &st) < 0 || st.state == 'Z' || st.state == 'X')
 			return 0;
 		tracer = tracer_of(tid);
 		if (tracer == e->self)

@@ -569,17 +569,31 @@ static int open_csv(struct engine *e, pid_t root)
 	return 0;
 }
 
-static int bpf_attach(struct engine *e, pid_t root)
+/* The reader thread; the recorder's signals (SIGINT, SIGCHLD) are not for it. */
+static int start_reader(struct engine *e)
 {
-	uint32_t key = (uint32_t)root;
-	uint64_t any = 0;
 	sigset_t all, old;
 	int ret;
 
-	e->root = root;
-	if (open_csv(e, root) < 0)
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&e->reader, NULL, reader_main, e);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		err_set("cannot start the reader thread: %s", strerror(ret));
+		errno = ret;
 		return -1;
-	COUNT_ADD(e, procs, 1); /* the root: forked before recording, no fork row */
+	}
+	e->reader_running = true;
+	return 0;
+}
+
+/* @root in the tracked map (any start_time), the ring buffer, the programs attached */
+static int follow_root(struct engine *e, pid_t root)
+{
+	uint32_t key = (uint32_t)root;
+	uint64_t any = 0;
+
 	if (bpf_map__update_elem(e->skel->maps.tracked, &key, sizeof(key), &any, sizeof(any),
 				 BPF_ANY) < 0) {
 		err_set("bpf: cannot follow pid %d: %s", root, strerror(errno));
@@ -595,18 +609,18 @@ static int bpf_attach(struct engine *e, pid_t root)
 			libbpf_last[0] ? ": " : "", libbpf_last);
 		return -1;
 	}
-	/* the recorder's signals (SIGINT forwarding, SIGCHLD) are not for the reader */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&e->reader, NULL, reader_main, e);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (ret) {
-		err_set("cannot start the reader thread: %s", strerror(ret));
-		errno = ret;
-		return -1;
-	}
-	e->reader_running = true;
 	return 0;
+}
+
+static int bpf_attach(struct engine *e, pid_t root)
+{
+	e->root = root;
+	if (open_csv(e, root) < 0)
+		return -1;
+	COUNT_ADD(e, procs, 1); /* the root: forked before recording, no fork row */
+	if (follow_root(e, root) < 0)
+		return -1;
+	return start_reader(e);
 }
 
 /*
@@ -630,7 +644,8 @@ static int seed_existing(struct engine *e, const struct procfs_proc *p)
 		err_set("bpf: cannot follow pid %d: %s", (int)p->pid, strerror(errno));
 		return -1;
 	}
-	if (procfs_read_stat(p->pid, &st) < 0 || st.starttime_ticks != p->starttime_ticks) {
+	if (procfs_read_stat(p->pid, &st) < 0 || st.starttime_ticks != p->starttime_ticks ||
+	    st.state == 'Z' || st.state == 'X') {
 		/* gone (its exit was before we followed it), or its pid is another's now */
 		if (bpf_map__lookup_elem(e->skel->maps.tracked, &key, sizeof(key), &v, sizeof(v),
 					 0) == 0 && v == 0)
@@ -648,31 +663,13 @@ static int seed_existing(struct engine *e, const struct procfs_proc *p)
  */
 static int bpf_join(struct engine *e, pid_t root)
 {
-	uint32_t key = (uint32_t)root;
-	uint64_t any = 0, start;
+	uint64_t start;
 	size_t added = 1;
-	sigset_t all, old;
-	int ret;
 
 	e->root = root;
-	if (open_csv(e, root) < 0)
+	if (open_csv(e, root) < 0 || follow_root(e, root) < 0)
 		return -1;
 	start = e->em.meta.start_mono_ns;
-	if (bpf_map__update_elem(e->skel->maps.tracked, &key, sizeof(key), &any, sizeof(any),
-				 BPF_ANY) < 0) {
-		err_set("bpf: cannot follow pid %d: %s", root, strerror(errno));
-		return -1;
-	}
-	e->rb = ring_buffer__new(bpf_map__fd(e->skel->maps.events), on_record, e, NULL);
-	if (!e->rb) {
-		err_set("bpf: cannot map the ring buffer: %s", strerror(errno));
-		return -1;
-	}
-	if (proctree_bpf__attach(e->skel)) {
-		err_set("bpf: cannot attach to the sched tracepoints: %s%s%s", strerror(errno),
-			libbpf_last[0] ? ": " : "", libbpf_last);
-		return -1;
-	}
 	for (bool first = true; added; first = false) {
 		struct procfs_tree *tree = procfs_tree_walk(root);
 
@@ -698,17 +695,7 @@ static int bpf_join(struct engine *e, pid_t root)
 		}
 		procfs_tree_free(tree);
 	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&e->reader, NULL, reader_main, e);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (ret) {
-		err_set("cannot start the reader thread: %s", strerror(ret));
-		errno = ret;
-		return -1;
-	}
-	e->reader_running = true;
-	return 0;
+	return start_reader(e);
 }
 
 static void stop_reader(struct engine *e)
