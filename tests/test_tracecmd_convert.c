@@ -93,8 +93,9 @@ static bool stop(struct tcrun *r)
 
 	cr_expect_eq(tcrun_stop(r, &st), 0, "%s", err_msg());
 	raced = strstr(tcrun_stderr(r), "saved_cmdlines") != NULL;
+	/* info, not warn: Criterion 2.4 makes the run exit 1 after any warning */
 	if (raced)
-		cr_log_warn("trace-cmd lost the saved_cmdlines race: %s", tcrun_stderr(r));
+		cr_log_info("trace-cmd lost the saved_cmdlines race: %s", tcrun_stderr(r));
 	tcrun_free(r);
 	return !raced;
 }
