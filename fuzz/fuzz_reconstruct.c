@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * libFuzzer target: arbitrary bytes through the strict reader, the tree
- * builder, every output format, every view and --compare.
+ * builder, every output format, every view, --compare and --diff.
  *
  * The input is one CSV, or two split at the first NUL byte (a byte no valid
  * CSV holds, so splitting loses nothing a file could mean): the two are
- * compared.  A single CSV is compared with itself, which must agree.
+ * compared and diffed.  A single CSV is compared and diffed with itself,
+ * which must agree.
  *
  * A small reorder window makes late rows and fork_late adoption reachable
  * with the tiny timestamps fuzzers produce.  The view options (--max-depth,
@@ -24,6 +25,7 @@
 
 #include "compare.h"
 #include "csv.h"
+#include "diff.h"
 #include "tree.h"
 
 static FILE *devnull;
@@ -171,6 +173,38 @@ static void compare(const char *a, size_t alen, const char *b, size_t blen, uint
 	cmp_free(c);
 }
 
+static int json_diff(void *ctx, FILE *fp)
+{
+	return diff_write_json(ctx, fp, 0);
+}
+
+/* --diff of @a and @b (@same: one input, which must be the same as itself) */
+static void diff(const char *a, size_t alen, const char *b, size_t blen, uint64_t h, bool same)
+{
+	struct diff_opts o;
+	struct diff *d;
+
+	diff_opts_init(&o);
+	o.raw = (h >> 45) & 1;
+	o.threshold_pct = (h >> 46) & 1 ? 0 : (unsigned)((h >> 47) % 50);
+	o.threshold_ns = (h >> 53) & 1 ? 0 : 1 + (h >> 54) % 1000;
+	o.window_ns = 1 + ((h >> 29) & 0xff);
+	d = diff_new(&o);
+	if (!d)
+		return;
+	if (diff_add_mem(d, "a", a, alen) >= 0 && diff_add_mem(d, "b", b, blen) >= 0 &&
+	    diff_run(d) == 0) {
+		if (same && diff_differs(d)) {
+			fprintf(stderr, "a file differs from itself:\n");
+			diff_write_text(d, stderr, 0);
+			abort();
+		}
+		diff_write_text(d, devnull, (h >> 37) & 1 ? 0 : 1 + (h >> 38) % 5);
+		check_json("diff JSON", json_diff, d);
+	}
+	diff_free(d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *nul = memchr(data, '\0', size);
@@ -191,9 +225,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tree_free(t);
 		csv_reader_free(r);
 	}
-	if (nul)
+	if (nul) {
 		compare((const char *)data, alen, (const char *)nul + 1, size - alen - 1, h, false);
-	else
+		diff((const char *)data, alen, (const char *)nul + 1, size - alen - 1, h, false);
+	} else {
 		compare((const char *)data, size, (const char *)data, size, h, true);
+		diff((const char *)data, size, (const char *)data, size, h, true);
+	}
 	return 0;
 }

@@ -119,5 +119,6 @@ bool diff_pair_is(const struct diff *d, uint32_t ix, enum diff_kind k);
 bool diff_only_top(const struct diff_run *run, const struct node *x);
 char *diff_command_line(const struct diff *d, const struct node *n, size_t *len);
 char *diff_path(const struct node *n, size_t *len);
+char *diff_norm_argv(const struct diff *d, const struct node *n, int *argc);
 
 #endif

@@ -68,14 +68,99 @@ static void fmt_status(char *buf, size_t size, const struct node *n)
 	}
 }
 
+/* text: a command line longer than this is cut (gcc's collect2 runs to 2 KB) */
+#define CMD_SHOWN 120
+
 static void put_command(FILE *fp, const struct diff *d, const struct node *n)
 {
 	size_t len;
 	char *s = diff_command_line(d, n, &len);
 
-	if (s)
+	if (s && len > CMD_SHOWN) {
+		size_t cut = CMD_SHOWN - 3;
+
+		/* not inside a UTF-8 sequence */
+		while (cut && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		fwrite(s, 1, cut, fp);
+		fputs("...", fp);
+	} else if (s) {
 		fwrite(s, 1, len, fp);
+	}
 	free(s);
+}
+
+/* the arguments of @v (@n of them) not taken by an equal one of @w, listed after @label */
+static int put_unshared(FILE *fp, const char *label, char **v, int n, char **w, int m,
+			bool *taken)
+{
+	int shown = 0;
+
+	memset(taken, 0, (size_t)m * sizeof(*taken));
+	for (int i = 0; i < n; i++) {
+		int j;
+
+		for (j = 0; j < m; j++)
+			if (!taken[j] && !strcmp(v[i], w[j]))
+				break;
+		if (j < m) {
+			taken[j] = true;
+			continue;
+		}
+		fputs(shown++ ? " " : label, fp);
+		tree_text_arg(fp, v[i], strlen(v[i]));
+	}
+	return shown;
+}
+
+/* split a diff_norm_argv() buffer into @argc pointers */
+static char **split(char *buf, int argc)
+{
+	char **v = malloc(((size_t)argc + 1) * sizeof(*v));
+
+	for (int i = 0; v && i < argc; i++) {
+		v[i] = buf;
+		buf += strlen(buf) + 1;
+	}
+	return v;
+}
+
+/*
+ * What changed in a command line: "removed -O0, added -O2" (the arguments
+ * one has that the other lacks, as multisets), else the program, else the
+ * whole of B's line.
+ */
+static void put_command_change(FILE *fp, const struct diff *d, const struct node *a,
+			       const struct node *b)
+{
+	int na, nb;
+	char *ba = diff_norm_argv(d, a, &na), *bb = diff_norm_argv(d, b, &nb);
+	char **va = ba ? split(ba, na) : NULL, **vb = bb ? split(bb, nb) : NULL;
+	bool *taken = malloc(((size_t)(na > nb ? na : nb) + 1) * sizeof(*taken));
+	int removed;
+
+	if (!va || !vb || !taken) {
+		fputs(": now ", fp);
+		put_command(fp, d, b);
+		goto out;
+	}
+	removed = put_unshared(fp, ": removed ", va, na, vb, nb, taken);
+	if (!put_unshared(fp, removed ? ", added " : ": added ", vb, nb, va, na, taken) &&
+	    !removed) {
+		/* the same arguments: the program differs */
+		fputs(": program ", fp);
+		if (a->last_exec && a->last_exec->filename)
+			tree_text_escaped(fp, a->last_exec->filename->s, a->last_exec->filename->len);
+		fputs(" -> ", fp);
+		if (b->last_exec && b->last_exec->filename)
+			tree_text_escaped(fp, b->last_exec->filename->s, b->last_exec->filename->len);
+	}
+out:
+	free(taken);
+	free(va);
+	free(vb);
+	free(ba);
+	free(bb);
 }
 
 /* "  (in make > sh)" after a process, nothing for a root */
@@ -207,9 +292,8 @@ static void put_pairs(FILE *fp, const struct diff *d, enum diff_kind k, uint64_t
 			fprintf(fp, ": %s -> %s", sa, sb);
 			put_where(fp, a);
 		} else if (k == DK_COMMAND) {
-			fputs("  ->  ", fp);
-			put_command(fp, d, b);
 			put_where(fp, a);
+			put_command_change(fp, d, a, b);
 		} else {
 			put_under(fp, a);
 			fputs(" in A,", fp);

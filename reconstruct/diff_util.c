@@ -131,6 +131,36 @@ char *diff_command_line(const struct diff *d, const struct node *n, size_t *len)
 	return buf;
 }
 
+/**
+ * diff_norm_argv - the last exec's arguments normalised, back to back and
+ * NUL-terminated, in a malloc'd buffer; *@argc their number.  NULL with
+ * *@argc -1 when the argv is unknown (or out of memory).
+ */
+char *diff_norm_argv(const struct diff *d, const struct node *n, int *argc)
+{
+	const struct exec_rec *x = n->last_exec;
+	const char *s;
+	char *buf, *o;
+
+	*argc = -1;
+	if (!x || !x->argv || x->argc < 0)
+		return NULL;
+	buf = malloc(2 * (size_t)x->argv->len + 8 * (size_t)x->argc + 8);
+	if (!buf)
+		return NULL;
+	s = x->argv->s;
+	o = buf;
+	for (int i = 0; i < x->argc; i++) {
+		size_t len = strlen(s);
+
+		o += diff_norm(s, len, o, d->opts.raw);
+		*o++ = '\0';
+		s += len + 1;
+	}
+	*argc = x->argc;
+	return buf;
+}
+
 #define PATH_SHOWN 6
 
 /**

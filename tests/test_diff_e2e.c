@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: MIT
+/*
+ * End to end: the same small build recorded three times with the ptrace
+ * engine (no privilege needed), the third with one deliberate difference
+ * (one more command, switched on by an environment variable so that no
+ * command line changes).  --diff of the first two runs must find nothing:
+ * other pids, times and temporary names (mktemp, $$ in a file name) only;
+ * --diff of the first and the third exactly the one added process.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
+
+static const char *recorder(void)
+{
+	static const char *const paths[] = {
+		BUILD_DIR "/proctree-record",
+		BUILD_DIR "/recorder/proctree-record",
+	};
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (access(paths[i], X_OK) == 0)
+			return paths[i];
+	return NULL;
+}
+
+static char *slurp_fp(FILE *fp)
+{
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[4096];
+
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		buf = realloc(buf, len + n + 1);
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	if (!buf)
+		buf = calloc(1, 1);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* run a shell command line; stdout returned, stderr in *err, exit status in *status */
+static char *sh(const char *cmd, char **err, int *status)
+{
+	char full[4096], errpath[] = "/tmp/proctree-test-err-XXXXXX";
+	int fd = mkstemp(errpath);
+	FILE *p, *e;
+	char *out;
+
+	cr_assert_geq(fd, 0);
+	snprintf(full, sizeof(full), "%s 2>'%s'", cmd, errpath);
+	p = popen(full, "r");
+	cr_assert_not_null(p);
+	out = slurp_fp(p);
+	*status = pclose(p);
+	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
+	e = fdopen(fd, "r");
+	*err = slurp_fp(e);
+	fclose(e);
+	unlink(errpath);
+	return out;
+}
+
+/*
+ * A small build: three "compiles" (cat | tr), a temporary file named by
+ * mktemp and one named with the shell's pid, a count of the outputs; with
+ * EXTRA set, one more command.  Every run names its temporaries afresh.
+ */
+#define BUILD                                                                   \
+	"set -e\n"                                                               \
+	"cd \"$1\"\n"                                                            \
+	"mkdir -p out\n"                                                         \
+	"for f in a b c; do cat src/$f.txt | tr a-z A-Z > out/$f.up; done\n"     \
+	"t=$(mktemp)\n"                                                          \
+	"cp out/a.up \"$t\"\n"                                                   \
+	"rm -f \"$t\"\n"                                                         \
+	"touch /tmp/proctree-diff-e2e.$$\n"                                      \
+	"rm -f /tmp/proctree-diff-e2e.$$\n"                                      \
+	"ls out | wc -l > /dev/null\n"                                           \
+	"if [ -n \"$EXTRA\" ]; then cp out/a.up out/extra.up; fi\n"              \
+	"exit 0\n"
+
+static void record(const char *dir, const char *name, bool extra)
+{
+	char cmd[4096];
+	char *out, *err;
+	int status;
+
+	snprintf(cmd, sizeof(cmd),
+		 "%s ASAN_OPTIONS=detect_leaks=0 '%s' --processtree-engine ptrace -q -o '%s/%s' -- "
+		 "sh '%s/build.sh' '%s'",
+		 extra ? "EXTRA=1" : "EXTRA=", recorder(), dir, name, dir, dir);
+	out = sh(cmd, &err, &status);
+	cr_assert_eq(status, 0, "recording %s: exit %d: %s", name, status, err);
+	free(out);
+	free(err);
+}
+
+Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
+{
+	char dir[] = "/tmp/proctree-test-diff-XXXXXX", cmd[4096];
+	char *out, *err;
+	int status;
+	FILE *fp;
+	json_t *doc, *c, *only_b;
+
+	cr_assert_not_null(recorder(), "proctree-record is not built under " BUILD_DIR);
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "mkdir '%s/src' && for f in a b c; do echo $f > '%s/src/'$f.txt;"
+		 " done", dir, dir);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/build.sh", dir);
+	fp = fopen(cmd, "w");
+	cr_assert_not_null(fp);
+	fputs(BUILD, fp);
+	fclose(fp);
+	record(dir, "a.csv", false);
+	record(dir, "a2.csv", false);
+	record(dir, "b.csv", true);
+
+	/* the same build twice: nothing to report but times */
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff a.csv a2.csv", dir, RECON);
+	out = sh(cmd, &err, &status);
+	cr_expect_eq(status, 0, "the same build twice differs (exit %d):\n%s%s", status, out, err);
+	cr_expect_not_null(strstr(out, "same shape, commands and exit statuses"), "%s", out);
+	free(out);
+	free(err);
+
+	/* one added command: exactly that */
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff a.csv b.csv", dir, RECON);
+	out = sh(cmd, &err, &status);
+	cr_expect_eq(status, 1, "exit %d:\n%s%s", status, out, err);
+	cr_expect_not_null(strstr(out, "only in B: 1 subtree, 1 process\n"
+				       "  + cp out/a.up out/extra.up  [1 process]  (in sh)\n"),
+			   "%s", out);
+	cr_expect_null(strstr(out, "\nonly in A:"), "%s", out);
+	cr_expect_null(strstr(out, "\nexit status changed:"), "%s", out);
+	cr_expect_null(strstr(out, "\ncommand changed:"), "%s", out);
+	free(out);
+	free(err);
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff --format json a.csv b.csv", dir, RECON);
+	out = sh(cmd, &err, &status);
+	cr_expect_eq(status, 1);
+	doc = json_loads(out, 0, NULL);
+	cr_assert_not_null(doc, "bad JSON: %s", out);
+	c = json_object_get(doc, "counts");
+	cr_expect_eq(json_integer_value(json_object_get(c, "only_a")), 0, "%s", out);
+	cr_expect_eq(json_integer_value(json_object_get(c, "only_b")), 1, "%s", out);
+	cr_expect_eq(json_integer_value(json_object_get(c, "status_changed")), 0, "%s", out);
+	cr_expect_eq(json_integer_value(json_object_get(c, "command_changed")), 0, "%s", out);
+	cr_expect_eq(json_integer_value(json_object_get(c, "moved")), 0, "%s", out);
+	only_b = json_array_get(json_object_get(doc, "only_b"), 0);
+	cr_expect_str_eq(json_string_value(json_object_get(only_b, "command")),
+			 "cp out/a.up out/extra.up");
+	/* every process of A has its partner: B is A and one more */
+	cr_expect_eq(json_integer_value(json_object_get(c, "matched")),
+		     json_integer_value(json_object_get(json_object_get(
+			     json_object_get(doc, "totals"), "processes"), "a")));
+	json_decref(doc);
+	free(out);
+	free(err);
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_expect_eq(system(cmd), 0);
+}
