@@ -248,6 +248,37 @@ bool procfs_exec_comm(const char *filename, char *buf, size_t size)
 	return true;
 }
 
+int procfs_status_id(pid_t pid, const char *key, pid_t *out)
+{
+	char path[64], *text, *p, *end;
+	size_t klen = strlen(key);
+	uint64_t v;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	text = procfs_read_file(path, NULL);
+	if (!text)
+		return -1;
+	for (p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (strncmp(p, key, klen) || p[klen] != ':')
+			continue;
+		p += klen + 1;
+		p += strspn(p, " \t");
+		end = p + strcspn(p, "\n");
+		if (num_parse_u64(p, (size_t)(end - p), INT32_MAX, &v) == 0) {
+			*out = (pid_t)v;
+			ret = 0;
+		}
+		break;
+	}
+	if (ret < 0) {
+		err_set("%s: no valid %s line", path, key);
+		errno = EINVAL;
+	}
+	free(text);
+	return ret;
+}
+
 bool procfs_pid_alive(pid_t pid, bool not_zombie)
 {
 	struct procfs_stat st;

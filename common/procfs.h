@@ -65,6 +65,14 @@ int procfs_read_comm(pid_t pid, char *buf, size_t size);
  */
 bool procfs_exec_comm(const char *filename, char *buf, size_t size);
 
+/**
+ * procfs_status_id - a pid-valued line of /proc/@pid/status ("Tgid",
+ * "PPid", "TracerPid": 0 when untraced)
+ *
+ * Returns 0, or -1 with err_msg() (gone, or no such valid line).
+ */
+int procfs_status_id(pid_t pid, const char *key, pid_t *out);
+
 /** procfs_pid_alive - @pid exists (and is not a zombie when @not_zombie) */
 bool procfs_pid_alive(pid_t pid, bool not_zombie);
 

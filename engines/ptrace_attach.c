@@ -29,17 +29,9 @@
 /* /proc/TID/status TracerPid: 0 untraced, else the tracer; -1 unknown */
 static pid_t tracer_of(pid_t tid)
 {
-	char path[64], *text, *p;
-	long v;
+	pid_t v;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	text = procfs_read_file(path, NULL);
-	if (!text)
-		return -1;
-	p = strstr(text, "\nTracerPid:");
-	v = p ? strtol(p + 11, NULL, 10) : -1;
-	free(text);
-	return (pid_t)v;
+	return procfs_status_id(tid, "TracerPid", &v) < 0 ? -1 : v;
 }
 
 /*

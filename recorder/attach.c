@@ -39,7 +39,6 @@ static bool is_ancestor(pid_t pid)
 int rec_join_check(int pid, pid_t *tgid)
 {
 	struct procfs_stat st;
-	char path[64], *status, *p;
 
 	if (procfs_read_stat(pid, &st) < 0) {
 		err_set("-p %d: no such process", pid);
@@ -50,13 +49,7 @@ int rec_join_check(int pid, pid_t *tgid)
 		return -1;
 	}
 	/* a thread's id: follow its process, as the user surely meant */
-	*tgid = pid;
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	status = procfs_read_file(path, NULL);
-	if (status && (p = strstr(status, "\nTgid:")))
-		*tgid = (pid_t)strtol(p + 6, NULL, 10);
-	free(status);
-	if (*tgid <= 0)
+	if (procfs_status_id(pid, "Tgid", tgid) < 0 || *tgid <= 0)
 		*tgid = pid;
 	if (is_ancestor(*tgid)) {
 		err_set("-p %d: %s (recording it would record the recorder itself)", pid,

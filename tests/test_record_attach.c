@@ -33,6 +33,7 @@
 #include "err.h"
 #include "ft_util.h"
 #include "procfs.h"
+#include "procfs_tree.h"
 #include "skip.h"
 
 /*
@@ -576,4 +577,44 @@ Test(record_attach, ptrace_stopped_stays_stopped)
 	cr_assert_eq(waitpid(r.wl, &status, 0), r.wl);
 	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "status %#x", status);
 	unlink(csv);
+}
+
+/* The /proc helpers -p stands on: a process's status ids, and its tree, parents first. */
+Test(record_attach, procfs_walk)
+{
+	struct attach_run r = { 0 };
+	struct procfs_tree *t;
+	const struct procfs_proc *root;
+	pid_t v = -1;
+	bool pre = false;
+
+	cr_assert_eq(procfs_status_id(getpid(), "Tgid", &v), 0, "%s", err_msg());
+	cr_assert_eq(v, getpid());
+	cr_assert_eq(procfs_status_id(getpid(), "TracerPid", &v), 0);
+	cr_assert_eq(v, 0);
+	cr_assert_lt(procfs_status_id(getpid(), "Tgi", &v), 0); /* a prefix is not the key */
+	start_workload(&r, "walk");
+	t = procfs_tree_walk(r.wl);
+	cr_assert_not_null(t, "%s", err_msg());
+	root = procfs_tree_proc(t, 0);
+	cr_assert_eq(root->pid, r.wl);
+	cr_assert_eq(root->ppid, getpid());
+	cr_assert_eq(root->ntids, 1);
+	cr_assert_eq(root->tids[0], r.wl);
+	for (size_t i = 1; i < procfs_tree_count(t); i++) {
+		const struct procfs_proc *p = procfs_tree_proc(t, i);
+		bool parent_before = false;
+
+		for (size_t k = 0; k < i; k++)
+			parent_before |= procfs_tree_proc(t, k)->pid == p->ppid;
+		cr_assert(parent_before, "%d comes before its parent %d", p->pid, p->ppid);
+		pre |= p->pid == r.pre;
+	}
+	cr_assert(pre, "the workload's first child is not in the walk");
+	procfs_tree_free(t);
+	ft_sleep_ms(500); /* stop_workload() wants a few loops */
+	stop_workload(&r);
+	cleanup(&r);
+	cr_assert_null(procfs_tree_walk(r.wl), "a walk of a reaped pid");
+	cr_assert_eq(errno, ESRCH);
 }
