@@ -3,6 +3,7 @@
 #ifndef PROCTREE_ENGINE_PRIVATE_H
 #define PROCTREE_ENGINE_PRIVATE_H
 
+#include <pthread.h>
 #include <sys/utsname.h>
 
 #include "csv.h"
@@ -38,6 +39,12 @@ void engine_meta_init(struct engine_meta *em, const char *engine, pid_t root,
  */
 int engine_meta_join(const struct engine_opts *opts, const char **keys, const char **values,
 		     int n);
+
+/**
+ * engine_thread_start - pthread_create() with every signal blocked in the
+ * new thread; 0, or -1 with err_msg()
+ */
+int engine_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
 
 struct procfs_proc;
 

@@ -569,21 +569,11 @@ static int open_csv(struct engine *e, pid_t root)
 	return 0;
 }
 
-/* The reader thread; the recorder's signals (SIGINT, SIGCHLD) are not for it. */
+/* The reader thread, with every signal blocked (engine_thread_start()). */
 static int start_reader(struct engine *e)
 {
-	sigset_t all, old;
-	int ret;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	ret = pthread_create(&e->reader, NULL, reader_main, e);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (ret) {
-		err_set("cannot start the reader thread: %s", strerror(ret));
-		errno = ret;
+	if (engine_thread_start(&e->reader, reader_main, e) < 0)
 		return -1;
-	}
 	e->reader_running = true;
 	return 0;
 }
