@@ -182,6 +182,7 @@ static int json_diff(void *ctx, FILE *fp)
 static void diff(const char *a, size_t alen, const char *b, size_t blen, uint64_t h, bool same)
 {
 	struct diff_opts o;
+	struct diff_counts c;
 	struct diff *d;
 
 	diff_opts_init(&o);
@@ -197,6 +198,15 @@ static void diff(const char *a, size_t alen, const char *b, size_t blen, uint64_
 		if (same && diff_differs(d)) {
 			fprintf(stderr, "a file differs from itself:\n");
 			diff_write_text(d, stderr, 0);
+			abort();
+		}
+		diff_get_counts(d, &c);
+		/* no process vanishes: each is matched or in one run only */
+		if (c.matched + c.only_a != c.processes_a || c.matched + c.only_b != c.processes_b) {
+			fprintf(stderr, "diff lost processes: %llu matched, %llu/%llu only in A/B, "
+				"%llu/%llu processes\n", (unsigned long long)c.matched,
+				(unsigned long long)c.only_a, (unsigned long long)c.only_b,
+				(unsigned long long)c.processes_a, (unsigned long long)c.processes_b);
 			abort();
 		}
 		diff_write_text(d, devnull, (h >> 37) & 1 ? 0 : 1 + (h >> 38) % 5);

@@ -63,29 +63,6 @@ void cmp_free(struct cmp *c)
 	free(c);
 }
 
-__attribute__((format(printf, 2, 3)))
-static void warn(struct cmp *c, const char *fmt, ...)
-{
-	size_t old = c->warnings ? strlen(c->warnings) : 0;
-	char *msg, *w;
-	va_list ap;
-	int len;
-
-	va_start(ap, fmt);
-	len = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (len < 0)
-		return;
-	w = realloc(c->warnings, old + len + 2);
-	if (w) {
-		memcpy(w + old, msg, len);
-		w[old + len] = '\n';
-		w[old + len + 1] = '\0';
-		c->warnings = w;
-	}
-	free(msg);
-}
-
 /* copy the tree's nodes out and link each node's children in creation order */
 static int file_index(struct cmp_file *f)
 {
@@ -134,9 +111,7 @@ static int add_input(struct cmp *c, const char *path, const char *buf, size_t le
 {
 	struct tree_opts topts = { .window_ns = c->opts.window_ns };
 	const struct csv_trailer *tr;
-	struct csv_reader *r = NULL;
 	struct cmp_file *f;
-	int ret;
 
 	if (!buf && !strcmp(path, "-")) {
 		if (c->stdin_used) {
@@ -161,23 +136,9 @@ static int add_input(struct cmp *c, const char *path, const char *buf, size_t le
 	if (!f->path)
 		goto oom;
 	c->nfiles++; /* from here cmp_free() owns what f holds */
-	r = buf ? csv_reader_new_mem(path, buf, len) : csv_reader_open(path);
-	if (!r)
-		return -1;
-	f->t = tree_new(&topts);
+	f->t = tree_load(path, buf, len, &topts, &c->warnings);
 	if (!f->t)
-		goto error;
-	ret = tree_read(f->t, r);
-	if (ret < 0)
-		goto error;
-	if (ret > 0)
-		warn(c, "%s; skipped it, the tree uses every complete row", tree_truncation(f->t));
-	/* ending inside a row (disk full) is also being cut short */
-	if (!csv_reader_trailer(r)->present)
-		warn(c, "%s: no #end trailer: the recording was cut short; using every row present",
-		     path);
-	csv_reader_free(r);
-	r = NULL;
+		return -1;
 	f->engine = tree_meta(f->t)->engine;
 	if (!tree_time_range(f->t, &f->first_ns, &f->last_ns))
 		f->first_ns = f->last_ns = tree_meta(f->t)->start_mono_ns;
@@ -195,8 +156,6 @@ static int add_input(struct cmp *c, const char *path, const char *buf, size_t le
 oom:
 	err_set("out of memory");
 	errno = ENOMEM;
-error:
-	csv_reader_free(r);
 	return -1;
 }
 

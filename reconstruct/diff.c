@@ -5,7 +5,6 @@
  * reported (diff_text.c, diff_json.c).
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,29 +53,6 @@ void diff_free(struct diff *d)
 	free(d);
 }
 
-__attribute__((format(printf, 2, 3)))
-static void warn(struct diff *d, const char *fmt, ...)
-{
-	size_t old = d->warnings ? strlen(d->warnings) : 0;
-	char *msg, *w;
-	va_list ap;
-	int len;
-
-	va_start(ap, fmt);
-	len = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (len < 0)
-		return;
-	w = realloc(d->warnings, old + len + 2);
-	if (w) {
-		memcpy(w + old, msg, len);
-		w[old + len] = '\n';
-		w[old + len + 1] = '\0';
-		d->warnings = w;
-	}
-	free(msg);
-}
-
 /* per-node arrays and the run's totals */
 static int index_run(struct diff_run *run)
 {
@@ -113,9 +89,7 @@ static int index_run(struct diff_run *run)
 static int add_input(struct diff *d, const char *path, const char *buf, size_t len)
 {
 	struct tree_opts topts = { .window_ns = d->opts.window_ns };
-	struct csv_reader *r = NULL;
 	struct diff_run *run;
-	int ret;
 
 	if (d->nruns == 2) {
 		err_set("--diff compares two files");
@@ -139,25 +113,10 @@ static int add_input(struct diff *d, const char *path, const char *buf, size_t l
 		return -1;
 	}
 	d->nruns++; /* from here diff_free() owns what run holds */
-	r = buf ? csv_reader_new_mem(path, buf, len) : csv_reader_open(path);
-	if (!r)
-		return -1;
-	run->t = tree_new(&topts);
+	run->t = tree_load(path, buf, len, &topts, &d->warnings);
 	if (!run->t)
-		goto error;
-	ret = tree_read(run->t, r);
-	if (ret < 0)
-		goto error;
-	if (ret > 0)
-		warn(d, "%s; skipped it, the tree uses every complete row", tree_truncation(run->t));
-	if (!csv_reader_trailer(r)->present)
-		warn(d, "%s: no #end trailer: the recording was cut short; using every row present",
-		     path);
-	csv_reader_free(r);
+		return -1;
 	return index_run(run);
-error:
-	csv_reader_free(r);
-	return -1;
 }
 
 int diff_add_file(struct diff *d, const char *path)
@@ -184,10 +143,10 @@ int diff_run(struct diff *d)
 		uint64_t lost = s->fork_lost + s->exit_lost + s->exit_unseen;
 
 		if (lost || s->lost_events)
-			warn(d, "%s: the recording lost events (%llu processes with a lost fork or exit, "
-			     "%llu events lost): some differences may be the recording's",
-			     d->run[r].path, (unsigned long long)lost,
-			     (unsigned long long)s->lost_events);
+			tree_note(&d->warnings, "%s: the recording lost events (%llu processes "
+				  "with a lost fork or exit, %llu events lost): some differences "
+				  "may be the recording's", d->run[r].path,
+				  (unsigned long long)lost, (unsigned long long)s->lost_events);
 		if (diff_keys(d, r) < 0)
 			return -1;
 	}

@@ -45,6 +45,7 @@ struct diff_opts {
 
 /* the difference counts of a finished diff */
 struct diff_counts {
+	uint64_t processes_a, processes_b; /* = matched + only_a, = matched + only_b */
 	uint64_t matched;          /* process pairs */
 	uint64_t only_a, only_b;   /* processes in one run only */
 	uint64_t only_a_subtrees, only_b_subtrees; /* ... as whole subtrees */

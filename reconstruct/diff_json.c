@@ -118,6 +118,10 @@ static void put_only(FILE *fp, const struct diff *d, int r)
 	bool first = true;
 
 	putc('[', fp);
+	if (!(r ? d->counts.only_b : d->counts.only_a)) {
+		putc(']', fp);
+		return;
+	}
 	for (struct node *x = tree_walk_first(&w, run->t); x; x = tree_walk_next(&w)) {
 		const struct diff_node *me = &run->dn[diff_ix(x)];
 
@@ -139,14 +143,17 @@ static void put_only(FILE *fp, const struct diff *d, int r)
 
 static void put_pairs(FILE *fp, const struct diff *d, enum diff_kind k)
 {
+	uint64_t total = k == DK_STATUS ? d->counts.status_changed :
+			 k == DK_COMMAND ? d->counts.command_changed : d->counts.moved;
 	bool first = true;
 
 	putc('[', fp);
-	for (uint32_t ix = 1; ix <= d->run[0].n; ix++) {
+	for (uint32_t ix = 1; total && ix <= d->run[0].n; ix++) {
 		const struct node *a = d->run[0].byix[ix], *b;
 
 		if (!diff_pair_is(d, ix, k))
 			continue;
+		total--;
 		b = d->run[1].byix[d->run[0].dn[ix].match];
 		fputs(first ? "\n " : ",\n ", fp);
 		first = false;

@@ -70,16 +70,19 @@ static size_t alnum_end(const char *s, size_t len, size_t i)
 static size_t temp_from(const char *s, size_t len)
 {
 	static const char *const dirs[] = { "/tmp/", "/var/tmp/", "/dev/shm/" };
-	size_t best = SIZE_MAX;
+	const char *p = s, *end = s + len;
 
-	for (size_t k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++) {
-		size_t n = strlen(dirs[k]);
-		const char *p = len >= n ? memmem(s, len, dirs[k], n) : NULL;
+	/* one pass over the slashes: most arguments have none or few */
+	while ((p = memchr(p, '/', (size_t)(end - p)))) {
+		for (size_t k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++) {
+			size_t n = strlen(dirs[k]);
 
-		if (p && (size_t)(p - s) + n < best)
-			best = (size_t)(p - s) + n;
+			if ((size_t)(end - p) >= n && !memcmp(p, dirs[k], n))
+				return (size_t)(p - s) + n;
+		}
+		p++;
 	}
-	return best;
+	return SIZE_MAX;
 }
 
 /* the random part of mktemp(3)-style names: a digit, or both cases */

@@ -45,6 +45,8 @@ struct matcher {
 	size_t tab_cap;
 	uint32_t *queue;      /* pairs to align: a, b, a, b ... */
 	size_t qhead, qlen, qcap;
+	uint32_t *rescued;    /* run A's side of the pairs rescue() made */
+	size_t nrescued, rescued_cap;
 };
 
 static int oom(void)
@@ -252,6 +254,18 @@ out:
 	return ret;
 }
 
+/* drop the matched children from list @r; returns how many are left */
+static size_t compact(struct matcher *m, int r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nkids[r]; i++)
+		if (diff_dn(m->d, r, m->kids[r][i])->match == DIFF_NONE)
+			m->kids[r][n++] = m->kids[r][i];
+	m->nkids[r] = n;
+	return n;
+}
+
 /* match the children of the pair (@a, @b) by each tier in turn */
 static int align_kids(struct matcher *m, uint32_t a, uint32_t b)
 {
@@ -262,8 +276,14 @@ static int align_kids(struct matcher *m, uint32_t a, uint32_t b)
 	if (!m->nkids[0] || !m->nkids[1])
 		return 0;
 	for (int tier = 0; tier < DIFF_TIERS; tier++) {
-		size_t na = m->nkids[0], nb = m->nkids[1];
+		size_t na, nb;
 		int mask;
+
+		/* what the earlier tiers matched is out of the lists; nothing left, done */
+		if (tier && (!compact(m, 0) || !compact(m, 1)))
+			break;
+		na = m->nkids[0];
+		nb = m->nkids[1];
 
 		if (tier == DIFF_TIER_NAME && na * nb <= SIMILAR_MAX) {
 			if (by_name_similar(m) < 0)
@@ -377,6 +397,10 @@ static int rescue(struct matcher *m, int s)
 		if (s == 0 ? pair(m, ix, bk->head, DIFF_TIER_EXACT) < 0 :
 			     pair(m, bk->head, ix, DIFF_TIER_EXACT) < 0)
 			return -1;
+		if (grow((void **)&m->rescued, &m->rescued_cap, m->nrescued + 1,
+			 sizeof(*m->rescued)) < 0)
+			return -1;
+		m->rescued[m->nrescued++] = s == 0 ? ix : bk->head;
 		bk->head = m->next[bk->head];
 		if (drain(m) < 0)
 			return -1;
@@ -390,61 +414,85 @@ static uint32_t parent_ix(const struct node *x)
 	return x->parent ? diff_ix(x->parent) : DIFF_NONE;
 }
 
-/* moved pairs, unmatched subtrees and the counts */
-static int classify(struct diff *d)
+/*
+ * Only a pair made by rescue() can sit under parents that are not each
+ * other's partners: align_kids() pairs children of a pair.  Whether it does
+ * is decided once every rescue is done (a parent may be rescued after its
+ * child).
+ */
+static void mark_moved(struct matcher *m)
 {
+	struct diff *d = m->d;
+
+	for (size_t k = 0; k < m->nrescued; k++) {
+		uint32_t a = m->rescued[k], b = d->run[0].dn[a].match;
+		uint32_t p = parent_ix(d->run[0].byix[a]), q = parent_ix(d->run[1].byix[b]);
+		bool moved = (p == DIFF_NONE) != (q == DIFF_NONE) ||
+			     (p != DIFF_NONE && d->run[0].dn[p].match != q);
+
+		d->run[0].dn[a].moved = d->run[1].dn[b].moved = moved;
+	}
+}
+
+/* the sizes of the unmatched subtrees, and how many subtrees (walks run @r) */
+static int subtrees(struct diff *d, int r)
+{
+	struct diff_run *run = &d->run[r];
+	struct node **order = malloc(((size_t)run->n + 1) * sizeof(*order));
+	struct tree_walk w;
+	size_t n = 0;
+
+	if (!order)
+		return oom();
+	for (struct node *x = tree_walk_first(&w, run->t); x; x = tree_walk_next(&w))
+		if (n <= run->n)
+			order[n++] = x;
+	/* reverse pre-order: every child before its parent */
+	while (n--) {
+		const struct node *x = order[n];
+		uint32_t ix = diff_ix(x), p = parent_ix(x);
+		struct diff_node *me = &run->dn[ix];
+
+		if (x->flags & NF_SYNTHETIC || me->match != DIFF_NONE)
+			continue;
+		me->subtree++;
+		if (p != DIFF_NONE && p != 0 && run->dn[p].match == DIFF_NONE)
+			run->dn[p].subtree += me->subtree;
+		else
+			*(r ? &d->counts.only_b_subtrees : &d->counts.only_a_subtrees) += 1;
+	}
+	free(order);
+	return 0;
+}
+
+/* the counts; the tree walks only when some process is in one run only */
+static int classify(struct matcher *m)
+{
+	struct diff *d = m->d;
 	struct diff_counts *c = &d->counts;
 
 	memset(c, 0, sizeof(*c));
-	for (int r = 0; r < 2; r++) {
-		struct diff_run *run = &d->run[r];
-		struct node **order = malloc(((size_t)run->n + 1) * sizeof(*order));
-		struct tree_walk w;
-		size_t n = 0;
-
-		if (!order)
-			return oom();
-		for (struct node *x = tree_walk_first(&w, run->t); x; x = tree_walk_next(&w))
-			if (n <= run->n)
-				order[n++] = x;
-		/* reverse pre-order: every child before its parent */
-		while (n--) {
-			const struct node *x = order[n];
-			uint32_t ix = diff_ix(x), p = parent_ix(x);
-			struct diff_node *me = &run->dn[ix];
-
-			if (x->flags & NF_SYNTHETIC)
-				continue;
-			if (me->match != DIFF_NONE) {
-				if (r == 0) {
-					uint32_t q = parent_ix(d->run[1].byix[me->match]);
-
-					me->moved = (p == DIFF_NONE) != (q == DIFF_NONE) ||
-						    (p != DIFF_NONE && run->dn[p].match != q);
-				} else {
-					me->moved = d->run[0].dn[me->match].moved;
-				}
-				continue;
-			}
-			me->subtree++;
-			*(r ? &c->only_b : &c->only_a) += 1;
-			if (p != DIFF_NONE && p != 0 && run->dn[p].match == DIFF_NONE)
-				run->dn[p].subtree += me->subtree;
-			else
-				*(r ? &c->only_b_subtrees : &c->only_a_subtrees) += 1;
-		}
-		free(order);
-	}
+	c->processes_a = d->run[0].n;
+	c->processes_b = d->run[1].n;
+	mark_moved(m);
+	for (uint32_t ix = 1; ix <= d->run[1].n; ix++)
+		c->only_b += d->run[1].dn[ix].match == DIFF_NONE;
 	for (uint32_t ix = 1; ix <= d->run[0].n; ix++) {
 		const struct diff_node *a = &d->run[0].dn[ix];
 
-		if (a->match == DIFF_NONE || a->match == 0)
+		if (a->match == DIFF_NONE) {
+			c->only_a++;
 			continue;
+		}
 		c->matched++;
 		c->moved += a->moved;
 		c->command_changed += diff_pair_is(d, ix, DK_COMMAND);
 		c->status_changed += diff_pair_is(d, ix, DK_STATUS);
 	}
+	if (c->only_a && subtrees(d, 0) < 0)
+		return -1;
+	if (c->only_b && subtrees(d, 1) < 0)
+		return -1;
 	return 0;
 }
 
@@ -467,12 +515,13 @@ int diff_align(struct diff *d)
 		goto out;
 	if (drain(&m) < 0 || rescue(&m, 0) < 0 || rescue(&m, 1) < 0)
 		goto out;
-	ret = classify(d);
+	ret = classify(&m);
 out:
 	free(m.kids[0]);
 	free(m.kids[1]);
 	free(m.next);
 	free(m.tab);
 	free(m.queue);
+	free(m.rescued);
 	return ret;
 }

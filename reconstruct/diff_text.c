@@ -279,8 +279,11 @@ static void put_pairs(FILE *fp, const struct diff *d, enum diff_kind k, uint64_t
 
 		if (!diff_pair_is(d, ix, k))
 			continue;
-		if (!shown(i++, limit))
+		if (!shown(i++, limit)) {
+			if (i == total)
+				break;
 			continue;
+		}
 		b = d->run[1].byix[d->run[0].dn[ix].match];
 		fputs("  ", fp);
 		put_command(fp, d, a);

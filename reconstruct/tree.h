@@ -115,6 +115,26 @@ int tree_finish(struct tree *t, const struct csv_trailer *trailer, bool truncate
  */
 int tree_read(struct tree *t, struct csv_reader *r);
 
+/**
+ * tree_load - a new tree holding a whole file (tree_new() + tree_read())
+ * @path: the file ("-" is standard input); with @buf, the name messages give it
+ * @buf, @len: the CSV in memory, or @buf NULL to read @path
+ * @opts: the builder's options, may be NULL
+ * @notes: what is not bad input but worth a warning (a truncated last row,
+ *         no #end trailer) is appended here, one line each (tree_note())
+ *
+ * Returns the finished tree, or NULL with err_msg() ("FILE:LINE: ...") on
+ * bad input or allocation failure.
+ */
+struct tree *tree_load(const char *path, const char *buf, size_t len,
+		       const struct tree_opts *opts, char **notes);
+
+/**
+ * tree_note - append one printf-formatted line to the malloc'd *@notes
+ * (left as it was when out of memory: notes are not worth failing for)
+ */
+void tree_note(char **notes, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /** tree_truncation - the "FILE:LINE: truncated ..." message, or NULL */
 const char *tree_truncation(const struct tree *t);
 

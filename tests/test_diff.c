@@ -297,6 +297,8 @@ Test(diff, library)
 	cr_expect_eq(c.only_a, 5);
 	cr_expect_eq(c.only_a_subtrees, 1);
 	cr_expect_eq(c.only_b, 0);
+	cr_expect_eq(c.processes_a, 21);
+	cr_expect_eq(c.processes_b, c.matched + c.only_b);
 	cr_expect_null(diff_warnings(d));
 	diff_free(d);
 	free(a);
