@@ -11,11 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "diff.h"
 #include "err.h"
+#include "run_util.h"
 
 #define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
 #define DIR FIXTURES_DIR "/diff"
@@ -25,54 +24,14 @@ struct run {
 	char *out, *err;
 };
 
-static char *slurp_fp(FILE *fp)
-{
-	char *buf = NULL;
-	size_t len = 0, n;
-	char chunk[4096];
-
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		buf = realloc(buf, len + n + 1);
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	if (!buf)
-		buf = calloc(1, 1);
-	buf[len] = '\0';
-	return buf;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *s;
-
-	cr_assert_not_null(fp, "cannot open %s", path);
-	s = slurp_fp(fp);
-	fclose(fp);
-	return s;
-}
-
 /* run the program with @args (a shell word list) in the directory of class @cls */
 static struct run run(const char *cls, const char *args)
 {
-	char cmd[2048], errpath[] = "/tmp/proctree-test-err-XXXXXX";
+	char cmd[2048];
 	struct run r;
-	int fd = mkstemp(errpath);
-	FILE *p, *e;
 
-	cr_assert_geq(fd, 0);
-	snprintf(cmd, sizeof(cmd), "cd '%s/%s' && '%s' %s 2>'%s'", DIR, cls, PROG, args, errpath);
-	p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	r.out = slurp_fp(p);
-	r.status = pclose(p);
-	cr_assert(WIFEXITED(r.status), "%s did not exit normally", cmd);
-	r.status = WEXITSTATUS(r.status);
-	e = fdopen(fd, "r");
-	r.err = slurp_fp(e);
-	fclose(e);
-	unlink(errpath);
+	snprintf(cmd, sizeof(cmd), "cd '%s/%s' && '%s' %s", DIR, cls, PROG, args);
+	r.out = run_sh(cmd, &r.err, &r.status);
 	return r;
 }
 
@@ -99,7 +58,7 @@ static void check_class(const struct want *w)
 	json_t *doc, *c;
 
 	snprintf(path, sizeof(path), "%s/%s/expected.txt", DIR, w->cls);
-	want = slurp(path);
+	want = run_slurp(path);
 	cr_expect_eq(r.status, w->status, "%s: exit status %d, want %d (stderr: %s)", w->cls,
 		     r.status, w->status, r.err);
 	cr_expect_str_eq(r.out, want, "%s: the report differs from expected.txt:\n%s", w->cls,
@@ -282,7 +241,8 @@ Test(diff, library)
 	struct diff_opts o;
 	struct diff *d;
 	struct diff_counts c;
-	char *a = slurp(DIR "/removed_subtree/a.csv"), *b = slurp(DIR "/removed_subtree/b.csv");
+	char *a = run_slurp(DIR "/removed_subtree/a.csv");
+	char *b = run_slurp(DIR "/removed_subtree/b.csv");
 
 	diff_opts_init(&o);
 	d = diff_new(&o);

@@ -12,8 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "run_util.h"
 
 #define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
 
@@ -28,45 +29,6 @@ static const char *recorder(void)
 		if (access(paths[i], X_OK) == 0)
 			return paths[i];
 	return NULL;
-}
-
-static char *slurp_fp(FILE *fp)
-{
-	char *buf = NULL;
-	size_t len = 0, n;
-	char chunk[4096];
-
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		buf = realloc(buf, len + n + 1);
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	if (!buf)
-		buf = calloc(1, 1);
-	buf[len] = '\0';
-	return buf;
-}
-
-/* run a shell command line; stdout returned, stderr in *err, exit status in *status */
-static char *sh(const char *cmd, char **err, int *status)
-{
-	char full[4096], errpath[] = "/tmp/proctree-test-err-XXXXXX";
-	int fd = mkstemp(errpath);
-	FILE *p, *e;
-	char *out;
-
-	cr_assert_geq(fd, 0);
-	snprintf(full, sizeof(full), "%s 2>'%s'", cmd, errpath);
-	p = popen(full, "r");
-	cr_assert_not_null(p);
-	out = slurp_fp(p);
-	*status = pclose(p);
-	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
-	e = fdopen(fd, "r");
-	*err = slurp_fp(e);
-	fclose(e);
-	unlink(errpath);
-	return out;
 }
 
 /*
@@ -98,7 +60,7 @@ static void record(const char *dir, const char *name, bool extra)
 		 "%s ASAN_OPTIONS=detect_leaks=0 '%s' --processtree-engine ptrace -q -o '%s/%s' -- "
 		 "sh '%s/build.sh' '%s'",
 		 extra ? "EXTRA=1" : "EXTRA=", recorder(), dir, name, dir, dir);
-	out = sh(cmd, &err, &status);
+	out = run_sh(cmd, &err, &status);
 	cr_assert_eq(status, 0, "recording %s: exit %d: %s", name, status, err);
 	free(out);
 	free(err);
@@ -128,7 +90,7 @@ Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 
 	/* the same build twice: nothing to report but times */
 	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff a.csv a2.csv", dir, RECON);
-	out = sh(cmd, &err, &status);
+	out = run_sh(cmd, &err, &status);
 	cr_expect_eq(status, 0, "the same build twice differs (exit %d):\n%s%s", status, out, err);
 	cr_expect_not_null(strstr(out, "same shape, commands and exit statuses"), "%s", out);
 	free(out);
@@ -136,7 +98,7 @@ Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 
 	/* one added command: exactly that */
 	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff a.csv b.csv", dir, RECON);
-	out = sh(cmd, &err, &status);
+	out = run_sh(cmd, &err, &status);
 	cr_expect_eq(status, 1, "exit %d:\n%s%s", status, out, err);
 	cr_expect_not_null(strstr(out, "only in B: 1 subtree, 1 process\n"
 				       "  + cp out/a.up out/extra.up  [1 process]  (in sh)\n"),
@@ -148,7 +110,7 @@ Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 	free(err);
 
 	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff --format json a.csv b.csv", dir, RECON);
-	out = sh(cmd, &err, &status);
+	out = run_sh(cmd, &err, &status);
 	cr_expect_eq(status, 1);
 	doc = json_loads(out, 0, NULL);
 	cr_assert_not_null(doc, "bad JSON: %s", out);
