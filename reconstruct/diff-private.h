@@ -57,12 +57,16 @@ struct diff_cmd {
 	bool shown;               /* above the threshold */
 };
 
-/* one matched pair, for the per-process ranking */
+/* one matched pair, for the per-process ranking: 16 bytes, a million of them get sorted */
 struct diff_pair {
 	uint32_t a, b;            /* indices in run A and run B */
+	uint64_t change;          /* the larger of |wall change| and |cpu change| */
+};
+
+/* the times of a matched pair (diff_pair_times()) */
+struct diff_times {
 	uint64_t wall[2], cpu[2];
 	bool wall_known, cpu_known;
-	uint64_t change;          /* the larger of |wall change| and |cpu change| */
 };
 
 struct diff {
@@ -102,6 +106,7 @@ int diff_align(struct diff *d);
 /* diff_stats.c */
 int diff_stats(struct diff *d);
 bool diff_above(const struct diff *d, uint64_t a, uint64_t b);
+void diff_pair_times(const struct diff *d, uint32_t a, uint32_t b, struct diff_times *t);
 
 /* diff_util.c: what the reports say of one process */
 enum diff_status_kind { DS_CODE, DS_SIGNAL, DS_RUNNING, DS_UNKNOWN };

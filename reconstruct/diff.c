@@ -59,8 +59,9 @@ static int index_run(struct diff_run *run)
 	const struct node *root = run->t->root;
 
 	run->n = run->t->nnodes;
-	run->byix = calloc((size_t)run->n + 1, sizeof(*run->byix));
-	run->dn = calloc((size_t)run->n + 1, sizeof(*run->dn));
+	/* huge pages: the alignment reads these in tree order, far from id order */
+	run->byix = big_zalloc(((size_t)run->n + 1) * sizeof(*run->byix));
+	run->dn = big_zalloc(((size_t)run->n + 1) * sizeof(*run->dn));
 	if (!run->byix || !run->dn) {
 		err_set("out of memory");
 		errno = ENOMEM;

@@ -202,8 +202,10 @@ static void put_processes(FILE *fp, const struct diff *d, uint64_t limit)
 	putc('[', fp);
 	for (size_t k = 0; k < d->npairs && (!limit || k < limit); k++) {
 		const struct diff_pair *p = &d->pairs[k];
+		struct diff_times t;
 		const struct node *a = d->run[0].byix[p->a], *b = d->run[1].byix[p->b];
 
+		diff_pair_times(d, p->a, p->b, &t);
 		fputs(k ? ",\n " : "\n ", fp);
 		fputs("{\"command\":", fp);
 		put_command(fp, d, a);
@@ -214,9 +216,9 @@ static void put_processes(FILE *fp, const struct diff *d, uint64_t limit)
 		fputs("},\"b\":", fp);
 		put_ref(fp, b);
 		fputs("},\"wall_ns\":", fp);
-		put_vals(fp, p->wall_known, p->wall[0], p->wall[1], true);
+		put_vals(fp, t.wall_known, t.wall[0], t.wall[1], true);
 		fputs(",\"cpu_ns\":", fp);
-		put_vals(fp, p->cpu_known, p->cpu[0], p->cpu[1], true);
+		put_vals(fp, t.cpu_known, t.cpu[0], t.cpu[1], true);
 		putc('}', fp);
 	}
 	putc(']', fp);

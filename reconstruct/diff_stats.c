@@ -160,32 +160,42 @@ static int commands(struct diff *d)
 	return 0;
 }
 
+/** diff_pair_times - the wall and own CPU times of the pair (@a of run A, @b of run B) */
+void diff_pair_times(const struct diff *d, uint32_t a, uint32_t b, struct diff_times *t)
+{
+	const struct diff_run *ra = &d->run[0], *rb = &d->run[1];
+
+	memset(t, 0, sizeof(*t));
+	t->wall_known = diff_wall(ra->byix[a], &t->wall[0]) && diff_wall(rb->byix[b], &t->wall[1]);
+	t->cpu_known = ra->cpu[a].known && rb->cpu[b].known;
+	if (t->cpu_known) {
+		t->cpu[0] = ra->cpu[a].own_ns;
+		t->cpu[1] = rb->cpu[b].own_ns;
+	}
+}
+
 /* the matched processes whose wall or CPU time changed beyond the threshold */
 static int pairs(struct diff *d)
 {
-	const struct diff_run *ra = &d->run[0], *rb = &d->run[1];
+	const struct diff_run *ra = &d->run[0];
 	size_t cap = 0;
 
 	d->npairs = 0;
 	for (uint32_t ix = 1; ix <= ra->n; ix++) {
 		uint32_t m = ra->dn[ix].match;
 		struct diff_pair p = { .a = ix, .b = m };
+		struct diff_times t;
 
 		if (m == DIFF_NONE || m == 0)
 			continue;
-		p.wall_known = diff_wall(ra->byix[ix], &p.wall[0]) && diff_wall(rb->byix[m], &p.wall[1]);
-		p.cpu_known = ra->cpu[ix].known && rb->cpu[m].known;
-		if (p.cpu_known) {
-			p.cpu[0] = ra->cpu[ix].own_ns;
-			p.cpu[1] = rb->cpu[m].own_ns;
-		}
-		if (!(p.wall_known && diff_above(d, p.wall[0], p.wall[1])) &&
-		    !(p.cpu_known && diff_above(d, p.cpu[0], p.cpu[1])))
+		diff_pair_times(d, ix, m, &t);
+		if (!(t.wall_known && diff_above(d, t.wall[0], t.wall[1])) &&
+		    !(t.cpu_known && diff_above(d, t.cpu[0], t.cpu[1])))
 			continue;
-		if (p.wall_known)
-			p.change = absdiff(p.wall[0], p.wall[1]);
-		if (p.cpu_known && absdiff(p.cpu[0], p.cpu[1]) > p.change)
-			p.change = absdiff(p.cpu[0], p.cpu[1]);
+		if (t.wall_known)
+			p.change = absdiff(t.wall[0], t.wall[1]);
+		if (t.cpu_known && absdiff(t.cpu[0], t.cpu[1]) > p.change)
+			p.change = absdiff(t.cpu[0], t.cpu[1]);
 		if (d->npairs == cap) {
 			size_t c = cap ? 2 * cap : 256;
 			struct diff_pair *v = realloc(d->pairs, c * sizeof(*v));

@@ -356,10 +356,12 @@ static void put_processes(FILE *fp, const struct diff *d, uint64_t limit)
 		"ratio", "cpu A", "cpu B", "change", "ratio", "process");
 	for (size_t k = 0; k < d->npairs && shown(k, limit); k++) {
 		const struct diff_pair *p = &d->pairs[k];
+		struct diff_times t;
 		const struct node *a = d->run[0].byix[p->a];
 
-		put_time_cols(fp, p->wall_known, p->wall[0], p->wall[1]);
-		put_time_cols(fp, p->cpu_known, p->cpu[0], p->cpu[1]);
+		diff_pair_times(d, p->a, p->b, &t);
+		put_time_cols(fp, t.wall_known, t.wall[0], t.wall[1]);
+		put_time_cols(fp, t.cpu_known, t.cpu[0], t.cpu[1]);
 		fputs("  ", fp);
 		put_command(fp, d, a);
 		put_where(fp, a);

@@ -7,6 +7,10 @@
 #include "diff-private.h"
 #include "view-private.h"
 
+/**
+ * diff_status_of - how @n ended: a code, a signal, still running, or unknown
+ * (no exit row: lost, unseen, or an exit row without code and signal)
+ */
 void diff_status_of(const struct node *n, struct diff_status *s)
 {
 	s->value = 0;
@@ -23,12 +27,16 @@ void diff_status_of(const struct node *n, struct diff_status *s)
 	}
 }
 
+/** diff_status_eq - the same ending (two unknown endings are the same) */
 bool diff_status_eq(const struct diff_status *a, const struct diff_status *b)
 {
 	return a->kind == b->kind && a->value == b->value;
 }
 
-/* the lifetime, when both its fork (or first row, for the root) and exit were seen */
+/**
+ * diff_wall - the lifetime in *@ns, when both its fork (or first row, for the
+ * root) and its exit were seen; false otherwise
+ */
 bool diff_wall(const struct node *n, uint64_t *ns)
 {
 	if (!(n->have & NH_START) || !(n->have & NH_END) || n->end_ns < n->start_ns)
@@ -37,6 +45,10 @@ bool diff_wall(const struct node *n, uint64_t *ns)
 	return true;
 }
 
+/**
+ * diff_pair_is - does run A's process @ix, matched, differ from its partner
+ * in exit status (DK_STATUS), command line (DK_COMMAND) or place (DK_MOVED)?
+ */
 bool diff_pair_is(const struct diff *d, uint32_t ix, enum diff_kind k)
 {
 	const struct diff_node *a = &d->run[0].dn[ix];
@@ -58,6 +70,7 @@ bool diff_pair_is(const struct diff *d, uint32_t ix, enum diff_kind k)
 	}
 }
 
+/** diff_only_top - @x is in its run only, and its parent is not: it heads such a subtree */
 bool diff_only_top(const struct diff_run *run, const struct node *x)
 {
 	const struct node *p = x->parent;
