@@ -103,6 +103,13 @@ struct engine_ops {
 	 * May be NULL.
 	 */
 	pid_t (*helper_pid)(struct engine *e);
+	/*
+	 * After finish(), with -p: the wait status of the joined root as the
+	 * engine saw it end, or -1 (still running, or what ended it is not
+	 * known).  The recorder, not its parent, has no other source for the
+	 * end line.  May be NULL.
+	 */
+	int (*root_status)(struct engine *e);
 	/* drain, alive rows, trailer, undo tracing state; 0 or -1 with err_msg() */
 	int (*finish)(struct engine *e, const struct engine_finish *fin);
 	void (*stats)(struct engine *e, struct engine_stats *st);

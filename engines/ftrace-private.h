@@ -269,6 +269,12 @@ int ftrace_track_existing(struct ftrace_track *t, const struct procfs_proc *p, u
 /** ftrace_track_existing_done - the last walk of /proc ended at @until_ns */
 void ftrace_track_existing_done(struct ftrace_track *t, uint64_t until_ns);
 
+/**
+ * ftrace_track_root_status - after ftrace_track_finish(): the root's exit
+ * row as a wait status, -1 when it has none or its status is unknown
+ */
+int ftrace_track_root_status(const struct ftrace_track *t);
+
 /** ftrace_track_at_risk - whether tids are watched (ftrace_track_watch() has work) */
 bool ftrace_track_at_risk(const struct ftrace_track *t);
 

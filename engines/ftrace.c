@@ -31,6 +31,7 @@
 #include "engine-private.h"
 #include "err.h"
 #include "ftrace-private.h"
+#include "procfs.h"
 #include "procfs_tree.h"
 
 /*
@@ -564,6 +565,20 @@ static int seed_tids(struct engine *e, struct ftrace_pidmap *seeded, const struc
 }
 
 /*
+ * Whether @p still runs now that its tids are in the filter: then its end
+ * will be in the trace.  One that ended meanwhile may have ended before
+ * the filter held it, its end unseen: it is left out, as it would be had
+ * it ended before the walk (ptrace and bpf do the same).
+ */
+static bool still_there(const struct procfs_proc *p)
+{
+	struct procfs_stat st;
+
+	return procfs_read_stat(p->pid, &st) == 0 && st.starttime_ticks == p->starttime_ticks &&
+	       st.state != 'Z' && st.state != 'X';
+}
+
+/*
  * -p: follow @root, already running.  The filter holds root first (with
  * event-fork, what a filtered task creates is filtered too), then every tid
  * a walk of /proc finds, walk after walk until one finds nothing new: a
@@ -602,7 +617,8 @@ static int ftrace_join(struct engine *e, pid_t root)
 
 			if (seed_tids(e, seeded, p, &added) < 0)
 				goto error;
-			if (!known && ftrace_track_existing(e->track, p, e->start_ns) < 0)
+			if (!known && still_there(p) &&
+			    ftrace_track_existing(e->track, p, e->start_ns) < 0)
 				goto error;
 		}
 		procfs_tree_free(tree);
@@ -741,6 +757,11 @@ static int ftrace_finish(struct engine *e, const struct engine_finish *fin)
 	return 0;
 }
 
+static int ftrace_root_status(struct engine *e)
+{
+	return e->track ? ftrace_track_root_status(e->track) : -1;
+}
+
 static void ftrace_stats(struct engine *e, struct engine_stats *st)
 {
 	struct ftrace_counts c = { 0 };
@@ -785,6 +806,7 @@ const struct engine_ops engine_ftrace_ops = {
 	.new = ftrace_new,
 	.attach = ftrace_attach,
 	.join = ftrace_join,
+	.root_status = ftrace_root_status,
 	.finish = ftrace_finish,
 	.stats = ftrace_stats,
 	.free = ftrace_free,

@@ -116,6 +116,7 @@ struct ftrace_track {
 	bool existing_pending;  /* rows not written yet */
 	uint64_t existing_ns;   /* their time_ns: the recording's start */
 	uint64_t existing_until; /* the last walk of /proc ended then */
+	int root_wstatus;       /* the root's exit row as a wait status, -1 unknown */
 	struct ftrace_counts c; /* read by other threads with __atomic loads */
 };
 
@@ -545,6 +546,7 @@ struct ftrace_track *ftrace_track_new(struct csv_writer *w, pid_t root, pid_t re
 	}
 	t->w = w;
 	t->root = root;
+	t->root_wstatus = -1;
 	t->recorder = recorder;
 	t->deferred_tail = &t->deferred;
 	t->held_tail = &t->held;
@@ -1012,6 +1014,10 @@ int ftrace_track_finish(struct ftrace_track *t, int root_status)
 			row->present &= ~CSV_BIT(CSV_F_CODE);
 			CSV_SET(row, signal, CSV_F_SIGNAL, WTERMSIG(root_status));
 		}
+		if (CSV_HAS(row, CSV_F_SIGNAL))
+			t->root_wstatus = row->signal & 0x7f;
+		else if (CSV_HAS(row, CSV_F_CODE))
+			t->root_wstatus = (row->code & 0xff) << 8;
 		if (write_row(t, row) < 0)
 			return -1;
 		t->have_root_exit = false;
@@ -1023,6 +1029,11 @@ int ftrace_track_finish(struct ftrace_track *t, int root_status)
 	/* from now on "alive" counts the alive rows, not processes without an exit */
 	__atomic_store_n(&t->c.alive, ctx.alive, __ATOMIC_RELAXED);
 	return ctx.ret;
+}
+
+int ftrace_track_root_status(const struct ftrace_track *t)
+{
+	return t->root_wstatus;
 }
 
 void ftrace_track_counts(const struct ftrace_track *t, struct ftrace_counts *c)

@@ -389,6 +389,10 @@ finish:
 			failed = true;
 		}
 	}
+	/* -p without the tracer: how the joined process ended, as an engine saw it */
+	for (i = 0; o.pid && status < 0 && ran && i < o.nengines; i++)
+		if (eng[i] && ok[i] && o.engines[i]->root_status)
+			status = o.engines[i]->root_status(eng[i]);
 	if (!o.quiet && child.pid > 0)
 		rec_summary(o.engines, eng, paths, dats, ok, o.nengines,
 			    o.pid && status < 0 && !rec_stop_now ? REC_STATUS_UNKNOWN : status,

@@ -379,7 +379,7 @@ void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
 	char how[64], argv[160], dat[PATH_MAX + 64];
 
 	if (status == REC_STATUS_UNKNOWN)
-		snprintf(how, sizeof(how), "exited (its status is in the CSV)");
+		snprintf(how, sizeof(how), "ended, how is not known (not our child)");
 	else if (status < 0)
 		snprintf(how, sizeof(how), "was still running when recording stopped");
 	else if (WIFSIGNALED(status))

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,12 +40,14 @@
 /*
  * The workload, in its own session.  Each child it starts is logged as
  * "KIND PID STATUS" in kids (after it was waited for); it stops when the
- * file stop appears, and exits 7 after its first child, waited for too.
+ * file stop appears (or after 600 loops, a minute or so: a failed test
+ * leaves nothing running for long), and exits 7 after its first child,
+ * waited for too.
  */
 static const char workload[] =
 	"sleep 100 & pre=$!; echo \"$pre\" > pre.pid; echo start\n"
 	"n=0\n"
-	"while [ ! -e stop ]; do\n"
+	"while [ ! -e stop ] && [ $n -lt 600 ]; do\n"
 	"  /bin/true & p=$!; wait $p; echo \"true $p $?\" >> kids\n"
 	"  /bin/sh -c 'exit 3' & p=$!; wait $p; echo \"three $p $?\" >> kids\n"
 	"  sleep 0.05 & p=$!; wait $p; echo \"sleep $p $?\" >> kids\n"
@@ -91,6 +94,8 @@ static void start_workload(struct attach_run *r, const char *engine)
 		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
 		setsid();
+		/* a test that fails half-way (its process exits) takes the workload along */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (fd < 0 || chdir(r->dir) < 0)
 			_exit(126);
 		dup2(fd, 1);
@@ -134,7 +139,9 @@ static bool joined(const struct attach_run *r)
 static void start_recorder(struct attach_run *r, const char *engine)
 {
 	char pid[24], csv[256], err[256], kids[256];
-	char *argv[] = { FT_RECORDER, "-q", "-p", pid, "-e", (char *)engine, "-o", csv, NULL };
+	/* not -q: the end line says how the joined process ended, as the engine saw it */
+	char *argv[] = { FT_RECORDER, "--no-progress", "-p", pid, "-e", (char *)engine, "-o", csv,
+			 NULL };
 
 	snprintf(pid, sizeof(pid), "%d", (int)r->wl);
 	path_in(r, "run.csv", csv, sizeof(csv));
@@ -344,6 +351,7 @@ static void join_until_exit(const char *engine)
 	path_in(&r, "rec.err", err, sizeof(err));
 	text = ft_slurp(err);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x: %s", st, text);
+	cr_assert_not_null(strstr(text, "the command exited with status 7 after"), "%s", text);
 	free(text);
 	load(&r, &rows);
 	cr_assert(rows.complete, "no #end");
@@ -423,6 +431,15 @@ static void sigint_detaches(const char *engine)
 	cr_assert_eq(kill(r.rec, SIGINT), 0);
 	st = ft_wait(r.rec);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x", st);
+	{
+		char err[256], *text;
+
+		path_in(&r, "rec.err", err, sizeof(err));
+		text = ft_slurp(err);
+		cr_assert_not_null(strstr(text, "was still running when recording stopped"), "%s",
+				   text);
+		free(text);
+	}
 	load(&r, &rows);
 	cr_assert(rows.complete, "no #end");
 	cr_assert(rows.interrupted, "#interrupted is not 1");
@@ -543,8 +560,21 @@ Test(record_attach, ptrace_stopped_stays_stopped)
 	cr_assert_geq(r.wl, 0);
 	if (r.wl == 0) {
 		setsid();
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		execl("/bin/sleep", "sleep", "100", (char *)NULL);
 		_exit(127);
+	}
+	{
+		char comm[32] = "";
+
+		/* stopped before its exec, it would be a copy of this test, not sleep */
+		for (int i = 0; i < 200 && strcmp(comm, "sleep"); i++) {
+			if (procfs_read_comm(r.wl, comm, sizeof(comm)) < 0)
+				comm[0] = '\0';
+			if (strcmp(comm, "sleep"))
+				ft_sleep_ms(5);
+		}
+		cr_assert_str_eq(comm, "sleep");
 	}
 	kill(r.wl, SIGSTOP);
 	cr_assert_eq(waitpid(r.wl, &status, WUNTRACED), r.wl);

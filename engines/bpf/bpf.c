@@ -84,6 +84,7 @@ struct engine {
 	int reader_failed;
 	char reader_err[512];
 	bool root_exit_seen;
+	int root_wstatus;           /* the root's, from its exit record; -1 none */
 	pid_t root;
 	bool finished;
 	struct counts c;
@@ -286,8 +287,10 @@ static int on_exit_rec(struct engine *e, const struct ptb_event *ev)
 		CSV_SET(&row, nvcsw, CSV_F_NVCSW, ev->nvcsw);
 		CSV_SET(&row, nivcsw, CSV_F_NIVCSW, ev->nivcsw);
 		COUNT_ADD(e, exits, 1);
-		if (ev->pid == e->root)
+		if (ev->pid == e->root) {
 			e->root_exit_seen = true;
+			e->root_wstatus = st & 0xffff; /* the kernel's exit_code is one */
+		}
 	}
 	return write_row(e, &row);
 }
@@ -467,6 +470,7 @@ static struct engine *bpf_new(const struct engine_opts *opts)
 	e->csv_fd = -1;
 	e->stop_fd = -1;
 	e->root = -1;
+	e->root_wstatus = -1;
 	e->command = opts->command;
 	e->joined = opts->joined;
 	e->interval_ms = opts->read_interval_ms > 0 ? opts->read_interval_ms :
@@ -860,6 +864,11 @@ static int bpf_finish(struct engine *e, const struct engine_finish *fin)
 	return 0;
 }
 
+static int bpf_root_status(struct engine *e)
+{
+	return e->root_wstatus;
+}
+
 static void bpf_stats(struct engine *e, struct engine_stats *st)
 {
 	uint64_t procs = COUNT_GET(e, procs), exits = COUNT_GET(e, exits);
@@ -898,6 +907,7 @@ const struct engine_ops engine_bpf_ops = {
 	.new = bpf_new,
 	.attach = bpf_attach,
 	.join = bpf_join,
+	.root_status = bpf_root_status,
 	.finish = bpf_finish,
 	.stats = bpf_stats,
 	.free = bpf_free,
