@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* Signal number -> name, Linux x86/arm generic numbering. */
+/*
+ * Signal number -> name, Linux x86/arm generic numbering, named as strace
+ * names them (docs/csv-format.md, "Signal names").
+ */
 #include <stddef.h>
 
 #include "signame.h"
 
-#define RT(n) "SIGRTMIN+" #n
+#define RT(n) "SIGRT_" #n
 
 static const char *const names[65] = {
 	[1] = "SIGHUP", [2] = "SIGINT", [3] = "SIGQUIT", [4] = "SIGILL", [5] = "SIGTRAP",

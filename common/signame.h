@@ -11,9 +11,12 @@
  * signame - the Linux name of signal @sig ("SIGKILL")
  * @sig: signal number
  *
- * Real-time signals are named "SIGRTMIN+N" counted from the kernel's first
- * real-time signal (32), the numbering a kernel trace shows.  Returns NULL
- * for numbers that are not signals (<= 0 or > 64).
+ * Named as strace names them: the kernel's first real-time signal (32) is
+ * "SIGRTMIN", the others "SIGRT_N" counted from it (34 is "SIGRT_2", 64
+ * "SIGRT_32").  The kernel's numbering, which a trace shows, not the C
+ * library's SIGRTMIN (34 with glibc, which keeps 32 and 33 for itself and
+ * which `kill -l` follows: 34 "RTMIN").  Returns NULL for numbers that are
+ * not signals (<= 0 or > 64, _NSIG - 1).
  */
 const char *signame(int sig);
 

@@ -9,7 +9,7 @@
  *                      found by name through libtraceevent
  *   ftrace_track.c     the model: which tid belongs to which process, exit
  *                      codes and fatal signals; struct ftrace_ev -> CSV rows
- *   ftrace_pidmap.c    a small pid-keyed hash table
+ *   kevent_pidmap.c    a small pid-keyed hash table
  *   ftrace.c           the engine_ops glue and the reader thread
  */
 #ifndef PROCTREE_FTRACE_PRIVATE_H
@@ -21,11 +21,12 @@
 #include <sys/types.h>
 
 #include "csv.h"
+#include "kevent.h"
 
 struct tracefs_instance;
 
 /* the kernel's TASK_COMM_LEN (16) plus room to NUL-terminate a full one */
-#define FTRACE_COMM_SIZE 17
+#define FTRACE_COMM_SIZE KEVENT_COMM_SIZE
 
 /*
  * Per-CPU ring buffer when --buffer-size is not given: the kernel's default
@@ -41,68 +42,6 @@ struct tracefs_instance;
 
 /* Instance names: "proctree-<pid>" (this engine); see ftrace_instance.c. */
 #define FTRACE_INSTANCE_PREFIX "proctree-"
-
-/* ---- ftrace_pidmap.c ---- */
-
-struct ftrace_pidmap;
-
-/** ftrace_pidmap_new - an empty map from pid (> 0) to a pointer */
-struct ftrace_pidmap *ftrace_pidmap_new(void);
-/** ftrace_pidmap_get - the value for @pid, NULL when absent */
-void *ftrace_pidmap_get(const struct ftrace_pidmap *m, pid_t pid);
-/** ftrace_pidmap_put - set @pid to @val (replacing); 0 or -1 (ENOMEM) */
-int ftrace_pidmap_put(struct ftrace_pidmap *m, pid_t pid, void *val);
-/** ftrace_pidmap_del - remove @pid; returns its old value or NULL */
-void *ftrace_pidmap_del(struct ftrace_pidmap *m, pid_t pid);
-/** ftrace_pidmap_count - number of entries */
-size_t ftrace_pidmap_count(const struct ftrace_pidmap *m);
-/**
- * ftrace_pidmap_each - call @fn for every entry (the map must not change
- * during the walk); stops early and returns @fn's value when non-zero
- */
-int ftrace_pidmap_each(const struct ftrace_pidmap *m,
-		       int (*fn)(pid_t pid, void *val, void *ctx), void *ctx);
-/** ftrace_pidmap_free - free the map (not the values) */
-void ftrace_pidmap_free(struct ftrace_pidmap *m);
-
-/* ---- ftrace_events.c ---- */
-
-enum ftrace_ev_kind {
-	FTRACE_EV_NEWTASK,      /* task:task_newtask, in the creator */
-	FTRACE_EV_FORK,         /* sched:sched_process_fork, in the creator */
-	FTRACE_EV_EXEC,         /* sched:sched_process_exec */
-	FTRACE_EV_EXIT,         /* sched:sched_process_exit, one per thread */
-	FTRACE_EV_EXIT_GROUP,   /* syscalls:sys_enter_exit_group */
-	FTRACE_EV_EXIT_THREAD,  /* syscalls:sys_enter_exit */
-	FTRACE_EV_SIG_GENERATE, /* signal:signal_generate, in the sender */
-	FTRACE_EV_SIG_DELIVER,  /* signal:signal_deliver, in the receiver */
-	FTRACE_EV_KIND_COUNT
-};
-
-/**
- * struct ftrace_ev - one decoded event
- * @tid: common_pid, the task that emitted the event
- * @pid: newtask: the new tid; fork: parent tid; exec: pid after exec;
- *       exit: the exiting tid; signal_generate: target
- * @pid2: fork: the child tid; exec: the tid that called exec
- * @num: exit_group/exit: the code; signals: the signal number
- * @num2: exit: group_dead (-1 when the kernel lacks the field);
- *        signal_generate: result; signal_deliver: sa_handler
- * @filename: exec: malloc'd path
- * @next: link for the deferred-event queue
- */
-struct ftrace_ev {
-	enum ftrace_ev_kind kind;
-	uint64_t ts;
-	int cpu;
-	pid_t tid;
-	pid_t pid, pid2;
-	uint64_t flags;
-	long long num, num2;
-	char comm[FTRACE_COMM_SIZE], comm2[FTRACE_COMM_SIZE];
-	char *filename;
-	struct ftrace_ev *next;
-};
 
 struct ftrace_decoder;
 
@@ -122,7 +61,7 @@ int ftrace_decoder_enable(struct ftrace_decoder *d, struct tracefs_instance *ins
  * Returns 1 with *@ev filled (ev->filename malloc'd or NULL), 0 for a record
  * of another event type (or too short to hold its fields), -1 on ENOMEM.
  */
-int ftrace_decoder_decode(struct ftrace_decoder *d, void *data, int size, struct ftrace_ev *ev);
+int ftrace_decoder_decode(struct ftrace_decoder *d, void *data, int size, struct kevent *ev);
 
 /** ftrace_decoder_long_size - sizeof(long) of the traced kernel, for kbuffer */
 int ftrace_decoder_long_size(struct ftrace_decoder *d);
@@ -225,7 +164,7 @@ struct ftrace_track *ftrace_track_new(struct csv_writer *w, pid_t root, pid_t re
  * Takes ownership of @ev (it may be kept on a queue when the task is not
  * known yet).  Returns 0, or -1 with err_msg() on a write error.
  */
-int ftrace_track_event(struct ftrace_track *t, struct ftrace_ev *ev);
+int ftrace_track_event(struct ftrace_track *t, struct kevent *ev);
 
 /**
  * ftrace_track_lost - write a `lost` row

@@ -40,6 +40,7 @@
 
 #include "clock.h"
 #include "err.h"
+#include "kevent.h"
 #include "outfile.h"
 #include "num.h"
 #include "procfs.h"
@@ -53,19 +54,10 @@
 #define TC_START_TIMEOUT_NS (15ull * 1000000000ull)
 #define TC_STOP_TIMEOUT_NS (60ull * 1000000000ull)
 
-/* The events; the first three are required, the rest are used when present. */
-static const char *const tc_events[][2] = {
-	{ "sched", "sched_process_fork" },
-	{ "sched", "sched_process_exec" },
-	{ "sched", "sched_process_exit" },
-	{ "task", "task_newtask" },
-	{ "syscalls", "sys_enter_exit_group" },
-	{ "syscalls", "sys_enter_exit" },
-	{ "signal", "signal_deliver" },
-	{ "signal", "signal_generate" },
-};
-#define TC_NEVENTS (sizeof(tc_events) / sizeof(tc_events[0]))
-#define TC_NREQUIRED 3
+/* The events are the kernel-event model's (kevent_events.c); the required ones must exist. */
+#define TC_NEVENTS KEVENT_KIND_COUNT
+#define TC_SYS(i) kevent_system((enum kevent_kind)(i))
+#define TC_NAME(i) kevent_name((enum kevent_kind)(i))
 
 enum tc_mode { TC_MODE_INSTANCE, TC_MODE_TOPLEVEL, TC_NMODES };
 
@@ -290,7 +282,7 @@ static bool recording(struct tcrun *r)
 	for (size_t i = 0; i < TC_NEVENTS; i++) {
 		if (!r->have[i])
 			continue;
-		snprintf(rel, sizeof(rel), "events/%s/%s/enable", tc_events[i][0], tc_events[i][1]);
+		snprintf(rel, sizeof(rel), "events/%s/%s/enable", TC_SYS(i), TC_NAME(i));
 		if (!file_is(inst, rel, "1"))
 			return false;
 	}
@@ -343,7 +335,7 @@ static int build_argv(struct tcrun *r, char **argv, char *bufkb, size_t bsize)
 
 		if (!r->have[i])
 			continue;
-		snprintf(spec[i], sizeof(spec[i]), "%s:%s", tc_events[i][0], tc_events[i][1]);
+		snprintf(spec[i], sizeof(spec[i]), "%s:%s", TC_SYS(i), TC_NAME(i));
 		argv[n++] = "-e";
 		argv[n++] = spec[i];
 	}
@@ -742,13 +734,13 @@ struct tcrun *tcrun_start(const struct tcrun_opts *o)
 		char *p = tracefs_get_tracing_file("events");
 		char path[4096];
 
-		snprintf(path, sizeof(path), "%s/%s/%s", p ? p : "", tc_events[i][0],
-			 tc_events[i][1]);
+		snprintf(path, sizeof(path), "%s/%s/%s", p ? p : "", TC_SYS(i),
+			 TC_NAME(i));
 		tracefs_put_tracing_file(p);
 		r->have[i] = access(path, F_OK) == 0;
-		if (!r->have[i] && i < TC_NREQUIRED) {
-			err_set("this kernel has no %s:%s trace event", tc_events[i][0],
-				tc_events[i][1]);
+		if (!r->have[i] && kevent_required((enum kevent_kind)i)) {
+			err_set("this kernel has no %s:%s trace event", TC_SYS(i),
+				TC_NAME(i));
 			goto error;
 		}
 	}

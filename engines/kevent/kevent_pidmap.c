@@ -7,14 +7,14 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "ftrace-private.h"
+#include "kevent.h"
 
 struct slot {
 	pid_t key; /* 0: empty (pid 0 is never a workload task) */
 	void *val;
 };
 
-struct ftrace_pidmap {
+struct kevent_pidmap {
 	struct slot *slots;
 	size_t mask; /* capacity - 1, capacity a power of two */
 	size_t n;
@@ -25,9 +25,9 @@ static size_t hash(pid_t pid, size_t mask)
 	return ((uint32_t)pid * 2654435761u) & mask;
 }
 
-struct ftrace_pidmap *ftrace_pidmap_new(void)
+struct kevent_pidmap *kevent_pidmap_new(void)
 {
-	struct ftrace_pidmap *m = calloc(1, sizeof(*m));
+	struct kevent_pidmap *m = calloc(1, sizeof(*m));
 
 	if (!m)
 		return NULL;
@@ -40,7 +40,7 @@ struct ftrace_pidmap *ftrace_pidmap_new(void)
 	return m;
 }
 
-static struct slot *find(const struct ftrace_pidmap *m, pid_t pid)
+static struct slot *find(const struct kevent_pidmap *m, pid_t pid)
 {
 	for (size_t i = hash(pid, m->mask);; i = (i + 1) & m->mask) {
 		if (m->slots[i].key == pid || !m->slots[i].key)
@@ -48,16 +48,16 @@ static struct slot *find(const struct ftrace_pidmap *m, pid_t pid)
 	}
 }
 
-void *ftrace_pidmap_get(const struct ftrace_pidmap *m, pid_t pid)
+void *kevent_pidmap_get(const struct kevent_pidmap *m, pid_t pid)
 {
 	struct slot *s = find(m, pid);
 
 	return s->key ? s->val : NULL;
 }
 
-static int grow(struct ftrace_pidmap *m)
+static int grow(struct kevent_pidmap *m)
 {
-	struct ftrace_pidmap bigger = { .mask = m->mask * 2 + 1 };
+	struct kevent_pidmap bigger = { .mask = m->mask * 2 + 1 };
 
 	bigger.slots = calloc(bigger.mask + 1, sizeof(*bigger.slots));
 	if (!bigger.slots) {
@@ -73,7 +73,7 @@ static int grow(struct ftrace_pidmap *m)
 	return 0;
 }
 
-int ftrace_pidmap_put(struct ftrace_pidmap *m, pid_t pid, void *val)
+int kevent_pidmap_put(struct kevent_pidmap *m, pid_t pid, void *val)
 {
 	struct slot *s;
 
@@ -88,7 +88,7 @@ int ftrace_pidmap_put(struct ftrace_pidmap *m, pid_t pid, void *val)
 	return 0;
 }
 
-void *ftrace_pidmap_del(struct ftrace_pidmap *m, pid_t pid)
+void *kevent_pidmap_del(struct kevent_pidmap *m, pid_t pid)
 {
 	struct slot *s = find(m, pid);
 	size_t i, j;
@@ -113,12 +113,12 @@ void *ftrace_pidmap_del(struct ftrace_pidmap *m, pid_t pid)
 	return val;
 }
 
-size_t ftrace_pidmap_count(const struct ftrace_pidmap *m)
+size_t kevent_pidmap_count(const struct kevent_pidmap *m)
 {
 	return m->n;
 }
 
-int ftrace_pidmap_each(const struct ftrace_pidmap *m,
+int kevent_pidmap_each(const struct kevent_pidmap *m,
 		       int (*fn)(pid_t pid, void *val, void *ctx), void *ctx)
 {
 	for (size_t i = 0; i <= m->mask; i++) {
@@ -133,7 +133,7 @@ int ftrace_pidmap_each(const struct ftrace_pidmap *m,
 	return 0;
 }
 
-void ftrace_pidmap_free(struct ftrace_pidmap *m)
+void kevent_pidmap_free(struct kevent_pidmap *m)
 {
 	if (!m)
 		return;
