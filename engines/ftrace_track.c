@@ -185,18 +185,13 @@ int ftrace_track_event(struct ftrace_track *t, struct kevent *ev)
 int ftrace_track_lost(struct ftrace_track *t, int cpu, uint64_t start, uint64_t end,
 		      long long count)
 {
-	struct csv_event row = { .kind = CSV_LOST };
+	struct csv_event row;
 
-	CSV_SET(&row, time_ns, CSV_F_TIME, start);
-	CSV_SET(&row, end_ns, CSV_F_END, end < start ? start : end);
-	if (cpu >= 0) {
-		CSV_SET(&row, cpu, CSV_F_CPU, cpu);
+	kevent_lost_row(&row, cpu, start, end, count);
+	if (cpu >= 0)
 		COUNT_ADD(t, kernel_lost_rows, 1);
-	}
-	if (count >= 0) {
-		CSV_SET(&row, count, CSV_F_COUNT, (uint64_t)count);
+	if (count >= 0)
 		COUNT_ADD(t, lost, (uint64_t)count);
-	}
 	COUNT_ADD(t, lost_rows, 1);
 	return ftrace_track_write(t, &row);
 }

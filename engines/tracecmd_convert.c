@@ -104,14 +104,12 @@ static void feed(struct tc_conv *c, const struct kevent *ev)
 
 static void do_missed(struct tc_conv *c, int hidx, struct tep_record *r, int cpu)
 {
-	struct csv_event ev = { .kind = CSV_LOST };
+	struct csv_event ev;
 	uint64_t *last = &c->cpu_last_ts[hidx * c->cpu_stride + cpu];
 
-	CSV_SET(&ev, time_ns, CSV_F_TIME, *last ? *last : c->first_ts ? c->first_ts : r->ts);
-	CSV_SET(&ev, end_ns, CSV_F_END, r->ts);
-	CSV_SET(&ev, cpu, CSV_F_CPU, cpu);
+	kevent_lost_row(&ev, cpu, *last ? *last : c->first_ts ? c->first_ts : r->ts, r->ts,
+			r->missed_events > 0 ? (long long)r->missed_events : -1);
 	if (r->missed_events > 0) {
-		CSV_SET(&ev, count, CSV_F_COUNT, (uint64_t)r->missed_events);
 		c->st.lost += (uint64_t)r->missed_events;
 		c->cpu_missed[hidx * c->cpu_stride + cpu] += (uint64_t)r->missed_events;
 	}

@@ -226,12 +226,9 @@ int tc_stats_lost(struct tc_conv *c)
 		uint64_t *seen = &c->cpu_missed[hidx * c->cpu_stride + cpu];
 
 		if (n > *seen) {
-			struct csv_event ev = { .kind = CSV_LOST };
+			struct csv_event ev;
 
-			CSV_SET(&ev, time_ns, CSV_F_TIME, c->first_ts);
-			CSV_SET(&ev, end_ns, CSV_F_END, c->last_ts);
-			CSV_SET(&ev, cpu, CSV_F_CPU, cpu);
-			CSV_SET(&ev, count, CSV_F_COUNT, n - *seen);
+			kevent_lost_row(&ev, cpu, c->first_ts, c->last_ts, (long long)(n - *seen));
 			sum += n - *seen;
 			*seen = n;
 			if (tc_emit(c, &ev) < 0)

@@ -135,3 +135,16 @@ Test(kevent_rules, signal_numbers)
 		  !kevent_sig_fatal(SIGCONT) && !kevent_sig_fatal(SIGWINCH));
 	cr_expect(kevent_sig_core(SIGQUIT) && kevent_sig_core(SIGSYS) && !kevent_sig_core(SIGKILL));
 }
+
+/* A loss window: never ending before it starts; an unknown count is left empty. */
+Test(kevent_rules, lost_rows)
+{
+	struct csv_event row;
+
+	kevent_lost_row(&row, 1, 500, 400, -1);
+	cr_expect_eq(row.kind, CSV_LOST);
+	cr_expect(row.time_ns == 500 && row.end_ns == 500 && CSV_HAS(&row, CSV_F_CPU) &&
+		  row.cpu == 1 && !CSV_HAS(&row, CSV_F_COUNT));
+	kevent_lost_row(&row, -1, 100, 900, 7);
+	cr_expect(row.end_ns == 900 && !CSV_HAS(&row, CSV_F_CPU) && row.count == 7);
+}

@@ -9,6 +9,7 @@
  *   kevent_signal.c  what the kernel does with each signal number
  *   kevent_model.c   tasks and processes: the rules, one event at a time
  *   kevent_exit.c    the exit status rules (exit_group, exit, signals)
+ *   kevent_rows.c    facts and losses as CSV rows
  *   kevent_pidmap.c  a small pid-keyed hash table
  *
  * Engines feed decoded events in time order (as far as they can) and get
@@ -264,6 +265,16 @@ int kevent_model_each(const struct kevent_model *m,
  * it differently (/proc, the recorder's own argv).
  */
 void kevent_fact_row(const struct kevent_fact *f, struct csv_event *row);
+
+/**
+ * kevent_lost_row - a `lost` row: events lost from @start to @end
+ * @cpu: the ring buffer that lost them, -1 when not one CPU's
+ * @count: how many, -1 when the kernel could not say
+ *
+ * An end before the start is taken as the start.
+ */
+void kevent_lost_row(struct csv_event *row, int cpu, uint64_t start, uint64_t end,
+		     long long count);
 
 /* ---- kevent_pidmap.c ---- */
 
