@@ -69,29 +69,16 @@ struct ftrace_cpu {
 };
 
 struct engine {
-	struct engine_meta em;
+	struct engine_live lv;      /* csv, reader thread, root, options */
 	const char *meta_keys[4], *meta_values[4];
-	bool joined;                /* -p: #attached,1 */
 	char buffer_kb_str[24], interval_str[24], instance_name[64];
-	char *const *command;
 	uint64_t buffer_kb;
-	int csv_fd;
-	struct csv_writer *w;
 	struct tracefs_instance *inst;
 	struct ftrace_decoder *dec;
 	struct ftrace_track *track;
 	struct ftrace_cpu *cpus;
 	int ncpus;
-	int stop_fd;
-	int interval_ms;
-	pthread_t reader;
-	bool reader_running;
-	volatile int stopping;
-	int reader_failed;
-	char reader_err[512];
 	uint64_t start_ns;
-	pid_t root;
-	bool finished;
 };
 
 static void cpus_close(struct engine *e)
@@ -352,32 +339,30 @@ static void *reader_main(void *arg)
 	uint64_t last_flush;
 
 	if (!pfds) {
-		snprintf(e->reader_err, sizeof(e->reader_err), "out of memory");
-		e->reader_failed = 1;
+		engine_reader_fail(&e->lv.rd, "out of memory");
 		return NULL;
 	}
 	for (int i = 0; i < e->ncpus; i++) {
 		pfds[i].fd = e->cpus[i].poll_fd;
 		pfds[i].events = POLLIN;
 	}
-	pfds[e->ncpus].fd = e->stop_fd;
+	pfds[e->ncpus].fd = e->lv.rd.stop_fd;
 	pfds[e->ncpus].events = POLLIN;
 	last_flush = clock_mono_ns();
-	while (!__atomic_load_n(&e->stopping, __ATOMIC_ACQUIRE)) {
+	while (!engine_reader_stopping(&e->lv.rd)) {
 		int n = drain(e), delay;
 		uint64_t now;
 
 		if (n >= 0 && watch_reused(e) < 0)
 			n = -1;
 		if (n < 0) {
-			snprintf(e->reader_err, sizeof(e->reader_err), "%s", err_msg());
-			e->reader_failed = 1;
+			engine_reader_fail(&e->lv.rd, err_msg());
 			break;
 		}
 		now = clock_mono_ns();
 		/* a quiet moment costs nothing to write in, and may last */
 		if (n == 0 || now - last_flush >= FLUSH_INTERVAL_NS) {
-			csv_writer_flush(e->w, false);
+			csv_writer_flush(e->lv.w, false);
 			last_flush = now;
 		}
 		/*
@@ -388,7 +373,7 @@ static void *reader_main(void *arg)
 		 * Held exec rows are released by the next drain even when all is
 		 * quiet.
 		 */
-		delay = e->interval_ms;
+		delay = e->lv.interval_ms;
 		/* a reused tid may drop out of the filter any moment: look often */
 		if (ftrace_track_at_risk(e->track) && delay > HELD_POLL_MS)
 			delay = HELD_POLL_MS;
@@ -434,16 +419,13 @@ static struct engine *ftrace_new(const struct engine_opts *opts)
 		errno = ENOMEM;
 		return NULL;
 	}
-	e->csv_fd = -1;
-	e->stop_fd = -1;
-	e->root = -1;
-	e->command = opts->command;
-	e->joined = opts->joined;
-	e->interval_ms = opts->read_interval_ms > 0 ? opts->read_interval_ms :
-						      READ_INTERVAL_MS_DEFAULT;
+	if (engine_live_init(&e->lv, opts, READ_INTERVAL_MS_DEFAULT) < 0) {
+		free(e);
+		return NULL;
+	}
 	ftrace_instance_remove_stale();
 	e->inst = ftrace_instance_create(opts->buffer_kb, FTRACE_MIN_BUFFER_KB_PER_50MS *
-					 (uint64_t)((e->interval_ms + 49) / 50), &e->buffer_kb);
+					 (uint64_t)((e->lv.interval_ms + 49) / 50), &e->buffer_kb);
 	if (!e->inst)
 		goto error;
 	snprintf(e->instance_name, sizeof(e->instance_name), "%s",
@@ -451,13 +433,8 @@ static struct engine *ftrace_new(const struct engine_opts *opts)
 	e->dec = ftrace_decoder_new();
 	if (!e->dec || ftrace_decoder_enable(e->dec, e->inst) < 0)
 		goto error;
-	e->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (e->stop_fd < 0) {
-		err_set("eventfd: %s", strerror(errno));
-		goto error;
-	}
-	e->csv_fd = outfile_open(opts->csv_path, true);
-	if (e->csv_fd < 0)
+	e->lv.csv_fd = outfile_open(opts->csv_path, true);
+	if (e->lv.csv_fd < 0)
 		goto error;
 	return e;
 error:
@@ -466,18 +443,17 @@ error:
 		char msg[1024];
 
 		snprintf(msg, sizeof(msg), "%s", err_msg());
-		if (e->csv_fd >= 0) {
-			close(e->csv_fd);
+		if (e->lv.csv_fd >= 0) {
+			close(e->lv.csv_fd);
 			unlink(opts->csv_path);
-			e->csv_fd = -1;
+			e->lv.csv_fd = -1;
 		}
-		e->finished = true;
+		e->lv.finished = true;
 		ftrace_instance_destroy(e->inst);
 		e->inst = NULL;
 		ftrace_decoder_free(e->dec);
 		e->dec = NULL;
-		if (e->stop_fd >= 0)
-			close(e->stop_fd);
+		engine_reader_close(&e->lv.rd);
 		free(e);
 		err_set("%s", msg);
 		errno = err;
@@ -488,47 +464,35 @@ error:
 /* The CSV header; root is -1 when the workload never started. */
 static int open_csv(struct engine *e, pid_t root)
 {
-	engine_meta_init(&e->em, "ftrace", root > 0 ? root : 0, e->command);
+	engine_meta_init(&e->lv.em, "ftrace", root > 0 ? root : 0, e->lv.command);
 	snprintf(e->buffer_kb_str, sizeof(e->buffer_kb_str), "%llu",
 		 (unsigned long long)e->buffer_kb);
 	e->meta_keys[0] = "buffer_kb";
 	e->meta_values[0] = e->buffer_kb_str;
 	e->meta_keys[1] = "instance";
 	e->meta_values[1] = e->instance_name;
-	snprintf(e->interval_str, sizeof(e->interval_str), "%d", e->interval_ms);
+	snprintf(e->interval_str, sizeof(e->interval_str), "%d", e->lv.interval_ms);
 	e->meta_keys[2] = "read_interval_ms";
 	e->meta_values[2] = e->interval_str;
-	e->em.meta.keys = e->meta_keys;
-	e->em.meta.values = e->meta_values;
-	e->em.meta.nkeys = 3;
-	if (e->joined) {
-		e->meta_keys[3] = "attached";
-		e->meta_values[3] = "1";
-		e->em.meta.nkeys = 4;
-	}
-	e->w = csv_writer_new(e->csv_fd, true, &e->em.meta);
-	if (!e->w)
+	e->lv.w = engine_csv_open(&e->lv.em, &e->lv.csv_fd, e->lv.joined, e->meta_keys, e->meta_values, 3);
+	if (!e->lv.w)
 		return -1;
-	e->csv_fd = -1; /* the writer owns it */
-	e->start_ns = e->em.meta.start_mono_ns;
+	e->start_ns = e->lv.em.meta.start_mono_ns;
 	return 0;
 }
 
 /* The reader thread, with every signal blocked (engine_thread_start()). */
 static int start_reader(struct engine *e)
 {
-	if (engine_thread_start(&e->reader, reader_main, e) < 0)
-		return -1;
-	e->reader_running = true;
-	return 0;
+	return engine_reader_start(&e->lv.rd, reader_main, e);
 }
 
 static int ftrace_attach(struct engine *e, pid_t root)
 {
-	e->root = root;
+	e->lv.root = root;
 	if (open_csv(e, root) < 0)
 		return -1;
-	e->track = ftrace_track_new(e->w, root, getpid());
+	e->track = ftrace_track_new(e->lv.w, root, getpid());
 	if (!e->track) {
 		err_set("out of memory");
 		return -1;
@@ -593,10 +557,10 @@ static int ftrace_join(struct engine *e, pid_t root)
 	struct procfs_tree *tree = NULL;
 	size_t added = 1;
 
-	e->root = root;
+	e->lv.root = root;
 	if (!seeded || open_csv(e, root) < 0)
 		goto error;
-	e->track = ftrace_track_new(e->w, root, 0);
+	e->track = ftrace_track_new(e->lv.w, root, 0);
 	if (!e->track) {
 		err_set("out of memory");
 		goto error;
@@ -633,20 +597,6 @@ error:
 	return -1;
 }
 
-static void stop_reader(struct engine *e)
-{
-	uint64_t one = 1;
-
-	if (!e->reader_running)
-		return;
-	__atomic_store_n(&e->stopping, 1, __ATOMIC_RELEASE);
-	if (write(e->stop_fd, &one, sizeof(one)) < 0) {
-		/* the counter cannot overflow with one write; nothing else to do */
-	}
-	pthread_join(e->reader, NULL);
-	e->reader_running = false;
-}
-
 /*
  * The kernel's own counters against what the pages reported: the
  * difference (losses a page could not count, commit overruns, drops) is
@@ -678,30 +628,26 @@ static int ftrace_finish(struct engine *e, const struct engine_finish *fin)
 {
 	struct ftrace_counts cnt = { 0 };
 	uint64_t overrun = 0, dropped = 0, end;
-	char nums[9][24];
-	const char *keys[9], *values[9];
 	struct csv_trailer tr = { 0 };
 	bool failed = false;
 	char msg[1024] = "";
 	int ret;
 
-	if (e->finished)
+	if (e->lv.finished)
 		return 0;
-	e->finished = true;
-	if (!e->w && open_csv(e, fin->root) < 0)
+	e->lv.finished = true;
+	if (!e->lv.w && open_csv(e, fin->root) < 0)
 		failed = true;
 	/* stop recording first: what happens from here on is not part of the run */
 	if (e->inst)
 		tracefs_trace_off(e->inst);
 	end = clock_mono_ns();
-	stop_reader(e);
-	if (e->reader_failed) {
-		snprintf(msg, sizeof(msg), "%s", e->reader_err);
+	if (engine_reader_end(&e->lv.rd, msg, sizeof(msg)) < 0) {
 		failed = true;
 		if (e->track) /* what was read is kept */
 			ftrace_track_release(e->track, UINT64_MAX);
 	}
-	if (e->track && !e->reader_failed) {
+	if (e->track && !e->lv.rd.failed) {
 		if (drain(e) < 0 || kernel_losses(e, end, &overrun, &dropped) < 0 ||
 		    ftrace_track_finish(e->track, fin->root_status) < 0) {
 			snprintf(msg, sizeof(msg), "%s", err_msg());
@@ -710,35 +656,21 @@ static int ftrace_finish(struct engine *e, const struct engine_finish *fin)
 	}
 	if (e->track)
 		ftrace_track_counts(e->track, &cnt);
-	if (e->w) {
-		snprintf(nums[0], sizeof(nums[0]), "%llu", (unsigned long long)overrun);
-		snprintf(nums[1], sizeof(nums[1]), "%llu", (unsigned long long)dropped);
-		snprintf(nums[2], sizeof(nums[2]), "%llu", (unsigned long long)cnt.unknown_tasks);
-		snprintf(nums[3], sizeof(nums[3]), "%llu", (unsigned long long)cnt.argv_unknown);
-		snprintf(nums[4], sizeof(nums[4]), "%llu", (unsigned long long)cnt.procs);
-		snprintf(nums[5], sizeof(nums[5]), "%llu", (unsigned long long)cnt.argv_stale);
-		keys[0] = "overrun";
-		keys[1] = "dropped_events";
-		keys[2] = "unknown_tasks";
-		keys[3] = "argv_unknown";
-		keys[4] = "processes";
-		keys[5] = "argv_stale";
-		snprintf(nums[6], sizeof(nums[6]), "%llu", (unsigned long long)cnt.foreign_events);
-		snprintf(nums[7], sizeof(nums[7]), "%llu", (unsigned long long)cnt.reuse_gaps);
-		snprintf(nums[8], sizeof(nums[8]), "%llu", (unsigned long long)cnt.alive_gone);
-		keys[6] = "foreign_events";
-		keys[7] = "reuse_gaps";
-		keys[8] = "alive_gone";
-		for (int i = 0; i < 9; i++)
-			values[i] = nums[i];
+	if (e->lv.w) {
+		static const char *const keys[] = {
+			"overrun", "dropped_events", "unknown_tasks", "argv_unknown", "processes",
+			"argv_stale", "foreign_events", "reuse_gaps", "alive_gone",
+		};
+		const uint64_t nums[] = {
+			overrun, dropped, cnt.unknown_tasks, cnt.argv_unknown, cnt.procs,
+			cnt.argv_stale, cnt.foreign_events, cnt.reuse_gaps, cnt.alive_gone,
+		};
+
 		tr.events = cnt.events;
 		tr.lost_events = cnt.lost;
 		tr.interrupted = fin->interrupted || failed;
 		tr.end_mono_ns = end;
-		tr.keys = keys;
-		tr.values = values;
-		tr.nkeys = 9;
-		if (csv_writer_finish(e->w, &tr) < 0 && !failed) {
+		if (engine_csv_finish(e->lv.w, &tr, keys, nums, 9) < 0 && !failed) {
 			snprintf(msg, sizeof(msg), "%s", err_msg());
 			failed = true;
 		}
@@ -784,16 +716,11 @@ static void ftrace_free(struct engine *e)
 {
 	if (!e)
 		return;
-	stop_reader(e);
+	engine_reader_stop(&e->lv.rd);
 	cpus_close(e);
 	if (e->inst)
 		ftrace_instance_destroy(e->inst);
-	if (e->w)
-		csv_writer_free(e->w);
-	if (e->csv_fd >= 0)
-		close(e->csv_fd);
-	if (e->stop_fd >= 0)
-		close(e->stop_fd);
+	engine_live_close(&e->lv);
 	ftrace_track_free(e->track);
 	ftrace_decoder_free(e->dec);
 	free(e);

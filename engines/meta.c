@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <stdio.h>
 #include <string.h>
 
 #include "clock.h"
@@ -21,4 +22,40 @@ void engine_meta_init(struct engine_meta *em, const char *engine, pid_t root,
 	em->meta.pid_ns = em->pid_ns[0] ? em->pid_ns : NULL;
 	em->meta.start_wall = em->start_wall;
 	em->meta.command = command;
+}
+
+struct csv_writer *engine_csv_open(struct engine_meta *em, int *csv_fd, bool joined,
+				   const char **keys, const char **values, int n)
+{
+	struct csv_writer *w;
+
+	if (joined) {
+		keys[n] = "attached";
+		values[n++] = "1";
+	}
+	em->meta.keys = keys;
+	em->meta.values = values;
+	em->meta.nkeys = n;
+	w = csv_writer_new(*csv_fd, true, &em->meta);
+	if (w)
+		*csv_fd = -1; /* the writer owns it */
+	return w;
+}
+
+int engine_csv_finish(struct csv_writer *w, struct csv_trailer *tr, const char *const *keys,
+		      const uint64_t *nums, int n)
+{
+	char text[ENGINE_TRAILER_MAX][24];
+	const char *values[ENGINE_TRAILER_MAX];
+
+	if (n > ENGINE_TRAILER_MAX)
+		n = ENGINE_TRAILER_MAX;
+	for (int i = 0; i < n; i++) {
+		snprintf(text[i], sizeof(text[i]), "%llu", (unsigned long long)nums[i]);
+		values[i] = text[i];
+	}
+	tr->keys = keys;
+	tr->values = values;
+	tr->nkeys = n;
+	return csv_writer_finish(w, tr);
 }

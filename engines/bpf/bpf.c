@@ -60,33 +60,20 @@ struct counts {
 #define COUNT_GET(e, field) __atomic_load_n(&(e)->c.field, __ATOMIC_RELAXED)
 
 struct engine {
-	struct engine_meta em;
+	struct engine_live lv;      /* csv, reader thread, root, options */
 	const char *meta_keys[5], *meta_values[5];
-	bool joined;                /* -p: #attached,1 */
 	char ring_kb_str[24], interval_str[24], cap_str[24];
-	char *const *command;
-	int csv_fd;
-	struct csv_writer *w;
 	struct proctree_bpf *skel;
 	struct ring_buffer *rb;
 	uint64_t ring_kb;
-	int interval_ms;
 	int ncpus;
 	struct ptb_loss *loss_now;  /* ncpus values read from the map */
 	uint64_t *loss_seen;        /* per CPU: losses already written as rows */
 	uint64_t loss_since;        /* start of the current loss window */
 	uint64_t untracked_seen;
 	long page_kb;
-	int stop_fd;
-	pthread_t reader;
-	bool reader_running;
-	volatile int stopping;
-	int reader_failed;
-	char reader_err[512];
 	bool root_exit_seen;
 	int root_wstatus;           /* the root's, from its exit record; -1 none */
-	pid_t root;
-	bool finished;
 	struct counts c;
 };
 
@@ -119,7 +106,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static int write_row(struct engine *e, const struct csv_event *row)
 {
-	if (csv_writer_event(e->w, row) < 0)
+	if (csv_writer_event(e->lv.w, row) < 0)
 		return -1;
 	COUNT_ADD(e, events, 1);
 	return 0;
@@ -287,7 +274,7 @@ static int on_exit_rec(struct engine *e, const struct ptb_event *ev)
 		CSV_SET(&row, nvcsw, CSV_F_NVCSW, ev->nvcsw);
 		CSV_SET(&row, nivcsw, CSV_F_NIVCSW, ev->nivcsw);
 		COUNT_ADD(e, exits, 1);
-		if (ev->pid == e->root) {
+		if (ev->pid == e->lv.root) {
 			e->root_exit_seen = true;
 			e->root_wstatus = st & 0xffff; /* the kernel's exit_code is one */
 		}
@@ -386,25 +373,23 @@ static void *reader_main(void *arg)
 	struct engine *e = arg;
 	struct pollfd pfd[2] = {
 		{ .fd = ring_buffer__epoll_fd(e->rb), .events = POLLIN },
-		{ .fd = e->stop_fd, .events = POLLIN },
+		{ .fd = e->lv.rd.stop_fd, .events = POLLIN },
 	};
 	uint64_t last_flush = clock_mono_ns();
 
-	while (!__atomic_load_n(&e->stopping, __ATOMIC_ACQUIRE)) {
+	while (!engine_reader_stopping(&e->lv.rd)) {
 		int n = read_ring(e);
 		uint64_t now = clock_mono_ns();
 
 		if (n < 0) {
-			snprintf(e->reader_err, sizeof(e->reader_err), "%s", err_msg());
-			e->reader_failed = 1;
+			engine_reader_fail(&e->lv.rd, err_msg());
 			break;
 		}
 		/* a quiet moment costs nothing to write in, and may last */
 		if ((n == 0 && now - last_flush >= FLUSH_INTERVAL_NS / 10) ||
 		    now - last_flush >= FLUSH_INTERVAL_NS) {
-			if (csv_writer_flush(e->w, false) < 0) {
-				snprintf(e->reader_err, sizeof(e->reader_err), "%s", err_msg());
-				e->reader_failed = 1;
+			if (csv_writer_flush(e->lv.w, false) < 0) {
+				engine_reader_fail(&e->lv.rd, err_msg());
 				break;
 			}
 			last_flush = now;
@@ -415,7 +400,7 @@ static void *reader_main(void *arg)
 		 * fd is level-triggered: it is ready only while a woken ring
 		 * holds data, so reading it empty is enough.
 		 */
-		if (poll(pfd, 2, e->interval_ms) > 0 && pfd[1].revents)
+		if (poll(pfd, 2, e->lv.interval_ms) > 0 && pfd[1].revents)
 			break;
 	}
 	return NULL;
@@ -467,14 +452,11 @@ static struct engine *bpf_new(const struct engine_opts *opts)
 		errno = ENOMEM;
 		return NULL;
 	}
-	e->csv_fd = -1;
-	e->stop_fd = -1;
-	e->root = -1;
+	if (engine_live_init(&e->lv, opts, READ_INTERVAL_MS_DEFAULT) < 0) {
+		free(e);
+		return NULL;
+	}
 	e->root_wstatus = -1;
-	e->command = opts->command;
-	e->joined = opts->joined;
-	e->interval_ms = opts->read_interval_ms > 0 ? opts->read_interval_ms :
-						      READ_INTERVAL_MS_DEFAULT;
 	e->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	e->ncpus = libbpf_num_possible_cpus();
 	if (e->ncpus <= 0) {
@@ -512,28 +494,22 @@ static struct engine *bpf_new(const struct engine_opts *opts)
 		errno = en;
 		goto error;
 	}
-	e->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (e->stop_fd < 0) {
-		err_set("eventfd: %s", strerror(errno));
-		goto error;
-	}
-	e->csv_fd = outfile_open(opts->csv_path, true);
-	if (e->csv_fd < 0)
+	e->lv.csv_fd = outfile_open(opts->csv_path, true);
+	if (e->lv.csv_fd < 0)
 		goto error; /* outfile_open() said why, naming the path */
 	return e;
 error:
 	{
 		int en = errno;
 
-		e->finished = true;
-		if (e->csv_fd >= 0)
-			close(e->csv_fd);
-		e->csv_fd = -1;
+		e->lv.finished = true;
+		if (e->lv.csv_fd >= 0)
+			close(e->lv.csv_fd);
+		e->lv.csv_fd = -1;
 		e->loss_since = 0;
 		proctree_bpf__destroy(e->skel);
 		e->skel = NULL;
-		if (e->stop_fd >= 0)
-			close(e->stop_fd);
+		engine_reader_close(&e->lv.rd);
 		free(e->loss_now);
 		free(e->loss_seen);
 		free(e);
@@ -545,9 +521,9 @@ error:
 /* The CSV header; root is -1 when the workload never started. */
 static int open_csv(struct engine *e, pid_t root)
 {
-	engine_meta_init(&e->em, "bpf", root > 0 ? root : 0, e->command);
+	engine_meta_init(&e->lv.em, "bpf", root > 0 ? root : 0, e->lv.command);
 	snprintf(e->ring_kb_str, sizeof(e->ring_kb_str), "%llu", (unsigned long long)e->ring_kb);
-	snprintf(e->interval_str, sizeof(e->interval_str), "%d", e->interval_ms);
+	snprintf(e->interval_str, sizeof(e->interval_str), "%d", e->lv.interval_ms);
 	snprintf(e->cap_str, sizeof(e->cap_str), "%d", PTB_ARGV_CAP);
 	e->meta_keys[0] = "buffer_kb";
 	e->meta_values[0] = e->ring_kb_str;
@@ -557,29 +533,17 @@ static int open_csv(struct engine *e, pid_t root)
 	e->meta_values[2] = e->cap_str;
 	e->meta_keys[3] = "cpu_times"; /* the task's own utime/stime, no children */
 	e->meta_values[3] = "own";
-	e->em.meta.keys = e->meta_keys;
-	e->em.meta.values = e->meta_values;
-	e->em.meta.nkeys = 4;
-	if (e->joined) {
-		e->meta_keys[4] = "attached";
-		e->meta_values[4] = "1";
-		e->em.meta.nkeys = 5;
-	}
-	e->w = csv_writer_new(e->csv_fd, true, &e->em.meta);
-	if (!e->w)
+	e->lv.w = engine_csv_open(&e->lv.em, &e->lv.csv_fd, e->lv.joined, e->meta_keys, e->meta_values, 4);
+	if (!e->lv.w)
 		return -1;
-	e->csv_fd = -1; /* the writer owns it */
-	e->loss_since = e->em.meta.start_mono_ns;
+	e->loss_since = e->lv.em.meta.start_mono_ns;
 	return 0;
 }
 
 /* The reader thread, with every signal blocked (engine_thread_start()). */
 static int start_reader(struct engine *e)
 {
-	if (engine_thread_start(&e->reader, reader_main, e) < 0)
-		return -1;
-	e->reader_running = true;
-	return 0;
+	return engine_reader_start(&e->lv.rd, reader_main, e);
 }
 
 /* @root in the tracked map (any start_time), the ring buffer, the programs attached */
@@ -608,7 +572,7 @@ static int follow_root(struct engine *e, pid_t root)
 
 static int bpf_attach(struct engine *e, pid_t root)
 {
-	e->root = root;
+	e->lv.root = root;
 	if (open_csv(e, root) < 0)
 		return -1;
 	COUNT_ADD(e, procs, 1); /* the root: forked before recording, no fork row */
@@ -660,10 +624,10 @@ static int bpf_join(struct engine *e, pid_t root)
 	uint64_t start;
 	size_t added = 1;
 
-	e->root = root;
+	e->lv.root = root;
 	if (open_csv(e, root) < 0 || follow_root(e, root) < 0)
 		return -1;
-	start = e->em.meta.start_mono_ns;
+	start = e->lv.em.meta.start_mono_ns;
 	for (bool first = true; added; first = false) {
 		struct procfs_tree *tree = procfs_tree_walk(root);
 
@@ -677,7 +641,7 @@ static int bpf_join(struct engine *e, pid_t root)
 			const struct procfs_proc *p = procfs_tree_proc(tree, i);
 			int seeded = p->pid == root ? first : seed_existing(e, p);
 
-			if (seeded < 0 || (seeded && engine_write_existing(e->w, p, start) < 0)) {
+			if (seeded < 0 || (seeded && engine_write_existing(e->lv.w, p, start) < 0)) {
 				procfs_tree_free(tree);
 				return -1;
 			}
@@ -690,20 +654,6 @@ static int bpf_join(struct engine *e, pid_t root)
 		procfs_tree_free(tree);
 	}
 	return start_reader(e);
-}
-
-static void stop_reader(struct engine *e)
-{
-	uint64_t one = 1;
-
-	if (!e->reader_running)
-		return;
-	__atomic_store_n(&e->stopping, 1, __ATOMIC_RELEASE);
-	if (write(e->stop_fd, &one, sizeof(one)) < 0) {
-		/* the counter cannot overflow with one write; nothing else to do */
-	}
-	pthread_join(e->reader, NULL);
-	e->reader_running = false;
 }
 
 /* Events the kernel skipped because a program was already running on that CPU. */
@@ -782,24 +732,19 @@ static int root_exit_from_wait(struct engine *e, pid_t root, int status, uint64_
 static int bpf_finish(struct engine *e, const struct engine_finish *fin)
 {
 	uint64_t end, alive = 0, misses = 0;
-	char nums[6][24];
-	const char *keys[6], *values[6];
 	struct csv_trailer tr = { 0 };
 	bool failed = false, inferred_root = false;
 	char msg[1024] = "";
 
-	if (e->finished)
+	if (e->lv.finished)
 		return 0;
-	e->finished = true;
-	if (!e->w && open_csv(e, fin->root) < 0)
+	e->lv.finished = true;
+	if (!e->lv.w && open_csv(e, fin->root) < 0)
 		failed = true;
 	end = clock_mono_ns();
-	stop_reader(e);
-	if (e->reader_failed) {
-		snprintf(msg, sizeof(msg), "%s", e->reader_err);
+	if (engine_reader_end(&e->lv.rd, msg, sizeof(msg)) < 0)
 		failed = true;
-	}
-	if (e->w && e->rb && !e->reader_failed) {
+	if (e->lv.w && e->rb && !e->lv.rd.failed) {
 		bool had_root_exit;
 
 		if (read_ring(e) < 0) {
@@ -810,7 +755,7 @@ static int bpf_finish(struct engine *e, const struct engine_finish *fin)
 		if (misses) {
 			struct csv_event row = { .kind = CSV_LOST };
 
-			CSV_SET(&row, time_ns, CSV_F_TIME, e->em.meta.start_mono_ns);
+			CSV_SET(&row, time_ns, CSV_F_TIME, e->lv.em.meta.start_mono_ns);
 			CSV_SET(&row, end_ns, CSV_F_END, end);
 			CSV_SET(&row, count, CSV_F_COUNT, misses);
 			COUNT_ADD(e, lost, misses);
@@ -827,30 +772,21 @@ static int bpf_finish(struct engine *e, const struct engine_finish *fin)
 		inferred_root = !had_root_exit && e->root_exit_seen;
 	}
 	__atomic_store_n(&e->c.exits, COUNT_GET(e, procs) - alive, __ATOMIC_RELAXED);
-	if (e->w) {
-		snprintf(nums[0], sizeof(nums[0]), "%llu", (unsigned long long)COUNT_GET(e, procs));
-		snprintf(nums[1], sizeof(nums[1]), "%llu",
-			 (unsigned long long)COUNT_GET(e, argv_unknown));
-		snprintf(nums[2], sizeof(nums[2]), "%llu", (unsigned long long)COUNT_GET(e, argv_cut));
-		snprintf(nums[3], sizeof(nums[3]), "%llu", (unsigned long long)misses);
-		snprintf(nums[4], sizeof(nums[4]), "%llu", (unsigned long long)e->untracked_seen);
-		snprintf(nums[5], sizeof(nums[5]), "%d", inferred_root);
-		keys[0] = "processes";
-		keys[1] = "argv_unknown";
-		keys[2] = "argv_cut";
-		keys[3] = "recursion_misses";
-		keys[4] = "untracked";
-		keys[5] = "root_exit_from_wait";
-		for (int i = 0; i < 6; i++)
-			values[i] = nums[i];
+	if (e->lv.w) {
+		static const char *const keys[] = {
+			"processes", "argv_unknown", "argv_cut", "recursion_misses", "untracked",
+			"root_exit_from_wait",
+		};
+		const uint64_t nums[] = {
+			COUNT_GET(e, procs), COUNT_GET(e, argv_unknown), COUNT_GET(e, argv_cut),
+			misses, e->untracked_seen, inferred_root,
+		};
+
 		tr.events = COUNT_GET(e, events);
 		tr.lost_events = COUNT_GET(e, lost);
 		tr.interrupted = fin->interrupted || failed;
 		tr.end_mono_ns = end;
-		tr.keys = keys;
-		tr.values = values;
-		tr.nkeys = 6;
-		if (csv_writer_finish(e->w, &tr) < 0 && !failed) {
+		if (engine_csv_finish(e->lv.w, &tr, keys, nums, 6) < 0 && !failed) {
 			snprintf(msg, sizeof(msg), "%s", err_msg());
 			failed = true;
 		}
@@ -886,15 +822,10 @@ static void bpf_free(struct engine *e)
 {
 	if (!e)
 		return;
-	stop_reader(e);
+	engine_reader_stop(&e->lv.rd);
 	ring_buffer__free(e->rb);
 	proctree_bpf__destroy(e->skel);
-	if (e->w)
-		csv_writer_free(e->w);
-	if (e->csv_fd >= 0)
-		close(e->csv_fd);
-	if (e->stop_fd >= 0)
-		close(e->stop_fd);
+	engine_live_close(&e->lv);
 	free(e->loss_now);
 	free(e->loss_seen);
 	free(e);
