@@ -2,15 +2,16 @@
 /*
  * The ftrace engine's parts (not used outside engines/ftrace*.c):
  *
+ *   ftrace.c           the engine_ops glue (ftrace_engine-private.h)
+ *   ftrace_read.c      the per-CPU ring buffers and the reader thread
  *   ftrace_instance.c  the private tracefs instance: create, configure,
  *                      follow the workload, per-CPU loss counters, remove,
  *                      and removal of instances left by killed recorders
- *   ftrace_events.c    raw ring-buffer records -> struct ftrace_ev, fields
- *                      found by name through libtraceevent
- *   ftrace_track.c     the model: which tid belongs to which process, exit
- *                      codes and fatal signals; struct ftrace_ev -> CSV rows
- *   kevent_pidmap.c    a small pid-keyed hash table
- *   ftrace.c           the engine_ops glue and the reader thread
+ *   ftrace_events.c    the event formats from tracefs, decoded by kevent
+ *   ftrace_track.c     events fed live to the kernel-event model
+ *                      (kevent/kevent.h); its facts -> CSV rows; with
+ *                      ftrace_argv.c, ftrace_existing.c, ftrace_reuse.c
+ *                      (ftrace_track-private.h)
  */
 #ifndef PROCTREE_FTRACE_PRIVATE_H
 #define PROCTREE_FTRACE_PRIVATE_H

@@ -40,47 +40,13 @@
 
 #include "clock.h"
 #include "err.h"
-#include "kevent.h"
 #include "outfile.h"
 #include "num.h"
 #include "procfs.h"
-#include "tracecmd_run.h"
+#include "tracecmd_run-private.h"
 #include "tracecmd_state.h"
 
-#define TC_INSTANCE_PREFIX "proctree-tc-"
-#define TC_TMPDIR_PREFIX "/tmp/proctree-tc-"      /* + PID-XXXXXX */
-#define TC_KEEP_INFIX ".proctree-keep-"           /* <dat> + this + PID.cpuN */
-#define TC_DEFAULT_BUFFER_KB 4096
-#define TC_START_TIMEOUT_NS (15ull * 1000000000ull)
-#define TC_STOP_TIMEOUT_NS (60ull * 1000000000ull)
-
-/* The events are the kernel-event model's (kevent_events.c); the required ones must exist. */
-#define TC_NEVENTS KEVENT_KIND_COUNT
-#define TC_SYS(i) kevent_system((enum kevent_kind)(i))
-#define TC_NAME(i) kevent_name((enum kevent_kind)(i))
-
-enum tc_mode { TC_MODE_INSTANCE, TC_MODE_TOPLEVEL, TC_NMODES };
-
-struct tcrun {
-	struct tcrun_opts o;
-	char *prog;
-	char *dat;
-	enum tc_mode mode;
-	char instance[64];
-	char mode_desc[96];
-	char tmpdir[64];
-	pid_t pid;            /* trace-cmd, also its process group */
-	int status;
-	bool reaped;
-	int errfd;            /* memfd with trace-cmd's stderr */
-	char errline[256];
-	struct tcstate *saved; /* top-level mode */
-	bool have[TC_NEVENTS];
-	bool cleaned;
-	bool dat_made;        /* we created (or emptied) the .dat */
-};
-
-static void sleep_ns(long ns)
+void tcrun_sleep_ns(long ns)
 {
 	struct timespec ts = { .tv_sec = 0, .tv_nsec = ns };
 
@@ -110,153 +76,6 @@ char *tcrun_find_program(void)
 	return NULL;
 }
 
-static int stale_cb(const char *name, void *ctx)
-{
-	int *removed = ctx, pid;
-	struct tracefs_instance *inst;
-
-	if (strncmp(name, TC_INSTANCE_PREFIX, strlen(TC_INSTANCE_PREFIX)) ||
-	    num_parse_int(name + strlen(TC_INSTANCE_PREFIX), 1, INT32_MAX, &pid) < 0)
-		return 0;
-	if (pid != getpid() && (kill(pid, 0) == 0 || errno != ESRCH))
-		return 0;
-	inst = tracefs_instance_alloc(NULL, name);
-	if (inst && tracefs_instance_destroy(inst) == 0)
-		(*removed)++;
-	tracefs_instance_free(inst);
-	return 0;
-}
-
-int tcrun_remove_stale(void)
-{
-	int removed = 0;
-
-	tracefs_instances_walk(stale_cb, &removed);
-	return removed;
-}
-
-/* "PID" then @end (e.g. "-XXXXXX" or ".cpuN"): the owning recorder's pid, or 0. */
-static pid_t leading_pid(const char *s, const char **end)
-{
-	size_t n = strspn(s, "0123456789");
-	int64_t pid;
-
-	if (!n || num_parse_i64(s, n, 1, INT32_MAX, &pid) < 0)
-		return 0;
-	*end = s + n;
-	return (pid_t)pid;
-}
-
-/* A recorder that is gone (never ourselves). */
-static bool pid_dead(pid_t pid)
-{
-	return pid > 0 && pid != getpid() && kill(pid, 0) < 0 && errno == ESRCH;
-}
-
-/*
- * Empty and remove a scratch directory of a dead recorder, through
- * descriptors: nothing is followed, and a directory that is not ours (or
- * not a directory) is left alone.
- */
-static bool remove_scratch_dir(int parent, const char *name)
-{
-	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	struct dirent *de;
-	struct stat st;
-	DIR *d;
-
-	if (fd < 0)
-		return false;
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || !(d = fdopendir(fd))) {
-		close(fd);
-		return false;
-	}
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			unlinkat(dirfd(d), de->d_name, 0);
-	closedir(d);
-	return unlinkat(parent, name, AT_REMOVEDIR) == 0;
-}
-
-/*
- * In @dir: "*.proctree-keep-PID.cpuN" (our links) and "*.proctree-tc-PID.cpuN"
- * (trace-cmd's per-CPU files) of dead recorders, when they are our regular
- * files.
- */
-static int remove_cpu_leftovers(const char *dir)
-{
-	static const char *const infix[] = { TC_KEEP_INFIX, "." TC_INSTANCE_PREFIX };
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), removed = 0;
-	struct dirent *de;
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
-	}
-	while ((de = readdir(d))) {
-		for (size_t i = 0; i < sizeof(infix) / sizeof(infix[0]); i++) {
-			const char *p = strstr(de->d_name, infix[i]), *end;
-			struct stat st;
-			int cpu;
-			pid_t pid;
-
-			if (!p || !(pid = leading_pid(p + strlen(infix[i]), &end)) ||
-			    strncmp(end, ".cpu", 4) || num_parse_int(end + 4, 0, INT32_MAX, &cpu) < 0)
-				continue;
-			if (!pid_dead(pid) ||
-			    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-			    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
-				continue;
-			if (unlinkat(dirfd(d), de->d_name, 0) == 0)
-				removed++;
-			break;
-		}
-	}
-	closedir(d);
-	return removed;
-}
-
-int tcrun_remove_leftovers(const char *dat)
-{
-	const char *base = strrchr(TC_TMPDIR_PREFIX, '/') + 1;
-	char dir[4096];
-	const char *slash = dat ? strrchr(dat, '/') : NULL;
-	int removed = 0, fd;
-	struct dirent *de;
-	DIR *d;
-
-	/* scratch directories in /tmp: "proctree-tc-PID-XXXXXX" */
-	fd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d && fd >= 0)
-		close(fd);
-	while (d && (de = readdir(d))) {
-		const char *end;
-		pid_t pid;
-
-		if (strncmp(de->d_name, base, strlen(base)) ||
-		    !(pid = leading_pid(de->d_name + strlen(base), &end)) || *end != '-' ||
-		    !pid_dead(pid))
-			continue;
-		removed += remove_scratch_dir(dirfd(d), de->d_name);
-	}
-	if (d)
-		closedir(d);
-	/* beside the .dat */
-	if (dat) {
-		if (slash)
-			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - dat) ? (int)(slash - dat) : 1,
-				 dat);
-		else
-			snprintf(dir, sizeof(dir), ".");
-		removed += remove_cpu_leftovers(dir);
-	}
-	return removed;
-}
-
-/* Instance files: NULL instance = top level. */
 static bool file_is(const char *instance, const char *rel, const char *want)
 {
 	struct tracefs_instance *inst = instance ? tracefs_instance_alloc(NULL, instance) : NULL;
@@ -409,178 +228,6 @@ static bool reap(struct tcrun *r, bool block)
 }
 
 /* "<dat>.<instance>.cpuN" (instance) or "<dat>.cpuN" (top level) */
-static void cpu_file(const struct tcrun *r, int cpu, char *buf, size_t size)
-{
-	if (r->mode == TC_MODE_INSTANCE)
-		snprintf(buf, size, "%s.%s.cpu%d", r->dat, r->instance, cpu);
-	else
-		snprintf(buf, size, "%s.cpu%d", r->dat, cpu);
-}
-
-/*
- * Our hard link to a per-CPU file: trace-cmd unlinks its own name even when
- * it fails.  The recorder's pid is in the name, so that what a recorder
- * killed with SIGKILL left is known as stale by the next one.
- */
-static void keep_file(const struct tcrun *r, int cpu, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s" TC_KEEP_INFIX "%d.cpu%d", r->dat, (int)getpid(), cpu);
-}
-
-/* Is @to a hard link of @from (the same file)? */
-static bool same_file(const char *from, const char *to)
-{
-	struct stat a, b;
-
-	return lstat(from, &a) == 0 && lstat(to, &b) == 0 && S_ISREG(b.st_mode) &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
-/*
- * Hard-link trace-cmd's per-CPU files as soon as its readers have created
- * them, so the data survives trace-cmd failing to write the .dat.
- */
-static void keep_cpu_files(struct tcrun *r)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	uint64_t until = clock_mono_ns() + 2000000000ull;
-	char from[4096], to[4200];
-	int have;
-
-	if (ncpu < 1 || ncpu > 256)
-		ncpu = 256;
-	do {
-		have = 0;
-		for (int cpu = 0; cpu < 256; cpu++) {
-			cpu_file(r, cpu, from, sizeof(from));
-			keep_file(r, cpu, to, sizeof(to));
-			/* link() never follows a symlink planted at @to: it fails */
-			if (same_file(from, to) || link(from, to) == 0)
-				have++;
-			else if (errno == EEXIST && unlink(to) == 0 && link(from, to) == 0)
-				have++; /* a stale name (ours from an earlier run of this pid) */
-		}
-		if (have >= ncpu)
-			return;
-		sleep_ns(2000000);
-	} while (clock_mono_ns() < until);
-}
-
-/*
- * trace-cmd opens its per-CPU files (<dat>.<instance>.cpuN) with
- * O_CREAT|O_TRUNC, following a symlink planted at that predictable name:
- * create them first ourselves, safely, so that it opens our files.  It
- * makes one per configured CPU.
- */
-static int precreate_cpu_files(struct tcrun *r)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-	char path[4200];
-
-	if (ncpu < 1 || ncpu > 256)
-		ncpu = 256;
-	for (int cpu = 0; cpu < ncpu; cpu++) {
-		int fd;
-
-		cpu_file(r, cpu, path, sizeof(path));
-		fd = outfile_open(path, false);
-		if (fd < 0)
-			return -1;
-		close(fd);
-	}
-	return 0;
-}
-
-/* Remove trace-cmd's scratch directory. */
-static void remove_temp_files(struct tcrun *r)
-{
-	char path[4096];
-	DIR *d;
-	struct dirent *e;
-
-	if (r->tmpdir[0]) {
-		d = opendir(r->tmpdir);
-		while (d && (e = readdir(d))) {
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", r->tmpdir, e->d_name);
-			unlink(path);
-		}
-		if (d)
-			closedir(d);
-		rmdir(r->tmpdir);
-	}
-}
-
-/* Per-CPU files trace-cmd leaves when it fails to write the .dat. */
-static void remove_cpu_files(struct tcrun *r)
-{
-	char path[4200];
-
-	for (int cpu = 0; cpu < 256; cpu++) {
-		cpu_file(r, cpu, path, sizeof(path));
-		unlink(path);
-		keep_file(r, cpu, path, sizeof(path));
-		unlink(path);
-	}
-}
-
-int tcrun_restore(struct tcrun *r)
-{
-	char *argv[264];
-	int n = 0, nfiles = 0, ret = -1;
-
-	argv[n++] = r->prog;
-	argv[n++] = "restore";
-	argv[n++] = "-o";
-	argv[n++] = r->dat;
-	for (int cpu = 0; cpu < 256; cpu++) {
-		char path[4200];
-
-		keep_file(r, cpu, path, sizeof(path));
-		if (access(path, R_OK) < 0 || !(argv[n] = strdup(path)))
-			break;
-		n++;
-		nfiles++;
-	}
-	argv[n] = NULL;
-	if (!nfiles) {
-		err_set("trace-cmd left no per-CPU data to rebuild %s from", r->dat);
-		goto out;
-	}
-	/* restore reads saved_cmdlines too, and may lose the same race: retry */
-	for (int attempt = 0; attempt < 5; attempt++) {
-		pid_t pid = fork();
-		int st;
-
-		if (pid < 0)
-			break;
-		if (pid == 0) {
-			int devnull = open("/dev/null", O_RDWR);
-
-			if (devnull >= 0) {
-				dup2(devnull, 1);
-				dup2(devnull, 2);
-			}
-			execv(r->prog, argv);
-			_exit(127);
-		}
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-			ret = 0;
-			goto out;
-		}
-		sleep_ns(20000000);
-	}
-	err_set("trace-cmd restore could not rebuild %s", r->dat);
-out:
-	for (int i = 4; i < n; i++)
-		free(argv[i]);
-	return ret;
-}
-
-/* Kill what is left of trace-cmd's process group and undo tracing state. */
 static int cleanup(struct tcrun *r)
 {
 	int ret = 0;
@@ -613,12 +260,12 @@ static int cleanup(struct tcrun *r)
 				ret = -1;
 				break;
 			}
-			sleep_ns(5000000);
+			tcrun_sleep_ns(5000000);
 		}
 	}
 	if (r->saved && tcstate_restore(r->saved) < 0)
 		ret = -1;
-	remove_temp_files(r);
+	tcrun_remove_temp_files(r);
 	return ret;
 }
 
@@ -645,11 +292,11 @@ static int try_mode(struct tcrun *r, enum tc_mode mode)
 		snprintf(r->mode_desc, sizeof(r->mode_desc), "top-level");
 	}
 	/* before any tracing state is touched */
-	if (precreate_cpu_files(r) < 0) {
+	if (tcrun_precreate_cpu_files(r) < 0) {
 		char msg[600];
 
 		snprintf(msg, sizeof(msg), "%s", err_msg());
-		remove_cpu_files(r);
+		tcrun_remove_cpu_files(r);
 		r->cleaned = true;
 		err_set("%s", msg);
 		return -1;
@@ -657,7 +304,7 @@ static int try_mode(struct tcrun *r, enum tc_mode mode)
 	if (mode == TC_MODE_TOPLEVEL) {
 		r->saved = tcstate_save();
 		if (!r->saved) {
-			remove_cpu_files(r);
+			tcrun_remove_cpu_files(r);
 			r->cleaned = true;
 			return -1;
 		}
@@ -690,21 +337,51 @@ static int try_mode(struct tcrun *r, enum tc_mode mode)
 				r->mode_desc, TC_START_TIMEOUT_NS / 1000000000ull);
 			goto error;
 		}
-		sleep_ns(2000000);
+		tcrun_sleep_ns(2000000);
 	}
 error:
 	cleanup(r);
-	remove_cpu_files(r);
+	tcrun_remove_cpu_files(r);
 	tcstate_free(r->saved);
 	r->saved = NULL;
 	return -1;
+}
+
+/* tracefs usable, and the required events there (the others noted in r->have). */
+static int check_tracefs(struct tcrun *r)
+{
+	if (!tracefs_tracing_dir()) {
+		err_set("cannot find tracefs (mount -t tracefs nodev /sys/kernel/tracing)");
+		return -1;
+	}
+	if (access(tracefs_tracing_dir(), W_OK) < 0) {
+		err_set("no permission to use tracefs at %s: the tracecmd engine needs root "
+			"(or try --processtree-engine ptrace)", tracefs_tracing_dir());
+		errno = EPERM;
+		return -1;
+	}
+	for (int i = 0; i < (int)TC_NEVENTS; i++) {
+		char *p = tracefs_get_tracing_file("events");
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/%s/%s", p ? p : "", TC_SYS(i),
+			 TC_NAME(i));
+		tracefs_put_tracing_file(p);
+		r->have[i] = access(path, F_OK) == 0;
+		if (!r->have[i] && kevent_required((enum kevent_kind)i)) {
+			err_set("this kernel has no %s:%s trace event", TC_SYS(i),
+				TC_NAME(i));
+			return -1;
+		}
+	}
+	return 0;
 }
 
 struct tcrun *tcrun_start(const struct tcrun_opts *o)
 {
 	struct tcrun *r = calloc(1, sizeof(*r));
 	char msgs[2][300] = { "", "" };
-	int i, m;
+	int m;
 
 	if (!r) {
 		err_set("out of memory");
@@ -720,30 +397,8 @@ struct tcrun *tcrun_start(const struct tcrun_opts *o)
 		errno = ENOENT;
 		goto error;
 	}
-	if (!tracefs_tracing_dir()) {
-		err_set("cannot find tracefs (mount -t tracefs nodev /sys/kernel/tracing)");
+	if (check_tracefs(r) < 0)
 		goto error;
-	}
-	if (access(tracefs_tracing_dir(), W_OK) < 0) {
-		err_set("no permission to use tracefs at %s: the tracecmd engine needs root "
-			"(or try --processtree-engine ptrace)", tracefs_tracing_dir());
-		errno = EPERM;
-		goto error;
-	}
-	for (i = 0; i < (int)TC_NEVENTS; i++) {
-		char *p = tracefs_get_tracing_file("events");
-		char path[4096];
-
-		snprintf(path, sizeof(path), "%s/%s/%s", p ? p : "", TC_SYS(i),
-			 TC_NAME(i));
-		tracefs_put_tracing_file(p);
-		r->have[i] = access(path, F_OK) == 0;
-		if (!r->have[i] && kevent_required((enum kevent_kind)i)) {
-			err_set("this kernel has no %s:%s trace event", TC_SYS(i),
-				TC_NAME(i));
-			goto error;
-		}
-	}
 	/* trace-cmd runs in a scratch directory: give it an absolute path */
 	if (o->dat_path[0] == '/') {
 		r->dat = strdup(o->dat_path);
@@ -780,7 +435,7 @@ struct tcrun *tcrun_start(const struct tcrun_opts *o)
 					    "toplevel"))
 			continue;
 		if (try_mode(r, (enum tc_mode)m) == 0) {
-			keep_cpu_files(r);
+			tcrun_keep_cpu_files(r);
 			return r;
 		}
 		snprintf(msgs[m], sizeof(msgs[m]), "%s", err_msg());
@@ -815,7 +470,7 @@ int tcrun_stop(struct tcrun *r, int *status)
 				reap(r, true);
 				break;
 			}
-			sleep_ns(2000000);
+			tcrun_sleep_ns(2000000);
 		}
 	}
 	read_errline(r);
@@ -828,7 +483,7 @@ int tcrun_stop(struct tcrun *r, int *status)
 void tcrun_remove_data(struct tcrun *r)
 {
 	if (r->dat && r->pid > 0)
-		remove_cpu_files(r);
+		tcrun_remove_cpu_files(r);
 }
 
 const char *tcrun_stderr(struct tcrun *r)
@@ -854,7 +509,7 @@ void tcrun_free(struct tcrun *r)
 	if (!r->cleaned)
 		tcrun_stop(r, NULL);
 	if (r->dat && r->pid > 0)
-		remove_cpu_files(r);
+		tcrun_remove_cpu_files(r);
 	tcstate_free(r->saved);
 	if (r->errfd >= 0)
 		close(r->errfd);
