@@ -56,29 +56,15 @@ static int wait_status(const char *name)
 	return ret;
 }
 
-/* The one group exit row named @comm. */
-static const struct ft_row *exit_named(const struct ft_csv *c, const char *comm, const char *what)
-{
-	const struct ft_row *r = NULL;
-	int n = 0;
-
-	for (int i = 0; i < c->n; i++)
-		if (c->rows[i].kind == CSV_EXIT && c->rows[i].group && c->rows[i].comm &&
-		    !strcmp(c->rows[i].comm, comm)) {
-			r = &c->rows[i];
-			n++;
-		}
-	cr_assert_eq(n, 1, "%s: %s: %d group exit rows, want 1", what, comm, n);
-	return r;
-}
-
 /* Row @r of the table in file @c of engine @engine. */
 static void check_row(const struct ft_csv *c, const char *engine, const struct rule *r)
 {
-	const struct ft_row *x = exit_named(c, r->workload, engine);
-	int code = ft_has(x, CSV_F_CODE) ? x->code : -1;
-	int sig = ft_has(x, CSV_F_SIGNAL) ? x->signal : 0;
-	int n = 0;
+	const struct ft_row *x = ft_exit_by_comm(c, r->workload);
+	int code, sig, n = 0;
+
+	cr_assert_not_null(x, "%s: no exit row of %s", engine, r->workload);
+	code = ft_has(x, CSV_F_CODE) ? x->code : -1;
+	sig = ft_has(x, CSV_F_SIGNAL) ? x->signal : 0;
 
 	cr_expect(code == r->code && sig == r->signal,
 		  "%s: %s (%s): code %d signal %d, want code %d signal %d", engine, r->name,
