@@ -96,17 +96,12 @@ static int open_csv(struct engine *e, pid_t root)
 	snprintf(e->interval_str, sizeof(e->interval_str), "%d", e->lv.interval_ms);
 	e->meta_keys[2] = "read_interval_ms";
 	e->meta_values[2] = e->interval_str;
-	e->lv.w = engine_csv_open(&e->lv.em, &e->lv.csv_fd, e->lv.joined, e->meta_keys, e->meta_values, 3);
+	e->lv.w = engine_csv_open(&e->lv.em, &e->lv.csv_fd, e->lv.joined, e->meta_keys,
+				   e->meta_values, 3);
 	if (!e->lv.w)
 		return -1;
 	e->start_ns = e->lv.em.meta.start_mono_ns;
 	return 0;
-}
-
-/* The reader thread, with every signal blocked (engine_thread_start()). */
-static int start_reader(struct engine *e)
-{
-	return engine_reader_start(&e->lv.rd, ftrace_reader_main, e);
 }
 
 static int ftrace_attach(struct engine *e, pid_t root)
@@ -121,7 +116,7 @@ static int ftrace_attach(struct engine *e, pid_t root)
 	}
 	if (ftrace_cpus_open(e) < 0 || ftrace_instance_follow(e->inst, root) < 0)
 		return -1;
-	return start_reader(e);
+	return engine_reader_start(&e->lv.rd, ftrace_reader_main, e);
 }
 
 /* Append the tids of @p not in set_event_pid yet; *@added counts them. */
@@ -212,7 +207,7 @@ static int ftrace_join(struct engine *e, pid_t root)
 	}
 	ftrace_track_existing_done(e->track, clock_mono_ns());
 	kevent_pidmap_free(seeded);
-	return start_reader(e);
+	return engine_reader_start(&e->lv.rd, ftrace_reader_main, e);
 error:
 	procfs_tree_free(tree);
 	kevent_pidmap_free(seeded);

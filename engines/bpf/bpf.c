@@ -533,17 +533,12 @@ static int open_csv(struct engine *e, pid_t root)
 	e->meta_values[2] = e->cap_str;
 	e->meta_keys[3] = "cpu_times"; /* the task's own utime/stime, no children */
 	e->meta_values[3] = "own";
-	e->lv.w = engine_csv_open(&e->lv.em, &e->lv.csv_fd, e->lv.joined, e->meta_keys, e->meta_values, 4);
+	e->lv.w = engine_csv_open(&e->lv.em, &e->lv.csv_fd, e->lv.joined, e->meta_keys,
+				   e->meta_values, 4);
 	if (!e->lv.w)
 		return -1;
 	e->loss_since = e->lv.em.meta.start_mono_ns;
 	return 0;
-}
-
-/* The reader thread, with every signal blocked (engine_thread_start()). */
-static int start_reader(struct engine *e)
-{
-	return engine_reader_start(&e->lv.rd, reader_main, e);
 }
 
 /* @root in the tracked map (any start_time), the ring buffer, the programs attached */
@@ -578,7 +573,7 @@ static int bpf_attach(struct engine *e, pid_t root)
 	COUNT_ADD(e, procs, 1); /* the root: forked before recording, no fork row */
 	if (follow_root(e, root) < 0)
 		return -1;
-	return start_reader(e);
+	return engine_reader_start(&e->lv.rd, reader_main, e);
 }
 
 /*
@@ -653,7 +648,7 @@ static int bpf_join(struct engine *e, pid_t root)
 		}
 		procfs_tree_free(tree);
 	}
-	return start_reader(e);
+	return engine_reader_start(&e->lv.rd, reader_main, e);
 }
 
 /* Events the kernel skipped because a program was already running on that CPU. */
