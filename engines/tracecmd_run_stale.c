@@ -147,8 +147,19 @@ int tcrun_remove_leftovers(const char *dat)
 		const char *end;
 		pid_t pid;
 
-		if (strncmp(de->d_name, base, strlen(base)) ||
-		    !(pid = leading_pid(de->d_name + strlen(base), &end)) || *end != '-' ||
+		if (strncmp(de->d_name, base, strlen(base)))
+			continue;
+		/*
+		 * "proctree-tc-XXXXXX" without a pid: the name before the pid was
+		 * added (2026-12-04); no recorder makes it now, so it is a killed
+		 * old recorder's and nobody else removes it.
+		 */
+		if (strlen(de->d_name + strlen(base)) == 6 &&
+		    !strchr(de->d_name + strlen(base), '-')) {
+			removed += remove_scratch_dir(dirfd(d), de->d_name);
+			continue;
+		}
+		if (!(pid = leading_pid(de->d_name + strlen(base), &end)) || *end != '-' ||
 		    !pid_dead(pid))
 			continue;
 		removed += remove_scratch_dir(dirfd(d), de->d_name);
