@@ -7,7 +7,7 @@
  * it (a skewed CPU clock), so every node is first fork_lost and then adopted
  * (fork_late): the adoption's cycle check used to walk the whole ancestor
  * chain.  In the "kids" variant the adopted node already has a child, so
- * the check cannot take its shortcut (reconstruct/tree_anc.c).
+ * the check cannot take its shortcut (reconstruct/tree/tree_anc.c).
  *
  * No timing asserts.  What fails:
  *  - recursion: everything runs on a thread with a 512 KiB stack, which a

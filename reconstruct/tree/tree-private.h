@@ -291,11 +291,34 @@ struct tree_walk {
 struct node *tree_walk_first(struct tree_walk *w, const struct tree *t);
 struct node *tree_walk_next(struct tree_walk *w);
 
-/* The command shown for a node: last exec's argv, else its filename, else comm. */
+/*
+ * Post-order iteration without a stack: every child before its parent.
+ * node_post_first(root) is the first leaf; NULL after @root.  (tree_walk.c)
+ */
+struct node *node_post_first(struct node *root);
+struct node *node_post_next(struct node *n, const struct node *root);
+
+/* What a node is called (node_name.c): the one definition for every part. */
+
+/* the exec a node's command line comes from: its last one, NULL when none */
 const struct exec_rec *node_last_exec(const struct node *n);
 
-/* seconds with 6 decimals into buf, "?" when unknown */
+/* the basename of an exec's filename, else NULL */
+void exec_basename(const struct exec_rec *x, const char **s, size_t *len);
+
+/* a node's command: its last exec's basename, else its comm, else "?" */
+void node_command(const struct node *n, const char **s, size_t *len);
+
+/* the command in effect at time @ns in @n: that exec's basename, else comm */
+void node_command_at(const struct node *n, uint64_t ns, const char **s, size_t *len);
+
+/* Times as text (fmt_time.c). */
+
+/* seconds with 6 decimals into buf */
 void fmt_secs(char *buf, size_t size, uint64_t ns);
+
+/* a short duration with 3 significant digits: "850µs", "12.3ms", "4.56s", "2m05s" */
+void fmt_dur(char *buf, size_t size, uint64_t ns);
 
 /*
  * utf8_seq - length (1..4) of the valid UTF-8 sequence at @s (@n bytes
@@ -309,9 +332,6 @@ size_t utf8_seq(const unsigned char *s, size_t n);
  * @str; NULL when out of memory
  */
 json_t *utf8_json_string(const char *str, size_t len);
-
-/* the command name for the per-command table: exec basename, else comm */
-void node_command(const struct node *n, const char **s, size_t *len);
 
 /* per-command totals (summary.c) */
 struct cmd_stat {

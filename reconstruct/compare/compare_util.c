@@ -22,18 +22,13 @@ bool cmp_exec_name(const struct cmp_file *f, uint32_t id, uint32_t i, const char
 }
 
 /**
- * cmp_node_command - a short name for node @id: its last exec's filename,
- * else "[comm]" style is left to the caller: *@s is the comm and *@len its
- * length, or *@s NULL when even the comm is unknown
+ * cmp_node_command - the command of node @id (tree_node_command(): the
+ * name every output uses), *@s NULL when there is no such node
  */
 void cmp_node_command(const struct cmp_file *f, uint32_t id, const char **s, size_t *len)
 {
-	const struct tree_node_info *x = &f->nodes[id].info;
-
-	*s = NULL;
-	*len = 0;
-	if (x->nexecs && cmp_exec_name(f, id, x->nexecs - 1, s, len) && *s)
-		return;
-	*s = x->comm;
-	*len = x->comm_len;
+	if (tree_node_command(f->t, id, s, len) < 0) {
+		*s = NULL;
+		*len = 0;
+	}
 }

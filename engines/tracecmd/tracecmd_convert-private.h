@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Inside the .dat converter (engines/tracecmd_convert.c, tracecmd_dat.c):
+ * Inside the .dat converter (engines/tracecmd/tracecmd_convert.c, tracecmd_dat.c):
  *
  *   tracecmd_convert.c  records -> kernel-event model (kevent/kevent.h) ->
  *                       CSV rows; which processes are the workload's

@@ -90,6 +90,15 @@ bool tree_has_unknown(const struct tree *t);
 int tree_node_get(const struct tree *t, uint32_t id, struct tree_node_info *out);
 
 /**
+ * tree_node_command - the command node @id is known by (node_name.c's
+ * node_command(): its last exec's basename, else its comm, else "?"), the
+ * same name every output and --diff use
+ *
+ * Return: 0, or -1 when there is no node @id.
+ */
+int tree_node_command(const struct tree *t, uint32_t id, const char **s, size_t *len);
+
+/**
  * tree_node_exec - the @i-th exec (from 0) of node @id
  *
  * Walks the node's exec list: cheap for the few execs a process makes.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Inside the ftrace engine proper (engines/ftrace.c, ftrace_read.c):
+ * Inside the ftrace engine proper (engines/ftrace/ftrace.c, ftrace_read.c):
  *
  *   ftrace.c       the engine_ops: new, attach, join, finish, stats, free
  *   ftrace_read.c  the per-CPU ring buffers and the reader thread

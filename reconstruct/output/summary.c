@@ -8,27 +8,6 @@
 #include "err.h"
 #include "tree-private.h"
 
-void node_command(const struct node *n, const char **s, size_t *len)
-{
-	const struct exec_rec *x = n->last_exec;
-
-	if (x && x->filename && x->filename->len) {
-		const char *slash = memrchr(x->filename->s, '/', x->filename->len);
-
-		*s = slash ? slash + 1 : x->filename->s;
-		*len = x->filename->len - (*s - x->filename->s);
-		if (*len)
-			return;
-	}
-	if (n->comm) {
-		*s = n->comm->s;
-		*len = n->comm->len;
-	} else {
-		*s = "?";
-		*len = 1;
-	}
-}
-
 static uint32_t hash(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;

@@ -61,13 +61,6 @@ static inline bool view_shown(const struct view *v, const struct node *n)
 /* descendants of a shown node that --max-depth or --filter hide */
 uint32_t view_hidden_below(const struct view *v, const struct node *n);
 
-/*
- * Post-order iteration without a stack: every child before its parent.
- * node_post_first(root) is the first leaf; NULL after @root.
- */
-struct node *node_post_first(struct node *root);
-struct node *node_post_next(struct node *n, const struct node *root);
-
 /* the end of a node's lifetime for drawing: exit, else last seen (or the end of the recording when alive) */
 uint64_t node_draw_end(const struct tree *t, const struct node *n);
 
@@ -80,20 +73,11 @@ static inline bool node_failed(const struct node *n)
 /* "code 1", "SIGKILL", "running", "exit ?" into buf */
 void node_status(const struct node *n, char *buf, size_t size);
 
-/* the command in effect at time @ns in @n: that exec's basename, else comm */
-void node_command_at(const struct node *n, uint64_t ns, const char **s, size_t *len);
-
-/* the basename of an exec's filename, else NULL */
-void exec_basename(const struct exec_rec *x, const char **s, size_t *len);
-
 /* XML text or attribute value: & < > " escaped, control and invalid bytes as U+FFFD */
 void xml_put(FILE *fp, const char *s, size_t len);
 
 /* the inside of a DOT quoted string: " and \ escaped, invalid bytes as U+FFFD */
 void dot_put(FILE *fp, const char *s, size_t len);
-
-/* a short duration with 3 significant digits: "850µs", "12.3ms", "4.56s", "2m05s" */
-void fmt_dur(char *buf, size_t size, uint64_t ns);
 
 /* the command line (last exec's argv, else its filename, else [comm]) through @put */
 void put_cmdline(FILE *fp, const struct node *n, void (*put)(FILE *, const char *, size_t));

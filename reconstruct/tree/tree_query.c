@@ -87,6 +87,18 @@ int tree_node_get(const struct tree *t, uint32_t id, struct tree_node_info *out)
 	return 0;
 }
 
+int tree_node_command(const struct tree *t, uint32_t id, const char **s, size_t *len)
+{
+	const struct node *n = node_at(t, id);
+
+	if (!n) {
+		err_set("no node %u", id);
+		return -1;
+	}
+	node_command(n, s, len);
+	return 0;
+}
+
 int tree_node_exec(const struct tree *t, uint32_t id, uint32_t i, struct tree_exec_info *out)
 {
 	const struct node *n = node_at(t, id);

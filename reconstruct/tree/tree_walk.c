@@ -56,17 +56,6 @@ struct node *tree_walk_next(struct tree_walk *w)
 	return w->cur = n->next_sibling;
 }
 
-const struct exec_rec *node_last_exec(const struct node *n)
-{
-	return n->last_exec;
-}
-
-void fmt_secs(char *buf, size_t size, uint64_t ns)
-{
-	snprintf(buf, size, "%" PRIu64 ".%06" PRIu64 "s", ns / 1000000000u,
-		 (ns % 1000000000u) / 1000u);
-}
-
 void tree_count(struct tree *t)
 {
 	struct tree_summary *s = &t->sum;
@@ -108,4 +97,20 @@ void tree_summary(const struct tree *t, struct tree_summary *s)
 const char *tree_truncation(const struct tree *t)
 {
 	return t->truncation;
+}
+
+struct node *node_post_first(struct node *root)
+{
+	while (root->first_child)
+		root = root->first_child;
+	return root;
+}
+
+struct node *node_post_next(struct node *n, const struct node *root)
+{
+	if (n == root)
+		return NULL;
+	if (n->next_sibling)
+		return node_post_first(n->next_sibling);
+	return n->parent;
 }
