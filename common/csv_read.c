@@ -13,55 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csv-private.h"
+#include "csv_read-private.h"
 #include "err.h"
 #include "num.h"
 
 #define RBUF_INIT (1024 * 1024)
 
-struct field {
-	char *s;
-	size_t len;
-	bool quoted;
-};
-
-struct strvec {
-	char **v;
-	int n, cap;
-};
-
-struct csv_reader {
-	char *name;
-	int fd;                 /* -1 for a memory reader */
-	char *buf;
-	size_t cap, pos, end;   /* unread data is buf[pos, end) */
-	bool eof;
-	bool truncated;
-	bool done;
-	bool in_trailer;
-	bool rec_quoted;        /* the record located last has a quoted field */
-	unsigned long line;     /* line where the next record starts */
-	unsigned long rec_line; /* line of the record last returned */
-
-	struct field *fields;
-	int nfields, fields_cap;
-	int col_of[CSV_NCOLS];  /* header position of each known column */
-	int ncols;              /* header width */
-
-	const char **argv;
-	int argv_cap;
-
-	struct csv_meta meta;
-	struct csv_trailer trailer;
-	struct strvec meta_keys, meta_vals, trail_keys, trail_vals, command;
-	char *meta_strs[8];     /* owned copies for the known meta fields */
-	int nmeta_strs;
-};
-
-static int fail(struct csv_reader *r, unsigned long line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct csv_reader *r, unsigned long line, const char *fmt, ...)
+int csv_read_fail(struct csv_reader *r, unsigned long line, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -73,38 +31,6 @@ static int fail(struct csv_reader *r, unsigned long line, const char *fmt, ...)
 	err_set("%s:%lu: %s", r->name, line, msg);
 	errno = EINVAL;
 	return -1;
-}
-
-static int strvec_push(struct strvec *sv, const char *s, size_t len)
-{
-	char *copy;
-
-	if (sv->n == sv->cap) {
-		int cap = sv->cap ? 2 * sv->cap : 8;
-		char **v = realloc(sv->v, (cap + 1) * sizeof(*v));
-
-		if (!v)
-			return -1;
-		sv->v = v;
-		sv->cap = cap;
-	}
-	copy = malloc(len + 1);
-	if (!copy)
-		return -1;
-	memcpy(copy, s, len);
-	copy[len] = '\0';
-	sv->v[sv->n++] = copy;
-	sv->v[sv->n] = NULL;
-	return 0;
-}
-
-static void strvec_free(struct strvec *sv)
-{
-	int i;
-
-	for (i = 0; i < sv->n; i++)
-		free(sv->v[i]);
-	free(sv->v);
 }
 
 /* Read more input, keeping buf[pos, end).  Returns bytes read, 0 at EOF, -1. */
@@ -258,7 +184,7 @@ split(struct csv_reader *r, char *p, char *stop, unsigned long line,
 				char *q = memchr(p, '"', stop - p);
 
 				if (!q)
-					return fail(r, line, "unterminated quoted field");
+					return csv_read_fail(r, line, "unterminated quoted field");
 				memmove(w, p, q - p);
 				w += q - p;
 				if (q + 1 < stop && q[1] == '"') {
@@ -270,7 +196,7 @@ split(struct csv_reader *r, char *p, char *stop, unsigned long line,
 				break;
 			}
 			if (p < stop && *p != ',')
-				return fail(r, line, "junk after a quoted field");
+				return csv_read_fail(r, line, "junk after a quoted field");
 		} else {
 			/* fields are short: a byte loop beats two memchr() calls each */
 			char *c = p;
@@ -278,12 +204,12 @@ split(struct csv_reader *r, char *p, char *stop, unsigned long line,
 			while (c < stop && *c != ',' && *c != '"')
 				c++;
 			if (c < stop && *c == '"')
-				return fail(r, line, "quote inside an unquoted field");
+				return csv_read_fail(r, line, "quote inside an unquoted field");
 			p = c;
 			w = c;
 		}
 		if (push(ctx, start, w - start, quoted) < 0)
-			return fail(r, line, "out of memory");
+			return csv_read_fail(r, line, "out of memory");
 		if (p >= stop) {
 			*w = '\0';
 			return 0;
@@ -293,7 +219,7 @@ split(struct csv_reader *r, char *p, char *stop, unsigned long line,
 		if (p == stop) {
 			/* trailing comma: one more, empty field */
 			if (push(ctx, p, 0, false) < 0)
-				return fail(r, line, "out of memory");
+				return csv_read_fail(r, line, "out of memory");
 			*p = '\0';
 			return 0;
 		}
@@ -336,13 +262,13 @@ static int next_record(struct csv_reader *r)
 	 */
 	if (r->rec_line == 1 && lone_cr(r->buf + r->pos, r->buf + rec_end + (ret == 1))) {
 		r->pos = ret == 0 ? r->end : rec_end + 1;
-		return fail(r, 1, "line ends are CR (\\r) alone: not a proctree CSV "
+		return csv_read_fail(r, 1, "line ends are CR (\\r) alone: not a proctree CSV "
 			    "(convert the line ends to \\n)");
 	}
 	if (ret == 0) {
 		r->truncated = true;
 		r->pos = r->end;
-		return fail(r, r->rec_line, "truncated last record (the file ends inside a row)");
+		return csv_read_fail(r, r->rec_line, "truncated last record (the file ends inside a row)");
 	}
 	/* count lines inside the record (quoted newlines: only in a quoted record) */
 	for (char *p = r->buf + r->pos;
@@ -355,112 +281,12 @@ static int next_record(struct csv_reader *r)
 	nul = memchr(r->buf + r->pos, '\0', stop - r->pos);
 	if (nul) {
 		r->pos = rec_end + 1;
-		return fail(r, r->rec_line, "NUL byte in the data (binary junk?)");
+		return csv_read_fail(r, r->rec_line, "NUL byte in the data (binary junk?)");
 	}
 	r->nfields = 0;
 	ret = split(r, r->buf + r->pos, r->buf + stop, r->rec_line, push_record_field, r);
 	r->pos = rec_end + 1;
 	return ret < 0 ? -1 : 1;
-}
-
-static bool is_hash(const struct field *f)
-{
-	return !f->quoted && f->len > 0 && f->s[0] == '#';
-}
-
-static const char *keep(struct csv_reader *r, const struct field *f)
-{
-	char *s;
-
-	if (r->nmeta_strs == (int)(sizeof(r->meta_strs) / sizeof(r->meta_strs[0])))
-		return NULL;
-	s = strndup(f->s, f->len);
-	if (s)
-		r->meta_strs[r->nmeta_strs++] = s;
-	return s;
-}
-
-static int parse_meta(struct csv_reader *r)
-{
-	const char *key = r->fields[0].s + 1;
-	const struct field *v = r->nfields > 1 ? &r->fields[1] : NULL;
-	struct csv_meta *m = &r->meta;
-	uint64_t u;
-
-	if (!strcmp(key, "command")) {
-		for (int i = 1; i < r->nfields; i++)
-			if (strvec_push(&r->command, r->fields[i].s, r->fields[i].len) < 0)
-				return fail(r, r->rec_line, "out of memory");
-		m->command = r->command.v;
-		m->ncommand = r->command.n;
-		return 0;
-	}
-	if (strvec_push(&r->meta_keys, key, strlen(key)) < 0 ||
-	    strvec_push(&r->meta_vals, v ? v->s : "", v ? v->len : 0) < 0)
-		return fail(r, r->rec_line, "out of memory");
-	m->keys = (const char *const *)r->meta_keys.v;
-	m->values = (const char *const *)r->meta_vals.v;
-	m->nkeys = r->meta_keys.n;
-	if (!v)
-		return 0;
-	if (!strcmp(key, "engine"))
-		m->engine = keep(r, v);
-	else if (!strcmp(key, "clock")) {
-		m->clock = keep(r, v);
-		if (strcmp(v->s, "CLOCK_MONOTONIC"))
-			return fail(r, r->rec_line, "clock '%s' is not CLOCK_MONOTONIC", v->s);
-	} else if (!strcmp(key, "host"))
-		m->host = keep(r, v);
-	else if (!strcmp(key, "kernel"))
-		m->kernel = keep(r, v);
-	else if (!strcmp(key, "pid_ns"))
-		m->pid_ns = keep(r, v);
-	else if (!strcmp(key, "start_wall"))
-		m->start_wall = keep(r, v);
-	else if (!strcmp(key, "root_pid")) {
-		if (num_parse_u64(v->s, v->len, INT_MAX, &u) < 0)
-			return fail(r, r->rec_line, "root_pid: %s", err_msg());
-		m->root_pid = (int)u;
-	} else if (!strcmp(key, "start_mono_ns")) {
-		if (num_parse_u64(v->s, v->len, UINT64_MAX, &m->start_mono_ns) < 0)
-			return fail(r, r->rec_line, "start_mono_ns: %s", err_msg());
-	}
-	return 0;
-}
-
-static int parse_trailer(struct csv_reader *r)
-{
-	const char *key = r->fields[0].s + 1;
-	const struct field *v = r->nfields > 1 ? &r->fields[1] : NULL;
-	struct csv_trailer *t = &r->trailer;
-	uint64_t u = 0;
-
-	r->in_trailer = true;
-	if (!strcmp(key, "end")) {
-		t->present = true;
-		return 0;
-	}
-	if (v && (!strcmp(key, "events") || !strcmp(key, "lost_events") ||
-		  !strcmp(key, "interrupted") || !strcmp(key, "end_mono_ns"))) {
-		if (num_parse_u64(v->s, v->len, UINT64_MAX, &u) < 0)
-			return fail(r, r->rec_line, "%s: %s", key, err_msg());
-		if (!strcmp(key, "events"))
-			t->events = u;
-		else if (!strcmp(key, "lost_events"))
-			t->lost_events = u;
-		else if (!strcmp(key, "interrupted"))
-			t->interrupted = u != 0;
-		else
-			t->end_mono_ns = u;
-		return 0;
-	}
-	if (strvec_push(&r->trail_keys, key, strlen(key)) < 0 ||
-	    strvec_push(&r->trail_vals, v ? v->s : "", v ? v->len : 0) < 0)
-		return fail(r, r->rec_line, "out of memory");
-	t->keys = (const char *const *)r->trail_keys.v;
-	t->values = (const char *const *)r->trail_vals.v;
-	t->nkeys = r->trail_keys.n;
-	return 0;
 }
 
 static int read_header(struct csv_reader *r)
@@ -470,15 +296,15 @@ static int read_header(struct csv_reader *r)
 	ret = next_record(r);
 	if (ret <= 0) {
 		if (ret == 0 || r->truncated)
-			return fail(r, r->line, "empty or truncated file: no '#" CSV_FORMAT_NAME
+			return csv_read_fail(r, r->line, "empty or truncated file: no '#" CSV_FORMAT_NAME
 				    ",1' line (is this a proctree CSV?)");
 		return -1;
 	}
-	if (!is_hash(&r->fields[0]) || strcmp(r->fields[0].s, "#" CSV_FORMAT_NAME))
-		return fail(r, r->rec_line, "not a proctree CSV: the first line must be '#"
+	if (!csv_is_hash(&r->fields[0]) || strcmp(r->fields[0].s, "#" CSV_FORMAT_NAME))
+		return csv_read_fail(r, r->rec_line, "not a proctree CSV: the first line must be '#"
 			    CSV_FORMAT_NAME ",1'");
 	if (r->nfields < 2 || strcmp(r->fields[1].s, "1"))
-		return fail(r, r->rec_line, "unsupported format version '%s' (this reader knows 1)",
+		return csv_read_fail(r, r->rec_line, "unsupported format version '%s' (this reader knows 1)",
 			    r->nfields < 2 ? "" : r->fields[1].s);
 	r->meta.version = 1;
 
@@ -487,10 +313,10 @@ static int read_header(struct csv_reader *r)
 		if (ret < 0)
 			return -1;
 		if (ret == 0)
-			return fail(r, r->line, "no header row");
-		if (!is_hash(&r->fields[0]))
+			return csv_read_fail(r, r->line, "no header row");
+		if (!csv_is_hash(&r->fields[0]))
 			break;
-		if (parse_meta(r) < 0)
+		if (csv_parse_meta(r) < 0)
 			return -1;
 	}
 	for (c = 0; c < CSV_NCOLS; c++)
@@ -500,14 +326,14 @@ static int read_header(struct csv_reader *r)
 			if (strcmp(r->fields[i].s, csv_col_names[c]))
 				continue;
 			if (r->col_of[c] >= 0)
-				return fail(r, r->rec_line, "column '%s' appears twice",
+				return csv_read_fail(r, r->rec_line, "column '%s' appears twice",
 					    csv_col_names[c]);
 			r->col_of[c] = i;
 		}
 	}
 	for (c = 0; c < CSV_NREQUIRED; c++)
 		if (r->col_of[c] < 0)
-			return fail(r, r->rec_line, "header row lacks the '%s' column",
+			return csv_read_fail(r, r->rec_line, "header row lacks the '%s' column",
 				    csv_col_names[c]);
 	r->ncols = r->nfields;
 	return 0;
@@ -596,7 +422,7 @@ static int get_num(struct csv_reader *r, struct csv_event *ev, int col, int64_t 
 	/* every version-1 column is >= 0: the unsigned fast path, the full parser for errors */
 	if (min < 0 || num_parse_u64_fast(f->s, f->len, (uint64_t)max, &u) < 0 || (int64_t)u < min) {
 		if (num_parse_i64(f->s, f->len, min, max, out) < 0)
-			return fail(r, r->rec_line, "column %s: %s", csv_col_names[col], err_msg());
+			return csv_read_fail(r, r->rec_line, "column %s: %s", csv_col_names[col], err_msg());
 	} else {
 		*out = (int64_t)u;
 	}
@@ -611,7 +437,7 @@ static int get_u64(struct csv_reader *r, struct csv_event *ev, int col, uint64_t
 	if (f->len == 0 && !f->quoted)
 		return 0;
 	if (num_parse_u64_fast(f->s, f->len, UINT64_MAX, out) < 0)
-		return fail(r, r->rec_line, "column %s: %s", csv_col_names[col], err_msg());
+		return csv_read_fail(r, r->rec_line, "column %s: %s", csv_col_names[col], err_msg());
 	ev->present |= CSV_BIT(csv_col_field[col]);
 	return 1;
 }
@@ -662,7 +488,7 @@ static int get_argv(struct csv_reader *r, struct csv_event *ev)
 		return -1;
 	}
 	if (push_arg(&a, NULL, 0, false) < 0)
-		return fail(r, r->rec_line, "out of memory");
+		return csv_read_fail(r, r->rec_line, "out of memory");
 	ev->argc = a.n - 1;
 	ev->argv = (const char *const *)r->argv;
 	return 0;
@@ -692,6 +518,53 @@ static int parse_kind(const struct field *f, enum csv_kind *k)
 	return -1;
 }
 
+/* the optional columns the header has (argv_cut, minflt, ..., existing) */
+static int parse_optional(struct csv_reader *r, struct csv_event *ev)
+{
+	int64_t v;
+
+	for (int c = CSV_C_ARGV_CUT; c < CSV_NCOLS; c++) {
+		int ret = 0;
+
+		if (r->col_of[c] < 0)
+			continue;
+		switch (c) {
+		case CSV_C_ARGV_CUT:
+			ret = get_num(r, ev, c, 0, 1, &v);
+			if (ret > 0)
+				ev->argv_cut = v;
+			break;
+		case CSV_C_MINFLT: ret = get_u64(r, ev, c, &ev->minflt); break;
+		case CSV_C_MAJFLT: ret = get_u64(r, ev, c, &ev->majflt); break;
+		case CSV_C_NVCSW: ret = get_u64(r, ev, c, &ev->nvcsw); break;
+		case CSV_C_NIVCSW: ret = get_u64(r, ev, c, &ev->nivcsw); break;
+		case CSV_C_EXISTING:
+			ret = get_num(r, ev, c, 0, 1, &v);
+			if (ret > 0)
+				ev->existing = v;
+			break;
+		}
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* what a row of its kind cannot do without */
+static int check_event(struct csv_reader *r, const struct csv_event *ev)
+{
+	if (!CSV_HAS(ev, CSV_F_TIME))
+		return csv_read_fail(r, r->rec_line, "%s row without time_ns", csv_kind_name(ev->kind));
+	if (ev->kind != CSV_LOST && !CSV_HAS(ev, CSV_F_PID))
+		return csv_read_fail(r, r->rec_line, "%s row without pid", csv_kind_name(ev->kind));
+	if (ev->kind == CSV_FORK && !CSV_HAS(ev, CSV_F_CHILD_PID))
+		return csv_read_fail(r, r->rec_line, "fork row without child_pid");
+	if (ev->kind == CSV_LOST && CSV_HAS(ev, CSV_F_END) && ev->end_ns < ev->time_ns)
+		return csv_read_fail(r, r->rec_line, "lost row ends before it starts (end_ns %llu < time_ns %llu)",
+			    (unsigned long long)ev->end_ns, (unsigned long long)ev->time_ns);
+	return 0;
+}
+
 static int parse_event(struct csv_reader *r, struct csv_event *ev)
 {
 	int64_t v;
@@ -699,7 +572,7 @@ static int parse_event(struct csv_reader *r, struct csv_event *ev)
 
 	memset(ev, 0, sizeof(*ev));
 	if (parse_kind(&r->fields[r->col_of[CSV_C_KIND]], &ev->kind) < 0)
-		return fail(r, r->rec_line, "unknown kind '%.40s'",
+		return csv_read_fail(r, r->rec_line, "unknown kind '%.40s'",
 			    r->fields[r->col_of[CSV_C_KIND]].s);
 	for (c = CSV_C_TIME; c < CSV_C_COMM; c++) {
 		const struct field *f = &r->fields[r->col_of[c]];
@@ -744,46 +617,15 @@ static int parse_event(struct csv_reader *r, struct csv_event *ev)
 		if (ret < 0)
 			return -1;
 	}
-	for (c = CSV_C_ARGV_CUT; c < CSV_NCOLS; c++) {
-		int ret = 0;
-
-		if (r->col_of[c] < 0)
-			continue;
-		switch (c) {
-		case CSV_C_ARGV_CUT:
-			ret = get_num(r, ev, c, 0, 1, &v);
-			if (ret > 0)
-				ev->argv_cut = v;
-			break;
-		case CSV_C_MINFLT: ret = get_u64(r, ev, c, &ev->minflt); break;
-		case CSV_C_MAJFLT: ret = get_u64(r, ev, c, &ev->majflt); break;
-		case CSV_C_NVCSW: ret = get_u64(r, ev, c, &ev->nvcsw); break;
-		case CSV_C_NIVCSW: ret = get_u64(r, ev, c, &ev->nivcsw); break;
-		case CSV_C_EXISTING:
-			ret = get_num(r, ev, c, 0, 1, &v);
-			if (ret > 0)
-				ev->existing = v;
-			break;
-		}
-		if (ret < 0)
-			return -1;
-	}
+	if (parse_optional(r, ev) < 0)
+		return -1;
 	ev->comm = get_str(r, CSV_C_COMM);
 	ev->child_comm = get_str(r, CSV_C_CHILD_COMM);
 	ev->filename = get_str(r, CSV_C_FILENAME);
 	if (get_argv(r, ev) < 0)
 		return -1;
 
-	if (!CSV_HAS(ev, CSV_F_TIME))
-		return fail(r, r->rec_line, "%s row without time_ns", csv_kind_name(ev->kind));
-	if (ev->kind != CSV_LOST && !CSV_HAS(ev, CSV_F_PID))
-		return fail(r, r->rec_line, "%s row without pid", csv_kind_name(ev->kind));
-	if (ev->kind == CSV_FORK && !CSV_HAS(ev, CSV_F_CHILD_PID))
-		return fail(r, r->rec_line, "fork row without child_pid");
-	if (ev->kind == CSV_LOST && CSV_HAS(ev, CSV_F_END) && ev->end_ns < ev->time_ns)
-		return fail(r, r->rec_line, "lost row ends before it starts (end_ns %llu < time_ns %llu)",
-			    (unsigned long long)ev->end_ns, (unsigned long long)ev->time_ns);
-	return 0;
+	return check_event(r, ev);
 }
 
 int csv_reader_next(struct csv_reader *r, struct csv_event *ev)
@@ -800,15 +642,15 @@ int csv_reader_next(struct csv_reader *r, struct csv_event *ev)
 		}
 		if (ret < 0)
 			return -1;
-		if (is_hash(&r->fields[0])) {
-			if (parse_trailer(r) < 0)
+		if (csv_is_hash(&r->fields[0])) {
+			if (csv_parse_trailer(r) < 0)
 				return -1;
 			continue;
 		}
 		if (r->in_trailer)
-			return fail(r, r->rec_line, "event row after the trailer");
+			return csv_read_fail(r, r->rec_line, "event row after the trailer");
 		if (r->nfields != r->ncols)
-			return fail(r, r->rec_line, "expected %d fields, found %d", r->ncols,
+			return csv_read_fail(r, r->rec_line, "expected %d fields, found %d", r->ncols,
 				    r->nfields);
 		if (parse_event(r, ev) < 0)
 			return -1;
@@ -849,11 +691,11 @@ void csv_reader_free(struct csv_reader *r)
 		close(r->fd);
 	for (int i = 0; i < r->nmeta_strs; i++)
 		free(r->meta_strs[i]);
-	strvec_free(&r->meta_keys);
-	strvec_free(&r->meta_vals);
-	strvec_free(&r->trail_keys);
-	strvec_free(&r->trail_vals);
-	strvec_free(&r->command);
+	csv_strvec_free(&r->meta_keys);
+	csv_strvec_free(&r->meta_vals);
+	csv_strvec_free(&r->trail_keys);
+	csv_strvec_free(&r->trail_vals);
+	csv_strvec_free(&r->command);
 	free(r->fields);
 	free(r->argv);
 	free(r->buf);
