@@ -22,51 +22,7 @@
 #include <string.h>
 
 #include "err.h"
-#include "view-private.h"
-
-#define SVG_ROWS_DEFAULT 300
-#define WIDTH 1400
-#define LABEL_X 8
-#define LABEL_W 430          /* the name column */
-#define X0 450               /* the time axis */
-#define X1 (WIDTH - 90)      /* room after a bar for its status */
-#define ROW_H 16
-#define BAR_H 10
-#define CHAR_W 6.6           /* 11px monospace */
-#define INDENT 10
-#define MAX_INDENT 24
-#define LEGEND_MAX 12
-
-struct lg {
-	const char *s;
-	size_t len;
-	uint64_t count;
-};
-
-struct row {
-	const struct node *n;
-	uint32_t depth;
-	uint32_t cut;            /* shown processes below it not drawn (it is their nearest drawn ancestor) */
-	uint32_t cut_failed;     /* of which failed */
-	int32_t *act;            /* cut rows: processes below alive per pixel column */
-	uint8_t *act_fail;       /* cut rows: a process below failed in this column */
-};
-
-struct svg {
-	const struct tree *t;
-	FILE *fp;
-	struct view v;
-	struct row *rows;
-	size_t nrows;
-	uint32_t *rowof;         /* per node index: row + 1, 0 not drawn */
-	uint64_t t0, t1;
-	double scale;            /* px per ns */
-	uint64_t cut_depth;      /* the level drawn only in part, deeper ones not; UINT64_MAX none */
-	unsigned cap;
-	int y0;                  /* first row */
-	struct lg *legend;       /* the most frequent commands drawn, most first */
-	size_t nlegend;
-};
+#include "out_svg-private.h"
 
 static double absd(double v)
 {
@@ -128,13 +84,6 @@ static void name_colour(const struct svg *g, const char *s, size_t len, bool pal
 	snprintf(out, 8, "#%02x%02x%02x", r & 0xffu, gr & 0xffu, b & 0xffu);
 }
 
-static double xat(const struct svg *g, uint64_t ns)
-{
-	if (ns < g->t0)
-		ns = g->t0;
-	return X0 + (double)(ns - g->t0) * g->scale;
-}
-
 /* @s cut to about @max characters (UTF-8 aware), with an ellipsis when cut */
 static void put_fit(FILE *fp, const char *s, size_t len, size_t max)
 {
@@ -157,195 +106,6 @@ static void put_fit(FILE *fp, const char *s, size_t len, size_t max)
 
 /* choose the rows: shown nodes in tree order, shallow levels first when too many */
 /* the order rows of a partly drawn level are chosen in: rank down, then sibling index up */
-struct rk {
-	uint64_t rank, sib;
-};
-
-static int rk_cmp(const void *a, const void *b)
-{
-	const struct rk *x = a, *y = b;
-
-	if (x->rank != y->rank)
-		return x->rank > y->rank ? -1 : 1;
-	return x->sib < y->sib ? -1 : x->sib > y->sib;
-}
-
-/* the position of @n among its parent's shown children at this level, counted along the walk */
-struct sib {
-	const struct node *parent;
-	uint64_t count;
-};
-
-static uint64_t sib_index(const struct node *n, struct sib *s)
-{
-	if (n->parent != s->parent || !s->parent) {
-		s->parent = n->parent;
-		s->count = 0;
-	} else {
-		s->count++;
-	}
-	return s->count;
-}
-
-static uint64_t row_rank(const struct tree *t, const struct node *n)
-{
-	return node_failed(n) ? UINT64_MAX : node_draw_end(t, n) - n->start_ns;
-}
-
-static int pick_rows(struct svg *g)
-{
-	const struct tree *t = g->t;
-	uint64_t *per_depth = NULL, ndepth = 0, total = 0, extra = 0, nlife = 0, ties = 0;
-	struct sib sib = { NULL, 0 };
-	struct rk *life = NULL, threshold = { 0, 0 };
-	struct tree_walk w;
-	struct node *n;
-
-	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w))
-		if (w.depth + 1 > ndepth)
-			ndepth = w.depth + 1;
-	per_depth = calloc(ndepth ? ndepth : 1, sizeof(*per_depth));
-	g->rowof = calloc((size_t)t->nnodes + 1, sizeof(*g->rowof));
-	if (!per_depth || !g->rowof)
-		goto oom;
-	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w))
-		if (view_shown(&g->v, n))
-			per_depth[w.depth]++, total++;
-	g->cut_depth = UINT64_MAX;
-	if (total > g->cap) {
-		uint64_t sum = 0, d;
-
-		/* whole levels while they fit, then the next level's first rows in tree order */
-		for (d = 0; d < ndepth && sum + per_depth[d] <= g->cap; d++)
-			sum += per_depth[d];
-		g->cut_depth = d;
-		extra = g->cap - sum;
-	}
-	if (g->cut_depth != UINT64_MAX && g->cut_depth < ndepth && extra) {
-		/*
-		 * of the level drawn in part: the failed, then the longest-lived processes;
-		 * among equals the first children of every parent, then the second ...
-		 */
-		life = malloc(per_depth[g->cut_depth] * sizeof(*life));
-		if (!life)
-			goto oom;
-		for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w))
-			if (w.depth == g->cut_depth && view_shown(&g->v, n))
-				life[nlife++] = (struct rk){ row_rank(t, n), sib_index(n, &sib) };
-		qsort(life, nlife, sizeof(*life), rk_cmp);
-		sib = (struct sib){ NULL, 0 };
-		threshold = life[extra - 1];
-		ties = extra;
-		for (uint64_t i = 0; i < extra; i++)
-			ties -= rk_cmp(&life[i], &threshold) < 0;
-	}
-	g->rows = malloc((g->cap < total ? g->cap : total) * sizeof(*g->rows) + 1);
-	if (!g->rows)
-		goto oom;
-	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w)) {
-		struct row *row;
-
-		if (!view_shown(&g->v, n) || w.depth > g->cut_depth || g->nrows == g->cap)
-			continue;
-		if (w.depth == g->cut_depth) {
-			struct rk k = { row_rank(t, n), sib_index(n, &sib) };
-			int c = rk_cmp(&k, &threshold);
-
-			if (!extra || c > 0 || (c == 0 && !ties))
-				continue;
-			if (c == 0)
-				ties--;
-		}
-		row = &g->rows[g->nrows++];
-		memset(row, 0, sizeof(*row));
-		row->n = n;
-		row->depth = (uint32_t)w.depth;
-		g->rowof[node_ix(n)] = (uint32_t)g->nrows;
-	}
-	free(life);
-	free(per_depth);
-	return 0;
-oom:
-	free(life);
-	free(per_depth);
-	err_set("out of memory");
-	errno = ENOMEM;
-	return -1;
-}
-
-#define COLS (X1 - X0 + 1)
-
-static int column(const struct svg *g, uint64_t ns)
-{
-	int c = (int)(xat(g, ns) - X0);
-
-	return c < 0 ? 0 : c >= COLS ? COLS - 1 : c;
-}
-
-/*
- * For rows whose children were not drawn: how many processes below were
- * alive in each pixel column, and in which columns one of them failed.
- * The nearest drawn ancestor of an undrawn node is found with a stack of
- * the drawn nodes on the current path of the walk.
- */
-static int activity(struct svg *g)
-{
-	struct { uint64_t depth; uint32_t row; } *st;
-	size_t nst = 0;
-	struct tree_walk w;
-	struct node *n;
-
-	if (g->cut_depth == UINT64_MAX)
-		return 0;
-	st = malloc((g->nrows + 1) * sizeof(*st));
-	if (!st)
-		goto oom;
-	for (n = tree_walk_first(&w, g->t); n; n = tree_walk_next(&w)) {
-		uint32_t row = g->rowof[node_ix(n)];
-		struct row *r;
-		int a, b;
-
-		while (nst && st[nst - 1].depth >= w.depth)
-			nst--;
-		if (row) {
-			st[nst].depth = w.depth;
-			st[nst++].row = row;
-			continue;
-		}
-		if (!nst || !view_shown(&g->v, n) || n->flags & NF_SYNTHETIC)
-			continue;
-		r = &g->rows[st[nst - 1].row - 1];
-		if (!r->act) {
-			r->act = calloc(COLS + 1, sizeof(*r->act));
-			r->act_fail = calloc(COLS, 1);
-			if (!r->act || !r->act_fail)
-				goto oom;
-		}
-		r->cut++;
-		r->cut_failed += node_failed(n);
-		a = column(g, n->start_ns);
-		b = column(g, node_draw_end(g->t, n));
-		r->act[a]++;
-		r->act[b + 1]--;
-		if (node_failed(n))
-			r->act_fail[b] = 1;
-	}
-	free(st);
-	for (size_t i = 0; i < g->nrows; i++) {
-		int32_t *act = g->rows[i].act;
-
-		for (int c = 1; act && c < COLS; c++)
-			act[c] += act[c - 1];
-	}
-	return 0;
-oom:
-	free(st);
-	err_set("out of memory");
-	errno = ENOMEM;
-	return -1;
-}
-
-/* 0 none, 1..3 by thirds of the row's maximum */
 static int act_level(int32_t v, int32_t max)
 {
 	int l;
@@ -770,7 +530,7 @@ int tree_write_svg(const struct tree *t, const struct tree_view_opts *o, FILE *f
 	g.cap = o && o->max_rows ? o->max_rows : SVG_ROWS_DEFAULT;
 	if (view_init(&g.v, t, o) < 0)
 		return -1;
-	if (pick_rows(&g) < 0)
+	if (svg_pick_rows(&g) < 0)
 		goto out;
 	g.t0 = t->first_ns;
 	g.t1 = t->last_ns;
@@ -783,7 +543,7 @@ int tree_write_svg(const struct tree *t, const struct tree_view_opts *o, FILE *f
 	if (g.t1 <= g.t0)
 		g.t1 = g.t0 + 1;
 	g.scale = (double)(X1 - X0) / (double)(g.t1 - g.t0);
-	if (activity(&g) < 0)
+	if (svg_activity(&g) < 0)
 		goto out;
 	g.y0 = axis_y + 8;
 	height = g.y0 + (int)g.nrows * ROW_H + 42;
