@@ -830,6 +830,24 @@ Test(bpf_engine, without_privilege_bpf_fails_and_auto_falls_back, .timeout = 60)
 	csv_reader_free(r);
 }
 
+/* a ring of 4 GiB or more cannot be made (max_entries is 32 bits): refused in one line */
+Test(bpf_engine, buffer_over_2_gib_is_refused, .timeout = 60)
+{
+	char csv[128], err[160], *text;
+	char *argv[] = { BPF_RECORDER, "--processtree-engine", "bpf", "-q", "--buffer-size", "4G",
+			 "-o", csv, "--", "/bin/true", NULL };
+	int st;
+
+	snprintf(csv, sizeof(csv), "%s/big-ring.csv", dir);
+	snprintf(err, sizeof(err), "%s.err", csv);
+	st = bpf_wait(bpf_spawn(argv, NULL, err, NULL), 60);
+	text = ft_slurp(err);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) != 0, "status %#x: refused", st);
+	cr_expect(text[0] && strchr(text, '\n') && !strchr(text, '\n')[1], "one line: '%s'", text);
+	cr_expect_not_null(strstr(text, "2 GiB"), "the error gives the limit: '%s'", text);
+	free(text);
+}
+
 /* ---- three engines on one run ---- */
 
 Test(bpf_engine, bpf_ftrace_ptrace_side_by_side_agree, .timeout = 120)

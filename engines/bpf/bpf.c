@@ -432,13 +432,20 @@ static int load_skel(struct engine *e, bool group_dead_arg)
 	return err ? (err < 0 ? err : -errno) : 0;
 }
 
+/*
+ * The ring's size is a power of two in bytes that the map's max_entries
+ * (32 bits) holds: 2 GiB at most, beyond which libbpf's load fails with a
+ * bare EINVAL; a larger --buffer-size is refused up front instead.
+ */
+#define RING_KB_MAX (2ull * 1024 * 1024)
+
 static uint64_t ring_size_kb(uint64_t kb)
 {
 	uint64_t size = 4; /* a page */
 
 	if (!kb)
 		kb = RING_KB_DEFAULT;
-	while (size < kb && size < (1ull << 30))
+	while (size < kb && size < RING_KB_MAX)
 		size <<= 1;
 	return size;
 }
@@ -472,6 +479,11 @@ static struct engine *bpf_new(const struct engine_opts *opts)
 	libbpf_verbose = getenv("PROCTREE_BPF_DEBUG") && *getenv("PROCTREE_BPF_DEBUG");
 	libbpf_set_print(libbpf_print);
 	libbpf_last[0] = '\0';
+	if (opts->buffer_kb > RING_KB_MAX) {
+		err_set("--buffer-size %lluK is over the ring buffer's limit of %lluK (2 GiB)",
+			(unsigned long long)opts->buffer_kb, RING_KB_MAX);
+		goto error;
+	}
 	e->ring_kb = ring_size_kb(opts->buffer_kb);
 	err = load_skel(e, true);
 	if (err && err != -EPERM && err != -EACCES) {
