@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -687,21 +688,61 @@ static uint64_t recursion_misses(struct engine *e)
  * Exits remove them in the kernel even when their record was lost, so
  * this holds after losses too.
  */
-static int write_alive(struct engine *e, uint64_t now, uint64_t *alive)
+/*
+ * Is the process behind /proc/PID the one the map followed?  The map holds
+ * its leader's task start_time (CLOCK_MONOTONIC ns; 0 for the root and
+ * joined processes, which are checked otherwise), /proc its start_boottime
+ * in clock ticks: the two differ by the time the machine was suspended,
+ * which is 0 or, for a process started before the last suspend, at most
+ * today's boottime - monotonic.  Either within a tick is a match.
+ */
+static bool same_process(uint64_t start_ns, const struct procfs_stat *st)
+{
+	struct timespec mono, boot;
+	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t tick, off, want;
+
+	if (!start_ns || hz <= 0)
+		return true;
+	tick = 1000000000ull / (uint64_t)hz;
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	off = (uint64_t)(boot.tv_sec - mono.tv_sec) * 1000000000ull +
+	      (uint64_t)(boot.tv_nsec - mono.tv_nsec);
+	for (int i = 0; i < 2; i++) {
+		want = (start_ns + (i ? off : 0)) / tick;
+		if (st->starttime_ticks + 1 >= want && st->starttime_ticks <= want + 1)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * alive rows for the processes still in the map.  One whose pid is gone,
+ * or taken by another process, exited in a way the programs missed
+ * (recursion misses: already a lost row): no alive row, counted in
+ * *@gone (the trailer's alive_gone), its node left without an end.
+ */
+static int write_alive(struct engine *e, uint64_t now, uint64_t *alive, uint64_t *gone)
 {
 	struct bpf_map *m = e->skel->maps.tracked;
 	uint32_t key, next;
 	uint32_t *prev = NULL;
 
-	*alive = 0;
+	*alive = *gone = 0;
 	while (bpf_map__get_next_key(m, prev, &next, sizeof(next)) == 0) {
 		struct csv_event row = { .kind = CSV_ALIVE };
 		struct procfs_stat st;
+		uint64_t start = 0;
 
 		key = next;
 		prev = &key;
-		if (procfs_read_stat((pid_t)key, &st) < 0)
-			continue; /* exited in a way the programs missed (recursion) */
+		if (bpf_map__lookup_elem(m, &key, sizeof(key), &start, sizeof(start), 0) < 0)
+			start = 0;
+		if (procfs_read_stat((pid_t)key, &st) < 0 || !same_process(start, &st)) {
+			(*gone)++;
+			continue;
+		}
 		CSV_SET(&row, time_ns, CSV_F_TIME, now);
 		CSV_SET(&row, pid, CSV_F_PID, (int)key);
 		if (st.ppid > 0)
@@ -738,7 +779,7 @@ static int root_exit_from_wait(struct engine *e, pid_t root, int status, uint64_
 
 static int bpf_finish(struct engine *e, const struct engine_finish *fin)
 {
-	uint64_t end, alive = 0, misses = 0;
+	uint64_t end, alive = 0, gone = 0, misses = 0;
 	struct csv_trailer tr = { 0 };
 	bool failed = false, inferred_root = false;
 	char msg[1024] = "";
@@ -772,7 +813,7 @@ static int bpf_finish(struct engine *e, const struct engine_finish *fin)
 		}
 		had_root_exit = e->root_exit_seen;
 		if (!failed && (root_exit_from_wait(e, fin->root, fin->root_status, end) < 0 ||
-				write_alive(e, end, &alive) < 0)) {
+				write_alive(e, end, &alive, &gone) < 0)) {
 			snprintf(msg, sizeof(msg), "%s", err_msg());
 			failed = true;
 		}
@@ -782,18 +823,18 @@ static int bpf_finish(struct engine *e, const struct engine_finish *fin)
 	if (e->lv.w) {
 		static const char *const keys[] = {
 			"processes", "argv_unknown", "argv_cut", "recursion_misses", "untracked",
-			"root_exit_from_wait",
+			"root_exit_from_wait", "alive_gone",
 		};
 		const uint64_t nums[] = {
 			COUNT_GET(e, procs), COUNT_GET(e, argv_unknown), COUNT_GET(e, argv_cut),
-			misses, e->untracked_seen, inferred_root,
+			misses, e->untracked_seen, inferred_root, gone,
 		};
 
 		tr.events = COUNT_GET(e, events);
 		tr.lost_events = COUNT_GET(e, lost);
 		tr.interrupted = fin->interrupted || failed;
 		tr.end_mono_ns = end;
-		if (engine_csv_finish(e->lv.w, &tr, keys, nums, 6) < 0 && !failed) {
+		if (engine_csv_finish(e->lv.w, &tr, keys, nums, 7) < 0 && !failed) {
 			snprintf(msg, sizeof(msg), "%s", err_msg());
 			failed = true;
 		}
