@@ -143,7 +143,8 @@ struct csv_reader;
 
 /**
  * csv_writer_new - start a CSV on @fd and write the metadata and header
- * @fd: open for writing; the writer does not close it unless @own_fd
+ * @fd: open for writing; the writer does not close it unless @own_fd (then it
+ *      is closed on failure too)
  * @meta: header metadata (->version is ignored: the writer writes its own)
  *
  * Rows are buffered and written with write(2) when the buffer fills and on

@@ -295,7 +295,7 @@ struct csv_writer *csv_writer_new(int fd, bool own_fd, const struct csv_meta *me
 
 	if (!w) {
 		err_set("out of memory");
-		return NULL;
+		goto error;
 	}
 	w->fd = fd;
 	w->own_fd = own_fd;

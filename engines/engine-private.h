@@ -3,6 +3,7 @@
 #ifndef PROCTREE_ENGINE_PRIVATE_H
 #define PROCTREE_ENGINE_PRIVATE_H
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <sys/utsname.h>
@@ -11,12 +12,18 @@
 #include "engine.h"
 #include "outfile.h" /* every engine creates its outputs with it */
 
+#define ENGINE_META_MAX 8
+
 /* Storage behind a struct csv_meta filled by engine_meta_init(). */
 struct engine_meta {
 	struct csv_meta meta;
 	struct utsname uts;
 	char pid_ns[64];
 	char start_wall[48];
+	/* the engine's own "#key,value" lines (engine_meta_add()), and room for #attached */
+	const char *keys[ENGINE_META_MAX + 1], *values[ENGINE_META_MAX + 1];
+	char text[ENGINE_META_MAX][PATH_MAX];
+	int nkeys;
 };
 
 /**
@@ -32,15 +39,27 @@ void engine_meta_init(struct engine_meta *em, const char *engine, pid_t root,
 		      char *const *command);
 
 /**
- * engine_csv_open - the CSV writer on *@csv_fd with @em's metadata and the
- * engine's own "#key,value" lines (@n of them; with @joined "#attached,1"
- * is added: @keys and @values need room for one more)
- *
- * The writer owns the file from then on: *@csv_fd becomes -1.  Returns
- * NULL with err_msg().
+ * engine_meta_add - one more of the engine's own "#@key,value" lines, the
+ * value printf'd from @fmt (numbers, names, a path: at most ENGINE_META_MAX
+ * lines of PATH_MAX - 1 bytes)
  */
-struct csv_writer *engine_csv_open(struct engine_meta *em, int *csv_fd, bool joined,
-				   const char **keys, const char **values, int n);
+void engine_meta_add(struct engine_meta *em, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/**
+ * engine_meta_keys - point @em->meta at the engine's own lines (and, with
+ * @joined, "#attached,1") for a writer the engine creates itself
+ */
+void engine_meta_keys(struct engine_meta *em, bool joined);
+
+/**
+ * engine_csv_open - the CSV writer on *@csv_fd with @em's metadata, the
+ * engine's own lines from engine_meta_add() and, with @joined, "#attached,1"
+ *
+ * The writer owns the file from then on (closed when it fails): *@csv_fd
+ * becomes -1.  Returns NULL with err_msg().
+ */
+struct csv_writer *engine_csv_open(struct engine_meta *em, int *csv_fd, bool joined);
 
 #define ENGINE_TRAILER_MAX 16
 
@@ -51,16 +70,6 @@ struct csv_writer *engine_csv_open(struct engine_meta *em, int *csv_fd, bool joi
  */
 int engine_csv_finish(struct csv_writer *w, struct csv_trailer *tr, const char *const *keys,
 		      const uint64_t *nums, int n);
-
-/**
- * engine_meta_join - with -p, add "#attached,1" to the metadata keys
- * @keys: the engine's key array, with room for one more after @n
- * @values: likewise
- *
- * Returns the new number of keys.
- */
-int engine_meta_join(const struct engine_opts *opts, const char **keys, const char **values,
-		     int n);
 
 /**
  * engine_thread_start - pthread_create() with every signal blocked in the

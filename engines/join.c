@@ -7,16 +7,6 @@
 #include "engine-private.h"
 #include "procfs_tree.h"
 
-int engine_meta_join(const struct engine_opts *opts, const char **keys, const char **values,
-		     int n)
-{
-	if (!opts->joined)
-		return n;
-	keys[n] = "attached";
-	values[n] = "1";
-	return n + 1;
-}
-
 int engine_write_existing(struct csv_writer *w, const struct procfs_proc *p, uint64_t time_ns)
 {
 	struct csv_event ev = { .kind = CSV_FORK };

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,21 +25,40 @@ void engine_meta_init(struct engine_meta *em, const char *engine, pid_t root,
 	em->meta.command = command;
 }
 
-struct csv_writer *engine_csv_open(struct engine_meta *em, int *csv_fd, bool joined,
-				   const char **keys, const char **values, int n)
+void engine_meta_add(struct engine_meta *em, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (em->nkeys == ENGINE_META_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(em->text[em->nkeys], sizeof(em->text[0]), fmt, ap);
+	va_end(ap);
+	em->keys[em->nkeys] = key;
+	em->values[em->nkeys] = em->text[em->nkeys];
+	em->nkeys++;
+}
+
+void engine_meta_keys(struct engine_meta *em, bool joined)
+{
+	int n = em->nkeys;
+
+	if (joined) {
+		em->keys[n] = "attached";
+		em->values[n++] = "1";
+	}
+	em->meta.keys = em->keys;
+	em->meta.values = em->values;
+	em->meta.nkeys = n;
+}
+
+struct csv_writer *engine_csv_open(struct engine_meta *em, int *csv_fd, bool joined)
 {
 	struct csv_writer *w;
 
-	if (joined) {
-		keys[n] = "attached";
-		values[n++] = "1";
-	}
-	em->meta.keys = keys;
-	em->meta.values = values;
-	em->meta.nkeys = n;
+	engine_meta_keys(em, joined);
 	w = csv_writer_new(*csv_fd, true, &em->meta);
-	if (w)
-		*csv_fd = -1; /* the writer owns it */
+	*csv_fd = -1; /* the writer owns it, or closed it when it failed */
 	return w;
 }
 

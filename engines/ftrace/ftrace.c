@@ -87,17 +87,10 @@ error:
 static int open_csv(struct engine *e, pid_t root)
 {
 	engine_meta_init(&e->lv.em, "ftrace", root > 0 ? root : 0, e->lv.command);
-	snprintf(e->buffer_kb_str, sizeof(e->buffer_kb_str), "%llu",
-		 (unsigned long long)e->buffer_kb);
-	e->meta_keys[0] = "buffer_kb";
-	e->meta_values[0] = e->buffer_kb_str;
-	e->meta_keys[1] = "instance";
-	e->meta_values[1] = e->instance_name;
-	snprintf(e->interval_str, sizeof(e->interval_str), "%d", e->lv.interval_ms);
-	e->meta_keys[2] = "read_interval_ms";
-	e->meta_values[2] = e->interval_str;
-	e->lv.w = engine_csv_open(&e->lv.em, &e->lv.csv_fd, e->lv.joined, e->meta_keys,
-				   e->meta_values, 3);
+	engine_meta_add(&e->lv.em, "buffer_kb", "%llu", (unsigned long long)e->buffer_kb);
+	engine_meta_add(&e->lv.em, "instance", "%s", e->instance_name);
+	engine_meta_add(&e->lv.em, "read_interval_ms", "%d", e->lv.interval_ms);
+	e->lv.w = engine_csv_open(&e->lv.em, &e->lv.csv_fd, e->lv.joined);
 	if (!e->lv.w)
 		return -1;
 	e->start_ns = e->lv.em.meta.start_mono_ns;

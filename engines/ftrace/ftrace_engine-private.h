@@ -47,8 +47,7 @@ struct ftrace_cpu {
 
 struct engine {
 	struct engine_live lv;      /* csv, reader thread, root, options */
-	const char *meta_keys[4], *meta_values[4];
-	char buffer_kb_str[24], interval_str[24], instance_name[64];
+	char instance_name[64];
 	uint64_t buffer_kb;
 	struct tracefs_instance *inst;
 	struct ftrace_decoder *dec;

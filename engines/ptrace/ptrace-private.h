@@ -89,7 +89,6 @@ struct engine {
 	int fd;                     /* the CSV, opened in new() */
 	struct csv_writer *w;
 	struct engine_meta em;
-	const char *meta_keys[2], *meta_values[2];
 	struct pt_table tab;
 	pid_t root;
 	pid_t self;                 /* the recorder: root's parent */

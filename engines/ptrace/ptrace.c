@@ -72,18 +72,12 @@ static int open_writer(struct engine *e, pid_t root)
 {
 	engine_meta_init(&e->em, "ptrace", root, e->opts.command);
 	/* wait4's rusage adds the children waited for (docs/reconstruct.md, CPU time) */
-	e->meta_keys[0] = "cpu_times";
-	e->meta_values[0] = "inclusive";
-	e->em.meta.keys = e->meta_keys;
-	e->em.meta.values = e->meta_values;
-	e->em.meta.nkeys = engine_meta_join(&e->opts, e->meta_keys, e->meta_values, 1);
-	e->w = csv_writer_new(e->fd, true, &e->em.meta);
+	engine_meta_add(&e->em, "cpu_times", "inclusive");
+	e->w = engine_csv_open(&e->em, &e->fd, e->opts.joined);
 	if (!e->w) {
-		e->fd = -1; /* csv_writer_new closed it */
 		err_prefix("%s: ", e->opts.csv_path);
 		return -1;
 	}
-	e->fd = -1;
 	return 0;
 }
 

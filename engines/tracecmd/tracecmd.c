@@ -35,9 +35,6 @@ struct engine {
 	pid_t tracer;          /* trace-cmd's pid, not a descendant to wait for */
 	struct tcconv_stats st;
 	bool finished;
-	const char *keys[3];
-	const char *vals[3];
-	char buf_kb[24];
 };
 
 static struct engine *tracecmd_new(const struct engine_opts *opts)
@@ -79,16 +76,10 @@ static struct engine *tracecmd_new(const struct engine_opts *opts)
 		goto error;
 	e->tracer = tcrun_pid(e->run);
 	engine_meta_init(&e->em, "tracecmd", 0, opts->command);
-	e->keys[0] = "dat";
-	e->vals[0] = e->dat_path;
-	e->keys[1] = "tracecmd_mode";
-	e->vals[1] = tcrun_mode(e->run);
-	snprintf(e->buf_kb, sizeof(e->buf_kb), "%" PRIu64, e->o.buffer_kb ? e->o.buffer_kb : 4096);
-	e->keys[2] = "buffer_kb";
-	e->vals[2] = e->buf_kb;
-	e->em.meta.keys = e->keys;
-	e->em.meta.values = e->vals;
-	e->em.meta.nkeys = 3;
+	engine_meta_add(&e->em, "dat", "%s", e->dat_path);
+	engine_meta_add(&e->em, "tracecmd_mode", "%s", tcrun_mode(e->run));
+	engine_meta_add(&e->em, "buffer_kb", "%" PRIu64, e->o.buffer_kb ? e->o.buffer_kb : 4096);
+	engine_meta_keys(&e->em, false);
 	return e;
 error:
 	if (e->csv_fd >= 0) {
