@@ -158,6 +158,23 @@ struct engine_live {
 int engine_live_init(struct engine_live *lv, const struct engine_opts *opts, int default_ms);
 
 
+/**
+ * engine_live_new - calloc an engine of @size bytes whose struct
+ * engine_live sits @offset bytes in, initialised by engine_live_init();
+ * NULL with errno
+ */
+void *engine_live_new(size_t size, size_t offset, const struct engine_opts *opts, int default_ms);
+
+/**
+ * engine_live_meta - start @lv's CSV metadata (engine @name, @root; -1 when
+ * the workload never started), stamped now; add the engine's own lines to
+ * the result with engine_meta_add(), then call engine_live_open()
+ */
+struct engine_meta *engine_live_meta(struct engine_live *lv, const char *name, pid_t root);
+
+/** engine_live_open - @lv's CSV writer with that metadata; 0, or -1 with err_msg() */
+int engine_live_open(struct engine_live *lv);
+
 /** engine_live_close - the reader stopped, the writer freed, the files closed */
 void engine_live_close(struct engine_live *lv);
 

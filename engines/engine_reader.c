@@ -87,6 +87,33 @@ int engine_live_init(struct engine_live *lv, const struct engine_opts *opts, int
 	return engine_reader_init(&lv->rd);
 }
 
+void *engine_live_new(size_t size, size_t offset, const struct engine_opts *opts, int default_ms)
+{
+	char *e = calloc(1, size);
+
+	if (!e) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (engine_live_init((struct engine_live *)(e + offset), opts, default_ms) < 0) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+struct engine_meta *engine_live_meta(struct engine_live *lv, const char *name, pid_t root)
+{
+	engine_meta_init(&lv->em, name, root > 0 ? root : 0, lv->command);
+	return &lv->em;
+}
+
+int engine_live_open(struct engine_live *lv)
+{
+	lv->w = engine_csv_open(&lv->em, &lv->csv_fd, lv->joined);
+	return lv->w ? 0 : -1;
+}
+
 void engine_live_close(struct engine_live *lv)
 {
 	engine_reader_close(&lv->rd);

@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,17 +217,12 @@ static uint64_t ring_size_kb(uint64_t kb)
 
 static struct engine *bpf_new(const struct engine_opts *opts)
 {
-	struct engine *e = calloc(1, sizeof(*e));
+	struct engine *e = engine_live_new(sizeof(*e), offsetof(struct engine, lv), opts,
+					   READ_INTERVAL_MS_DEFAULT);
 	int err;
 
-	if (!e) {
-		errno = ENOMEM;
+	if (!e)
 		return NULL;
-	}
-	if (engine_live_init(&e->lv, opts, READ_INTERVAL_MS_DEFAULT) < 0) {
-		free(e);
-		return NULL;
-	}
 	e->root_wstatus = -1;
 	e->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	e->ncpus = libbpf_num_possible_cpus();
@@ -297,17 +293,15 @@ error:
 /* The CSV header; root is -1 when the workload never started. */
 static int open_csv(struct engine *e, pid_t root)
 {
-	engine_meta_init(&e->lv.em, "bpf", root > 0 ? root : 0, e->lv.command);
-	engine_meta_add(&e->lv.em, "buffer_kb", "%llu", (unsigned long long)e->ring_kb);
-	engine_meta_add(&e->lv.em, "read_interval_ms", "%d", e->lv.interval_ms);
-	engine_meta_add(&e->lv.em, "argv_cap", "%d", PTB_ARGV_CAP);
+	struct engine_meta *em = engine_live_meta(&e->lv, "bpf", root);
+
+	engine_meta_add(em, "buffer_kb", "%llu", (unsigned long long)e->ring_kb);
+	engine_meta_add(em, "read_interval_ms", "%d", e->lv.interval_ms);
+	engine_meta_add(em, "argv_cap", "%d", PTB_ARGV_CAP);
 	/* the task's own utime/stime, no children */
-	engine_meta_add(&e->lv.em, "cpu_times", "own");
-	e->lv.w = engine_csv_open(&e->lv.em, &e->lv.csv_fd, e->lv.joined);
-	if (!e->lv.w)
-		return -1;
-	e->loss_since = e->lv.em.meta.start_mono_ns;
-	return 0;
+	engine_meta_add(em, "cpu_times", "own");
+	e->loss_since = em->meta.start_mono_ns;
+	return engine_live_open(&e->lv);
 }
 
 /* @root in the tracked map (any start_time), the ring buffer, the programs attached */

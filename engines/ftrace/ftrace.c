@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,16 +36,11 @@
 
 static struct engine *ftrace_new(const struct engine_opts *opts)
 {
-	struct engine *e = calloc(1, sizeof(*e));
+	struct engine *e = engine_live_new(sizeof(*e), offsetof(struct engine, lv), opts,
+					   READ_INTERVAL_MS_DEFAULT);
 
-	if (!e) {
-		errno = ENOMEM;
+	if (!e)
 		return NULL;
-	}
-	if (engine_live_init(&e->lv, opts, READ_INTERVAL_MS_DEFAULT) < 0) {
-		free(e);
-		return NULL;
-	}
 	ftrace_instance_remove_stale();
 	e->inst = ftrace_instance_create(opts->buffer_kb, FTRACE_MIN_BUFFER_KB_PER_50MS *
 					 (uint64_t)((e->lv.interval_ms + 49) / 50), &e->buffer_kb);
@@ -86,15 +82,13 @@ error:
 /* The CSV header; root is -1 when the workload never started. */
 static int open_csv(struct engine *e, pid_t root)
 {
-	engine_meta_init(&e->lv.em, "ftrace", root > 0 ? root : 0, e->lv.command);
-	engine_meta_add(&e->lv.em, "buffer_kb", "%llu", (unsigned long long)e->buffer_kb);
-	engine_meta_add(&e->lv.em, "instance", "%s", e->instance_name);
-	engine_meta_add(&e->lv.em, "read_interval_ms", "%d", e->lv.interval_ms);
-	e->lv.w = engine_csv_open(&e->lv.em, &e->lv.csv_fd, e->lv.joined);
-	if (!e->lv.w)
-		return -1;
-	e->start_ns = e->lv.em.meta.start_mono_ns;
-	return 0;
+	struct engine_meta *em = engine_live_meta(&e->lv, "ftrace", root);
+
+	engine_meta_add(em, "buffer_kb", "%llu", (unsigned long long)e->buffer_kb);
+	engine_meta_add(em, "instance", "%s", e->instance_name);
+	engine_meta_add(em, "read_interval_ms", "%d", e->lv.interval_ms);
+	e->start_ns = em->meta.start_mono_ns;
+	return engine_live_open(&e->lv);
 }
 
 static int ftrace_attach(struct engine *e, pid_t root)
