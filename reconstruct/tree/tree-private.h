@@ -292,6 +292,12 @@ struct node *tree_walk_first(struct tree_walk *w, const struct tree *t);
 struct node *tree_walk_next(struct tree_walk *w);
 
 /*
+ * tree_check_range - refuse a u64 from the CSV that JSON readers could not
+ * read back (over INT64_MAX); @what names it in the error.  0 or -1.
+ */
+int tree_check_range(const char *what, uint64_t v);
+
+/*
  * Post-order iteration without a stack: every child before its parent.
  * node_post_first(root) is the first leaf; NULL after @root.  (tree_walk.c)
  */

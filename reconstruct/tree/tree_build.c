@@ -29,126 +29,12 @@ const char *const tree_flag_names[NF_COUNT] = {
  * integers as signed 64 bits: refuse what they could not read back.  2^63 ns
  * of CLOCK_MONOTONIC is 292 years of uptime, so only junk is refused.
  */
-static int check_range(const char *what, uint64_t v)
+int tree_check_range(const char *what, uint64_t v)
 {
 	if (v <= (uint64_t)INT64_MAX)
 		return 0;
 	err_set("%s %" PRIu64 " is beyond 2^63-1", what, v);
 	errno = ERANGE;
-	return -1;
-}
-
-struct tree *tree_new(const struct tree_opts *opts)
-{
-	struct tree *t = calloc(1, sizeof(*t));
-
-	if (!t) {
-		err_set("out of memory");
-		errno = ENOMEM;
-		return NULL;
-	}
-	t->order.window_ns = opts && opts->window_ns ? opts->window_ns : TREE_WINDOW_NS_DEFAULT;
-	return t;
-}
-
-void tree_free(struct tree *t)
-{
-	if (!t)
-		return;
-	order_free(&t->order);
-	anc_free(&t->anc);
-	live_free(&t->live);
-	intern_free(&t->strings);
-	arena_free_all(&t->arena);
-	for (size_t i = 0; i < t->nchunks; i++)
-		free(t->chunks[i]);
-	free(t->chunks);
-	free(t->lost);
-	free(t->argv_buf);
-	free(t->truncation);
-	for (size_t i = 0; i < t->nmeta_strs; i++)
-		free(t->meta_strs[i]);
-	free(t->meta_strs);
-	free((void *)t->meta.command);
-	free((void *)t->meta.keys);
-	free((void *)t->meta.values);
-	free((void *)t->trailer.keys);
-	free((void *)t->trailer.values);
-	free(t);
-}
-
-static char *keep_str(struct tree *t, const char *s)
-{
-	char **v;
-	char *c;
-
-	if (!s)
-		return NULL;
-	v = realloc(t->meta_strs, (t->nmeta_strs + 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	t->meta_strs = v;
-	c = strdup(s);
-	if (c)
-		t->meta_strs[t->nmeta_strs++] = c;
-	return c;
-}
-
-/* copy a NULL-terminated or counted string vector; *out gets n + 1 slots */
-static int keep_vec(struct tree *t, const char *const *in, int n, const char ***out)
-{
-	const char **v = calloc(n + 1, sizeof(*v));
-
-	if (!v)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		v[i] = keep_str(t, in[i]);
-		if (!v[i]) {
-			free(v);
-			return -1;
-		}
-	}
-	*out = v;
-	return 0;
-}
-
-int tree_set_meta(struct tree *t, const struct csv_meta *m)
-{
-	struct csv_meta *c = &t->meta;
-	const char **v;
-
-	if (check_range("start_mono_ns", m->start_mono_ns) < 0)
-		return -1;
-	c->version = m->version;
-	c->root_pid = m->root_pid;
-	c->start_mono_ns = m->start_mono_ns;
-	t->root_pid = m->root_pid;
-	if ((m->engine && !(c->engine = keep_str(t, m->engine))) ||
-	    (m->clock && !(c->clock = keep_str(t, m->clock))) ||
-	    (m->host && !(c->host = keep_str(t, m->host))) ||
-	    (m->kernel && !(c->kernel = keep_str(t, m->kernel))) ||
-	    (m->pid_ns && !(c->pid_ns = keep_str(t, m->pid_ns))) ||
-	    (m->start_wall && !(c->start_wall = keep_str(t, m->start_wall))))
-		goto error;
-	if (m->command) {
-		if (keep_vec(t, (const char *const *)m->command, m->ncommand, &v) < 0)
-			goto error;
-		c->command = (char *const *)v;
-		c->ncommand = m->ncommand;
-	}
-	if (m->nkeys) {
-		if (keep_vec(t, m->keys, m->nkeys, &v) < 0)
-			goto error;
-		c->keys = v;
-		if (keep_vec(t, m->values, m->nkeys, &v) < 0)
-			goto error;
-		c->values = v;
-		c->nkeys = m->nkeys;
-	}
-	return 0;
-error:
-	err_set("out of memory");
-	errno = ENOMEM;
 	return -1;
 }
 
@@ -319,10 +205,57 @@ static int apply_existing(struct tree *t, const struct csv_event *ev)
 	return node_go_live(t, n);
 }
 
+/* the recorder's fork of the root: the root's start, not a node of the tree */
+static int fork_of_root(struct tree *t, const struct csv_event *ev)
+{
+	struct node *child;
+
+	if (live_get(&t->live, ev->child_pid))
+		return 0;
+	child = node_without_fork(t, ev, ev->child_pid);
+	if (!child)
+		return -1;
+	child->start_ns = ev->time_ns;
+	if (ev->child_comm && !(child->comm = str_of(t, ev->child_comm)))
+		return -1;
+	return 0;
+}
+
+/*
+ * A fork of @old's pid by @parent that is @old's own creation: its first
+ * row was timestamped (or written) before its fork, beyond what the window
+ * reorders.  A pre_existing node is adopted too: an engine that saw the
+ * fork while it joined (docs/attach.md, the race) wrote both rows.
+ * 1 adopted, 0 not (a reuse of the pid), -1 error.
+ */
+static int adopt_late(struct tree *t, const struct csv_event *ev, struct node *old,
+		      struct node *parent)
+{
+	int anc;
+
+	if (!old || old == t->root || !(old->flags & (NF_FORK_LOST | NF_PRE_EXISTING)) ||
+	    (old->have & NH_START) || old->start_ns + t->order.window_ns < ev->time_ns)
+		return 0;
+	/* adopting an ancestor of the forking process would make a cycle */
+	anc = anc_is_ancestor(t, old, parent);
+	if (anc)
+		return anc < 0 ? -1 : 0;
+	if (anc_move(t, old, parent) < 0)
+		return -1;
+	if (old->flags & NF_FORK_LOST)
+		old->flags |= NF_FORK_LATE;
+	/* an existing row's time is the attach, not a start: the fork's is */
+	if (ev->time_ns < old->start_ns || old->flags & NF_PRE_EXISTING)
+		old->start_ns = ev->time_ns;
+	old->flags &= ~(NF_FORK_LOST | NF_ORPHAN | NF_PRE_EXISTING);
+	old->have |= NH_START;
+	return 1;
+}
+
 static int apply_fork(struct tree *t, const struct csv_event *ev)
 {
 	struct node *parent, *child, *old;
-	bool adopt;
+	int adopt;
 
 	if (!ev->thread && CSV_HAS(ev, CSV_F_EXISTING) && ev->existing)
 		return apply_existing(t, ev);
@@ -337,54 +270,16 @@ static int apply_fork(struct tree *t, const struct csv_event *ev)
 	}
 	if (!parent) {
 		/* the recorder forking the root: the recorder is not part of the tree */
-		if (!t->root_seen && t->root_pid && ev->child_pid == t->root_pid) {
-			if (live_get(&t->live, ev->child_pid))
-				return 0;
-			child = node_without_fork(t, ev, ev->child_pid);
-			if (!child)
-				return -1;
-			child->start_ns = ev->time_ns;
-			if (ev->child_comm && !(child->comm = str_of(t, ev->child_comm)))
-				return -1;
-			return 0;
-		}
+		if (!t->root_seen && t->root_pid && ev->child_pid == t->root_pid)
+			return fork_of_root(t, ev);
 		parent = node_without_fork(t, ev, ev->pid);
 		if (!parent)
 			return -1;
 	}
 	old = live_get(&t->live, ev->child_pid);
-	/*
-	 * A pre_existing node is adopted too: an engine that saw the fork
-	 * while it joined (docs/attach.md, the race) wrote both rows.
-	 */
-	adopt = old && old != t->root && (old->flags & (NF_FORK_LOST | NF_PRE_EXISTING)) &&
-		!(old->have & NH_START) &&
-		old->start_ns + t->order.window_ns >= ev->time_ns;
-	if (adopt) {
-		/* adopting an ancestor of the forking process would make a cycle */
-		int anc = anc_is_ancestor(t, old, parent);
-
-		if (anc < 0)
-			return -1;
-		adopt = !anc;
-	}
-	if (adopt) {
-		/*
-		 * The child's first row was timestamped (or written) before
-		 * its fork, beyond what the window reorders: this fork is its
-		 * creation, not a reuse of its pid.
-		 */
-		if (anc_move(t, old, parent) < 0)
-			return -1;
-		if (old->flags & NF_FORK_LOST)
-			old->flags |= NF_FORK_LATE;
-		/* an existing row's time is the attach, not a start: the fork's is */
-		if (ev->time_ns < old->start_ns || old->flags & NF_PRE_EXISTING)
-			old->start_ns = ev->time_ns;
-		old->flags &= ~(NF_FORK_LOST | NF_ORPHAN | NF_PRE_EXISTING);
-		old->have |= NH_START;
-		return 0;
-	}
+	adopt = adopt_late(t, ev, old, parent);
+	if (adopt)
+		return adopt < 0 ? -1 : 0;
 	if (old) {
 		/* the pid is being reused: the live incarnation's exit was lost */
 		old->flags |= NF_EXIT_LOST;
@@ -638,16 +533,16 @@ int tree_add(struct tree *t, const struct csv_event *ev)
 		errno = EINVAL;
 		return -1;
 	}
-	if (check_range("time_ns", ev->time_ns) < 0 ||
-	    (CSV_HAS(ev, CSV_F_END) && check_range("end_ns", ev->end_ns) < 0) ||
-	    (CSV_HAS(ev, CSV_F_COUNT) && check_range("count", ev->count) < 0) ||
-	    (CSV_HAS(ev, CSV_F_UTIME) && check_range("utime_ns", ev->utime_ns) < 0) ||
-	    (CSV_HAS(ev, CSV_F_STIME) && check_range("stime_ns", ev->stime_ns) < 0) ||
-	    (CSV_HAS(ev, CSV_F_MAXRSS) && check_range("maxrss_kb", ev->maxrss_kb) < 0) ||
-	    (CSV_HAS(ev, CSV_F_MINFLT) && check_range("minflt", ev->minflt) < 0) ||
-	    (CSV_HAS(ev, CSV_F_MAJFLT) && check_range("majflt", ev->majflt) < 0) ||
-	    (CSV_HAS(ev, CSV_F_NVCSW) && check_range("nvcsw", ev->nvcsw) < 0) ||
-	    (CSV_HAS(ev, CSV_F_NIVCSW) && check_range("nivcsw", ev->nivcsw) < 0))
+	if (tree_check_range("time_ns", ev->time_ns) < 0 ||
+	    (CSV_HAS(ev, CSV_F_END) && tree_check_range("end_ns", ev->end_ns) < 0) ||
+	    (CSV_HAS(ev, CSV_F_COUNT) && tree_check_range("count", ev->count) < 0) ||
+	    (CSV_HAS(ev, CSV_F_UTIME) && tree_check_range("utime_ns", ev->utime_ns) < 0) ||
+	    (CSV_HAS(ev, CSV_F_STIME) && tree_check_range("stime_ns", ev->stime_ns) < 0) ||
+	    (CSV_HAS(ev, CSV_F_MAXRSS) && tree_check_range("maxrss_kb", ev->maxrss_kb) < 0) ||
+	    (CSV_HAS(ev, CSV_F_MINFLT) && tree_check_range("minflt", ev->minflt) < 0) ||
+	    (CSV_HAS(ev, CSV_F_MAJFLT) && tree_check_range("majflt", ev->majflt) < 0) ||
+	    (CSV_HAS(ev, CSV_F_NVCSW) && tree_check_range("nvcsw", ev->nvcsw) < 0) ||
+	    (CSV_HAS(ev, CSV_F_NIVCSW) && tree_check_range("nivcsw", ev->nivcsw) < 0))
 		return -1;
 	return order_push(&t->order, ev, t, apply);
 }
@@ -687,9 +582,9 @@ int tree_finish(struct tree *t, const struct csv_trailer *tr, bool truncated)
 	t->finished = true;
 	t->sum.late_rows = t->order.late;
 	t->sum.truncated = truncated;
-	if (tr && (check_range("trailer events", tr->events) < 0 ||
-		   check_range("trailer lost_events", tr->lost_events) < 0 ||
-		   check_range("trailer end_mono_ns", tr->end_mono_ns) < 0))
+	if (tr && (tree_check_range("trailer events", tr->events) < 0 ||
+		   tree_check_range("trailer lost_events", tr->lost_events) < 0 ||
+		   tree_check_range("trailer end_mono_ns", tr->end_mono_ns) < 0))
 		return -1;
 	if (tr) {
 		t->trailer.present = tr->present;
