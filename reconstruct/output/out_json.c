@@ -314,6 +314,45 @@ static void put_ru_opt(struct obuf *o, const char *key, const struct node_ru *ru
 }
 
 /* a node up to its "children":[ (the walk closes it) */
+/* "exit": {"code":N}, {"signal":N,"name":"SIG..."}, or null when unknown */
+static void put_exit(struct obuf *o, const struct node *n)
+{
+	put_key(o, "exit");
+	if (n->have & NH_SIGNAL) {
+		const char *name = signame(n->signal);
+
+		ob_puts(o, "{\"signal\":");
+		ob_u64(o, n->signal);
+		ob_puts(o, ",\"name\":");
+		if (name) {
+			ob_putc(o, '"');
+			ob_puts(o, name);
+			ob_write(o, "\"}", 2);
+		} else {
+			ob_write(o, "null}", 5);
+		}
+	} else if (n->have & NH_CODE) {
+		ob_puts(o, "{\"code\":");
+		ob_u64(o, n->code);
+		ob_putc(o, '}');
+	} else {
+		ob_write(o, "null", 4);
+	}
+}
+
+static void put_rusage(struct obuf *o, const struct node_ru *ru)
+{
+	ob_puts(o, ",\"rusage\":{");
+	put_ru(o, "utime_ns", ru, CSV_F_UTIME, ru->utime_ns);
+	put_ru(o, "stime_ns", ru, CSV_F_STIME, ru->stime_ns);
+	put_ru(o, "maxrss_kb", ru, CSV_F_MAXRSS, ru->maxrss_kb);
+	put_ru_opt(o, "minflt", ru, CSV_F_MINFLT, ru->minflt);
+	put_ru_opt(o, "majflt", ru, CSV_F_MAJFLT, ru->majflt);
+	put_ru_opt(o, "nvcsw", ru, CSV_F_NVCSW, ru->nvcsw);
+	put_ru_opt(o, "nivcsw", ru, CSV_F_NIVCSW, ru->nivcsw);
+	ob_putc(o, '}');
+}
+
 static void put_node_open(struct obuf *o, const struct node *n, const struct cpu_times *cpu)
 {
 	const char *sep = "";
@@ -347,40 +386,11 @@ static void put_node_open(struct obuf *o, const struct node *n, const struct cpu
 		put_opt_u64(o, "end_ns", n->have & NH_END, n->end_ns);
 		if (!(n->have & NH_END))
 			put_opt_u64(o, "last_seen_ns", true, n->end_ns);
-		put_key(o, "exit");
-		if (n->have & NH_SIGNAL) {
-			const char *name = signame(n->signal);
-
-			ob_puts(o, "{\"signal\":");
-			ob_u64(o, n->signal);
-			ob_puts(o, ",\"name\":");
-			if (name) {
-				ob_putc(o, '"');
-				ob_puts(o, name);
-				ob_write(o, "\"}", 2);
-			} else {
-				ob_write(o, "null}", 5);
-			}
-		} else if (n->have & NH_CODE) {
-			ob_puts(o, "{\"code\":");
-			ob_u64(o, n->code);
-			ob_putc(o, '}');
-		} else {
-			ob_write(o, "null", 4);
-		}
+		put_exit(o, n);
 		put_opt_u64(o, "threads", true, n->threads);
 		put_opt_u64(o, "threads_exited", true, n->threads_exited);
-		if (n->ru) {
-			ob_puts(o, ",\"rusage\":{");
-			put_ru(o, "utime_ns", n->ru, CSV_F_UTIME, n->ru->utime_ns);
-			put_ru(o, "stime_ns", n->ru, CSV_F_STIME, n->ru->stime_ns);
-			put_ru(o, "maxrss_kb", n->ru, CSV_F_MAXRSS, n->ru->maxrss_kb);
-			put_ru_opt(o, "minflt", n->ru, CSV_F_MINFLT, n->ru->minflt);
-			put_ru_opt(o, "majflt", n->ru, CSV_F_MAJFLT, n->ru->majflt);
-			put_ru_opt(o, "nvcsw", n->ru, CSV_F_NVCSW, n->ru->nvcsw);
-			put_ru_opt(o, "nivcsw", n->ru, CSV_F_NIVCSW, n->ru->nivcsw);
-			ob_putc(o, '}');
-		}
+		if (n->ru)
+			put_rusage(o, n->ru);
 		/* utime + stime: own (children removed) and inclusive; null unknown */
 		put_key(o, "cpu_own_ns");
 		if (cpu[n->id].known)
