@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * proctree-reconstruct's option tables: the one list of every option each
- * mode accepts.  main.c and compare_cli.c parse with them;
- * tests/test_cli_options.c checks that --help names each of them, so the
- * two cannot drift apart.
+ * proctree-reconstruct's option tables.  The options that choose and change
+ * an output of one tree (the views, --summary, --max-depth, ...) are not
+ * here: recon_outputs.c registers each output once and builds the full
+ * table from it (recon_longopts()).  Here: the options every tree output
+ * shares, and those of --compare and --diff.  tests/test_cli_options.c
+ * checks that --help names every one, so the two cannot drift apart.
  */
 #ifndef PROCTREE_RECON_OPTIONS_H
 #define PROCTREE_RECON_OPTIONS_H
@@ -13,15 +15,7 @@
 /* Long-only options: values above any letter, so no error can name a letter. */
 enum {
 	RECON_OPT_FORMAT = 256,
-	RECON_OPT_SUMMARY,
 	RECON_OPT_WINDOW,
-	RECON_OPT_COMPACT,
-	RECON_OPT_MAX_DEPTH,
-	RECON_OPT_FILTER,
-	RECON_OPT_REPARENT,
-	RECON_OPT_MAX_ROWS,
-	RECON_OPT_CRITICAL,
-	RECON_OPT_STATS_BY,
 	RECON_OPT_COMPARE,
 	RECON_OPT_TOLERANCE,
 	RECON_OPT_MATCH,
@@ -31,23 +25,21 @@ enum {
 	RECON_OPT_THRESHOLD,
 	RECON_OPT_THRESHOLD_MS,
 	RECON_OPT_DIFF_RAW,
+	/* the views and modifiers: this plus their index in recon_outputs.c's tables */
+	RECON_OPT_VIEW = 0x1000,
+	RECON_OPT_MODIFIER = 0x2000,
 };
 
 /* options and FILE.csv in any order */
 #define RECON_SHORTOPTS "h"
 
-/* proctree-reconstruct [OPTIONS] FILE.csv (--compare switches to the table below) */
-static const struct option recon_longopts[] = {
+/*
+ * proctree-reconstruct [OPTIONS] FILE.csv: the options outside the output
+ * table; recon_longopts() appends a view's and each modifier's.
+ */
+static const struct option recon_base_longopts[] = {
 	{ "format", required_argument, NULL, RECON_OPT_FORMAT },
-	{ "summary", no_argument, NULL, RECON_OPT_SUMMARY },
 	{ "window-ms", required_argument, NULL, RECON_OPT_WINDOW },
-	{ "compact", no_argument, NULL, RECON_OPT_COMPACT },
-	{ "max-depth", required_argument, NULL, RECON_OPT_MAX_DEPTH },
-	{ "filter", required_argument, NULL, RECON_OPT_FILTER },
-	{ "reparent-edges", no_argument, NULL, RECON_OPT_REPARENT },
-	{ "max-rows", required_argument, NULL, RECON_OPT_MAX_ROWS },
-	{ "critical-path", no_argument, NULL, RECON_OPT_CRITICAL },
-	{ "stats-by", required_argument, NULL, RECON_OPT_STATS_BY },
 	{ "compare", no_argument, NULL, RECON_OPT_COMPARE },
 	{ "diff", no_argument, NULL, RECON_OPT_DIFF },
 	{ "help", no_argument, NULL, 'h' },

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Both programs' command lines (issue 15, items 3 and 4), checked against
- * their option tables (recorder/rec_options.h, reconstruct/recon_options.h)
+ * their option tables (recorder/rec_options.h, reconstruct/recon_options.h
+ * and the outputs table recon_outputs.c builds the rest from)
  * so that a new option cannot be missing from --help or escape the error
  * conventions: --version gives the project version and the git revision;
  * --help names every long option and the short letter of each option that
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "../reconstruct/recon_options.h"
+#include "../reconstruct/recon_outputs.h"
 #include "../recorder/rec_options.h"
 #include "pt_version.h"
 
@@ -219,7 +221,7 @@ Test(cli_options, reconstruct_help_lists_every_option_and_the_man_pages)
 	cr_expect_eq(r.status, 0);
 	cr_expect_str_empty(r.err);
 	/* the main help lists every mode: its own options and --compare's */
-	expect_lists("proctree-reconstruct", r.out, recon_longopts, RECON_SHORTOPTS);
+	expect_lists("proctree-reconstruct", r.out, recon_longopts(), RECON_SHORTOPTS);
 	expect_lists("proctree-reconstruct", r.out, recon_compare_longopts, RECON_SHORTOPTS);
 	cr_expect_not_null(strstr(r.out, "--compare [OPTIONS] A.csv B.csv"), "%s", r.out);
 	cr_expect_not_null(strstr(r.out, "proctree-reconstruct(1)"));
@@ -284,7 +286,7 @@ static void expect_value_errors(const char *prog, const char *pre, const char *p
 Test(cli_options, missing_or_unwanted_values_name_the_long_option)
 {
 	expect_value_errors(RECORD, NULL, "", rec_longopts);
-	expect_value_errors(RECON, NULL, "", recon_longopts);
+	expect_value_errors(RECON, NULL, "", recon_longopts());
 	expect_value_errors(RECON, "--compare", "--compare: ", recon_compare_longopts);
 	expect_value_errors(RECON, "--diff", "--diff: ", recon_diff_longopts);
 	/* a short option the help shows is named as typed, glibc's way */
@@ -382,7 +384,7 @@ Test(cli_options, errors_never_name_hidden_letters)
 		const struct option *opts;
 	} progs[] = {
 		{ RECORD, rh.out, rec_longopts },
-		{ RECON, ch.out, recon_longopts },
+		{ RECON, ch.out, recon_longopts() },
 	};
 
 	for (size_t p = 0; p < sizeof(progs) / sizeof(progs[0]); p++) {

@@ -113,11 +113,4 @@ int cmp_write_text(const struct cmp *c, FILE *fp, uint64_t limit);
 /** cmp_write_json - the report as JSON (layout in docs/compare.md) */
 int cmp_write_json(const struct cmp *c, FILE *fp);
 
-/**
- * compare_main - the --compare command line (called by proctree-reconstruct)
- *
- * Returns the exit status: 0 the trees agree, 1 they differ, 2 bad input.
- */
-int compare_main(int argc, char **argv);
-
 #endif

@@ -105,12 +105,4 @@ int diff_write_text(const struct diff *d, FILE *fp, uint64_t limit);
  */
 int diff_write_json(const struct diff *d, FILE *fp, uint64_t limit);
 
-/**
- * diff_main - the --diff command line (called by proctree-reconstruct)
- *
- * Returns the exit status: 0 same shape and statuses, 1 they differ, 2 bad
- * input or usage.
- */
-int diff_main(int argc, char **argv);
-
 #endif
