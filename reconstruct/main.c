@@ -18,7 +18,6 @@
 #include "csv.h"
 #include "diff.h"
 #include "err.h"
-#include "num.h"
 #include "recon_options.h"
 #include "recon_outputs.h"
 #include "recon_report.h"
@@ -85,16 +84,13 @@ static void usage(FILE *fp)
 static int parse(int argc, char **argv, struct recon_cmdline *cl, struct tree_opts *topts,
 		 int *status)
 {
-	int c, ms, ret;
+	int c, ret;
 
 	while ((c = cli_getopt(argc, argv, RECON_SHORTOPTS, recon_longopts())) != -1) {
 		switch (c) {
 		case RECON_OPT_WINDOW:
-			if (num_parse_int(optarg, 0, 3600 * 1000, &ms) < 0) {
-				err_prefix("--window-ms: ");
+			if (recon_window_ms(optarg, &topts->window_ns) < 0)
 				return -1;
-			}
-			topts->window_ns = ms ? (uint64_t)ms * 1000000u : 1;
 			break;
 		case 'h':
 			usage(stdout);

@@ -87,8 +87,8 @@ static int parse_stats_key(struct recon_args *a, const char *value)
 
 /*
  * The outputs, in the order --help and the error messages list them.  The
- * first is the default.  A view writes text: the only --format it goes with
- * is text (recon_check).
+ * first is the default, and the text a view writes: the only --format a view
+ * goes with (recon_check).
  */
 const struct recon_output recon_outputs[] = {
 	{ .name = "text", .kind = RECON_FORMAT, .write = write_text,

@@ -274,6 +274,19 @@ int recon_report_opt(const char *arg)
 	return m ? m->opt : 0;
 }
 
+int recon_window_ms(const char *value, uint64_t *window_ns)
+{
+	int ms;
+
+	if (num_parse_int(value, 0, 3600 * 1000, &ms) < 0) {
+		err_prefix("--window-ms: ");
+		return -1;
+	}
+	/* 0 ms is a window of 1 ns: a 0 in tree_opts would mean the default */
+	*window_ns = ms ? (uint64_t)ms * 1000000u : 1;
+	return 0;
+}
+
 int recon_version(void)
 {
 	char line[256];
@@ -286,8 +299,6 @@ int recon_version(void)
 static int shared_option(const struct report_mode *m, struct report_cmdline *rc, int opt,
 			 const char *value)
 {
-	int ms;
-
 	switch (opt) {
 	case RECON_OPT_FORMAT:
 		if (strcmp(value, "text") && strcmp(value, "json")) {
@@ -304,12 +315,7 @@ static int shared_option(const struct report_mode *m, struct report_cmdline *rc,
 		}
 		return 1;
 	case RECON_OPT_WINDOW:
-		if (num_parse_int(value, 0, 3600 * 1000, &ms) < 0) {
-			err_prefix("--window-ms: ");
-			return -1;
-		}
-		rc->window_ns = ms ? (uint64_t)ms * 1000000u : 1;
-		return 1;
+		return recon_window_ms(value, &rc->window_ns) < 0 ? -1 : 1;
 	case '?': /* cli_getopt() said what */
 		err_prefix("%s: ", m->flag);
 		return -1;

@@ -8,6 +8,8 @@
 #ifndef PROCTREE_RECON_REPORT_H
 #define PROCTREE_RECON_REPORT_H
 
+#include <stdint.h>
+
 /**
  * recon_report_opt - the report mode whose option word is @arg exactly
  * ("--compare", "--diff")
@@ -24,6 +26,12 @@ int recon_report_opt(const char *arg);
  * exit status: 0 the recordings agree, 1 they differ, 2 bad input or usage.
  */
 int recon_report_main(int opt, int argc, char **argv);
+
+/**
+ * recon_window_ms - --window-ms @value (every mode's: the tree builder's
+ * reorder window) into *@window_ns; -1 with err_msg() naming the option
+ */
+int recon_window_ms(const char *value, uint64_t *window_ns);
 
 /** recon_version - print the --version line of proctree-reconstruct; the exit status */
 int recon_version(void);
