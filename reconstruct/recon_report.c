@@ -47,6 +47,7 @@ struct report_cmdline {
  * @max_files: ... and takes
  * @files_error: what to say when the number of files is not that
  * @usage: its --help text
+ * @init: its own options' defaults (NULL: all zero)
  * @option: take one of its own options: 1, 0 when @opt is not one, -1 with
  *          err_msg() on a bad value
  * @run: the report of @n files; the exit status
@@ -58,6 +59,7 @@ struct report_mode {
 	int min_files, max_files;
 	const char *files_error;
 	void (*usage)(FILE *fp);
+	void (*init)(struct report_cmdline *rc);
 	int (*option)(struct report_cmdline *rc, int opt, const char *value);
 	int (*run)(const struct report_cmdline *rc, char *const *files, int n);
 };
@@ -187,6 +189,11 @@ static void diff_usage(FILE *fp)
 		DIFF_THRESHOLD_PCT_DEFAULT, DIFF_THRESHOLD_MS_DEFAULT);
 }
 
+static void diff_init(struct report_cmdline *rc)
+{
+	diff_opts_init(&rc->diff);
+}
+
 static int diff_option(struct report_cmdline *rc, int opt, const char *value)
 {
 	int v;
@@ -253,7 +260,7 @@ static const struct report_mode modes[] = {
 	  .min_files = 2, .max_files = 2,
 	  .files_error = "--diff needs two files (usage: " PROG
 			 " --diff A.csv B.csv; see --diff --help)",
-	  .usage = diff_usage, .option = diff_option, .run = diff_run_files },
+	  .usage = diff_usage, .init = diff_init, .option = diff_option, .run = diff_run_files },
 };
 
 /* ---- what the modes share ---- */
@@ -331,7 +338,8 @@ int recon_report_main(int opt, int argc, char **argv)
 
 	if (!m)
 		return 2; /* not a mode of this table: a caller's bug */
-	diff_opts_init(&rc.diff);
+	if (m->init)
+		m->init(&rc);
 	optind = 0; /* main() may have begun parsing: start afresh */
 	while ((ch = cli_getopt(argc, argv, RECON_SHORTOPTS, m->longopts)) != -1) {
 		int took;
