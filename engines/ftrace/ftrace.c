@@ -107,15 +107,15 @@ static int ftrace_attach(struct engine *e, pid_t root)
 }
 
 /* Append the tids of @p not in set_event_pid yet; *@added counts them. */
-static int seed_tids(struct engine *e, struct kevent_pidmap *seeded, const struct procfs_proc *p,
+static int seed_tids(struct engine *e, struct pidmap *seeded, const struct procfs_proc *p,
 		     size_t *added)
 {
 	for (size_t i = 0; i < p->ntids; i++) {
 		char num[24];
 
-		if (kevent_pidmap_get(seeded, p->tids[i]))
+		if (pidmap_get(seeded, p->tids[i]))
 			continue;
-		if (kevent_pidmap_put(seeded, p->tids[i], (void *)1) < 0) {
+		if (pidmap_put(seeded, p->tids[i], (void *)1) < 0) {
 			err_set("out of memory");
 			return -1;
 		}
@@ -157,7 +157,7 @@ static bool still_there(const struct procfs_proc *p)
  */
 static int ftrace_join(struct engine *e, pid_t root)
 {
-	struct kevent_pidmap *seeded = kevent_pidmap_new();
+	struct pidmap *seeded = pidmap_new();
 	struct procfs_tree *tree = NULL;
 	size_t added = 1;
 
@@ -175,13 +175,13 @@ static int ftrace_join(struct engine *e, pid_t root)
 		added = 0;
 		tree = procfs_tree_walk(root);
 		if (!tree) {
-			if (errno == ENOMEM || !kevent_pidmap_count(seeded))
+			if (errno == ENOMEM || !pidmap_count(seeded))
 				goto error;
 			break; /* root exited during the attach: its exit is in the trace */
 		}
 		for (size_t i = 0; i < procfs_tree_count(tree); i++) {
 			const struct procfs_proc *p = procfs_tree_proc(tree, i);
-			bool known = kevent_pidmap_get(seeded, p->pid) != NULL;
+			bool known = pidmap_get(seeded, p->pid) != NULL;
 
 			if (seed_tids(e, seeded, p, &added) < 0)
 				goto error;
@@ -193,11 +193,11 @@ static int ftrace_join(struct engine *e, pid_t root)
 		tree = NULL;
 	}
 	ftrace_track_existing_done(e->track, clock_mono_ns());
-	kevent_pidmap_free(seeded);
+	pidmap_free(seeded);
 	return engine_reader_start(&e->lv.rd, ftrace_reader_main, e);
 error:
 	procfs_tree_free(tree);
-	kevent_pidmap_free(seeded);
+	pidmap_free(seeded);
 	return -1;
 }
 

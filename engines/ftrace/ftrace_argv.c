@@ -35,7 +35,7 @@ void held_free(struct held_exec *h)
  */
 void held_invalidate(struct ftrace_track *t, pid_t pid, uint64_t ts)
 {
-	struct held_exec *h = kevent_pidmap_get(t->held_by_pid, pid);
+	struct held_exec *h = pidmap_get(t->held_by_pid, pid);
 
 	if (!h)
 		return;
@@ -75,7 +75,7 @@ int held_add(struct ftrace_track *t, const struct csv_event *row)
 
 	if (!h || (row->filename && !(h->filename = strdup(row->filename))))
 		goto error;
-	if (kevent_pidmap_put(t->held_by_pid, row->pid, h) < 0)
+	if (pidmap_put(t->held_by_pid, row->pid, h) < 0)
 		goto error;
 	h->row = *row;
 	h->row.filename = h->filename;
@@ -144,8 +144,8 @@ int ftrace_track_release(struct ftrace_track *t, uint64_t before_ns)
 		t->held = h->next;
 		if (!t->held)
 			t->held_tail = &t->held;
-		if (kevent_pidmap_get(t->held_by_pid, h->row.pid) == h)
-			kevent_pidmap_del(t->held_by_pid, h->row.pid);
+		if (pidmap_get(t->held_by_pid, h->row.pid) == h)
+			pidmap_del(t->held_by_pid, h->row.pid);
 		ret = ftrace_track_write(t, &h->row);
 		held_free(h);
 		if (ret < 0)

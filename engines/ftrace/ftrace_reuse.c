@@ -18,8 +18,8 @@ static void ended_prune(struct ftrace_track *t, uint64_t now)
 	       t->ended[t->ended_head].ts + FTRACE_REUSE_RISK_NS < now) {
 		const struct ended *e = &t->ended[t->ended_head++];
 
-		if ((uintptr_t)kevent_pidmap_get(t->ended_at, e->tid) == e->ts)
-			kevent_pidmap_del(t->ended_at, e->tid);
+		if ((uintptr_t)pidmap_get(t->ended_at, e->tid) == e->ts)
+			pidmap_del(t->ended_at, e->tid);
 	}
 	if (t->ended_head > 1024 && t->ended_head * 2 > t->ended_len) {
 		memmove(t->ended, t->ended + t->ended_head,
@@ -44,7 +44,7 @@ int ended_add(struct ftrace_track *t, pid_t tid, uint64_t ts)
 		t->ended_cap = cap;
 	}
 	t->ended[t->ended_len++] = (struct ended){ tid, ts };
-	if (kevent_pidmap_put(t->ended_at, tid, (void *)(uintptr_t)ts) < 0)
+	if (pidmap_put(t->ended_at, tid, (void *)(uintptr_t)ts) < 0)
 		goto nomem;
 	/* the task is gone: its own free takes the tid out of the filter, rightly */
 	for (size_t i = 0; i < t->nrisks; i++)
@@ -63,7 +63,7 @@ int risk_check(struct ftrace_track *t, pid_t tid, uint64_t ts)
 	uint64_t ended;
 
 	ended_prune(t, ts);
-	ended = (uintptr_t)kevent_pidmap_get(t->ended_at, tid);
+	ended = (uintptr_t)pidmap_get(t->ended_at, tid);
 	if (!ended || ended + FTRACE_REUSE_RISK_NS < ts)
 		return 0;
 	if (t->nrisks == t->risks_cap) {

@@ -38,7 +38,7 @@ struct ftrace_track {
 	pid_t root, recorder;
 	struct kevent_model *m;
 	struct held_exec *held, **held_tail;    /* oldest read first */
-	struct kevent_pidmap *held_by_pid;      /* the newest held row of a pid */
+	struct pidmap *held_by_pid;      /* the newest held row of a pid */
 	struct kevent *deferred, **deferred_tail;
 	size_t ndeferred;
 	bool have_root_exit;
@@ -51,7 +51,7 @@ struct ftrace_track {
 	 */
 	struct ended { pid_t tid; uint64_t ts; } *ended;
 	size_t ended_head, ended_len, ended_cap;
-	struct kevent_pidmap *ended_at;         /* tid -> (uintptr_t) its newest end */
+	struct pidmap *ended_at;         /* tid -> (uintptr_t) its newest end */
 	struct ftrace_risk *risks;
 	size_t nrisks, risks_cap;
 	struct existing_row *existing;

@@ -47,8 +47,8 @@ struct ftrace_track *ftrace_track_new(struct csv_writer *w, pid_t root, pid_t re
 	t->deferred_tail = &t->deferred;
 	t->held_tail = &t->held;
 	t->m = kevent_model_new();
-	t->held_by_pid = kevent_pidmap_new();
-	t->ended_at = kevent_pidmap_new();
+	t->held_by_pid = pidmap_new();
+	t->ended_at = pidmap_new();
 	if (!t->m || !t->held_by_pid || !t->ended_at)
 		goto error;
 	/* The root: forked by the recorder before tracing began, so it has no fork row. */
@@ -370,8 +370,8 @@ void ftrace_track_free(struct ftrace_track *t)
 		t->held = h->next;
 		held_free(h);
 	}
-	kevent_pidmap_free(t->held_by_pid);
-	kevent_pidmap_free(t->ended_at);
+	pidmap_free(t->held_by_pid);
+	pidmap_free(t->ended_at);
 	free(t->existing);
 	free(t->ended);
 	free(t->risks);

@@ -10,7 +10,6 @@
  *   kevent_model.c   tasks and processes: the rules, one event at a time
  *   kevent_exit.c    the exit status rules (exit_group, exit, signals)
  *   kevent_rows.c    facts and losses as CSV rows
- *   kevent_pidmap.c  a small pid-keyed hash table
  *
  * Engines feed decoded events in time order (as far as they can) and get
  * back facts (struct kevent_fact), which kevent_fact_row() turns into CSV
@@ -26,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "pidmap.h"
 
 struct tep_handle;
 struct csv_event;
@@ -276,27 +277,5 @@ void kevent_fact_row(const struct kevent_fact *f, struct csv_event *row);
 void kevent_lost_row(struct csv_event *row, int cpu, uint64_t start, uint64_t end,
 		     long long count);
 
-/* ---- kevent_pidmap.c ---- */
-
-struct kevent_pidmap;
-
-/** kevent_pidmap_new - an empty map from pid (> 0) to a pointer */
-struct kevent_pidmap *kevent_pidmap_new(void);
-/** kevent_pidmap_get - the value for @pid, NULL when absent */
-void *kevent_pidmap_get(const struct kevent_pidmap *m, pid_t pid);
-/** kevent_pidmap_put - set @pid to @val (replacing); 0 or -1 (ENOMEM) */
-int kevent_pidmap_put(struct kevent_pidmap *m, pid_t pid, void *val);
-/** kevent_pidmap_del - remove @pid; returns its old value or NULL */
-void *kevent_pidmap_del(struct kevent_pidmap *m, pid_t pid);
-/** kevent_pidmap_count - number of entries */
-size_t kevent_pidmap_count(const struct kevent_pidmap *m);
-/**
- * kevent_pidmap_each - call @fn for every entry (the map must not change
- * during the walk); stops early and returns @fn's value when non-zero
- */
-int kevent_pidmap_each(const struct kevent_pidmap *m,
-		       int (*fn)(pid_t pid, void *val, void *ctx), void *ctx);
-/** kevent_pidmap_free - free the map (not the values) */
-void kevent_pidmap_free(struct kevent_pidmap *m);
 
 #endif

@@ -27,7 +27,7 @@
 #endif
 
 struct kevent_model {
-	struct kevent_pidmap *tasks, *procs;
+	struct pidmap *tasks, *procs;
 	uint64_t nprocs; /* read by other threads with __atomic loads */
 	char exec_comm[KEVENT_COMM_SIZE];
 };
@@ -38,8 +38,8 @@ struct kevent_model *kevent_model_new(void)
 
 	if (!m)
 		goto error;
-	m->tasks = kevent_pidmap_new();
-	m->procs = kevent_pidmap_new();
+	m->tasks = pidmap_new();
+	m->procs = pidmap_new();
 	if (!m->tasks || !m->procs)
 		goto error;
 	return m;
@@ -63,12 +63,12 @@ void kevent_model_free(struct kevent_model *m)
 	if (!m)
 		return;
 	if (m->tasks) {
-		kevent_pidmap_each(m->tasks, free_val, NULL);
-		kevent_pidmap_free(m->tasks);
+		pidmap_each(m->tasks, free_val, NULL);
+		pidmap_free(m->tasks);
 	}
 	if (m->procs) {
-		kevent_pidmap_each(m->procs, free_val, NULL);
-		kevent_pidmap_free(m->procs);
+		pidmap_each(m->procs, free_val, NULL);
+		pidmap_free(m->procs);
 	}
 	free(m);
 }
@@ -83,11 +83,11 @@ static void *nomem(void)
 /* Task @tid of process @tgid, replacing what the model had for @tid. */
 static struct kevent_task *task_add(struct kevent_model *m, pid_t tid, pid_t tgid, int thread)
 {
-	struct kevent_task *tk = kevent_pidmap_get(m->tasks, tid);
+	struct kevent_task *tk = pidmap_get(m->tasks, tid);
 
 	if (!tk) {
 		tk = calloc(1, sizeof(*tk));
-		if (!tk || kevent_pidmap_put(m->tasks, tid, tk) < 0) {
+		if (!tk || pidmap_put(m->tasks, tid, tk) < 0) {
 			free(tk);
 			return nomem();
 		}
@@ -101,17 +101,17 @@ static struct kevent_task *task_add(struct kevent_model *m, pid_t tid, pid_t tgi
 
 static void task_del(struct kevent_model *m, pid_t tid)
 {
-	free(kevent_pidmap_del(m->tasks, tid));
+	free(pidmap_del(m->tasks, tid));
 }
 
 static struct kevent_process *proc_add(struct kevent_model *m, pid_t tgid, pid_t ppid,
 				       const char *comm)
 {
-	struct kevent_process *p = kevent_pidmap_get(m->procs, tgid);
+	struct kevent_process *p = pidmap_get(m->procs, tgid);
 
 	if (!p) {
 		p = calloc(1, sizeof(*p));
-		if (!p || kevent_pidmap_put(m->procs, tgid, p) < 0) {
+		if (!p || pidmap_put(m->procs, tgid, p) < 0) {
 			free(p);
 			return nomem();
 		}
@@ -128,7 +128,7 @@ static struct kevent_process *proc_add(struct kevent_model *m, pid_t tgid, pid_t
 
 static void proc_del(struct kevent_model *m, pid_t tgid)
 {
-	struct kevent_process *p = kevent_pidmap_del(m->procs, tgid);
+	struct kevent_process *p = pidmap_del(m->procs, tgid);
 
 	if (p) {
 		__atomic_sub_fetch(&m->nprocs, 1, __ATOMIC_RELAXED);
@@ -163,10 +163,10 @@ int kevent_model_add_process(struct kevent_model *m, pid_t tgid, pid_t ppid,
 
 void kevent_model_forget(struct kevent_model *m, pid_t tid)
 {
-	struct kevent_task *tk = kevent_pidmap_get(m->tasks, tid);
+	struct kevent_task *tk = pidmap_get(m->tasks, tid);
 
 	if (tk && tk->tgid != tid) {
-		struct kevent_process *p = kevent_pidmap_get(m->procs, tk->tgid);
+		struct kevent_process *p = pidmap_get(m->procs, tk->tgid);
 
 		if (p && p->threads > 1)
 			p->threads--;
@@ -178,7 +178,7 @@ void kevent_model_forget(struct kevent_model *m, pid_t tid)
 
 bool kevent_model_knows(const struct kevent_model *m, pid_t tid)
 {
-	return kevent_pidmap_get(m->tasks, tid) != NULL;
+	return pidmap_get(m->tasks, tid) != NULL;
 }
 
 uint64_t kevent_model_nprocs(const struct kevent_model *m)
@@ -205,7 +205,7 @@ int kevent_model_each(const struct kevent_model *m,
 {
 	struct each_ctx e = { fn, ctx };
 
-	return kevent_pidmap_each(m->procs, each_proc, &e);
+	return pidmap_each(m->procs, each_proc, &e);
 }
 
 pid_t kevent_actor(const struct kevent *ev)
@@ -225,8 +225,8 @@ pid_t kevent_actor(const struct kevent *ev)
 /* task_newtask: the child task exists, a thread or a process of its own. */
 static int on_newtask(struct kevent_model *m, const struct kevent *ev, struct kevent_fact *f)
 {
-	struct kevent_task *creator = kevent_pidmap_get(m->tasks, ev->tid), *child;
-	struct kevent_process *cp = kevent_pidmap_get(m->procs, creator->tgid);
+	struct kevent_task *creator = pidmap_get(m->tasks, ev->tid), *child;
+	struct kevent_process *cp = pidmap_get(m->procs, creator->tgid);
 	bool thread = ev->flags & CLONE_THREAD;
 	pid_t tgid = creator->tgid;
 
@@ -259,8 +259,8 @@ static int on_newtask(struct kevent_model *m, const struct kevent *ev, struct ke
 /* sched_process_fork: the fork row; the child as a process when task_newtask was lost. */
 static int on_fork(struct kevent_model *m, const struct kevent *ev, struct kevent_fact *f)
 {
-	struct kevent_task *creator = kevent_pidmap_get(m->tasks, ev->tid);
-	struct kevent_task *child = kevent_pidmap_get(m->tasks, ev->pid2);
+	struct kevent_task *creator = pidmap_get(m->tasks, ev->tid);
+	struct kevent_task *child = pidmap_get(m->tasks, ev->pid2);
 
 	f->kind = KEVENT_F_FORK;
 	f->pid = creator->tgid;
@@ -284,12 +284,12 @@ static int on_fork(struct kevent_model *m, const struct kevent *ev, struct keven
 
 static int on_exec(struct kevent_model *m, const struct kevent *ev, struct kevent_fact *f)
 {
-	struct kevent_process *p = kevent_pidmap_get(m->procs, ev->pid);
+	struct kevent_process *p = pidmap_get(m->procs, ev->pid);
 	bool have_comm = procfs_exec_comm(ev->filename, m->exec_comm, sizeof(m->exec_comm));
 
 	if (ev->pid2 != ev->pid)
 		task_del(m, ev->pid2); /* the exec'ing thread took the leader's tid */
-	if (!kevent_pidmap_get(m->tasks, ev->pid) && !task_add(m, ev->pid, ev->pid, -1))
+	if (!pidmap_get(m->tasks, ev->pid) && !task_add(m, ev->pid, ev->pid, -1))
 		return -1;
 	if (!p) {
 		f->unknown_process = true;
@@ -313,8 +313,8 @@ static int on_exec(struct kevent_model *m, const struct kevent *ev, struct keven
 
 static void on_task_exit(struct kevent_model *m, const struct kevent *ev, struct kevent_fact *f)
 {
-	struct kevent_task *tk = kevent_pidmap_get(m->tasks, ev->pid);
-	struct kevent_process *p = kevent_pidmap_get(m->procs, tk->tgid);
+	struct kevent_task *tk = pidmap_get(m->tasks, ev->pid);
+	struct kevent_process *p = pidmap_get(m->procs, tk->tgid);
 	pid_t tgid = tk->tgid;
 
 	f->kind = KEVENT_F_EXIT;
@@ -338,16 +338,16 @@ static void on_task_exit(struct kevent_model *m, const struct kevent *ev, struct
 /* The process task @tid belongs to, NULL when either is unknown. */
 static struct kevent_process *proc_of(struct kevent_model *m, pid_t tid)
 {
-	struct kevent_task *tk = kevent_pidmap_get(m->tasks, tid);
+	struct kevent_task *tk = pidmap_get(m->tasks, tid);
 
-	return tk ? kevent_pidmap_get(m->procs, tk->tgid) : NULL;
+	return tk ? pidmap_get(m->procs, tk->tgid) : NULL;
 }
 
 int kevent_model_feed(struct kevent_model *m, const struct kevent *ev,
 		      struct kevent_fact *f)
 {
 	pid_t a = kevent_actor(ev);
-	struct kevent_task *tk = a ? kevent_pidmap_get(m->tasks, a) : NULL;
+	struct kevent_task *tk = a ? pidmap_get(m->tasks, a) : NULL;
 
 	memset(f, 0, sizeof(*f));
 	f->ts = ev->ts;
@@ -372,13 +372,13 @@ int kevent_model_feed(struct kevent_model *m, const struct kevent *ev,
 		return KEVENT_DONE;
 	case KEVENT_EXIT_GROUP:
 	case KEVENT_EXIT_THREAD:
-		kevent_exit_call(kevent_pidmap_get(m->procs, tk->tgid), tk, ev);
+		kevent_exit_call(pidmap_get(m->procs, tk->tgid), tk, ev);
 		return KEVENT_DONE;
 	case KEVENT_SIG_GENERATE:
 		kevent_exit_generated(proc_of(m, ev->pid), ev);
 		return KEVENT_DONE;
 	case KEVENT_SIG_DELIVER:
-		kevent_exit_delivered(kevent_pidmap_get(m->procs, tk->tgid), ev);
+		kevent_exit_delivered(pidmap_get(m->procs, tk->tgid), ev);
 		return KEVENT_DONE;
 	default:
 		return KEVENT_DONE;

@@ -14,6 +14,7 @@
 
 #include "csv.h"
 #include "engine-private.h"
+#include "pidmap.h"
 
 /*
  * One traced thread, keyed by the tid the tracer sees.
@@ -49,11 +50,9 @@ struct pt_task {
 	bool reaped_again;
 };
 
-/* tid -> task, open addressing over pointers so tasks never move */
+/* tid -> task (engines/pidmap.c); tasks are allocated one by one and never move */
 struct pt_table {
-	struct pt_task **slots;
-	size_t cap;          /* power of two */
-	size_t used;
+	struct pidmap *map;
 };
 
 int pt_table_init(struct pt_table *t);

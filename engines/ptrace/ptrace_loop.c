@@ -603,7 +603,7 @@ static int loop(struct engine *e)
 			return -1;
 		}
 		pt_handle(e, pid, status, &ru, clock_mono_ns());
-		if (e->tab.used && only_unclaimed_left(e))
+		if (pidmap_count(e->tab.map) && only_unclaimed_left(e))
 			release_unclaimed(e, 0, clock_mono_ns());
 	}
 }

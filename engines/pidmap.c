@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * pid -> pointer, open addressing with linear probing.  Deletion shifts the
+ * pid -> pointer, the one pid map of the engines (ptrace's task table,
+ * the kernel-event model's processes and threads, ftrace's bookkeeping):
+ * open addressing with linear probing.  Deletion shifts the
  * following entries back instead of leaving tombstones, so a long fork
  * storm (insert, delete, insert...) never degrades the table.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
-#include "kevent.h"
+#include "pidmap.h"
 
 struct slot {
 	pid_t key; /* 0: empty (pid 0 is never a workload task) */
 	void *val;
 };
 
-struct kevent_pidmap {
+struct pidmap {
 	struct slot *slots;
 	size_t mask; /* capacity - 1, capacity a power of two */
 	size_t n;
@@ -25,9 +28,9 @@ static size_t hash(pid_t pid, size_t mask)
 	return ((uint32_t)pid * 2654435761u) & mask;
 }
 
-struct kevent_pidmap *kevent_pidmap_new(void)
+struct pidmap *pidmap_new(void)
 {
-	struct kevent_pidmap *m = calloc(1, sizeof(*m));
+	struct pidmap *m = calloc(1, sizeof(*m));
 
 	if (!m)
 		return NULL;
@@ -40,7 +43,7 @@ struct kevent_pidmap *kevent_pidmap_new(void)
 	return m;
 }
 
-static struct slot *find(const struct kevent_pidmap *m, pid_t pid)
+static struct slot *find(const struct pidmap *m, pid_t pid)
 {
 	for (size_t i = hash(pid, m->mask);; i = (i + 1) & m->mask) {
 		if (m->slots[i].key == pid || !m->slots[i].key)
@@ -48,16 +51,16 @@ static struct slot *find(const struct kevent_pidmap *m, pid_t pid)
 	}
 }
 
-void *kevent_pidmap_get(const struct kevent_pidmap *m, pid_t pid)
+void *pidmap_get(const struct pidmap *m, pid_t pid)
 {
 	struct slot *s = find(m, pid);
 
 	return s->key ? s->val : NULL;
 }
 
-static int grow(struct kevent_pidmap *m)
+static int grow(struct pidmap *m)
 {
-	struct kevent_pidmap bigger = { .mask = m->mask * 2 + 1 };
+	struct pidmap bigger = { .mask = m->mask * 2 + 1 };
 
 	bigger.slots = calloc(bigger.mask + 1, sizeof(*bigger.slots));
 	if (!bigger.slots) {
@@ -73,7 +76,7 @@ static int grow(struct kevent_pidmap *m)
 	return 0;
 }
 
-int kevent_pidmap_put(struct kevent_pidmap *m, pid_t pid, void *val)
+int pidmap_put(struct pidmap *m, pid_t pid, void *val)
 {
 	struct slot *s;
 
@@ -88,7 +91,7 @@ int kevent_pidmap_put(struct kevent_pidmap *m, pid_t pid, void *val)
 	return 0;
 }
 
-void *kevent_pidmap_del(struct kevent_pidmap *m, pid_t pid)
+void *pidmap_del(struct pidmap *m, pid_t pid)
 {
 	struct slot *s = find(m, pid);
 	size_t i, j;
@@ -113,12 +116,12 @@ void *kevent_pidmap_del(struct kevent_pidmap *m, pid_t pid)
 	return val;
 }
 
-size_t kevent_pidmap_count(const struct kevent_pidmap *m)
+size_t pidmap_count(const struct pidmap *m)
 {
 	return m->n;
 }
 
-int kevent_pidmap_each(const struct kevent_pidmap *m,
+int pidmap_each(const struct pidmap *m,
 		       int (*fn)(pid_t pid, void *val, void *ctx), void *ctx)
 {
 	for (size_t i = 0; i <= m->mask; i++) {
@@ -133,7 +136,21 @@ int kevent_pidmap_each(const struct kevent_pidmap *m,
 	return 0;
 }
 
-void kevent_pidmap_free(struct kevent_pidmap *m)
+void *pidmap_next(const struct pidmap *m, size_t *pos, pid_t *pid)
+{
+	while (*pos <= m->mask) {
+		const struct slot *s = &m->slots[(*pos)++];
+
+		if (s->key) {
+			if (pid)
+				*pid = s->key;
+			return s->val;
+		}
+	}
+	return NULL;
+}
+
+void pidmap_free(struct pidmap *m)
 {
 	if (!m)
 		return;
