@@ -15,7 +15,7 @@
  * runs with everything shown.  Outputs go to /dev/null, except the JSON
  * ones (the tree, its summary, Chrome's trace, the compare report), which
  * must parse (checked for one input in four, see check_json()).  Built with PROCTREE_ANC_CHECK, fork_late's ancestor check
- * (reconstruct/tree_anc.c) is compared with a plain walk on every call.
+ * (reconstruct/tree/tree_anc.c) is compared with a plain walk on every call.
  */
 #include <jansson.h>
 #include <stdint.h>
