@@ -141,3 +141,75 @@ Test(cpu_times, metadata_key_wins_over_engine)
 {
 	check("cpu_inclusive_key.csv");
 }
+
+/*
+ * The children a parent did not wait for (issue 15 audit): sh (pid 200)
+ * burns 400 ms itself; burn (201) 300 ms and ends before it, waited for;
+ * orphan (202) 600 ms and ends after it, so it was never added to sh's
+ * inclusive time (ptrace's row names sh as its parent, as ptrace does; bpf's
+ * names init, re-parented); sibling (203) 50 ms, ends before sh but its rows
+ * name sh's parent (CLONE_PARENT), so sh could not reap it.  In both files
+ * sh is 400 ms own and 700 ms inclusive, and the own times sum to the
+ * 1350 ms burnt.  Before, ptrace's sh was clamped to 0 own (700 - 950)
+ * and bpf's was 1350 ms inclusive.
+ */
+static json_t *child_by_pid(json_t *node, long long pid)
+{
+	json_t *kids = json_object_get(node, "children");
+
+	for (size_t i = 0; i < json_array_size(kids); i++) {
+		json_t *k = json_array_get(kids, i);
+
+		if (json_integer_value(json_object_get(k, "pid")) == pid)
+			return k;
+	}
+	cr_assert_fail("no child with pid %lld", pid);
+	return NULL;
+}
+
+static void expect_cpu(json_t *node, long long own_ms, long long incl_ms, const char *what)
+{
+	cr_assert_eq(json_integer_value(json_object_get(node, "cpu_own_ns")), own_ms * 1000000,
+		     "%s: cpu_own_ns", what);
+	cr_assert_eq(json_integer_value(json_object_get(node, "cpu_incl_ns")), incl_ms * 1000000,
+		     "%s: cpu_incl_ns", what);
+}
+
+static void check_not_waited(const char *fixture)
+{
+	char args[512];
+	char *out;
+	json_t *doc, *root, *cmds;
+	long long own_sum = 0;
+
+	snprintf(args, sizeof(args), "--format json '%s/%s'", FIXTURES_DIR, fixture);
+	out = run(args);
+	doc = json_loads(out, 0, NULL);
+	cr_assert_not_null(doc, "%s", out);
+	root = json_array_get(json_object_get(doc, "roots"), 0);
+	expect_cpu(root, 400, 700, fixture);
+	expect_cpu(child_by_pid(root, 201), 300, 300, fixture);
+	expect_cpu(child_by_pid(root, 202), 600, 600, fixture);
+	expect_cpu(child_by_pid(root, 203), 50, 50, fixture);
+	cmds = json_object_get(json_object_get(doc, "summary"), "commands");
+	for (size_t i = 0; i < json_array_size(cmds); i++)
+		own_sum += json_integer_value(json_object_get(json_array_get(cmds, i), "cpu_own_ns"));
+	cr_assert_eq(own_sum, 1350000000LL, "%s: own times sum to what was burnt", fixture);
+	json_decref(doc);
+	free(out);
+
+	snprintf(args, sizeof(args), "--format csv '%s/%s'", FIXTURES_DIR, fixture);
+	out = run(args);
+	cr_assert_not_null(strstr(out, "0000,400000000,700000000,3000,"), "%s: %s", fixture, out);
+	free(out);
+}
+
+Test(cpu_times, not_waited_inclusive_rows)
+{
+	check_not_waited("cpu_not_waited.csv");
+}
+
+Test(cpu_times, not_waited_own_rows)
+{
+	check_not_waited("cpu_not_waited_own.csv");
+}

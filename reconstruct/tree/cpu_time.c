@@ -6,9 +6,11 @@
  * waited for).  The recording says which with "#cpu_times,own|inclusive";
  * older files without it: ptrace inclusive, every other engine own.
  *
- * own = inclusive - the sum of the children's inclusive times (inclusive
- * rows; clamped at 0: a child not waited for was never added);
- * inclusive = own + the sum of the children's inclusive times (own rows).
+ * own = inclusive - the sum of the waited-for children's inclusive times
+ * (inclusive rows; clamped at 0);
+ * inclusive = own + the sum of the waited-for children's inclusive times
+ * (own rows), so both engines' figures mean what wait4 would have said.
+ * Which children were waited for: see waited_for().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,25 @@ bool tree_cpu_inclusive(const struct tree *t)
 		if (m->keys[i] && !strcmp(m->keys[i], "cpu_times") && m->values[i])
 			return !strcmp(m->values[i], "inclusive");
 	return m->engine && !strcmp(m->engine, "ptrace");
+}
+
+/*
+ * Did @p reap its child @k, so that the kernel added @k's inclusive time to
+ * @p's?  A process's children's time grows only when it reaps one
+ * (wait_task_zombie()), so a child that was still running when @p ended was
+ * never added: it was re-parented to a subreaper or init, which reaped it.
+ * The CSV cannot show the wait itself; what it shows is each end's time and
+ * the parent an exec or exit row reported.  So: both ends known, @k's no
+ * later than @p's, and no row of @k named another parent (NF_REPARENTED:
+ * re-parented, or CLONE_PARENT, whose parent is @p's parent).  A child that
+ * ended first but was never waited for (SIGCHLD ignored or SA_NOCLDWAIT:
+ * the kernel reaps it itself; or left a zombie until @p ended) still counts:
+ * nothing in the rows tells it apart, docs/reconstruct.md says so.
+ */
+static bool waited_for(const struct node *k, const struct node *p)
+{
+	return (k->have & NH_END) && (p->have & NH_END) && k->end_ns <= p->end_ns &&
+	       !(k->flags & NF_REPARENTED);
 }
 
 int tree_cpu_times(const struct tree *t, struct cpu_times **out)
@@ -48,23 +69,22 @@ int tree_cpu_times(const struct tree *t, struct cpu_times **out)
 		struct node *x = order[n];
 		struct cpu_times *me = &c[x->id];
 		uint64_t kids = 0;
-		bool kids_known = false;
 
-		for (struct node *k = x->first_child; k; k = k->next_sibling)
-			if (!(k->flags & NF_SYNTHETIC) && k->id <= t->nnodes && c[k->id].known) {
-				kids = sat_add(kids, c[k->id].incl_ns);
-				kids_known = true;
-			}
 		if (!x->ru || !(x->ru->present & CSV_BIT(CSV_F_UTIME)) ||
 		    !(x->ru->present & CSV_BIT(CSV_F_STIME)))
 			continue;
+		for (struct node *k = x->first_child; k; k = k->next_sibling)
+			if (!(k->flags & NF_SYNTHETIC) && k->id <= t->nnodes && c[k->id].known &&
+			    waited_for(k, x))
+				kids = sat_add(kids, c[k->id].incl_ns);
 		me->known = true;
 		if (incl_rows) {
 			me->incl_ns = sat_add(x->ru->utime_ns, x->ru->stime_ns);
+			/* clamped: a child we could not tell was never waited for */
 			me->own_ns = me->incl_ns > kids ? me->incl_ns - kids : 0;
 		} else {
 			me->own_ns = sat_add(x->ru->utime_ns, x->ru->stime_ns);
-			me->incl_ns = kids_known ? sat_add(me->own_ns, kids) : me->own_ns;
+			me->incl_ns = sat_add(me->own_ns, kids);
 		}
 	}
 	free(order);
