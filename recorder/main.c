@@ -244,6 +244,18 @@ int main(int argc, char **argv)
 			"several write one CSV each (give -o FILE)\n");
 		return 2;
 	}
+	/*
+	 * A usage error like the one above, so the same status 2, found here
+	 * rather than by the engine's new() (which would make it a setup
+	 * failure, 1): the .dat is named after the CSV.
+	 */
+	for (i = 0; outfile_is_stdout(o.out) && !o.auto_engine && i < o.nengines; i++) {
+		if (!(o.engines[i]->caps & ENGINE_DAT))
+			continue;
+		fprintf(stderr, "proctree-record: -o - (standard output): the %s engine keeps its "
+			".dat beside the CSV (give -o FILE)\n", o.engines[i]->name);
+		return 2;
+	}
 	if (o.user && rec_user_lookup(o.user, &user) < 0) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
 		procfs_free_argv(join_argv);

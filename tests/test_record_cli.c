@@ -4,8 +4,8 @@
  * command, bad options, signals (forwarded, then a second one stops at
  * once), a SIGKILLed recorder's instance removed by the next start, a
  * forced overflow reported as `lost` rows, -u USER, --wait-all, and no
- * privilege, the end line's counts and words.  Every test checks the
- * machine's tracing state afterwards.
+ * privilege, the end line's counts and words, -o - usage errors.  Every test
+ * checks the machine's tracing state afterwards.
  */
 #include <pwd.h>
 
@@ -154,6 +154,37 @@ Test(record_cli, command_not_found_is_127_with_one_line)
 	cr_expect(one_line(err), "one line: '%s'", err);
 	free(err);
 	cr_expect_neq(stat(csv, &sb), 0, "nothing recorded for a command that cannot start");
+}
+
+/*
+ * -o - with an engine that cannot write there is a usage error, whichever
+ * the reason: several engines (one CSV each) or tracecmd (its .dat is named
+ * after the CSV).  Both were usage errors with different statuses (tracecmd
+ * 1, found by the engine's setup; several 2): now both 2, in one line, and
+ * found before any engine is set up (no trace-cmd needed).
+ */
+Test(record_cli, stdout_output_usage_errors_exit_2)
+{
+	char *cmd[] = { "/bin/true", NULL };
+	char *opts[][5] = { { "-q", "-e", "tracecmd", "-o", "-" },
+			    { "-q", "-e", "ptrace,bpf", "-o", "-" },
+			    { "-q", "-e", "ptrace,tracecmd", "-o", "-" } };
+	const char *says[] = { "tracecmd engine keeps its .dat", "takes one engine",
+			       "takes one engine" };
+
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		char *o[6], *err;
+		int st;
+
+		memcpy(o, opts[i], sizeof(opts[i]));
+		o[5] = NULL;
+		st = run(o, cmd, &err);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "-e %s -o -: status %#x", o[2], st);
+		cr_expect(one_line(err), "one line: '%s'", err);
+		cr_expect_not_null(strstr(err, says[i]), "-e %s: %s", o[2], err);
+		cr_expect_not_null(strstr(err, "give -o FILE"), "names the fix: %s", err);
+		free(err);
+	}
 }
 
 Test(record_cli, bad_options_name_the_fix)
