@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `cmake --install` of this build into a scratch DESTDIR (ctest: install_tree):
-# both programs and the three man pages land under PREFIX, and the installed
-# programs run from elsewhere, needing nothing of the build tree: --help, a
-# ptrace recording (no privilege needed) and its reconstruction.
+# both programs, the three man pages and the copyright file land under PREFIX,
+# and the installed programs run from elsewhere, needing nothing of the build
+# tree: --help, a ptrace recording (no privilege needed) and its
+# reconstruction.
 #
 #   check-install.sh BUILD_DIR
 set -u
@@ -24,6 +25,16 @@ for f in bin/proctree-record bin/proctree-reconstruct share/man/man1/proctree-re
 	 share/man/man1/proctree-reconstruct.1 share/man/man5/proctree-csv.5; do
 	[ -f "$root/$f" ] || complain "not installed: $prefix/$f"
 done
+# the licence where Debian policy (12.5) wants it, in its machine-readable form
+copyright=$root/share/doc/proctree/copyright
+if [ -f "$copyright" ]; then
+	head -n 1 "$copyright" | grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/$' ||
+		complain "$prefix/share/doc/proctree/copyright: no DEP-5 Format line"
+	grep -q '^License: Expat$' "$copyright" && grep -q '^ Permission is hereby granted' "$copyright" ||
+		complain "$prefix/share/doc/proctree/copyright: not the MIT (Expat) licence text"
+else
+	complain "not installed: $prefix/share/doc/proctree/copyright"
+fi
 [ "$fail" -eq 0 ] || exit 1
 # everything went under DESTDIR/PREFIX, nothing elsewhere
 stray=$(cd "$dest" && find . -type f ! -path "./${prefix#/}/*")
