@@ -3,8 +3,8 @@
 #
 #   check-man.sh lint PAGE...
 #       each PAGE formats without a single warning (groff -man -ww -z, for the
-#       PostScript and the UTF-8 terminal devices) and has the sections a man
-#       page needs;
+#       PostScript and the UTF-8 terminal devices, and on a 60-column terminal)
+#       and has the sections a man page needs;
 #   check-man.sh options PROGRAM PAGE [HELP-ARGS]...
 #       every option (long, and short with its long form) that PROGRAM's help
 #       shows is in PAGE.  HELP-ARGS are further help invocations, each one
@@ -40,6 +40,11 @@ lint() {
 			out=$(LC_ALL=C.UTF-8 groff -man -ww -z -T"$dev" "$page" 2>&1)
 			[ -z "$out" ] || complain "$page: groff -man -ww -T$dev:"$'\n'"$out"
 		done
+		# a 60-column terminal (MANWIDTH=60): no word wider than what is left of
+		# the line (a line that is only hard to justify is fine there)
+		out=$(LC_ALL=C.UTF-8 groff -man -ww -z -Tutf8 -rLL=60n "$page" 2>&1 |
+		      grep "can't break line")
+		[ -z "$out" ] || complain "$page: groff -man -ww -Tutf8 -rLL=60n:"$'\n'"$out"
 		case "$page" in
 		*.1) sec=(NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" ENVIRONMENT FILES EXAMPLES "SEE ALSO") ;;
 		*) sec=(NAME SYNOPSIS DESCRIPTION FILES EXAMPLES "SEE ALSO") ;;
