@@ -141,8 +141,8 @@ static void check_truth(const char *engine, const struct truth *t, const struct 
 	}
 }
 
-/* record the workload with the comma list @engines into DIR/run.csv; 0 or the stderr */
-static char *record(const char *dir, const char *engines)
+/* record the workload with the comma list @engines into @where/run.csv; NULL or its stderr */
+static char *record(const char *where, const char *engines)
 {
 	char cmd[2048], *out, *err;
 	int status;
@@ -150,7 +150,7 @@ static char *record(const char *dir, const char *engines)
 	snprintf(cmd, sizeof(cmd),
 		 "ASAN_OPTIONS=detect_leaks=0 '%s' -q --processtree-engine %s --wait-all "
 		 "-o '%s/run.csv' -- '%s' '%s/truth' %d %d %d",
-		 RECORDER, engines, dir, WORKLOAD, dir, PARENT_MS, WAITED_MS, ORPHAN_MS);
+		 RECORDER, engines, where, WORKLOAD, where, PARENT_MS, WAITED_MS, ORPHAN_MS);
 	out = run_sh(cmd, &err, &status);
 	free(out);
 	if (status == 0) {
@@ -161,31 +161,43 @@ static char *record(const char *dir, const char *engines)
 	return err;
 }
 
-static void tmpdir(char *buf, size_t size)
+/*
+ * Each test's scratch directory, made once its skip checks passed and removed
+ * by fini() also when an assertion failed.  A skip does not run fini()
+ * (Criterion 2.4): scratch_rm() first.
+ */
+static char dir[64];
+
+static void scratch(void)
 {
-	snprintf(buf, size, "/tmp/proctree-test-cpu-XXXXXX");
-	cr_assert_not_null(mkdtemp(buf));
+	snprintf(dir, sizeof(dir), "/tmp/proctree-test-cpu-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
 }
 
-static void rm_dir(const char *dir)
+static void scratch_rm(void)
 {
-	char cmd[512];
+	char cmd[128];
 
+	if (!dir[0])
+		return;
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		cr_log_warn("cannot remove %s", dir);
+	dir[0] = '\0';
 }
+
+TestSuite(cpu_times_live, .fini = scratch_rm);
 
 Test(cpu_times_live, ptrace)
 {
-	char dir[64], path[128], *err;
+	char path[128], *err;
 	struct truth t;
 	struct cpu got[NROLES];
 
-	tmpdir(dir, sizeof(dir));
+	scratch();
 	err = record(dir, "ptrace");
 	if (err && strstr(err, "ptrace") && strstr(err, "not permitted")) {
-		rm_dir(dir);
+		scratch_rm();
 		TEST_SKIP_OR_FAIL("ptrace is not permitted here: %s", err);
 	}
 	cr_assert_null(err, "the recording failed: %s", err);
@@ -194,12 +206,11 @@ Test(cpu_times_live, ptrace)
 	snprintf(path, sizeof(path), "%s/run.csv", dir);
 	load(path, &t, got);
 	check_truth("ptrace", &t, got);
-	rm_dir(dir);
 }
 
 Test(cpu_times_live, ptrace_and_bpf_agree)
 {
-	char dir[64], path[128], *err;
+	char path[128], *err;
 	struct truth t;
 	struct cpu p[NROLES], b[NROLES];
 
@@ -208,7 +219,7 @@ Test(cpu_times_live, ptrace_and_bpf_agree)
 	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
 		TEST_SKIP_OR_FAIL("the kernel has no BTF (/sys/kernel/btf/vmlinux): the bpf "
 				  "engine cannot load");
-	tmpdir(dir, sizeof(dir));
+	scratch();
 	/* one run seen by both: the same processes, the same CPU time */
 	err = record(dir, "ptrace,bpf");
 	cr_assert_null(err, "the recording failed: %s", err);
@@ -226,5 +237,4 @@ Test(cpu_times_live, ptrace_and_bpf_agree)
 		cr_assert(near(p[r].incl_ns, b[r].incl_ns), "%s inclusive: ptrace %lld, bpf %lld",
 			  role_name[r], p[r].incl_ns, b[r].incl_ns);
 	}
-	rm_dir(dir);
 }
