@@ -174,86 +174,82 @@ static const char *recording_only(int c)
 	}
 }
 
-int rec_parse_args(int argc, char **argv, struct rec_opts *o)
+/* one option @c (its value in optarg): 0 go on, 1 stop (--help, --version), -1 error */
+static int parse_option(struct rec_opts *o, int c, bool *root_given)
 {
-	const char *rec_only = NULL;
-	bool root_given = false;
-	int c;
-
-	o->out = "proctree.csv";
-	if (add_engines(o, "auto") < 0)
-		return -1;
-	optind = 1;
-	while ((c = cli_getopt(argc, argv, REC_SHORTOPTS, rec_longopts)) != -1) {
-		if (!rec_only)
-			rec_only = recording_only(c);
-		switch (c) {
-		case 'e':
-			if (add_engines(o, optarg) < 0)
-				return -1;
-			break;
-		case 'o':
-			if (!optarg[0])
-				return cli_bad_value("--output", optarg, NULL);
-			o->out = optarg;
-			o->out_given = true;
-			break;
-		case REC_OPT_WAIT_ALL:
-			o->wait_all = true;
-			break;
-		case 'u':
-			o->user = optarg;
-			break;
-		case 'p':
-			if (num_parse_int(optarg, 1, INT32_MAX, &o->pid) < 0) {
-				err_prefix("--pid: ");
-				return -1;
-			}
-			break;
-		case REC_OPT_BUFFER:
-			if (parse_buffer_size(optarg, &o->buffer_kb) < 0) {
-				err_prefix("--buffer-size: ");
-				return -1;
-			}
-			break;
-		case REC_OPT_READ_INTERVAL:
-			/* at most 500: exec rows wait two reads, within the reconstructor's 2 s window */
-			if (num_parse_int(optarg, 1, 500, &o->read_interval_ms) < 0) {
-				err_prefix("--read-interval: ");
-				return -1;
-			}
-			break;
-		case REC_OPT_PROGRESS:
-			o->progress = REC_PROGRESS_ON;
-			break;
-		case REC_OPT_NO_PROGRESS:
-			o->progress = REC_PROGRESS_OFF;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case REC_OPT_CONVERT:
-			if (!optarg[0])
-				return cli_bad_value("--convert", optarg, NULL);
-			o->convert = optarg;
-			break;
-		case REC_OPT_ROOT:
-			if (num_parse_int(optarg, 1, INT32_MAX, &o->root) < 0) {
-				err_prefix("--root: ");
-				return -1;
-			}
-			root_given = true;
-			break;
-		case 'h':
-			o->help = true;
-			return 0;
-		case REC_OPT_VERSION:
-			o->version = true;
-			return 0;
-		default: /* '?': cli_getopt() said what */
+	switch (c) {
+	case 'e':
+		if (add_engines(o, optarg) < 0)
+			return -1;
+		break;
+	case 'o':
+		if (!optarg[0])
+			return cli_bad_value("--output", optarg, NULL);
+		o->out = optarg;
+		o->out_given = true;
+		break;
+	case REC_OPT_WAIT_ALL:
+		o->wait_all = true;
+		break;
+	case 'u':
+		o->user = optarg;
+		break;
+	case 'p':
+		if (num_parse_int(optarg, 1, INT32_MAX, &o->pid) < 0) {
+			err_prefix("--pid: ");
 			return -1;
 		}
+		break;
+	case REC_OPT_BUFFER:
+		if (parse_buffer_size(optarg, &o->buffer_kb) < 0) {
+			err_prefix("--buffer-size: ");
+			return -1;
+		}
+		break;
+	case REC_OPT_READ_INTERVAL:
+		/* at most 500: exec rows wait two reads, within the reconstructor's 2 s window */
+		if (num_parse_int(optarg, 1, 500, &o->read_interval_ms) < 0) {
+			err_prefix("--read-interval: ");
+			return -1;
+		}
+		break;
+	case REC_OPT_PROGRESS:
+		o->progress = REC_PROGRESS_ON;
+		break;
+	case REC_OPT_NO_PROGRESS:
+		o->progress = REC_PROGRESS_OFF;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case REC_OPT_CONVERT:
+		if (!optarg[0])
+			return cli_bad_value("--convert", optarg, NULL);
+		o->convert = optarg;
+		break;
+	case REC_OPT_ROOT:
+		if (num_parse_int(optarg, 1, INT32_MAX, &o->root) < 0) {
+			err_prefix("--root: ");
+			return -1;
+		}
+		*root_given = true;
+		break;
+	case 'h':
+		o->help = true;
+		return 1;
+	case REC_OPT_VERSION:
+		o->version = true;
+		return 1;
+	default: /* '?': cli_getopt() said what */
+		return -1;
 	}
+	return 0;
+}
+
+/* what the options and the command say together: one mode, and what it needs */
+static int check_mode(struct rec_opts *o, int argc, char **argv, const char *rec_only,
+		      bool root_given)
+{
 	if (o->convert) {
 		if (rec_only) {
 			err_set("%s does not apply to --convert (usage: proctree-record --convert "
@@ -293,4 +289,24 @@ int rec_parse_args(int argc, char **argv, struct rec_opts *o)
 	}
 	o->command = argv + optind;
 	return 0;
+}
+
+int rec_parse_args(int argc, char **argv, struct rec_opts *o)
+{
+	const char *rec_only = NULL;
+	bool root_given = false;
+	int c, ret;
+
+	o->out = "proctree.csv";
+	if (add_engines(o, "auto") < 0)
+		return -1;
+	optind = 1;
+	while ((c = cli_getopt(argc, argv, REC_SHORTOPTS, rec_longopts)) != -1) {
+		if (!rec_only)
+			rec_only = recording_only(c);
+		ret = parse_option(o, c, &root_given);
+		if (ret)
+			return ret < 0 ? -1 : 0;
+	}
+	return check_mode(o, argc, argv, rec_only, root_given);
 }
