@@ -19,8 +19,7 @@
 #include "pt_version.h"
 
 /* The long option @name (@len bytes, no "--") resolves to, as getopt_long() does. */
-static const struct option *find_long(const struct option *longopts, const char *name,
-				      size_t len)
+static const struct option *find_long(const struct option *longopts, const char *name, size_t len)
 {
 	const struct option *found = NULL;
 
@@ -59,8 +58,7 @@ static int ambiguous(const struct option *longopts, const char *name, size_t len
 	return 1;
 }
 
-int cli_getopt(int argc, char *const *argv, const char *shortopts,
-	       const struct option *longopts)
+int cli_getopt(int argc, char *const *argv, const char *shortopts, const struct option *longopts)
 {
 	char opts[128];
 	const char *prefix = "";

@@ -23,8 +23,7 @@
  * possibilities: '--read-interval' '--reparent-edges'".  A long option is
  * named by its long name, never by the letter it maps to internally.
  */
-int cli_getopt(int argc, char *const *argv, const char *shortopts,
-	       const struct option *longopts);
+int cli_getopt(int argc, char *const *argv, const char *shortopts, const struct option *longopts);
 
 /**
  * cli_bad_value - err_set("invalid argument 'VALUE' for 'OPTION' (valid: ...)")

@@ -32,40 +32,40 @@ enum csv_kind {
 
 /* Numeric fields; a set bit in csv_event.present means "known". */
 enum csv_field {
-	CSV_F_TIME,       /* time_ns: CLOCK_MONOTONIC ns */
-	CSV_F_CPU,        /* cpu */
-	CSV_F_PID,        /* pid: process id (tgid) the record is about */
-	CSV_F_TID,        /* tid: thread id that acted */
-	CSV_F_PPID,       /* ppid: parent pid when the engine knows it */
-	CSV_F_CHILD_PID,  /* fork: child's tgid */
-	CSV_F_CHILD_TID,  /* fork: child's tid */
-	CSV_F_THREAD,     /* fork: 1 when the child is a thread of pid */
-	CSV_F_OLD_TID,    /* exec: tid that called exec when it was not the leader */
-	CSV_F_GROUP,      /* exit: 1 when the whole process ended */
-	CSV_F_CODE,       /* exit: exit code 0..255 */
-	CSV_F_SIGNAL,     /* exit: fatal signal number */
-	CSV_F_COUNT,      /* lost: number of events lost */
-	CSV_F_END,        /* lost: end of the loss window, ns */
-	CSV_F_UTIME,      /* exit: user CPU time, ns */
-	CSV_F_STIME,      /* exit: system CPU time, ns */
-	CSV_F_MAXRSS,     /* exit: peak RSS, KiB */
+	CSV_F_TIME,	 /* time_ns: CLOCK_MONOTONIC ns */
+	CSV_F_CPU,	 /* cpu */
+	CSV_F_PID,	 /* pid: process id (tgid) the record is about */
+	CSV_F_TID,	 /* tid: thread id that acted */
+	CSV_F_PPID,	 /* ppid: parent pid when the engine knows it */
+	CSV_F_CHILD_PID, /* fork: child's tgid */
+	CSV_F_CHILD_TID, /* fork: child's tid */
+	CSV_F_THREAD,	 /* fork: 1 when the child is a thread of pid */
+	CSV_F_OLD_TID,	 /* exec: tid that called exec when it was not the leader */
+	CSV_F_GROUP,	 /* exit: 1 when the whole process ended */
+	CSV_F_CODE,	 /* exit: exit code 0..255 */
+	CSV_F_SIGNAL,	 /* exit: fatal signal number */
+	CSV_F_COUNT,	 /* lost: number of events lost */
+	CSV_F_END,	 /* lost: end of the loss window, ns */
+	CSV_F_UTIME,	 /* exit: user CPU time, ns */
+	CSV_F_STIME,	 /* exit: system CPU time, ns */
+	CSV_F_MAXRSS,	 /* exit: peak RSS, KiB */
 	/* optional columns (a file may lack them) */
-	CSV_F_ARGV_CUT,   /* exec: 1 when argv was cut at the engine's cap */
-	CSV_F_MINFLT,     /* exit: minor page faults */
-	CSV_F_MAJFLT,     /* exit: major page faults */
-	CSV_F_NVCSW,      /* exit: voluntary context switches */
-	CSV_F_NIVCSW,     /* exit: involuntary context switches */
-	CSV_F_EXISTING,   /* fork: 1 when the child existed before recording began (-p) */
+	CSV_F_ARGV_CUT, /* exec: 1 when argv was cut at the engine's cap */
+	CSV_F_MINFLT,	/* exit: minor page faults */
+	CSV_F_MAJFLT,	/* exit: major page faults */
+	CSV_F_NVCSW,	/* exit: voluntary context switches */
+	CSV_F_NIVCSW,	/* exit: involuntary context switches */
+	CSV_F_EXISTING, /* fork: 1 when the child existed before recording began (-p) */
 	CSV_F_COUNT_NUM
 };
 
 #define CSV_BIT(f) (1u << (f))
 #define CSV_HAS(ev, f) (((ev)->present & CSV_BIT(f)) != 0)
 /* CSV_SET(&ev, pid, CSV_F_PID, 42): set a numeric field and mark it known. */
-#define CSV_SET(ev, member, f, val)              \
-	do {                                     \
-		(ev)->member = (val);            \
-		(ev)->present |= CSV_BIT(f);     \
+#define CSV_SET(ev, member, f, val)          \
+	do {                                 \
+		(ev)->member = (val);        \
+		(ev)->present |= CSV_BIT(f); \
 	} while (0)
 
 /**
@@ -85,12 +85,12 @@ struct csv_event {
 	int code, signal;
 	uint64_t count, end_ns;
 	uint64_t utime_ns, stime_ns, maxrss_kb;
-	bool argv_cut;          /* exec: argv holds only the first bytes (the engine's cap) */
+	bool argv_cut; /* exec: argv holds only the first bytes (the engine's cap) */
 	uint64_t minflt, majflt, nvcsw, nivcsw;
-	bool existing;          /* fork: the child predates the recording (start unknown) */
-	const char *comm;       /* comm of pid/tid (after exec for exec rows) */
+	bool existing;		/* fork: the child predates the recording (start unknown) */
+	const char *comm;	/* comm of pid/tid (after exec for exec rows) */
 	const char *child_comm; /* fork: the child's comm */
-	const char *filename;   /* exec: the path passed to execve */
+	const char *filename;	/* exec: the path passed to execve */
 	const char *const *argv;
 	int argc;
 };
@@ -105,14 +105,14 @@ struct csv_event {
 struct csv_meta {
 	int version;
 	const char *engine;
-	const char *clock;       /* always "CLOCK_MONOTONIC" in version 1 */
+	const char *clock; /* always "CLOCK_MONOTONIC" in version 1 */
 	const char *host;
 	const char *kernel;
-	int root_pid;            /* 0 when unknown */
-	const char *pid_ns;      /* e.g. "pid:[4026531836]" */
-	const char *start_wall;  /* ISO 8601 UTC */
-	uint64_t start_mono_ns;  /* CLOCK_MONOTONIC at start_wall */
-	char *const *command;    /* the workload's argv, NULL-terminated */
+	int root_pid;		/* 0 when unknown */
+	const char *pid_ns;	/* e.g. "pid:[4026531836]" */
+	const char *start_wall; /* ISO 8601 UTC */
+	uint64_t start_mono_ns; /* CLOCK_MONOTONIC at start_wall */
+	char *const *command;	/* the workload's argv, NULL-terminated */
 	int ncommand;
 	/* extra "#key,value" lines (writer: written after the known ones) */
 	const char *const *keys;
@@ -127,11 +127,11 @@ struct csv_meta {
  */
 struct csv_trailer {
 	bool present;
-	uint64_t events;        /* rows the engine wrote */
-	uint64_t lost_events;   /* events the kernel or engine reported lost */
-	bool interrupted;       /* recording stopped by a signal or an error */
+	uint64_t events;      /* rows the engine wrote */
+	uint64_t lost_events; /* events the kernel or engine reported lost */
+	bool interrupted;     /* recording stopped by a signal or an error */
 	uint64_t end_mono_ns;
-	const char *const *keys;   /* extra engine counts, "#key,value" */
+	const char *const *keys; /* extra engine counts, "#key,value" */
 	const char *const *values;
 	int nkeys;
 };

@@ -21,21 +21,21 @@ struct strvec {
 
 struct csv_reader {
 	char *name;
-	int fd;                 /* -1 for a memory reader */
+	int fd; /* -1 for a memory reader */
 	char *buf;
-	size_t cap, pos, end;   /* unread data is buf[pos, end) */
+	size_t cap, pos, end; /* unread data is buf[pos, end) */
 	bool eof;
 	bool truncated;
 	bool done;
 	bool in_trailer;
-	bool rec_quoted;        /* the record located last has a quoted field */
-	unsigned long line;     /* line where the next record starts */
+	bool rec_quoted;	/* the record located last has a quoted field */
+	unsigned long line;	/* line where the next record starts */
 	unsigned long rec_line; /* line of the record last returned */
 
 	struct field *fields;
 	int nfields, fields_cap;
-	int col_of[CSV_NCOLS];  /* header position of each known column */
-	int ncols;              /* header width */
+	int col_of[CSV_NCOLS]; /* header position of each known column */
+	int ncols;	       /* header width */
 
 	const char **argv;
 	int argv_cap;
@@ -43,7 +43,7 @@ struct csv_reader {
 	struct csv_meta meta;
 	struct csv_trailer trailer;
 	struct strvec meta_keys, meta_vals, trail_keys, trail_vals, command;
-	char *meta_strs[8];     /* owned copies for the known meta fields */
+	char *meta_strs[8]; /* owned copies for the known meta fields */
 	int nmeta_strs;
 };
 

@@ -52,7 +52,8 @@ static ssize_t refill(struct csv_reader *r)
 		char *b = realloc(r->buf, cap);
 
 		if (!b) {
-			err_set("%s: out of memory (a record larger than %zu bytes?)", r->name, r->cap);
+			err_set("%s: out of memory (a record larger than %zu bytes?)", r->name,
+				r->cap);
 			return -1;
 		}
 		r->buf = b;
@@ -168,9 +169,9 @@ static inline int push_field(struct csv_reader *r, char *s, size_t len, bool quo
  * the fields through @push.  Returns 0 or -1 with a message.  Inlined into
  * its two callers so @push (the hot per-field step) is inlined too.
  */
-static inline __attribute__((always_inline)) int
-split(struct csv_reader *r, char *p, char *stop, unsigned long line,
-      int (*push)(void *ctx, char *s, size_t len, bool quoted), void *ctx)
+static inline __attribute__((always_inline)) int split(
+	struct csv_reader *r, char *p, char *stop, unsigned long line,
+	int (*push)(void *ctx, char *s, size_t len, bool quoted), void *ctx)
 {
 	for (;;) {
 		char *start = p, *w;
@@ -262,13 +263,15 @@ static int next_record(struct csv_reader *r)
 	 */
 	if (r->rec_line == 1 && lone_cr(r->buf + r->pos, r->buf + rec_end + (ret == 1))) {
 		r->pos = ret == 0 ? r->end : rec_end + 1;
-		return csv_read_fail(r, 1, "line ends are CR (\\r) alone: not a proctree CSV "
-			    "(convert the line ends to \\n)");
+		return csv_read_fail(r, 1,
+				     "line ends are CR (\\r) alone: not a proctree CSV "
+				     "(convert the line ends to \\n)");
 	}
 	if (ret == 0) {
 		r->truncated = true;
 		r->pos = r->end;
-		return csv_read_fail(r, r->rec_line, "truncated last record (the file ends inside a row)");
+		return csv_read_fail(r, r->rec_line,
+				     "truncated last record (the file ends inside a row)");
 	}
 	/* count lines inside the record (quoted newlines: only in a quoted record) */
 	for (char *p = r->buf + r->pos;
@@ -296,16 +299,19 @@ static int read_header(struct csv_reader *r)
 	ret = next_record(r);
 	if (ret <= 0) {
 		if (ret == 0 || r->truncated)
-			return csv_read_fail(r, r->line, "empty or truncated file: no '#" CSV_FORMAT_NAME
-				    ",1' line (is this a proctree CSV?)");
+			return csv_read_fail(r, r->line,
+					     "empty or truncated file: no '#" CSV_FORMAT_NAME
+					     ",1' line (is this a proctree CSV?)");
 		return -1;
 	}
 	if (!csv_is_hash(&r->fields[0]) || strcmp(r->fields[0].s, "#" CSV_FORMAT_NAME))
-		return csv_read_fail(r, r->rec_line, "not a proctree CSV: the first line must be '#"
-			    CSV_FORMAT_NAME ",1'");
+		return csv_read_fail(r, r->rec_line,
+				     "not a proctree CSV: the first line must be '#" CSV_FORMAT_NAME
+				     ",1'");
 	if (r->nfields < 2 || strcmp(r->fields[1].s, "1"))
-		return csv_read_fail(r, r->rec_line, "unsupported format version '%s' (this reader knows 1)",
-			    r->nfields < 2 ? "" : r->fields[1].s);
+		return csv_read_fail(r, r->rec_line,
+				     "unsupported format version '%s' (this reader knows 1)",
+				     r->nfields < 2 ? "" : r->fields[1].s);
 	r->meta.version = 1;
 
 	for (;;) {
@@ -327,14 +333,14 @@ static int read_header(struct csv_reader *r)
 				continue;
 			if (r->col_of[c] >= 0)
 				return csv_read_fail(r, r->rec_line, "column '%s' appears twice",
-					    csv_col_names[c]);
+						     csv_col_names[c]);
 			r->col_of[c] = i;
 		}
 	}
 	for (c = 0; c < CSV_NREQUIRED; c++)
 		if (r->col_of[c] < 0)
 			return csv_read_fail(r, r->rec_line, "header row lacks the '%s' column",
-				    csv_col_names[c]);
+					     csv_col_names[c]);
 	r->ncols = r->nfields;
 	return 0;
 }
@@ -420,9 +426,11 @@ static int get_num(struct csv_reader *r, struct csv_event *ev, int col, int64_t 
 	if (f->len == 0 && !f->quoted)
 		return 0;
 	/* every version-1 column is >= 0: the unsigned fast path, the full parser for errors */
-	if (min < 0 || num_parse_u64_fast(f->s, f->len, (uint64_t)max, &u) < 0 || (int64_t)u < min) {
+	if (min < 0 || num_parse_u64_fast(f->s, f->len, (uint64_t)max, &u) < 0 ||
+	    (int64_t)u < min) {
 		if (num_parse_i64(f->s, f->len, min, max, out) < 0)
-			return csv_read_fail(r, r->rec_line, "column %s: %s", csv_col_names[col], err_msg());
+			return csv_read_fail(r, r->rec_line, "column %s: %s", csv_col_names[col],
+					     err_msg());
 	} else {
 		*out = (int64_t)u;
 	}
@@ -437,7 +445,8 @@ static int get_u64(struct csv_reader *r, struct csv_event *ev, int col, uint64_t
 	if (f->len == 0 && !f->quoted)
 		return 0;
 	if (num_parse_u64_fast(f->s, f->len, UINT64_MAX, out) < 0)
-		return csv_read_fail(r, r->rec_line, "column %s: %s", csv_col_names[col], err_msg());
+		return csv_read_fail(r, r->rec_line, "column %s: %s", csv_col_names[col],
+				     err_msg());
 	ev->present |= CSV_BIT(csv_col_field[col]);
 	return 1;
 }
@@ -554,14 +563,17 @@ static int parse_optional(struct csv_reader *r, struct csv_event *ev)
 static int check_event(struct csv_reader *r, const struct csv_event *ev)
 {
 	if (!CSV_HAS(ev, CSV_F_TIME))
-		return csv_read_fail(r, r->rec_line, "%s row without time_ns", csv_kind_name(ev->kind));
+		return csv_read_fail(r, r->rec_line, "%s row without time_ns",
+				     csv_kind_name(ev->kind));
 	if (ev->kind != CSV_LOST && !CSV_HAS(ev, CSV_F_PID))
 		return csv_read_fail(r, r->rec_line, "%s row without pid", csv_kind_name(ev->kind));
 	if (ev->kind == CSV_FORK && !CSV_HAS(ev, CSV_F_CHILD_PID))
 		return csv_read_fail(r, r->rec_line, "fork row without child_pid");
 	if (ev->kind == CSV_LOST && CSV_HAS(ev, CSV_F_END) && ev->end_ns < ev->time_ns)
-		return csv_read_fail(r, r->rec_line, "lost row ends before it starts (end_ns %llu < time_ns %llu)",
-			    (unsigned long long)ev->end_ns, (unsigned long long)ev->time_ns);
+		return csv_read_fail(r, r->rec_line,
+				     "lost row ends before it starts (end_ns %llu < time_ns %llu)",
+				     (unsigned long long)ev->end_ns,
+				     (unsigned long long)ev->time_ns);
 	return 0;
 }
 
@@ -573,7 +585,7 @@ static int parse_event(struct csv_reader *r, struct csv_event *ev)
 	memset(ev, 0, sizeof(*ev));
 	if (parse_kind(&r->fields[r->col_of[CSV_C_KIND]], &ev->kind) < 0)
 		return csv_read_fail(r, r->rec_line, "unknown kind '%.40s'",
-			    r->fields[r->col_of[CSV_C_KIND]].s);
+				     r->fields[r->col_of[CSV_C_KIND]].s);
 	for (c = CSV_C_TIME; c < CSV_C_COMM; c++) {
 		const struct field *f = &r->fields[r->col_of[c]];
 		int ret;
@@ -603,12 +615,13 @@ static int parse_event(struct csv_reader *r, struct csv_event *ev)
 			ev->signal = (int)v;
 			break;
 		default: {
-			int *dst = c == CSV_C_CPU ? &ev->cpu :
-				   c == CSV_C_PID ? &ev->pid :
-				   c == CSV_C_TID ? &ev->tid :
-				   c == CSV_C_PPID ? &ev->ppid :
-				   c == CSV_C_CHILD_PID ? &ev->child_pid :
-				   c == CSV_C_CHILD_TID ? &ev->child_tid : &ev->old_tid;
+			int *dst = c == CSV_C_CPU	  ? &ev->cpu
+				   : c == CSV_C_PID	  ? &ev->pid
+				   : c == CSV_C_TID	  ? &ev->tid
+				   : c == CSV_C_PPID	  ? &ev->ppid
+				   : c == CSV_C_CHILD_PID ? &ev->child_pid
+				   : c == CSV_C_CHILD_TID ? &ev->child_tid
+							  : &ev->old_tid;
 
 			ret = get_num(r, ev, c, 0, INT_MAX, &v);
 			*dst = (int)v;
@@ -650,8 +663,8 @@ int csv_reader_next(struct csv_reader *r, struct csv_event *ev)
 		if (r->in_trailer)
 			return csv_read_fail(r, r->rec_line, "event row after the trailer");
 		if (r->nfields != r->ncols)
-			return csv_read_fail(r, r->rec_line, "expected %d fields, found %d", r->ncols,
-				    r->nfields);
+			return csv_read_fail(r, r->rec_line, "expected %d fields, found %d",
+					     r->ncols, r->nfields);
 		if (parse_event(r, ev) < 0)
 			return -1;
 		return 1;

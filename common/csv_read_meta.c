@@ -86,7 +86,8 @@ int csv_parse_meta(struct csv_reader *r)
 	else if (!strcmp(key, "clock")) {
 		m->clock = keep(r, v);
 		if (strcmp(v->s, "CLOCK_MONOTONIC"))
-			return csv_read_fail(r, r->rec_line, "clock '%s' is not CLOCK_MONOTONIC", v->s);
+			return csv_read_fail(r, r->rec_line, "clock '%s' is not CLOCK_MONOTONIC",
+					     v->s);
 	} else if (!strcmp(key, "host"))
 		m->host = keep(r, v);
 	else if (!strcmp(key, "kernel"))

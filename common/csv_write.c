@@ -31,17 +31,40 @@ struct csv_writer {
 };
 
 const char *const csv_col_names[CSV_NCOLS] = {
-	"kind", "time_ns", "cpu", "pid", "tid", "ppid", "child_pid", "child_tid", "thread",
-	"old_tid", "group", "code", "signal", "count", "end_ns", "utime_ns", "stime_ns",
-	"maxrss_kb", "comm", "child_comm", "filename", "argv", "argv_cut", "minflt", "majflt",
-	"nvcsw", "nivcsw", "existing",
+	"kind",	     "time_ns",	 "cpu",	     "pid",	  "tid",   "ppid",	 "child_pid",
+	"child_tid", "thread",	 "old_tid",  "group",	  "code",  "signal",	 "count",
+	"end_ns",    "utime_ns", "stime_ns", "maxrss_kb", "comm",  "child_comm", "filename",
+	"argv",	     "argv_cut", "minflt",   "majflt",	  "nvcsw", "nivcsw",	 "existing",
 };
 
 const signed char csv_col_field[CSV_NCOLS] = {
-	-1, CSV_F_TIME, CSV_F_CPU, CSV_F_PID, CSV_F_TID, CSV_F_PPID, CSV_F_CHILD_PID,
-	CSV_F_CHILD_TID, CSV_F_THREAD, CSV_F_OLD_TID, CSV_F_GROUP, CSV_F_CODE, CSV_F_SIGNAL,
-	CSV_F_COUNT, CSV_F_END, CSV_F_UTIME, CSV_F_STIME, CSV_F_MAXRSS, -1, -1, -1, -1,
-	CSV_F_ARGV_CUT, CSV_F_MINFLT, CSV_F_MAJFLT, CSV_F_NVCSW, CSV_F_NIVCSW,
+	-1,
+	CSV_F_TIME,
+	CSV_F_CPU,
+	CSV_F_PID,
+	CSV_F_TID,
+	CSV_F_PPID,
+	CSV_F_CHILD_PID,
+	CSV_F_CHILD_TID,
+	CSV_F_THREAD,
+	CSV_F_OLD_TID,
+	CSV_F_GROUP,
+	CSV_F_CODE,
+	CSV_F_SIGNAL,
+	CSV_F_COUNT,
+	CSV_F_END,
+	CSV_F_UTIME,
+	CSV_F_STIME,
+	CSV_F_MAXRSS,
+	-1,
+	-1,
+	-1,
+	-1,
+	CSV_F_ARGV_CUT,
+	CSV_F_MINFLT,
+	CSV_F_MAJFLT,
+	CSV_F_NVCSW,
+	CSV_F_NIVCSW,
 	CSV_F_EXISTING,
 };
 
@@ -257,8 +280,7 @@ static int write_meta(struct csv_writer *w, const struct csv_meta *m)
 		return -1;
 	if (write_meta_str(w, "engine", m->engine) < 0 ||
 	    write_meta_str(w, "clock", "CLOCK_MONOTONIC") < 0 ||
-	    write_meta_str(w, "host", m->host) < 0 ||
-	    write_meta_str(w, "kernel", m->kernel) < 0)
+	    write_meta_str(w, "host", m->host) < 0 || write_meta_str(w, "kernel", m->kernel) < 0)
 		return -1;
 	if (m->root_pid > 0 && write_meta_u64(w, "root_pid", (uint64_t)m->root_pid) < 0)
 		return -1;
@@ -370,9 +392,8 @@ int csv_writer_event(struct csv_writer *w, const struct csv_event *ev)
 		case CSV_C_MAXRSS: wu64(w, ev->maxrss_kb); break;
 		}
 	}
-	if (wstr(w, ev->comm) < 0 || wputc(w, ',') < 0 ||
-	    wstr(w, ev->child_comm) < 0 || wputc(w, ',') < 0 ||
-	    wstr(w, ev->filename) < 0 || wputc(w, ',') < 0)
+	if (wstr(w, ev->comm) < 0 || wputc(w, ',') < 0 || wstr(w, ev->child_comm) < 0 ||
+	    wputc(w, ',') < 0 || wstr(w, ev->filename) < 0 || wputc(w, ',') < 0)
 		return -1;
 	if (ev->argv) {
 		long n = encode_argv(w, ev->argv, ev->argc);

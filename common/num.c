@@ -94,9 +94,12 @@ int num_parse_size(const char *s, uint64_t max, uint64_t *out)
 
 	if (len > 1) {
 		switch (s[len - 1]) {
-		case 'k': case 'K': shift = 10; break;
-		case 'm': case 'M': shift = 20; break;
-		case 'g': case 'G': shift = 30; break;
+		case 'k':
+		case 'K': shift = 10; break;
+		case 'm':
+		case 'M': shift = 20; break;
+		case 'g':
+		case 'G': shift = 30; break;
 		}
 		if (shift)
 			len--;

@@ -74,8 +74,10 @@ static int check_existing(int fd, const char *path)
 			return refuse(fd, path, EPERM, why);
 		}
 		if (st.st_nlink > 1) {
-			snprintf(why, sizeof(why), "it has %lu hard links (another name may be "
-				 "a file of ours)", (unsigned long)st.st_nlink);
+			snprintf(why, sizeof(why),
+				 "it has %lu hard links (another name may be "
+				 "a file of ours)",
+				 (unsigned long)st.st_nlink);
 			return refuse(fd, path, EPERM, why);
 		}
 		if (ftruncate(fd, 0) < 0) {

@@ -60,14 +60,13 @@ char *procfs_read_file(const char *path, size_t *lenp)
 	if (lenp)
 		*lenp = len;
 	return buf;
-error:
-	{
-		int e = errno;
+error : {
+	int e = errno;
 
-		close(fd);
-		free(buf);
-		errno = e;
-	}
+	close(fd);
+	free(buf);
+	errno = e;
+}
 	return NULL;
 }
 

@@ -93,7 +93,8 @@ static int tree_add(struct procfs_tree *t, pid_t pid)
 	if (procfs_read_stat(pid, &st) < 0 || st.state == 'Z' || st.state == 'X')
 		return 0;
 	if (t->n == t->cap) {
-		struct procfs_proc *np = realloc(t->procs, (t->cap ? 2 * t->cap : 16) * sizeof(*np));
+		struct procfs_proc *np =
+			realloc(t->procs, (t->cap ? 2 * t->cap : 16) * sizeof(*np));
 
 		if (!np)
 			goto nomem;
@@ -176,13 +177,12 @@ struct procfs_tree *procfs_tree_walk(pid_t root)
 		if (add_children(t, i) < 0)
 			goto error;
 	return t;
-error:
-	{
-		int e = errno;
+error : {
+	int e = errno;
 
-		procfs_tree_free(t);
-		errno = e;
-	}
+	procfs_tree_free(t);
+	errno = e;
+}
 	return NULL;
 }
 

@@ -35,8 +35,7 @@ struct engine_meta {
  *
  * Stamps start_wall and start_mono_ns now.
  */
-void engine_meta_init(struct engine_meta *em, const char *engine, pid_t root,
-		      char *const *command);
+void engine_meta_init(struct engine_meta *em, const char *engine, pid_t root, char *const *command);
 
 /**
  * engine_meta_add - one more of the engine's own "#@key,value" lines, the
@@ -156,7 +155,6 @@ struct engine_live {
  * made; @default_ms without --read-interval.  0, or -1 with err_msg().
  */
 int engine_live_init(struct engine_live *lv, const struct engine_opts *opts, int default_ms);
-
 
 /**
  * engine_live_new - calloc an engine of @size bytes whose struct

@@ -36,43 +36,43 @@
 struct engine;
 
 /* engine capabilities */
-#define ENGINE_REAPS   (1u << 0) /* is the tracer: owns waitpid() for the workload */
-#define ENGINE_PRIV    (1u << 1) /* needs tracefs write access (root or CAP_SYS_ADMIN) */
-#define ENGINE_ARGV    (1u << 2) /* reads every argv at the exec itself (the end line's hint) */
-#define ENGINE_DAT     (1u << 3) /* keeps a .dat at opts->dat_path (the end line names it) */
+#define ENGINE_REAPS (1u << 0) /* is the tracer: owns waitpid() for the workload */
+#define ENGINE_PRIV (1u << 1)  /* needs tracefs write access (root or CAP_SYS_ADMIN) */
+#define ENGINE_ARGV (1u << 2)  /* reads every argv at the exec itself (the end line's hint) */
+#define ENGINE_DAT (1u << 3)   /* keeps a .dat at opts->dat_path (the end line names it) */
 
 struct engine_opts {
-	const char *csv_path;      /* where this engine's CSV goes */
-	const char *dat_path;      /* tracecmd: where the .dat goes (beside the CSV) */
-	uint64_t buffer_kb;        /* per-CPU ring buffer, 0 = engine default */
-	int read_interval_ms;      /* ftrace: batching delay while busy, 0 = default */
-	bool wait_all;             /* --wait-all: record until every descendant exited */
-	bool quiet;                /* -q */
-	bool joined;               /* -p: join() is called, not attach(); #attached,1 */
-	char *const *command;      /* the workload argv, for the CSV metadata */
+	const char *csv_path; /* where this engine's CSV goes */
+	const char *dat_path; /* tracecmd: where the .dat goes (beside the CSV) */
+	uint64_t buffer_kb;   /* per-CPU ring buffer, 0 = engine default */
+	int read_interval_ms; /* ftrace: batching delay while busy, 0 = default */
+	bool wait_all;	      /* --wait-all: record until every descendant exited */
+	bool quiet;	      /* -q */
+	bool joined;	      /* -p: join() is called, not attach(); #attached,1 */
+	char *const *command; /* the workload argv, for the CSV metadata */
 	/* set by the recorder's signal handler on the second SIGINT/SIGTERM: stop now */
 	volatile sig_atomic_t *stop_now;
 };
 
 struct engine_stats {
-	uint64_t events;    /* rows written */
-	uint64_t procs;     /* processes seen (forks of non-threads + root) */
-	uint64_t alive;     /* processes currently alive as far as the engine knows */
-	uint64_t lost;      /* events lost (kernel or engine) */
-	uint64_t execs;     /* exec rows written */
+	uint64_t events;       /* rows written */
+	uint64_t procs;	       /* processes seen (forks of non-threads + root) */
+	uint64_t alive;	       /* processes currently alive as far as the engine knows */
+	uint64_t lost;	       /* events lost (kernel or engine) */
+	uint64_t execs;	       /* exec rows written */
 	uint64_t argv_unknown; /* exec rows written without argv (the end line says so) */
 };
 
 /* What the recorder tells finish(). */
 struct engine_finish {
 	pid_t root;
-	int root_status;    /* wait status of the root, -1 if unknown */
-	bool interrupted;   /* stopped by a signal or an error */
+	int root_status;  /* wait status of the root, -1 if unknown */
+	bool interrupted; /* stopped by a signal or an error */
 };
 
 struct engine_ops {
 	const char *name;
-	const char *help;   /* one line for --help and the unknown-engine error */
+	const char *help; /* one line for --help and the unknown-engine error */
 	unsigned caps;
 
 	/* NULL with err_msg() on failure (e.g. "no permission to use tracefs: ...") */

@@ -7,8 +7,7 @@
 #include "engine-private.h"
 #include "procfs.h"
 
-void engine_meta_init(struct engine_meta *em, const char *engine, pid_t root,
-		      char *const *command)
+void engine_meta_init(struct engine_meta *em, const char *engine, pid_t root, char *const *command)
 {
 	memset(em, 0, sizeof(*em));
 	uname(&em->uts);

@@ -121,8 +121,7 @@ size_t pidmap_count(const struct pidmap *m)
 	return m->n;
 }
 
-int pidmap_each(const struct pidmap *m,
-		       int (*fn)(pid_t pid, void *val, void *ctx), void *ctx)
+int pidmap_each(const struct pidmap *m, int (*fn)(pid_t pid, void *val, void *ctx), void *ctx)
 {
 	for (size_t i = 0; i <= m->mask; i++) {
 		int ret;

@@ -22,8 +22,7 @@ size_t pidmap_count(const struct pidmap *m);
  * pidmap_each - call @fn for every entry (the map must not change
  * during the walk); stops early and returns @fn's value when non-zero
  */
-int pidmap_each(const struct pidmap *m,
-		       int (*fn)(pid_t pid, void *val, void *ctx), void *ctx);
+int pidmap_each(const struct pidmap *m, int (*fn)(pid_t pid, void *val, void *ctx), void *ctx);
 /**
  * pidmap_next - iterate: *@pos starts at 0; the next entry's value (its pid
  * in *@pid), NULL at the end.  Deleting the returned entry is allowed; a

@@ -10,11 +10,7 @@ extern const struct engine_ops engine_ptrace_ops;
 extern const struct engine_ops engine_tracecmd_ops;
 
 static const struct engine_ops *const engines[] = {
-	&engine_bpf_ops,
-	&engine_ftrace_ops,
-	&engine_ptrace_ops,
-	&engine_tracecmd_ops,
-	NULL,
+	&engine_bpf_ops, &engine_ftrace_ops, &engine_ptrace_ops, &engine_tracecmd_ops, NULL,
 };
 
 const struct engine_ops *engine_find(const char *name)

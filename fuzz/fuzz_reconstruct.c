@@ -72,8 +72,8 @@ static void check_json(const char *what, json_writer fn, void *ctx)
 	if (ret == 0) {
 		doc = json_loadb(buf, len, 0, &err);
 		if (!doc) {
-			fprintf(stderr, "invalid %s output: %s at %d:%d\n", what, err.text, err.line,
-				err.column);
+			fprintf(stderr, "invalid %s output: %s at %d:%d\n", what, err.text,
+				err.line, err.column);
 			abort();
 		}
 		json_decref(doc);
@@ -146,8 +146,7 @@ static void write_tree(const struct tree *t, uint64_t h)
 }
 
 /* --compare of @a and @b (@same: one input, which must agree with itself) */
-static void compare(const char *a, size_t alen, const char *b, size_t blen, uint64_t h,
-		    bool same)
+static void compare(const char *a, size_t alen, const char *b, size_t blen, uint64_t h, bool same)
 {
 	static const enum cmp_match matches[] = { CMP_MATCH_AUTO, CMP_MATCH_PID,
 						  CMP_MATCH_STRUCTURE };
@@ -202,11 +201,14 @@ static void diff(const char *a, size_t alen, const char *b, size_t blen, uint64_
 		}
 		diff_get_counts(d, &c);
 		/* no process vanishes: each is matched or in one run only */
-		if (c.matched + c.only_a != c.processes_a || c.matched + c.only_b != c.processes_b) {
-			fprintf(stderr, "diff lost processes: %llu matched, %llu/%llu only in A/B, "
-				"%llu/%llu processes\n", (unsigned long long)c.matched,
-				(unsigned long long)c.only_a, (unsigned long long)c.only_b,
-				(unsigned long long)c.processes_a, (unsigned long long)c.processes_b);
+		if (c.matched + c.only_a != c.processes_a ||
+		    c.matched + c.only_b != c.processes_b) {
+			fprintf(stderr,
+				"diff lost processes: %llu matched, %llu/%llu only in A/B, "
+				"%llu/%llu processes\n",
+				(unsigned long long)c.matched, (unsigned long long)c.only_a,
+				(unsigned long long)c.only_b, (unsigned long long)c.processes_a,
+				(unsigned long long)c.processes_b);
 			abort();
 		}
 		diff_write_text(d, devnull, (h >> 37) & 1 ? 0 : 1 + (h >> 38) % 5);

@@ -30,7 +30,8 @@ static void usage(FILE *fp)
 	fputs("usage: " PROG " [--format ", fp);
 	recon_help_synopsis(fp, RECON_FORMAT);
 	fputs("] [--summary] [--window-ms N] FILE.csv\n"
-	      "       " PROG " ", fp);
+	      "       " PROG " ",
+	      fp);
 	recon_help_synopsis(fp, RECON_VIEW);
 	fputs(" [OPTIONS] FILE.csv\n"
 	      "       " PROG " --compare [OPTIONS] A.csv B.csv [C.csv ...]\n"
@@ -38,7 +39,8 @@ static void usage(FILE *fp)
 	      "       " PROG " --help | --version\n"
 	      "Rebuild the process trees a proctree-record CSV holds (FILE may be - for\n"
 	      "standard input), or compare several recordings of one workload.\n"
-	      "\n", fp);
+	      "\n",
+	      fp);
 	recon_help_outputs(fp);
 	fprintf(fp,
 		"\n"
@@ -96,16 +98,13 @@ static int parse(int argc, char **argv, struct recon_cmdline *cl, struct tree_op
 			usage(stdout);
 			*status = fflush(stdout) == 0 ? 0 : 1;
 			return 1;
-		case RECON_OPT_VERSION:
-			*status = recon_version();
-			return 1;
+		case RECON_OPT_VERSION: *status = recon_version(); return 1;
 		case RECON_OPT_COMPARE:
 		case RECON_OPT_DIFF:
 			/* an abbreviation (--compa): the whole command line is the mode's */
 			*status = recon_report_main(c, argc, argv);
 			return 1;
-		case '?': /* cli_getopt() said what */
-			return -1;
+		case '?': /* cli_getopt() said what */ return -1;
 		default:
 			ret = recon_cmdline_option(cl, c, optarg);
 			if (ret == 0) /* in recon_longopts() but taken by no one: a bug */
@@ -159,16 +158,20 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (ret > 0)
-		fprintf(stderr, PROG ": warning: %s; skipped it, the tree uses every complete row\n",
+		fprintf(stderr,
+			PROG ": warning: %s; skipped it, the tree uses every complete row\n",
 			tree_truncation(t));
 	/* a file that ends inside a row (disk full, recorder killed) was cut short too */
 	if (!csv_reader_trailer(r)->present)
-		fprintf(stderr, PROG ": warning: %s: no #end trailer: the recording was cut short "
-			"(recorder killed? disk full?); the tree uses every row present\n", argv[optind]);
+		fprintf(stderr,
+			PROG ": warning: %s: no #end trailer: the recording was cut short "
+			     "(recorder killed? disk full?); the tree uses every row present\n",
+			argv[optind]);
 	ret = out->write(t, &cl.args, stdout);
 	if (fflush(stdout) != 0 || ret < 0) {
-		fprintf(stderr, PROG ": %s%s\n", out->fails_on_input && ret < 0 ? "" :
-			"writing the output: ", ret < 0 ? err_msg() : "write error");
+		fprintf(stderr, PROG ": %s%s\n",
+			out->fails_on_input && ret < 0 ? "" : "writing the output: ",
+			ret < 0 ? err_msg() : "write error");
 		status = 1;
 		goto out;
 	}

@@ -37,6 +37,7 @@ enum {
  * proctree-reconstruct [OPTIONS] FILE.csv: the options outside the output
  * table; recon_longopts() appends a view's and each modifier's.
  */
+/* clang-format off */
 static const struct option recon_base_longopts[] = {
 	{ "format", required_argument, NULL, RECON_OPT_FORMAT },
 	{ "window-ms", required_argument, NULL, RECON_OPT_WINDOW },
@@ -46,8 +47,10 @@ static const struct option recon_base_longopts[] = {
 	{ "version", no_argument, NULL, RECON_OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
+/* clang-format on */
 
 /* proctree-reconstruct --compare [OPTIONS] A.csv B.csv [C.csv ...] */
+/* clang-format off */
 static const struct option recon_compare_longopts[] = {
 	{ "compare", no_argument, NULL, RECON_OPT_COMPARE },
 	{ "format", required_argument, NULL, RECON_OPT_FORMAT },
@@ -59,8 +62,10 @@ static const struct option recon_compare_longopts[] = {
 	{ "version", no_argument, NULL, RECON_OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
+/* clang-format on */
 
 /* proctree-reconstruct --diff [OPTIONS] A.csv B.csv */
+/* clang-format off */
 static const struct option recon_diff_longopts[] = {
 	{ "diff", no_argument, NULL, RECON_OPT_DIFF },
 	{ "format", required_argument, NULL, RECON_OPT_FORMAT },
@@ -73,5 +78,6 @@ static const struct option recon_diff_longopts[] = {
 	{ "version", no_argument, NULL, RECON_OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
+/* clang-format on */
 
 #endif

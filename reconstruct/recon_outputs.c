@@ -90,6 +90,7 @@ static int parse_stats_key(struct recon_args *a, const char *value)
  * first is the default, and the text a view writes: the only --format a view
  * goes with (recon_check).
  */
+/* clang-format off */
 const struct recon_output recon_outputs[] = {
 	{ .name = "text", .kind = RECON_FORMAT, .write = write_text,
 	  .accepts = RECON_MOD_SUMMARY, .help = "the indented tree (the default)" },
@@ -119,6 +120,7 @@ const struct recon_output recon_outputs[] = {
 	  .write = write_stats_by, .help = "per command: count, lifetimes, CPU time, failures" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 /* ---- the modifiers ---- */
 
@@ -161,6 +163,7 @@ static int parse_max_rows(struct recon_args *a, const char *value)
 	return 0;
 }
 
+/* clang-format off */
 const struct recon_modifier recon_modifiers[] = {
 	{ .name = "summary", .bit = RECON_MOD_SUMMARY, .parse = parse_summary,
 	  .help = "totals and a per-command table instead of the tree (json: the document "
@@ -175,6 +178,7 @@ const struct recon_modifier recon_modifiers[] = {
 	  .help = "draw at most N process rows (default 300)" },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 /* ---- the command line ---- */
 
@@ -199,12 +203,14 @@ const struct option *recon_longopts(void)
 	for (size_t i = 0; recon_outputs[i].name; i++)
 		if (recon_outputs[i].kind == RECON_VIEW)
 			all[n++] = (struct option){ recon_outputs[i].name,
-						    recon_outputs[i].arg ? required_argument : no_argument,
+						    recon_outputs[i].arg ? required_argument
+									 : no_argument,
 						    NULL, RECON_OPT_VIEW + (int)i };
 	for (size_t i = 0; recon_modifiers[i].name; i++)
-		all[n++] = (struct option){ recon_modifiers[i].name,
-					    recon_modifiers[i].arg ? required_argument : no_argument,
-					    NULL, RECON_OPT_MODIFIER + (int)i };
+		all[n++] =
+			(struct option){ recon_modifiers[i].name,
+					 recon_modifiers[i].arg ? required_argument : no_argument,
+					 NULL, RECON_OPT_MODIFIER + (int)i };
 	return all;
 }
 
@@ -216,7 +222,8 @@ static void format_names(char *buf, size_t size, const char *sep)
 	buf[0] = '\0';
 	for (const struct recon_output *o = recon_outputs; o->name && len < size; o++)
 		if (o->kind == RECON_FORMAT)
-			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? sep : "", o->name);
+			len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? sep : "",
+						o->name);
 }
 
 static int take_format(struct recon_cmdline *cl, const char *value)
@@ -294,8 +301,12 @@ static void applied_by(unsigned bit, char *buf, size_t size)
 			continue;
 		/* "--format" before the first format of a run of them, "--" before a view */
 		len += (size_t)snprintf(buf + len, size - len, "%s%s%s",
-					!len ? "" : o == last ? " or " : ", ",
-					o->kind == RECON_VIEW ? "--" : kind != RECON_FORMAT ? "--format " : "",
+					!len	    ? ""
+					: o == last ? " or "
+						    : ", ",
+					o->kind == RECON_VIEW  ? "--"
+					: kind != RECON_FORMAT ? "--format "
+							       : "",
 					o->name);
 		kind = o->kind;
 	}
@@ -307,7 +318,8 @@ int recon_check(const struct recon_cmdline *cl)
 	char chosen[64], list[256];
 
 	if (cl->views[1]) {
-		err_set("one view at a time: --%s and --%s", cl->views[0]->name, cl->views[1]->name);
+		err_set("one view at a time: --%s and --%s", cl->views[0]->name,
+			cl->views[1]->name);
 		return -1;
 	}
 	if (cl->views[0] && cl->format && cl->format != &recon_outputs[0]) {

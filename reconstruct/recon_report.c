@@ -213,9 +213,7 @@ static int diff_option(struct report_cmdline *rc, int opt, const char *value)
 		}
 		rc->diff.threshold_ns = (uint64_t)v * 1000000u;
 		return 1;
-	case RECON_OPT_DIFF_RAW:
-		rc->diff.raw = true;
-		return 1;
+	case RECON_OPT_DIFF_RAW: rc->diff.raw = true; return 1;
 	}
 	return 0;
 }
@@ -236,8 +234,9 @@ static int diff_run_files(const struct report_cmdline *rc, char *const *files, i
 	if (diff_run(d) < 0)
 		goto bad_input;
 	print_warnings(diff_warnings(d));
-	if ((rc->json ? diff_write_json(d, stdout, rc->limit) :
-			diff_write_text(d, stdout, rc->limit)) < 0 || fflush(stdout) != 0)
+	if ((rc->json ? diff_write_json(d, stdout, rc->limit)
+		      : diff_write_text(d, stdout, rc->limit)) < 0 ||
+	    fflush(stdout) != 0)
 		status = write_failed();
 	else
 		status = diff_differs(d) ? 1 : 0;
@@ -250,6 +249,7 @@ bad_input:
 	return 2;
 }
 
+/* clang-format off */
 static const struct report_mode modes[] = {
 	{ .flag = "--compare", .opt = RECON_OPT_COMPARE, .longopts = recon_compare_longopts,
 	  .min_files = 2, .max_files = INT_MAX,
@@ -262,6 +262,7 @@ static const struct report_mode modes[] = {
 			 " --diff A.csv B.csv; see --diff --help)",
 	  .usage = diff_usage, .init = diff_init, .option = diff_option, .run = diff_run_files },
 };
+/* clang-format on */
 
 /* ---- what the modes share ---- */
 
@@ -321,11 +322,8 @@ static int shared_option(const struct report_mode *m, struct report_cmdline *rc,
 			return -1;
 		}
 		return 1;
-	case RECON_OPT_WINDOW:
-		return recon_window_ms(value, &rc->window_ns) < 0 ? -1 : 1;
-	case '?': /* cli_getopt() said what */
-		err_prefix("%s: ", m->flag);
-		return -1;
+	case RECON_OPT_WINDOW: return recon_window_ms(value, &rc->window_ns) < 0 ? -1 : 1;
+	case '?': /* cli_getopt() said what */ err_prefix("%s: ", m->flag); return -1;
 	}
 	return opt == m->opt;
 }

@@ -53,8 +53,8 @@ int rec_join_check(int pid, pid_t *tgid)
 		*tgid = pid;
 	if (is_ancestor(*tgid)) {
 		err_set("-p %d: %s (recording it would record the recorder itself)", pid,
-			*tgid == getpid() ? "that is proctree-record itself" :
-			"proctree-record runs under it");
+			*tgid == getpid() ? "that is proctree-record itself"
+					  : "proctree-record runs under it");
 		return -1;
 	}
 	if (*tgid == 2 || st.ppid == 2) {

@@ -96,8 +96,7 @@ static int reap_descendants(const pid_t *helpers, int nhelpers)
 }
 
 /* Wait for the root (and with --wait-all every descendant) unless told to stop. */
-static int wait_workload(pid_t root, bool wait_all, const pid_t *helpers, int nhelpers,
-			 int *status)
+static int wait_workload(pid_t root, bool wait_all, const pid_t *helpers, int nhelpers, int *status)
 {
 	pid_t pid;
 
@@ -132,8 +131,8 @@ static int wait_workload(pid_t root, bool wait_all, const pid_t *helpers, int nh
  * --processtree-engine auto: the first of bpf, ftrace, ptrace that sets up
  * here.  Why the others were passed over goes into @why for the end line.
  */
-static struct engine *new_auto(struct engine_opts *eo, const struct engine_ops **chosen,
-			       char *why, size_t whysize)
+static struct engine *new_auto(struct engine_opts *eo, const struct engine_ops **chosen, char *why,
+			       size_t whysize)
 {
 	static const char *const order[] = { "bpf", "ftrace", "ptrace" };
 	size_t used = 0;
@@ -141,7 +140,7 @@ static struct engine *new_auto(struct engine_opts *eo, const struct engine_ops *
 	why[0] = '\0';
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		const struct engine_ops *ops = engine_find(order[i]);
-		struct engine *e = ops ? ops->new(eo) : NULL;
+		struct engine *e = ops ? ops->new (eo) : NULL;
 		int n;
 
 		if (e) {
@@ -209,15 +208,18 @@ int main(int argc, char **argv)
 		for (i = 0; i < o.nengines; i++) {
 			if (o.auto_engine || o.engines[i]->join)
 				continue;
-			fprintf(stderr, "proctree-record: the %s engine cannot join a running process "
+			fprintf(stderr,
+				"proctree-record: the %s engine cannot join a running process "
 				"(-p): it must be started before the workload; use "
-				"--processtree-engine bpf, ftrace or ptrace\n", o.engines[i]->name);
+				"--processtree-engine bpf, ftrace or ptrace\n",
+				o.engines[i]->name);
 			return 2;
 		}
 		for (i = 0; o.wait_all && i < o.nengines; i++) {
 			if (!o.auto_engine && (o.engines[i]->caps & ENGINE_REAPS))
 				continue;
-			fprintf(stderr, "proctree-record: --wait-all with -p needs the ptrace engine "
+			fprintf(stderr,
+				"proctree-record: --wait-all with -p needs the ptrace engine "
 				"(the others learn of an exit only from the recorder's wait for its "
 				"own child): add --processtree-engine ptrace\n");
 			return 2;
@@ -241,7 +243,7 @@ int main(int argc, char **argv)
 	}
 	if (outfile_is_stdout(o.out) && o.nengines > 1) {
 		fprintf(stderr, "proctree-record: -o - (standard output) takes one engine: "
-			"several write one CSV each (give -o FILE)\n");
+				"several write one CSV each (give -o FILE)\n");
 		return 2;
 	}
 	/*
@@ -252,8 +254,10 @@ int main(int argc, char **argv)
 	for (i = 0; outfile_is_stdout(o.out) && !o.auto_engine && i < o.nengines; i++) {
 		if (!(o.engines[i]->caps & ENGINE_DAT))
 			continue;
-		fprintf(stderr, "proctree-record: -o - (standard output): the %s engine keeps its "
-			".dat beside the CSV (give -o FILE)\n", o.engines[i]->name);
+		fprintf(stderr,
+			"proctree-record: -o - (standard output): the %s engine keeps its "
+			".dat beside the CSV (give -o FILE)\n",
+			o.engines[i]->name);
 		return 2;
 	}
 	if (o.user && rec_user_lookup(o.user, &user) < 0) {
@@ -297,7 +301,7 @@ int main(int argc, char **argv)
 		if (o.auto_engine)
 			eng[i] = new_auto(&eo, &o.engines[i], auto_why, sizeof(auto_why));
 		else
-			eng[i] = o.engines[i]->new(&eo);
+			eng[i] = o.engines[i]->new (&eo);
 		if (!eng[i]) {
 			fprintf(stderr, "proctree-record: %s: %s\n",
 				o.auto_engine ? "auto" : o.engines[i]->name, err_msg());
@@ -322,9 +326,10 @@ int main(int argc, char **argv)
 		}
 		child.pid = join_pid;
 		ran = true;
-		status_line = rec_status_start(o.engines, eng, o.nengines,
-					       o.quiet && o.progress == REC_PROGRESS_AUTO ?
-					       REC_PROGRESS_OFF : o.progress, outfile_is_stdout(o.out));
+		status_line = rec_status_start(
+			o.engines, eng, o.nengines,
+			o.quiet && o.progress == REC_PROGRESS_AUTO ? REC_PROGRESS_OFF : o.progress,
+			outfile_is_stdout(o.out));
 		t0 = clock_mono_ns();
 		/* the ptrace engine is the tracer: its wait reports the exit and its status */
 		ret = reaper ? reaper->reap(reaper_e, join_pid, &status) : rec_join_wait(join_pid);
@@ -336,8 +341,8 @@ int main(int argc, char **argv)
 	}
 
 	/* with -o - the CSV owns standard output: the command's goes to stderr */
-	if (rec_spawn_held(o.command, o.user ? &user : NULL,
-			   o.nengines && outfile_is_stdout(o.out), &child) < 0) {
+	if (rec_spawn_held(o.command, o.user ? &user : NULL, o.nengines && outfile_is_stdout(o.out),
+			   &child) < 0) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
 		failed = true;
 		goto finish;
@@ -352,8 +357,9 @@ int main(int argc, char **argv)
 	}
 	rec_signals_forward_to(child.pid);
 	status_line = rec_status_start(o.engines, eng, o.nengines,
-				       o.quiet && o.progress == REC_PROGRESS_AUTO ?
-				       REC_PROGRESS_OFF : o.progress, outfile_is_stdout(o.out));
+				       o.quiet && o.progress == REC_PROGRESS_AUTO ? REC_PROGRESS_OFF
+										  : o.progress,
+				       outfile_is_stdout(o.out));
 	t0 = clock_mono_ns();
 	if (rec_release(&child) < 0) {
 		fprintf(stderr, "proctree-record: %s\n", err_msg());
@@ -364,8 +370,7 @@ int main(int argc, char **argv)
 	ran = true;
 	if (reaper)
 		ret = reaper->reap(reaper_e, child.pid, &status);
-	else
-	{
+	else {
 		pid_t helpers[REC_MAX_ENGINES];
 		int nhelpers = 0;
 

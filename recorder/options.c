@@ -84,7 +84,8 @@ void rec_usage(FILE *fp)
 		"Engines:\n");
 	for (int i = 0; all[i]; i++)
 		fprintf(fp, "  %-10s %s\n", all[i]->name, all[i]->help ? all[i]->help : "");
-	fprintf(fp, "  %-10s %s\n", "auto", "bpf where it loads, else ftrace, else ptrace (default)");
+	fprintf(fp, "  %-10s %s\n", "auto",
+		"bpf where it loads, else ftrace, else ptrace (default)");
 	fprintf(fp, "  %-10s %s\n", "none", "no recording (for comparisons)");
 	fprintf(fp, "\nSee proctree-record(1) and proctree-csv(5).\n");
 }
@@ -113,7 +114,8 @@ static int add_engines(struct rec_opts *o, const char *list)
 		}
 		ops = engine_find(name);
 		if (!ops) {
-			err_set("unknown engine '%s' (known: auto, %s, none)", name, engine_names());
+			err_set("unknown engine '%s' (known: auto, %s, none)", name,
+				engine_names());
 			free(copy);
 			return -1;
 		}
@@ -130,7 +132,8 @@ static int add_engines(struct rec_opts *o, const char *list)
 	if (o->auto_engine)
 		o->nengines = 1; /* its engine is chosen when it is set up */
 	if (!any) {
-		err_set("--processtree-engine needs a name (known: auto, %s, none)", engine_names());
+		err_set("--processtree-engine needs a name (known: auto, %s, none)",
+			engine_names());
 		return -1;
 	}
 	return 0;
@@ -188,12 +191,8 @@ static int parse_option(struct rec_opts *o, int c, bool *root_given)
 		o->out = optarg;
 		o->out_given = true;
 		break;
-	case REC_OPT_WAIT_ALL:
-		o->wait_all = true;
-		break;
-	case 'u':
-		o->user = optarg;
-		break;
+	case REC_OPT_WAIT_ALL: o->wait_all = true; break;
+	case 'u': o->user = optarg; break;
 	case 'p':
 		if (num_parse_int(optarg, 1, INT32_MAX, &o->pid) < 0) {
 			err_prefix("--pid: ");
@@ -213,15 +212,9 @@ static int parse_option(struct rec_opts *o, int c, bool *root_given)
 			return -1;
 		}
 		break;
-	case REC_OPT_PROGRESS:
-		o->progress = REC_PROGRESS_ON;
-		break;
-	case REC_OPT_NO_PROGRESS:
-		o->progress = REC_PROGRESS_OFF;
-		break;
-	case 'q':
-		o->quiet = true;
-		break;
+	case REC_OPT_PROGRESS: o->progress = REC_PROGRESS_ON; break;
+	case REC_OPT_NO_PROGRESS: o->progress = REC_PROGRESS_OFF; break;
+	case 'q': o->quiet = true; break;
 	case REC_OPT_CONVERT:
 		if (!optarg[0])
 			return cli_bad_value("--convert", optarg, NULL);
@@ -234,14 +227,9 @@ static int parse_option(struct rec_opts *o, int c, bool *root_given)
 		}
 		*root_given = true;
 		break;
-	case 'h':
-		o->help = true;
-		return 1;
-	case REC_OPT_VERSION:
-		o->version = true;
-		return 1;
-	default: /* '?': cli_getopt() said what */
-		return -1;
+	case 'h': o->help = true; return 1;
+	case REC_OPT_VERSION: o->version = true; return 1;
+	default: /* '?': cli_getopt() said what */ return -1;
 	}
 	return 0;
 }
@@ -253,7 +241,8 @@ static int check_mode(struct rec_opts *o, int argc, char **argv, const char *rec
 	if (o->convert) {
 		if (rec_only) {
 			err_set("%s does not apply to --convert (usage: proctree-record --convert "
-				"FILE.dat [-o FILE.csv] [--root PID] [-q])", rec_only);
+				"FILE.dat [-o FILE.csv] [--root PID] [-q])",
+				rec_only);
 			return -1;
 		}
 		if (optind < argc) {

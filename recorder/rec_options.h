@@ -24,6 +24,7 @@ enum {
 /* '+': options end at COMMAND, whose own options are its own */
 #define REC_SHORTOPTS "+e:o:u:p:qh"
 
+/* clang-format off */
 static const struct option rec_longopts[] = {
 	{ "processtree-engine", required_argument, NULL, 'e' },
 	{ "output", required_argument, NULL, 'o' },
@@ -41,5 +42,6 @@ static const struct option rec_longopts[] = {
 	{ "version", no_argument, NULL, REC_OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
+/* clang-format on */
 
 #endif

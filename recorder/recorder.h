@@ -26,21 +26,21 @@ enum rec_progress { REC_PROGRESS_AUTO, REC_PROGRESS_ON, REC_PROGRESS_OFF };
 
 struct rec_opts {
 	const char *out;
-	bool out_given;         /* -o was given (--convert's default is beside the .dat) */
+	bool out_given; /* -o was given (--convert's default is beside the .dat) */
 	const struct engine_ops *engines[REC_MAX_ENGINES];
 	int nengines;
-	bool auto_engine;       /* engines[0] is chosen at set-up: bpf, ftrace, ptrace */
+	bool auto_engine; /* engines[0] is chosen at set-up: bpf, ftrace, ptrace */
 	uint64_t buffer_kb;
-	int read_interval_ms;   /* 0: the engine's default */
+	int read_interval_ms; /* 0: the engine's default */
 	bool wait_all;
 	bool quiet;
 	enum rec_progress progress;
 	const char *user;
 	char **command;
-	const char *convert;    /* --convert FILE.dat: convert it instead of recording */
-	int root;               /* --root PID (--convert): PID's tree only; 0 every process */
-	int pid;                /* -p PID: join this running process; 0 run COMMAND */
-	bool help, version;     /* --help, --version: print it and exit 0 */
+	const char *convert; /* --convert FILE.dat: convert it instead of recording */
+	int root;	     /* --root PID (--convert): PID's tree only; 0 every process */
+	int pid;	     /* -p PID: join this running process; 0 run COMMAND */
+	bool help, version;  /* --help, --version: print it and exit 0 */
 };
 
 /* ---- options.c ---- */
@@ -85,8 +85,8 @@ int rec_command_check(const char *cmd);
 
 struct rec_child {
 	pid_t pid;
-	int barrier;  /* write end: one byte releases the child */
-	int errpipe;  /* read end: EOF on exec, or a failure report */
+	int barrier; /* write end: one byte releases the child */
+	int errpipe; /* read end: EOF on exec, or a failure report */
 };
 
 /**
@@ -179,9 +179,8 @@ struct rec_status;
  * @mode: --progress (on), --no-progress or -q (off), or auto
  * @csv_on_stdout: -o -: COMMAND's standard output is the recorder's stderr
  */
-struct rec_status *rec_status_start(const struct engine_ops *const *ops,
-				    struct engine *const *eng, int n, enum rec_progress mode,
-				    bool csv_on_stdout);
+struct rec_status *rec_status_start(const struct engine_ops *const *ops, struct engine *const *eng,
+				    int n, enum rec_progress mode, bool csv_on_stdout);
 /* rec_summary()'s status when -p's process exited with a status only the CSV has */
 #define REC_STATUS_UNKNOWN (-2)
 
@@ -196,8 +195,8 @@ void rec_status_stop(struct rec_status *s);
  *            chosen one were passed over (NULL when the first was taken)
  * @failed_exit: the exit status that says the recording failed, or -1
  */
-void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
-		 char *const *paths, char *const *dats, const bool *ok, int n, int status,
-		 double seconds, const char *fallback, int failed_exit);
+void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng, char *const *paths,
+		 char *const *dats, const bool *ok, int n, int status, double seconds,
+		 const char *fallback, int failed_exit);
 
 #endif

@@ -244,8 +244,7 @@ int rec_child_report(struct rec_child *c, const char *cmd)
 	else if (r.stage == 0)
 		err_set("cannot run %s: %s", cmd, strerror(r.err));
 	else
-		err_set("cannot switch to the -u user (%s): %s", stages[r.stage],
-			strerror(r.err));
+		err_set("cannot switch to the -u user (%s): %s", stages[r.stage], strerror(r.err));
 	return r.err == ENOENT ? 127 : 126;
 }
 

@@ -62,17 +62,17 @@
 #include "procfs.h"
 #include "recorder.h"
 
-#define TICK_MS 100     /* size and foreground checks */
-#define DRAW_TICKS 5    /* a redraw every 500 ms */
+#define TICK_MS 100  /* size and foreground checks */
+#define DRAW_TICKS 5 /* a redraw every 500 ms */
 
 struct rec_status {
 	const struct engine_ops *const *ops;
 	struct engine *const *eng;
 	int n;
 	uint64_t start;
-	int fd;             /* the terminal drawn on */
-	bool own_fd;        /* /dev/tty, opened here */
-	int rows, cols;     /* the size the scroll region was set for; 0: not set */
+	int fd;		/* the terminal drawn on */
+	bool own_fd;	/* /dev/tty, opened here */
+	int rows, cols; /* the size the scroll region was set for; 0: not set */
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -197,8 +197,8 @@ static void draw(struct rec_status *s, bool redraw)
 			st = e;
 		lost += e.lost;
 	}
-	snprintf(text, sizeof(text), "proctree-record: %.1fs  %llu %s  %llu alive  %llu lost",
-		 t, (unsigned long long)st.procs, plural(st.procs, "process", "processes"),
+	snprintf(text, sizeof(text), "proctree-record: %.1fs  %llu %s  %llu alive  %llu lost", t,
+		 (unsigned long long)st.procs, plural(st.procs, "process", "processes"),
 		 (unsigned long long)st.alive, (unsigned long long)lost);
 	/* shorter than the row: a character in the last column would wrap */
 	width = s->cols - 1 < (int)sizeof(text) - 1 ? s->cols - 1 : (int)sizeof(text) - 1;
@@ -227,9 +227,8 @@ static void *status_main(void *arg)
 	return NULL;
 }
 
-struct rec_status *rec_status_start(const struct engine_ops *const *ops,
-				    struct engine *const *eng, int n, enum rec_progress mode,
-				    bool csv_on_stdout)
+struct rec_status *rec_status_start(const struct engine_ops *const *ops, struct engine *const *eng,
+				    int n, enum rec_progress mode, bool csv_on_stdout)
 {
 	struct rec_status *s;
 	sigset_t all, old;
@@ -247,9 +246,9 @@ struct rec_status *rec_status_start(const struct engine_ops *const *ops,
 	}
 	term = tty_dev(fd);
 	/* COMMAND's standard error is ours; its standard output ours too, or with -o - our stderr */
-	if (!term || (mode == REC_PROGRESS_AUTO &&
-		      (tty_dev(STDERR_FILENO) == term ||
-		       (!csv_on_stdout && tty_dev(STDOUT_FILENO) == term))))
+	if (!term ||
+	    (mode == REC_PROGRESS_AUTO && (tty_dev(STDERR_FILENO) == term ||
+					   (!csv_on_stdout && tty_dev(STDOUT_FILENO) == term))))
 		goto none;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -346,8 +345,10 @@ static void argv_note(const struct engine_ops *ops, uint64_t unknown, char *buf,
 			if (!(all[i]->caps & ENGINE_ARGV))
 				continue;
 			used += (size_t)snprintf(buf + used, size - used, "%s%s",
-						 k == 0 ? "; --processtree-engine " :
-						 k == m - 1 ? " or " : ", ", all[i]->name);
+						 k == 0	      ? "; --processtree-engine "
+						 : k == m - 1 ? " or "
+							      : ", ",
+						 all[i]->name);
 			k++;
 		}
 		if (k && used < size)
@@ -358,8 +359,7 @@ static void argv_note(const struct engine_ops *ops, uint64_t unknown, char *buf,
 }
 
 /* " and run.dat (3.4 MiB)", or " (run.dat: 3.4 MiB)" after a failure */
-static void dat_note(const struct engine_ops *ops, const char *dat, bool ok, char *buf,
-		     size_t size)
+static void dat_note(const struct engine_ops *ops, const char *dat, bool ok, char *buf, size_t size)
 {
 	struct stat sb;
 	char hs[32];
@@ -371,9 +371,9 @@ static void dat_note(const struct engine_ops *ops, const char *dat, bool ok, cha
 	snprintf(buf, size, ok ? " and %s (%s)" : " (%s: %s)", dat, hs);
 }
 
-void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
-		 char *const *paths, char *const *dats, const bool *ok, int n, int status,
-		 double seconds, const char *fallback, int failed_exit)
+void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng, char *const *paths,
+		 char *const *dats, const bool *ok, int n, int status, double seconds,
+		 const char *fallback, int failed_exit)
 {
 	const char *where;
 	char how[64], argv[160], dat[PATH_MAX + 64];
@@ -398,8 +398,10 @@ void rec_summary(const struct engine_ops *const *ops, struct engine *const *eng,
 		dat_note(ops[i], dats ? dats[i] : NULL, ok[i], dat, sizeof(dat));
 		if (ok[i]) {
 			argv_note(ops[i], st.argv_unknown, argv, sizeof(argv));
-			fprintf(stderr, " %s: %llu %s, %llu %s%s, %llu lost %s%s, %llu still "
-				"alive; wrote %s%s.", ops[i]->name, (unsigned long long)st.procs,
+			fprintf(stderr,
+				" %s: %llu %s, %llu %s%s, %llu lost %s%s, %llu still "
+				"alive; wrote %s%s.",
+				ops[i]->name, (unsigned long long)st.procs,
 				plural(st.procs, "process", "processes"),
 				(unsigned long long)st.execs, plural(st.execs, "exec", "execs"),
 				argv, (unsigned long long)st.lost,

@@ -27,18 +27,18 @@ struct counts {
 #define COUNT_GET(e, field) __atomic_load_n(&(e)->c.field, __ATOMIC_RELAXED)
 
 struct engine {
-	struct engine_live lv;      /* csv, reader thread, root, options */
+	struct engine_live lv; /* csv, reader thread, root, options */
 	struct proctree_bpf *skel;
 	struct ring_buffer *rb;
 	uint64_t ring_kb;
 	int ncpus;
-	struct ptb_loss *loss_now;  /* ncpus values read from the map */
-	uint64_t *loss_seen;        /* per CPU: losses already written as rows */
-	uint64_t loss_since;        /* start of the current loss window */
+	struct ptb_loss *loss_now; /* ncpus values read from the map */
+	uint64_t *loss_seen;	   /* per CPU: losses already written as rows */
+	uint64_t loss_since;	   /* start of the current loss window */
 	uint64_t untracked_seen;
 	long page_kb;
 	bool root_exit_seen;
-	int root_wstatus;           /* the root's, from its exit record; -1 none */
+	int root_wstatus; /* the root's, from its exit record; -1 none */
 	struct counts c;
 };
 

@@ -190,8 +190,8 @@ static int load_skel(struct engine *e, bool group_dead_arg)
 	e->skel->rodata->wake_bytes = e->ring_kb * 1024 / 4;
 	if (bpf_map__set_max_entries(e->skel->maps.events, (uint32_t)(e->ring_kb * 1024)) ||
 	    bpf_map__set_max_entries(e->skel->maps.scratch, (uint32_t)e->ncpus) ||
-	    bpf_program__set_autoload(group_dead_arg ? e->skel->progs.ptb_exit_live :
-				      e->skel->progs.ptb_exit, false))
+	    bpf_program__set_autoload(
+		    group_dead_arg ? e->skel->progs.ptb_exit_live : e->skel->progs.ptb_exit, false))
 		return -errno;
 	err = proctree_bpf__load(e->skel);
 	return err ? (err < 0 ? err : -errno) : 0;
@@ -270,23 +270,22 @@ static struct engine *bpf_new(const struct engine_opts *opts)
 	if (e->lv.csv_fd < 0)
 		goto error; /* outfile_open() said why, naming the path */
 	return e;
-error:
-	{
-		int en = errno;
+error : {
+	int en = errno;
 
-		e->lv.finished = true;
-		if (e->lv.csv_fd >= 0)
-			close(e->lv.csv_fd);
-		e->lv.csv_fd = -1;
-		e->loss_since = 0;
-		proctree_bpf__destroy(e->skel);
-		e->skel = NULL;
-		engine_reader_close(&e->lv.rd);
-		free(e->loss_now);
-		free(e->loss_seen);
-		free(e);
-		errno = en ? en : EINVAL;
-	}
+	e->lv.finished = true;
+	if (e->lv.csv_fd >= 0)
+		close(e->lv.csv_fd);
+	e->lv.csv_fd = -1;
+	e->loss_since = 0;
+	proctree_bpf__destroy(e->skel);
+	e->skel = NULL;
+	engine_reader_close(&e->lv.rd);
+	free(e->loss_now);
+	free(e->loss_seen);
+	free(e);
+	errno = en ? en : EINVAL;
+}
 	return NULL;
 }
 
@@ -364,7 +363,8 @@ static int seed_existing(struct engine *e, const struct procfs_proc *p)
 	    st.state == 'Z' || st.state == 'X') {
 		/* gone (its exit was before we followed it), or its pid is another's now */
 		if (bpf_map__lookup_elem(e->skel->maps.tracked, &key, sizeof(key), &v, sizeof(v),
-					 0) == 0 && v == 0)
+					 0) == 0 &&
+		    v == 0)
 			bpf_map__delete_elem(e->skel->maps.tracked, &key, sizeof(key), 0);
 		return 0;
 	}
@@ -399,7 +399,8 @@ static int bpf_join(struct engine *e, pid_t root)
 			const struct procfs_proc *p = procfs_tree_proc(tree, i);
 			int seeded = p->pid == root ? first : seed_existing(e, p);
 
-			if (seeded < 0 || (seeded && engine_write_existing(e->lv.w, p, start) < 0)) {
+			if (seeded < 0 ||
+			    (seeded && engine_write_existing(e->lv.w, p, start) < 0)) {
 				procfs_tree_free(tree);
 				return -1;
 			}
@@ -418,7 +419,7 @@ static int bpf_join(struct engine *e, pid_t root)
 static uint64_t recursion_misses(struct engine *e)
 {
 	struct bpf_program *progs[] = { e->skel->progs.ptb_fork, e->skel->progs.ptb_exec,
-					 e->skel->progs.ptb_exit, e->skel->progs.ptb_exit_live };
+					e->skel->progs.ptb_exit, e->skel->progs.ptb_exit_live };
 	uint64_t n = 0;
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
@@ -572,12 +573,17 @@ static int bpf_finish(struct engine *e, const struct engine_finish *fin)
 	__atomic_store_n(&e->c.exits, COUNT_GET(e, procs) - alive, __ATOMIC_RELAXED);
 	if (e->lv.w) {
 		static const char *const keys[] = {
-			"processes", "argv_unknown", "argv_cut", "recursion_misses", "untracked",
-			"root_exit_from_wait", "alive_gone",
+			"processes", "argv_unknown",	    "argv_cut",	  "recursion_misses",
+			"untracked", "root_exit_from_wait", "alive_gone",
 		};
 		const uint64_t nums[] = {
-			COUNT_GET(e, procs), COUNT_GET(e, argv_unknown), COUNT_GET(e, argv_cut),
-			misses, e->untracked_seen, inferred_root, gone,
+			COUNT_GET(e, procs),
+			COUNT_GET(e, argv_unknown),
+			COUNT_GET(e, argv_cut),
+			misses,
+			e->untracked_seen,
+			inferred_root,
+			gone,
 		};
 
 		tr.events = COUNT_GET(e, events);

@@ -93,8 +93,8 @@ static __always_inline void lose(void)
 
 static __always_inline __u64 wake_flag(void)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes ?
-		       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wake_bytes ? BPF_RB_FORCE_WAKEUP
+									   : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline bool is_tracked(struct task_struct *t)
@@ -107,7 +107,8 @@ static __always_inline bool is_tracked(struct task_struct *t)
 		return false;
 	leader_start = BPF_CORE_READ(t, group_leader, start_time);
 	if (*start == 0) {
-		*start = leader_start; /* the root: its own pid cannot be reused while we follow it */
+		*start =
+			leader_start; /* the root: its own pid cannot be reused while we follow it */
 		return true;
 	}
 	return *start == leader_start;

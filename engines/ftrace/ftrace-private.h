@@ -100,14 +100,13 @@ int ftrace_instance_follow(struct tracefs_instance *inst, pid_t root);
 
 /** struct ftrace_cpu_stats - per_cpu/cpuN/stats lines that count loss */
 struct ftrace_cpu_stats {
-	uint64_t overrun;        /* overwritten by the writer (overwrite mode) */
+	uint64_t overrun;	 /* overwritten by the writer (overwrite mode) */
 	uint64_t commit_overrun; /* too many nested writers */
-	uint64_t dropped;        /* dropped (no-overwrite mode) */
+	uint64_t dropped;	 /* dropped (no-overwrite mode) */
 };
 
 /** ftrace_instance_cpu_stats - read per_cpu/cpu@cpu/stats */
-int ftrace_instance_cpu_stats(struct tracefs_instance *inst, int cpu,
-			      struct ftrace_cpu_stats *st);
+int ftrace_instance_cpu_stats(struct tracefs_instance *inst, int cpu, struct ftrace_cpu_stats *st);
 
 /** ftrace_instance_destroy - tracing off, remove the instance and free it */
 int ftrace_instance_destroy(struct tracefs_instance *inst);
@@ -118,19 +117,19 @@ struct ftrace_track;
 
 /** struct ftrace_counts - what the model counted (for stats and the trailer) */
 struct ftrace_counts {
-	uint64_t events;    /* rows written */
-	uint64_t procs;     /* processes seen, root included */
+	uint64_t events; /* rows written */
+	uint64_t procs;	 /* processes seen, root included */
 	uint64_t execs;
-	uint64_t alive;     /* processes without an exit yet */
-	uint64_t lost;      /* sum of lost rows' counts */
+	uint64_t alive; /* processes without an exit yet */
+	uint64_t lost;	/* sum of lost rows' counts */
 	uint64_t lost_rows;
 	uint64_t kernel_lost_rows; /* of those, the ring buffer's (a CPU's) */
-	uint64_t unknown_tasks; /* events from a task whose creation was never seen */
-	uint64_t argv_unknown;  /* execs whose argv could not be read in time */
-	uint64_t argv_stale;    /* of those, read but possibly the next image's */
-	uint64_t foreign_events; /* events of tasks outside the workload, dropped */
-	uint64_t reuse_gaps;    /* a reused tid found dropped from set_event_pid */
-	uint64_t alive_gone;    /* thought alive, but gone or another process at the end */
+	uint64_t unknown_tasks;	   /* events from a task whose creation was never seen */
+	uint64_t argv_unknown;	   /* execs whose argv could not be read in time */
+	uint64_t argv_stale;	   /* of those, read but possibly the next image's */
+	uint64_t foreign_events;   /* events of tasks outside the workload, dropped */
+	uint64_t reuse_gaps;	   /* a reused tid found dropped from set_event_pid */
+	uint64_t alive_gone;	   /* thought alive, but gone or another process at the end */
 };
 
 /*
@@ -147,8 +146,8 @@ struct ftrace_counts {
 /** struct ftrace_risk - a new task whose tid a workload task ended with moments before */
 struct ftrace_risk {
 	pid_t tid;
-	uint64_t present_ns;  /* the tid was in the filter then (at least) */
-	uint64_t until_ns;    /* watched until then */
+	uint64_t present_ns; /* the tid was in the filter then (at least) */
+	uint64_t until_ns;   /* watched until then */
 };
 
 /**

@@ -42,8 +42,10 @@ static struct engine *ftrace_new(const struct engine_opts *opts)
 	if (!e)
 		return NULL;
 	ftrace_instance_remove_stale();
-	e->inst = ftrace_instance_create(opts->buffer_kb, FTRACE_MIN_BUFFER_KB_PER_50MS *
-					 (uint64_t)((e->lv.interval_ms + 49) / 50), &e->buffer_kb);
+	e->inst = ftrace_instance_create(opts->buffer_kb,
+					 FTRACE_MIN_BUFFER_KB_PER_50MS *
+						 (uint64_t)((e->lv.interval_ms + 49) / 50),
+					 &e->buffer_kb);
 	if (!e->inst)
 		goto error;
 	snprintf(e->instance_name, sizeof(e->instance_name), "%s",
@@ -55,27 +57,26 @@ static struct engine *ftrace_new(const struct engine_opts *opts)
 	if (e->lv.csv_fd < 0)
 		goto error;
 	return e;
-error:
-	{
-		int err = errno;
-		char msg[1024];
+error : {
+	int err = errno;
+	char msg[1024];
 
-		snprintf(msg, sizeof(msg), "%s", err_msg());
-		if (e->lv.csv_fd >= 0) {
-			close(e->lv.csv_fd);
-			unlink(opts->csv_path);
-			e->lv.csv_fd = -1;
-		}
-		e->lv.finished = true;
-		ftrace_instance_destroy(e->inst);
-		e->inst = NULL;
-		ftrace_decoder_free(e->dec);
-		e->dec = NULL;
-		engine_reader_close(&e->lv.rd);
-		free(e);
-		err_set("%s", msg);
-		errno = err;
+	snprintf(msg, sizeof(msg), "%s", err_msg());
+	if (e->lv.csv_fd >= 0) {
+		close(e->lv.csv_fd);
+		unlink(opts->csv_path);
+		e->lv.csv_fd = -1;
 	}
+	e->lv.finished = true;
+	ftrace_instance_destroy(e->inst);
+	e->inst = NULL;
+	ftrace_decoder_free(e->dec);
+	e->dec = NULL;
+	engine_reader_close(&e->lv.rd);
+	free(e);
+	err_set("%s", msg);
+	errno = err;
+}
 	return NULL;
 }
 
@@ -221,8 +222,9 @@ static int kernel_losses(struct engine *e, uint64_t end, uint64_t *overrun_total
 		if (st.overrun > c->missed)
 			extra += st.overrun - c->missed;
 		extra += st.dropped + st.commit_overrun;
-		if (extra && ftrace_track_lost(e->track, c->cpu, c->last_ts ? c->last_ts :
-					       e->start_ns, end, (long long)extra) < 0)
+		if (extra &&
+		    ftrace_track_lost(e->track, c->cpu, c->last_ts ? c->last_ts : e->start_ns, end,
+				      (long long)extra) < 0)
 			return -1;
 	}
 	return 0;
@@ -262,12 +264,14 @@ static int ftrace_finish(struct engine *e, const struct engine_finish *fin)
 		ftrace_track_counts(e->track, &cnt);
 	if (e->lv.w) {
 		static const char *const keys[] = {
-			"overrun", "dropped_events", "unknown_tasks", "argv_unknown", "processes",
-			"argv_stale", "foreign_events", "reuse_gaps", "alive_gone",
+			"overrun",	  "dropped_events", "unknown_tasks",
+			"argv_unknown",	  "processes",	    "argv_stale",
+			"foreign_events", "reuse_gaps",	    "alive_gone",
 		};
 		const uint64_t nums[] = {
-			overrun, dropped, cnt.unknown_tasks, cnt.argv_unknown, cnt.procs,
-			cnt.argv_stale, cnt.foreign_events, cnt.reuse_gaps, cnt.alive_gone,
+			overrun,	dropped,	cnt.unknown_tasks,  cnt.argv_unknown,
+			cnt.procs,	cnt.argv_stale, cnt.foreign_events, cnt.reuse_gaps,
+			cnt.alive_gone,
 		};
 
 		tr.events = cnt.events;

@@ -128,7 +128,6 @@ static void held_read_argv(struct ftrace_track *t)
 	}
 }
 
-
 int ftrace_track_release(struct ftrace_track *t, uint64_t before_ns)
 {
 	if (t->existing_pending && before_ns > t->existing_until && existing_flush(t) < 0)

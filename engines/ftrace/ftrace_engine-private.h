@@ -38,7 +38,7 @@ struct ftrace_cpu {
 	struct tracefs_cpu *tcpu;
 	struct kbuffer *kbuf;
 	void *page;
-	void *data;        /* the current event, NULL when the CPU has nothing to read */
+	void *data; /* the current event, NULL when the CPU has nothing to read */
 	uint64_t ts;
 	uint64_t last_ts;  /* last event read: where a loss window starts */
 	uint64_t missed;   /* losses the pages reported with a count */
@@ -46,7 +46,7 @@ struct ftrace_cpu {
 };
 
 struct engine {
-	struct engine_live lv;      /* csv, reader thread, root, options */
+	struct engine_live lv; /* csv, reader thread, root, options */
 	char instance_name[64];
 	uint64_t buffer_kb;
 	struct tracefs_instance *inst;

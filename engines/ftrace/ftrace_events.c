@@ -57,8 +57,8 @@ struct ftrace_decoder *ftrace_decoder_new(void)
 	}
 	tep_set_long_size(d->tep, sizeof(long));
 	tep_set_page_size(d->tep, getpagesize());
-	tep_set_file_bigendian(d->tep, tep_is_local_bigendian(d->tep) ? TEP_BIG_ENDIAN :
-				       TEP_LITTLE_ENDIAN);
+	tep_set_file_bigendian(d->tep,
+			       tep_is_local_bigendian(d->tep) ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
 	for (int k = 0; k < KEVENT_KIND_COUNT; k++)
 		if (load_format(d->tep, k) < 0)
 			goto error;

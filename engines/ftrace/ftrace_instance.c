@@ -217,8 +217,7 @@ static uint64_t stats_value(const char *text, const char *key)
 	return 0;
 }
 
-int ftrace_instance_cpu_stats(struct tracefs_instance *inst, int cpu,
-			      struct ftrace_cpu_stats *st)
+int ftrace_instance_cpu_stats(struct tracefs_instance *inst, int cpu, struct ftrace_cpu_stats *st)
 {
 	char path[64], *text;
 	int size;

@@ -41,8 +41,8 @@ void ftrace_cpus_close(struct engine *e)
 int ftrace_cpus_open(struct engine *e)
 {
 	int n = (int)sysconf(_SC_NPROCESSORS_CONF);
-	enum kbuffer_long_size lsize = ftrace_decoder_long_size(e->dec) == 8 ? KBUFFER_LSIZE_8 :
-								       KBUFFER_LSIZE_4;
+	enum kbuffer_long_size lsize =
+		ftrace_decoder_long_size(e->dec) == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4;
 
 	e->cpus = calloc(n > 0 ? n : 1, sizeof(*e->cpus));
 	if (!e->cpus) {
@@ -106,8 +106,9 @@ static int cpu_refill(struct engine *e, struct ftrace_cpu *c)
 		if (missed) {
 			uint64_t end = c->data ? ts : clock_mono_ns();
 
-			if (ftrace_track_lost(e->track, c->cpu, c->last_ts ? c->last_ts :
-					      e->start_ns, end, missed > 0 ? missed : -1) < 0)
+			if (ftrace_track_lost(e->track, c->cpu,
+					      c->last_ts ? c->last_ts : e->start_ns, end,
+					      missed > 0 ? missed : -1) < 0)
 				return -1;
 			if (missed > 0)
 				c->missed += missed;
@@ -209,8 +210,7 @@ static int filter_readd(void *ctx, pid_t tid)
 	snprintf(num, sizeof(num), "%d", (int)tid);
 	/* appending adds to the pid list; writing would replace it */
 	if (tracefs_instance_file_append(e->inst, "set_event_pid", num) < 0) {
-		err_set("cannot put pid %d back into set_event_pid: %s", (int)tid,
-			strerror(errno));
+		err_set("cannot put pid %d back into set_event_pid: %s", (int)tid, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -322,8 +322,10 @@ void *ftrace_reader_main(void *arg)
 			/* an event newer than the drain's start waits in c->data */
 			if (poll(pfds, e->ncpus + 1,
 				 ftrace_track_holding(e->track) || cpus_pending(e) ||
-				 ftrace_track_at_risk(e->track) ?
-				 HELD_POLL_MS : -1) < 0 && errno != EINTR)
+						 ftrace_track_at_risk(e->track)
+					 ? HELD_POLL_MS
+					 : -1) < 0 &&
+			    errno != EINTR)
 				break;
 			if (pfds[e->ncpus].revents)
 				break;

@@ -11,7 +11,6 @@
 #include "err.h"
 #include "ftrace_track-private.h"
 
-
 static void ended_prune(struct ftrace_track *t, uint64_t now)
 {
 	while (t->ended_head < t->ended_len &&

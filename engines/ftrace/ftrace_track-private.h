@@ -19,8 +19,8 @@
 struct held_exec {
 	struct held_exec *next;
 	struct csv_event row;
-	bool pending;       /* argv not read yet */
-	uint64_t read_ns;   /* CLOCK_MONOTONIC after the /proc read (0: nothing to prove) */
+	bool pending;	  /* argv not read yet */
+	uint64_t read_ns; /* CLOCK_MONOTONIC after the /proc read (0: nothing to prove) */
 	char **argv;
 	char *filename;
 	char comm[FTRACE_COMM_SIZE];
@@ -30,15 +30,15 @@ struct held_exec {
 struct existing_row {
 	pid_t pid, ppid;
 	char comm[FTRACE_COMM_SIZE];
-	bool cancelled;     /* its creation was traced after all: the fork row says it */
+	bool cancelled; /* its creation was traced after all: the fork row says it */
 };
 
 struct ftrace_track {
 	struct csv_writer *w;
 	pid_t root, recorder;
 	struct kevent_model *m;
-	struct held_exec *held, **held_tail;    /* oldest read first */
-	struct pidmap *held_by_pid;      /* the newest held row of a pid */
+	struct held_exec *held, **held_tail; /* oldest read first */
+	struct pidmap *held_by_pid;	     /* the newest held row of a pid */
 	struct kevent *deferred, **deferred_tail;
 	size_t ndeferred;
 	bool have_root_exit;
@@ -49,19 +49,22 @@ struct ftrace_track {
 	 * oldest first, and the newest end of each tid: a new task taking such
 	 * a tid may lose its place in set_event_pid (see ftrace_track_watch()).
 	 */
-	struct ended { pid_t tid; uint64_t ts; } *ended;
+	struct ended {
+		pid_t tid;
+		uint64_t ts;
+	} * ended;
 	size_t ended_head, ended_len, ended_cap;
-	struct pidmap *ended_at;         /* tid -> (uintptr_t) its newest end */
+	struct pidmap *ended_at; /* tid -> (uintptr_t) its newest end */
 	struct ftrace_risk *risks;
 	size_t nrisks, risks_cap;
 	struct existing_row *existing;
 	size_t nexisting;
-	bool existing_pending;  /* rows not written yet */
-	uint64_t existing_ns;   /* their time_ns: the recording's start */
+	bool existing_pending;	 /* rows not written yet */
+	uint64_t existing_ns;	 /* their time_ns: the recording's start */
 	uint64_t existing_until; /* the last walk of /proc ended then */
-	int root_wstatus;       /* the root's exit row as a wait status, -1 unknown */
-	bool finished;          /* c.alive counts alive rows (atomic) */
-	struct ftrace_counts c; /* read by other threads with __atomic loads */
+	int root_wstatus;	 /* the root's exit row as a wait status, -1 unknown */
+	bool finished;		 /* c.alive counts alive rows (atomic) */
+	struct ftrace_counts c;	 /* read by other threads with __atomic loads */
 };
 
 #define COUNT_ADD(t, field, n) __atomic_add_fetch(&(t)->c.field, (n), __ATOMIC_RELAXED)

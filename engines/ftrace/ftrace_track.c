@@ -103,8 +103,7 @@ static int on_fact(struct ftrace_track *t, const struct kevent_fact *f)
 			COUNT_ADD(t, unknown_tasks, 1);
 		COUNT_ADD(t, execs, 1);
 		return held_add(t, &row);
-	default:
-		break;
+	default: break;
 	}
 	if (f->group && f->pid == t->root && !t->have_root_exit)
 		hold_root_exit(t, &row);
@@ -201,7 +200,7 @@ struct alive_ctx {
 	uint64_t now;
 	uint64_t alive;
 	int64_t boot_minus_mono; /* CLOCK_BOOTTIME - CLOCK_MONOTONIC, ns */
-	long ticks;              /* /proc/PID/stat's starttime unit, per second */
+	long ticks;		 /* /proc/PID/stat's starttime unit, per second */
 	int ret;
 };
 
@@ -232,10 +231,11 @@ static int write_alive(const struct kevent_proc *p, void *vctx)
 	 * was lost (a loss, or its tid dropped from the filter by a reuse),
 	 * and the loss is reported, not hidden behind an `alive` row.
 	 */
-	if (!exists || (p->since && ctx->ticks > 0 &&
-			!same_start(ctx, p->since, st.starttime_ticks))) {
+	if (!exists ||
+	    (p->since && ctx->ticks > 0 && !same_start(ctx, p->since, st.starttime_ticks))) {
 		COUNT_ADD(ctx->t, alive_gone, 1);
-		if (ftrace_track_lost(ctx->t, -1, p->since ? p->since : ctx->now, ctx->now, 1) < 0) {
+		if (ftrace_track_lost(ctx->t, -1, p->since ? p->since : ctx->now, ctx->now, 1) <
+		    0) {
 			ctx->ret = -1;
 			return 1;
 		}
@@ -263,8 +263,8 @@ int ftrace_track_finish(struct ftrace_track *t, int root_status)
 
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_BOOTTIME, &boot);
-	ctx.boot_minus_mono = (boot.tv_sec - mono.tv_sec) * 1000000000LL +
-			      (boot.tv_nsec - mono.tv_nsec);
+	ctx.boot_minus_mono =
+		(boot.tv_sec - mono.tv_sec) * 1000000000LL + (boot.tv_nsec - mono.tv_nsec);
 
 	/*
 	 * Tasks never seen created.  With nothing lost by the ring buffer,
@@ -341,8 +341,9 @@ void ftrace_track_counts(const struct ftrace_track *t, struct ftrace_counts *c)
 	c->events = __atomic_load_n(&t->c.events, __ATOMIC_RELAXED);
 	c->procs = __atomic_load_n(&t->c.procs, __ATOMIC_RELAXED);
 	c->execs = __atomic_load_n(&t->c.execs, __ATOMIC_RELAXED);
-	c->alive = __atomic_load_n(&t->finished, __ATOMIC_ACQUIRE) ?
-		   __atomic_load_n(&t->c.alive, __ATOMIC_RELAXED) : kevent_model_nprocs(t->m);
+	c->alive = __atomic_load_n(&t->finished, __ATOMIC_ACQUIRE)
+			   ? __atomic_load_n(&t->c.alive, __ATOMIC_RELAXED)
+			   : kevent_model_nprocs(t->m);
 	c->lost = __atomic_load_n(&t->c.lost, __ATOMIC_RELAXED);
 	c->lost_rows = __atomic_load_n(&t->c.lost_rows, __ATOMIC_RELAXED);
 	c->unknown_tasks = __atomic_load_n(&t->c.unknown_tasks, __ATOMIC_RELAXED);
@@ -377,4 +378,3 @@ void ftrace_track_free(struct ftrace_track *t)
 	free(t->risks);
 	free(t);
 }
-

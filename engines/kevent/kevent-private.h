@@ -11,21 +11,21 @@
 /* A task (thread) by tid. */
 struct kevent_task {
 	pid_t tid, tgid;
-	uint64_t since;  /* creation time; 0 for tasks never seen created */
-	int thread;      /* 1 thread, 0 process, -1 unknown (task_newtask lost) */
-	bool has_code;   /* called exit(code) */
+	uint64_t since; /* creation time; 0 for tasks never seen created */
+	int thread;	/* 1 thread, 0 process, -1 unknown (task_newtask lost) */
+	bool has_code;	/* called exit(code) */
 	int code;
 };
 
 /* A process by tgid: what decides its exit status. */
 struct kevent_process {
-	pid_t tgid, ppid;   /* ppid 0: unknown */
-	uint64_t since;     /* creation time, 0 when unknown */
+	pid_t tgid, ppid; /* ppid 0: unknown */
+	uint64_t since;	  /* creation time, 0 when unknown */
 	int threads;
-	bool has_code;      /* exit_group(code) */
+	bool has_code; /* exit_group(code) */
 	int code;
-	int signal;         /* the fatal signal, 0 if none known */
-	int pending;        /* the signal a delivered SIGKILL stands for, 0: none */
+	int signal;  /* the fatal signal, 0 if none known */
+	int pending; /* the signal a delivered SIGKILL stands for, 0: none */
 	char comm[KEVENT_COMM_SIZE];
 };
 

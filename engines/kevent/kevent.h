@@ -40,10 +40,10 @@ struct csv_event;
 /* ---- kevent_events.c: the events ---- */
 
 enum kevent_kind {
-	KEVENT_NEWTASK,      /* task:task_newtask, in the creator */
-	KEVENT_FORK,         /* sched:sched_process_fork, in the creator */
-	KEVENT_EXEC,         /* sched:sched_process_exec */
-	KEVENT_EXIT,         /* sched:sched_process_exit, one per thread */
+	KEVENT_NEWTASK,	     /* task:task_newtask, in the creator */
+	KEVENT_FORK,	     /* sched:sched_process_fork, in the creator */
+	KEVENT_EXEC,	     /* sched:sched_process_exec */
+	KEVENT_EXIT,	     /* sched:sched_process_exit, one per thread */
 	KEVENT_EXIT_GROUP,   /* syscalls:sys_enter_exit_group */
 	KEVENT_EXIT_THREAD,  /* syscalls:sys_enter_exit */
 	KEVENT_SIG_GENERATE, /* signal:signal_generate, in the sender */
@@ -119,8 +119,7 @@ bool kevent_decoder_has(const struct kevent_decoder *d, enum kevent_kind k);
  * are the caller's to set), 0 for a record of another event type (or too
  * short to hold its fields), -1 on ENOMEM.
  */
-int kevent_decode(const struct kevent_decoder *d, const void *data, int size,
-		  struct kevent *ev);
+int kevent_decode(const struct kevent_decoder *d, const void *data, int size, struct kevent *ev);
 
 void kevent_decoder_free(struct kevent_decoder *d);
 
@@ -142,11 +141,11 @@ bool kevent_sig_core(long long sig);
 /* ---- kevent_model.c: the process model ---- */
 
 enum kevent_fact_kind {
-	KEVENT_F_NONE,  /* the event changed state only (an exit code, a signal) */
-	KEVENT_F_TASK,  /* a task was created (task_newtask): no row yet */
-	KEVENT_F_FORK,  /* a fork row */
-	KEVENT_F_EXEC,  /* an exec row */
-	KEVENT_F_EXIT,  /* an exit row */
+	KEVENT_F_NONE, /* the event changed state only (an exit code, a signal) */
+	KEVENT_F_TASK, /* a task was created (task_newtask): no row yet */
+	KEVENT_F_FORK, /* a fork row */
+	KEVENT_F_EXEC, /* an exec row */
+	KEVENT_F_EXIT, /* an exit row */
 };
 
 /**
@@ -209,9 +208,8 @@ void kevent_model_free(struct kevent_model *m);
  *
  * Returns 0, or -1 with err_msg() (ENOMEM).
  */
-int kevent_model_add_process(struct kevent_model *m, pid_t tgid, pid_t ppid,
-			     const pid_t *tids, size_t ntids, uint64_t since,
-			     const char *comm);
+int kevent_model_add_process(struct kevent_model *m, pid_t tgid, pid_t ppid, const pid_t *tids,
+			     size_t ntids, uint64_t since, const char *comm);
 
 /**
  * kevent_model_forget - task @tid ended unseen (its exit was lost, or the
@@ -235,8 +233,7 @@ bool kevent_model_knows(const struct kevent_model *m, pid_t tid);
  * again once it is, or drop it), KEVENT_FOREIGN, or -1 with err_msg()
  * (ENOMEM).
  */
-int kevent_model_feed(struct kevent_model *m, const struct kevent *ev,
-		      struct kevent_fact *fact);
+int kevent_model_feed(struct kevent_model *m, const struct kevent *ev, struct kevent_fact *fact);
 
 /**
  * kevent_model_nprocs - processes known and not ended; may be called from
@@ -246,9 +243,9 @@ uint64_t kevent_model_nprocs(const struct kevent_model *m);
 
 /** struct kevent_proc - a process as kevent_model_each() shows it */
 struct kevent_proc {
-	pid_t pid, ppid;   /* ppid 0: unknown */
-	uint64_t since;    /* creation time, 0 when unknown */
-	const char *comm;  /* "" when unknown */
+	pid_t pid, ppid;  /* ppid 0: unknown */
+	uint64_t since;	  /* creation time, 0 when unknown */
+	const char *comm; /* "" when unknown */
 };
 
 /**
@@ -274,8 +271,6 @@ void kevent_fact_row(const struct kevent_fact *f, struct csv_event *row);
  *
  * An end before the start is taken as the start.
  */
-void kevent_lost_row(struct csv_event *row, int cpu, uint64_t start, uint64_t end,
-		     long long count);
-
+void kevent_lost_row(struct csv_event *row, int cpu, uint64_t start, uint64_t end, long long count);
 
 #endif

@@ -23,6 +23,7 @@ struct event_desc {
 	const char *fields[MAX_FIELDS]; /* a leading '?' marks an optional field */
 };
 
+/* clang-format off */
 static const struct event_desc descs[KEVENT_KIND_COUNT] = {
 	[KEVENT_NEWTASK] = { "task", "task_newtask", false, { "pid", "comm", "clone_flags" } },
 	[KEVENT_FORK] = { "sched", "sched_process_fork", true,
@@ -34,6 +35,7 @@ static const struct event_desc descs[KEVENT_KIND_COUNT] = {
 	[KEVENT_SIG_GENERATE] = { "signal", "signal_generate", false, { "sig", "pid", "result" } },
 	[KEVENT_SIG_DELIVER] = { "signal", "signal_deliver", false, { "sig", "sa_handler" } },
 };
+/* clang-format on */
 
 const char *kevent_system(enum kevent_kind k)
 {
@@ -128,8 +130,7 @@ static bool field_fits(const struct tep_format_field *f, int size)
 	return f->offset >= 0 && f->size > 0 && f->offset + f->size <= size;
 }
 
-static bool read_num(const struct tep_format_field *f, const void *data, int size,
-		     long long *out)
+static bool read_num(const struct tep_format_field *f, const void *data, int size, long long *out)
 {
 	unsigned long long v;
 
@@ -235,8 +236,7 @@ static bool read_fields(struct tep_format_field *const *f, const void *data, int
 		return read_str(f[0], data, size, COMM(ev, comm)) &&
 		       read_pid(f[1], data, size, &ev->pid) && ev->pid > 0;
 	case KEVENT_EXIT_GROUP:
-	case KEVENT_EXIT_THREAD:
-		return read_num(f[0], data, size, &ev->num);
+	case KEVENT_EXIT_THREAD: return read_num(f[0], data, size, &ev->num);
 	case KEVENT_SIG_GENERATE:
 		return read_num(f[0], data, size, &ev->num) &&
 		       read_pid(f[1], data, size, &ev->pid) &&
@@ -244,13 +244,11 @@ static bool read_fields(struct tep_format_field *const *f, const void *data, int
 	case KEVENT_SIG_DELIVER:
 		return read_num(f[0], data, size, &ev->num) &&
 		       read_num(f[1], data, size, &ev->num2);
-	default:
-		return false;
+	default: return false;
 	}
 }
 
-int kevent_decode(const struct kevent_decoder *d, const void *data, int size,
-		  struct kevent *ev)
+int kevent_decode(const struct kevent_decoder *d, const void *data, int size, struct kevent *ev)
 {
 	long long type;
 	int k;

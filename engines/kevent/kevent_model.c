@@ -136,9 +136,8 @@ static void proc_del(struct kevent_model *m, pid_t tgid)
 	}
 }
 
-int kevent_model_add_process(struct kevent_model *m, pid_t tgid, pid_t ppid,
-			     const pid_t *tids, size_t ntids, uint64_t since,
-			     const char *comm)
+int kevent_model_add_process(struct kevent_model *m, pid_t tgid, pid_t ppid, const pid_t *tids,
+			     size_t ntids, uint64_t since, const char *comm)
 {
 	struct kevent_process *p;
 
@@ -211,14 +210,10 @@ int kevent_model_each(const struct kevent_model *m,
 pid_t kevent_actor(const struct kevent *ev)
 {
 	switch (ev->kind) {
-	case KEVENT_EXEC:
-		return ev->pid2; /* the task that called execve */
-	case KEVENT_SIG_GENERATE:
-		return 0;        /* the sender may be anyone; the target matters */
-	case KEVENT_EXIT:
-		return ev->pid;
-	default:
-		return ev->tid;
+	case KEVENT_EXEC: return ev->pid2;  /* the task that called execve */
+	case KEVENT_SIG_GENERATE: return 0; /* the sender may be anyone; the target matters */
+	case KEVENT_EXIT: return ev->pid;
+	default: return ev->tid;
 	}
 }
 
@@ -343,8 +338,7 @@ static struct kevent_process *proc_of(struct kevent_model *m, pid_t tid)
 	return tk ? pidmap_get(m->procs, tk->tgid) : NULL;
 }
 
-int kevent_model_feed(struct kevent_model *m, const struct kevent *ev,
-		      struct kevent_fact *f)
+int kevent_model_feed(struct kevent_model *m, const struct kevent *ev, struct kevent_fact *f)
 {
 	pid_t a = kevent_actor(ev);
 	struct kevent_task *tk = a ? pidmap_get(m->tasks, a) : NULL;
@@ -361,15 +355,10 @@ int kevent_model_feed(struct kevent_model *m, const struct kevent *ev,
 	if (tk && tk->since > ev->ts)
 		return KEVENT_FOREIGN;
 	switch (ev->kind) {
-	case KEVENT_NEWTASK:
-		return on_newtask(m, ev, f);
-	case KEVENT_FORK:
-		return on_fork(m, ev, f);
-	case KEVENT_EXEC:
-		return on_exec(m, ev, f);
-	case KEVENT_EXIT:
-		on_task_exit(m, ev, f);
-		return KEVENT_DONE;
+	case KEVENT_NEWTASK: return on_newtask(m, ev, f);
+	case KEVENT_FORK: return on_fork(m, ev, f);
+	case KEVENT_EXEC: return on_exec(m, ev, f);
+	case KEVENT_EXIT: on_task_exit(m, ev, f); return KEVENT_DONE;
 	case KEVENT_EXIT_GROUP:
 	case KEVENT_EXIT_THREAD:
 		kevent_exit_call(pidmap_get(m->procs, tk->tgid), tk, ev);
@@ -380,7 +369,6 @@ int kevent_model_feed(struct kevent_model *m, const struct kevent *ev,
 	case KEVENT_SIG_DELIVER:
 		kevent_exit_delivered(pidmap_get(m->procs, tk->tgid), ev);
 		return KEVENT_DONE;
-	default:
-		return KEVENT_DONE;
+	default: return KEVENT_DONE;
 	}
 }

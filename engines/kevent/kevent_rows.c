@@ -11,7 +11,9 @@
 void kevent_fact_row(const struct kevent_fact *f, struct csv_event *row)
 {
 	static const enum csv_kind kinds[] = {
-		[KEVENT_F_FORK] = CSV_FORK, [KEVENT_F_EXEC] = CSV_EXEC, [KEVENT_F_EXIT] = CSV_EXIT,
+		[KEVENT_F_FORK] = CSV_FORK,
+		[KEVENT_F_EXEC] = CSV_EXEC,
+		[KEVENT_F_EXIT] = CSV_EXIT,
 	};
 
 	memset(row, 0, sizeof(*row));
@@ -45,13 +47,11 @@ void kevent_fact_row(const struct kevent_fact *f, struct csv_event *row)
 		else if (f->has_code)
 			CSV_SET(row, code, CSV_F_CODE, f->code);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
-void kevent_lost_row(struct csv_event *row, int cpu, uint64_t start, uint64_t end,
-		     long long count)
+void kevent_lost_row(struct csv_event *row, int cpu, uint64_t start, uint64_t end, long long count)
 {
 	memset(row, 0, sizeof(*row));
 	row->kind = CSV_LOST;

@@ -8,11 +8,13 @@
 #include "kevent.h"
 
 /* ignore: SIGCHLD, SIGCONT, SIGURG, SIGWINCH; stop: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
-#define NOT_FATAL ((1ull << 17) | (1ull << 18) | (1ull << 23) | (1ull << 28) | \
-		   (1ull << 19) | (1ull << 20) | (1ull << 21) | (1ull << 22))
+#define NOT_FATAL                                                                                  \
+	((1ull << 17) | (1ull << 18) | (1ull << 23) | (1ull << 28) | (1ull << 19) | (1ull << 20) | \
+	 (1ull << 21) | (1ull << 22))
 /* SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS */
-#define CORE ((1ull << 3) | (1ull << 4) | (1ull << 5) | (1ull << 6) | (1ull << 7) | \
-	      (1ull << 8) | (1ull << 11) | (1ull << 24) | (1ull << 25) | (1ull << 31))
+#define CORE                                                                                 \
+	((1ull << 3) | (1ull << 4) | (1ull << 5) | (1ull << 6) | (1ull << 7) | (1ull << 8) | \
+	 (1ull << 11) | (1ull << 24) | (1ull << 25) | (1ull << 31))
 
 bool kevent_sig_valid(long long sig)
 {

@@ -22,8 +22,9 @@
 #include "procfs.h"
 #include "ptrace-private.h"
 
-#define PT_OPTIONS (PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | \
-		    PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)
+#define PT_OPTIONS                                                                             \
+	(PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | \
+	 PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)
 
 static const char *const counter_keys[PT_C_COUNT] = {
 	[PT_C_STOPS] = "ptrace_stops",
@@ -93,7 +94,8 @@ static int ptrace_attach(struct engine *e, pid_t root)
 		err_set("cannot trace the workload (PTRACE_SEIZE %d): %s%s", (int)root,
 			strerror(errno),
 			errno == EPERM ? " (ptrace denied: check kernel.yama.ptrace_scope"
-					 " and seccomp/container policy)" : "");
+					 " and seccomp/container policy)"
+				       : "");
 		return -1;
 	}
 	t = pt_table_add(&e->tab, root);

@@ -60,14 +60,16 @@ static int seize(struct engine *e, const struct procfs_proc *p, pid_t tid)
 			return 0;
 		if (tracer > 0)
 			err_set("cannot trace %d (thread %d of process %d): it is already traced by "
-				"process %d (a debugger or strace?)", (int)tid, (int)tid,
-				(int)p->pid, (int)tracer);
+				"process %d (a debugger or strace?)",
+				(int)tid, (int)tid, (int)p->pid, (int)tracer);
 		else
 			err_set("cannot trace process %d (PTRACE_SEIZE of thread %d: %s)%s",
 				(int)p->pid, (int)tid, strerror(err),
-				err == EPERM ? ": run as root or as the process's owner, and check "
-				"kernel.yama.ptrace_scope (1 lets only ancestors trace; 0 or root "
-				"lifts that)" : "");
+				err == EPERM
+					? ": run as root or as the process's owner, and check "
+					  "kernel.yama.ptrace_scope (1 lets only ancestors trace; 0 or root "
+					  "lifts that)"
+					: "");
 		errno = err;
 		return -1;
 	}

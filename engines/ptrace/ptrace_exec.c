@@ -34,8 +34,8 @@
 #include "ptrace-private.h"
 
 #define PAGE 4096UL
-#define MAX_STACK_HEAD (1UL << 20)   /* pointers + auxv: 128k pointers */
-#define MAX_ARGS_BYTES (4UL << 20)   /* ARG_MAX is usually 2 MiB */
+#define MAX_STACK_HEAD (1UL << 20) /* pointers + auxv: 128k pointers */
+#define MAX_ARGS_BYTES (4UL << 20) /* ARG_MAX is usually 2 MiB */
 #define MAX_FILENAME 8192
 
 /* Read up to @len bytes at @addr; stops at the first unreadable page. */
@@ -73,8 +73,8 @@ static ssize_t vm_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 
 struct stack_head {
 	unsigned char *buf;
-	uint64_t sp;         /* the address buf starts at */
-	size_t len;          /* bytes read */
+	uint64_t sp; /* the address buf starts at */
+	size_t len;  /* bytes read */
 	unsigned ptrsz;
 };
 
@@ -115,8 +115,8 @@ static int word(const struct stack_head *h, size_t i, uint64_t *out)
 }
 
 /* argv pointers and AT_EXECFN from the initial stack at @sp */
-static int read_head(pid_t tid, uint64_t sp, struct stack_head *h, uint64_t **argvp,
-		     uint64_t *argc, uint64_t *env0, uint64_t *execfn)
+static int read_head(pid_t tid, uint64_t sp, struct stack_head *h, uint64_t **argvp, uint64_t *argc,
+		     uint64_t *env0, uint64_t *execfn)
 {
 	size_t want = 16384, i;
 	uint64_t v, type;

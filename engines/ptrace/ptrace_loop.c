@@ -26,8 +26,8 @@
 /* How a stop is ended when nothing special is decided: what the tracee
  * would have done without a tracer. */
 struct pt_resume {
-	int req;   /* PTRACE_CONT or PTRACE_LISTEN */
-	int sig;   /* signal to deliver with PTRACE_CONT */
+	int req; /* PTRACE_CONT or PTRACE_LISTEN */
+	int sig; /* signal to deliver with PTRACE_CONT */
 };
 
 static bool is_stop_signal(int sig)
@@ -40,9 +40,9 @@ static struct pt_resume natural_resume(int event, int sig)
 	struct pt_resume r = { PTRACE_CONT, 0 };
 
 	if (event == 0)
-		r.sig = sig;              /* signal-delivery-stop: deliver it */
+		r.sig = sig; /* signal-delivery-stop: deliver it */
 	else if (event == PTRACE_EVENT_STOP && is_stop_signal(sig))
-		r.req = PTRACE_LISTEN;    /* group-stop: stay stopped, as untraced */
+		r.req = PTRACE_LISTEN; /* group-stop: stay stopped, as untraced */
 	/* PTRACE_EVENT_STOP with SIGTRAP: initial attach stop or our interrupt */
 	return r;
 }
@@ -118,10 +118,10 @@ static void fill_exit(struct csv_event *ev, pid_t tgid, pid_t tid, pid_t ppid, i
 	if (tid == tgid && ru) {
 		CSV_SET(ev, utime_ns, CSV_F_UTIME,
 			(uint64_t)ru->ru_utime.tv_sec * 1000000000ULL +
-			(uint64_t)ru->ru_utime.tv_usec * 1000ULL);
+				(uint64_t)ru->ru_utime.tv_usec * 1000ULL);
 		CSV_SET(ev, stime_ns, CSV_F_STIME,
 			(uint64_t)ru->ru_stime.tv_sec * 1000000000ULL +
-			(uint64_t)ru->ru_stime.tv_usec * 1000ULL);
+				(uint64_t)ru->ru_stime.tv_usec * 1000ULL);
 		CSV_SET(ev, maxrss_kb, CSV_F_MAXRSS, (uint64_t)ru->ru_maxrss);
 		CSV_SET(ev, minflt, CSV_F_MINFLT, (uint64_t)ru->ru_minflt);
 		CSV_SET(ev, majflt, CSV_F_MAJFLT, (uint64_t)ru->ru_majflt);
@@ -472,12 +472,8 @@ int pt_handle(struct engine *e, pid_t tid, int status, const struct rusage *ru, 
 	switch (event) {
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
-	case PTRACE_EVENT_CLONE:
-		on_fork(e, t, event, now);
-		break;
-	case PTRACE_EVENT_EXEC:
-		on_exec(e, t, now);
-		break;
+	case PTRACE_EVENT_CLONE: on_fork(e, t, event, now); break;
+	case PTRACE_EVENT_EXEC: on_exec(e, t, now); break;
 	case PTRACE_EVENT_EXIT:
 		t->exit_seen = true;
 		t->exit_ns = now;
@@ -485,9 +481,7 @@ int pt_handle(struct engine *e, pid_t tid, int status, const struct rusage *ru, 
 		procfs_read_comm(tid, t->comm, sizeof(t->comm));
 		resume(e, t, natural_resume(event, 0));
 		break;
-	default:
-		resume(e, t, natural_resume(event, sig));
-		break;
+	default: resume(e, t, natural_resume(event, sig)); break;
 	}
 	return 0;
 }

@@ -28,11 +28,11 @@ struct engine {
 	struct engine_opts o;
 	struct engine_meta em;
 	char *csv_path, *dat_path;
-	int csv_fd;            /* the CSV, created in new(): checked before the workload */
+	int csv_fd; /* the CSV, created in new(): checked before the workload */
 	struct tcrun *run;
 	pid_t root;
-	uint64_t attach_ns;    /* the root was alive then (held at the barrier) */
-	pid_t tracer;          /* trace-cmd's pid, not a descendant to wait for */
+	uint64_t attach_ns; /* the root was alive then (held at the barrier) */
+	pid_t tracer;	    /* trace-cmd's pid, not a descendant to wait for */
 	struct tcconv_stats st;
 	bool finished;
 };
@@ -224,7 +224,8 @@ static int tracecmd_finish(struct engine *e, const struct engine_finish *fin)
 		if (e->st.csv_failed) {
 			/* the .dat is fine: say so, and how to make the CSV again */
 			err_set("%s (%s is complete: proctree-record --convert %s --root %d makes "
-				"the CSV again)", why, e->dat_path, e->dat_path, (int)co.root);
+				"the CSV again)",
+				why, e->dat_path, e->dat_path, (int)co.root);
 			return -1;
 		}
 		/* nothing can use the per-CPU data now; its space goes to the CSV */

@@ -34,22 +34,22 @@ struct tc_conv {
 	int nhandles;
 	const char *dat;
 
-	struct kevent_model *m;  /* the workload's tasks and processes */
+	struct kevent_model *m; /* the workload's tasks and processes */
 
-	uint64_t seq;            /* records seen in this pass */
+	uint64_t seq; /* records seen in this pass */
 	/* root_alive_ns known: the root becomes a member at the first record after it */
 	bool root_pending;
 	/* root membership: from the start, or from the fork record number root_seq */
 	bool root_from_start;
-	uint64_t root_seq;        /* 0: root never created in the trace */
-	bool root_execd;          /* the root's first exec (its argv is known) was seen */
+	uint64_t root_seq; /* 0: root never created in the trace */
+	bool root_execd;   /* the root's first exec (its argv is known) was seen */
 
 	uint64_t first_ts, last_ts;
-	uint64_t *cpu_last_ts;   /* per handle*cpu: last record time, for loss windows */
-	uint64_t *cpu_missed;    /* per handle*cpu: events reported by missed_events */
+	uint64_t *cpu_last_ts; /* per handle*cpu: last record time, for loss windows */
+	uint64_t *cpu_missed;  /* per handle*cpu: events reported by missed_events */
 	int cpu_stride;
 	struct tcconv_stats st;
-	int failed;              /* a write failed: stop iterating */
+	int failed; /* a write failed: stop iterating */
 };
 
 /* tracecmd_convert.c: write @ev, counting it; -1 marks the conversion failed */

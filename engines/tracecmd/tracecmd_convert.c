@@ -61,8 +61,8 @@ static void write_fact(struct tc_conv *c, const struct kevent_fact *f)
 	kevent_fact_row(f, &row);
 	if (f->kind == KEVENT_F_FORK && f->thread != 1)
 		c->st.procs++;
-	if (f->kind == KEVENT_F_EXEC && f->pid == c->o->root && !f->old_tid &&
-	    !c->root_execd && c->o->root_argv) {
+	if (f->kind == KEVENT_F_EXEC && f->pid == c->o->root && !f->old_tid && !c->root_execd &&
+	    c->o->root_argv) {
 		/* the workload's own exec: the recorder ran exactly this argv */
 		row.argv = (const char *const *)c->o->root_argv;
 		for (row.argc = 0; c->o->root_argv[row.argc]; row.argc++)
@@ -107,8 +107,11 @@ static void do_missed(struct tc_conv *c, int hidx, struct tep_record *r, int cpu
 	struct csv_event ev;
 	uint64_t *last = &c->cpu_last_ts[hidx * c->cpu_stride + cpu];
 
-	kevent_lost_row(&ev, cpu, *last ? *last : c->first_ts ? c->first_ts : r->ts, r->ts,
-			r->missed_events > 0 ? (long long)r->missed_events : -1);
+	kevent_lost_row(&ev, cpu,
+			*last	      ? *last
+			: c->first_ts ? c->first_ts
+				      : r->ts,
+			r->ts, r->missed_events > 0 ? (long long)r->missed_events : -1);
 	if (r->missed_events > 0) {
 		c->st.lost += (uint64_t)r->missed_events;
 		c->cpu_missed[hidx * c->cpu_stride + cpu] += (uint64_t)r->missed_events;
@@ -188,7 +191,7 @@ struct root_scan {
 	struct tc_conv *c;
 	uint64_t seq;
 	bool decided;
-	bool acted;   /* the root pid acted before any fork created it */
+	bool acted; /* the root pid acted before any fork created it */
 };
 
 static int on_scan(struct tracecmd_input *h, struct tep_record *r, int cpu, void *data)
@@ -262,8 +265,7 @@ static int prepare(struct tc_conv *c)
 		c->root_pending = true;
 	if (o->root <= 0 || o->root_alive_ns)
 		return 0;
-	if (tracecmd_iterate_events_multi(c->handles, c->nhandles, on_scan, &s) < 0 &&
-	    !s.decided) {
+	if (tracecmd_iterate_events_multi(c->handles, c->nhandles, on_scan, &s) < 0 && !s.decided) {
 		err_set("%s: cannot read the trace data (truncated or corrupt?)", c->dat);
 		return -1;
 	}
@@ -433,4 +435,3 @@ int tcconv_convert(const char *dat, const char *csv_path, const struct tcconv_op
 	errno = EIO;
 	return -1;
 }
-

@@ -45,8 +45,8 @@ struct tcconv_opts {
 	size_t nalive_pids;
 	/* the data is known to be mono though the file says otherwise (restored) */
 	bool assume_mono;
-	bool interrupted;      /* trailer: the recording stopped early */
-	uint64_t end_mono_ns;  /* trailer: 0 = the last time stamp in the file */
+	bool interrupted;     /* trailer: the recording stopped early */
+	uint64_t end_mono_ns; /* trailer: 0 = the last time stamp in the file */
 	/*
 	 * With @use_fd the CSV goes to @csv_fd, opened by the caller with
 	 * outfile_open() (rewound first, never closed), and the csv_path
@@ -60,11 +60,11 @@ struct tcconv_opts {
 struct tcconv_stats {
 	uint64_t records;      /* trace records read (every process) */
 	uint64_t events;       /* CSV rows written */
-	uint64_t procs;        /* processes kept (root + non-thread forks) */
-	uint64_t execs;        /* exec rows written */
+	uint64_t procs;	       /* processes kept (root + non-thread forks) */
+	uint64_t execs;	       /* exec rows written */
 	uint64_t argv_unknown; /* exec rows without argv (all but the root's first) */
-	uint64_t alive;        /* alive rows written */
-	uint64_t lost;         /* events the kernel reported lost */
+	uint64_t alive;	       /* alive rows written */
+	uint64_t lost;	       /* events the kernel reported lost */
 	bool csv_failed;       /* the CSV could not be written (the .dat was fine) */
 };
 

@@ -44,7 +44,6 @@ static struct tc_events *events_for(struct tc_conv *c, struct tracecmd_input *h)
 	return x;
 }
 
-
 void tc_close_handles(struct tc_conv *c)
 {
 	/* instance handles hold a reference on the top handle's tep: close them first */
@@ -66,8 +65,8 @@ static bool clock_is_mono(const char *clock)
 	b = strchr(clock, '[');
 	if (b)
 		return !strncmp(b, "[mono]", 6);
-	return !strncmp(clock, "mono", 4) && (clock[4] == '\0' || clock[4] == '\n' ||
-					      clock[4] == ' ');
+	return !strncmp(clock, "mono", 4) &&
+	       (clock[4] == '\0' || clock[4] == '\n' || clock[4] == ' ');
 }
 
 /*
@@ -197,7 +196,8 @@ int tc_stats_lost(struct tc_conv *c)
 
 			hidx = -1;
 			for (int i = 1; i < c->nhandles; i++) {
-				const char *name = tracecmd_buffer_instance_name(c->handles[0], i - 1);
+				const char *name =
+					tracecmd_buffer_instance_name(c->handles[0], i - 1);
 
 				if (name && strlen(name) == nlen && !memcmp(name, line + 8, nlen))
 					hidx = i;
@@ -238,4 +238,3 @@ int tc_stats_lost(struct tc_conv *c)
 	c->st.lost += sum;
 	return 0;
 }
-

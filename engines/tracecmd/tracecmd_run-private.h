@@ -18,8 +18,8 @@
 struct tcstate;
 
 #define TC_INSTANCE_PREFIX "proctree-tc-"
-#define TC_TMPDIR_PREFIX "/tmp/proctree-tc-"      /* + PID-XXXXXX */
-#define TC_KEEP_INFIX ".proctree-keep-"           /* <dat> + this + PID.cpuN */
+#define TC_TMPDIR_PREFIX "/tmp/proctree-tc-" /* + PID-XXXXXX */
+#define TC_KEEP_INFIX ".proctree-keep-"	     /* <dat> + this + PID.cpuN */
 #define TC_DEFAULT_BUFFER_KB 4096
 #define TC_START_TIMEOUT_NS (15ull * 1000000000ull)
 #define TC_STOP_TIMEOUT_NS (60ull * 1000000000ull)
@@ -39,15 +39,15 @@ struct tcrun {
 	char instance[64];
 	char mode_desc[96];
 	char tmpdir[64];
-	pid_t pid;            /* trace-cmd, also its process group */
+	pid_t pid; /* trace-cmd, also its process group */
 	int status;
 	bool reaped;
-	int errfd;            /* memfd with trace-cmd's stderr */
+	int errfd; /* memfd with trace-cmd's stderr */
 	char errline[256];
 	struct tcstate *saved; /* top-level mode */
 	bool have[TC_NEVENTS];
 	bool cleaned;
-	bool dat_made;        /* we created (or emptied) the .dat */
+	bool dat_made; /* we created (or emptied) the .dat */
 };
 
 /* tracecmd_run.c: sleep @ns nanoseconds (less than a second) */

@@ -145,8 +145,8 @@ static int build_argv(struct tcrun *r, char **argv, char *bufkb, size_t bsize)
 	}
 	argv[n++] = "-C";
 	argv[n++] = (char *)(r->o.clock ? r->o.clock : "mono");
-	snprintf(bufkb, bsize, "%llu", (unsigned long long)(r->o.buffer_kb ? r->o.buffer_kb :
-							     TC_DEFAULT_BUFFER_KB));
+	snprintf(bufkb, bsize, "%llu",
+		 (unsigned long long)(r->o.buffer_kb ? r->o.buffer_kb : TC_DEFAULT_BUFFER_KB));
 	argv[n++] = "-b";
 	argv[n++] = bufkb;
 	for (size_t i = 0; i < TC_NEVENTS; i++) {
@@ -356,7 +356,8 @@ static int check_tracefs(struct tcrun *r)
 	}
 	if (access(tracefs_tracing_dir(), W_OK) < 0) {
 		err_set("no permission to use tracefs at %s: the tracecmd engine needs root "
-			"(or try --processtree-engine ptrace)", tracefs_tracing_dir());
+			"(or try --processtree-engine ptrace)",
+			tracefs_tracing_dir());
 		errno = EPERM;
 		return -1;
 	}
@@ -364,13 +365,11 @@ static int check_tracefs(struct tcrun *r)
 		char *p = tracefs_get_tracing_file("events");
 		char path[4096];
 
-		snprintf(path, sizeof(path), "%s/%s/%s", p ? p : "", TC_SYS(i),
-			 TC_NAME(i));
+		snprintf(path, sizeof(path), "%s/%s/%s", p ? p : "", TC_SYS(i), TC_NAME(i));
 		tracefs_put_tracing_file(p);
 		r->have[i] = access(path, F_OK) == 0;
 		if (!r->have[i] && kevent_required((enum kevent_kind)i)) {
-			err_set("this kernel has no %s:%s trace event", TC_SYS(i),
-				TC_NAME(i));
+			err_set("this kernel has no %s:%s trace event", TC_SYS(i), TC_NAME(i));
 			return -1;
 		}
 	}
@@ -431,8 +430,8 @@ struct tcrun *tcrun_start(const struct tcrun_opts *o)
 		r->dat_made = true;
 	}
 	for (m = 0; m < TC_NMODES; m++) {
-		if (o->force_mode && strcmp(o->force_mode, m == TC_MODE_INSTANCE ? "instance" :
-					    "toplevel"))
+		if (o->force_mode &&
+		    strcmp(o->force_mode, m == TC_MODE_INSTANCE ? "instance" : "toplevel"))
 			continue;
 		if (try_mode(r, (enum tc_mode)m) == 0) {
 			tcrun_keep_cpu_files(r);
@@ -440,8 +439,8 @@ struct tcrun *tcrun_start(const struct tcrun_opts *o)
 		}
 		snprintf(msgs[m], sizeof(msgs[m]), "%s", err_msg());
 	}
-	err_set("trace-cmd cannot record here: %s%s%s", msgs[0], msgs[0][0] && msgs[1][0] ?
-		"; " : "", msgs[1]);
+	err_set("trace-cmd cannot record here: %s%s%s", msgs[0],
+		msgs[0][0] && msgs[1][0] ? "; " : "", msgs[1]);
 	r->cleaned = true;
 error:
 	if (r->dat_made) {

@@ -16,8 +16,8 @@
 struct tcrun;
 
 struct tcrun_opts {
-	const char *dat_path;     /* the .dat trace-cmd writes */
-	uint64_t buffer_kb;       /* per-CPU buffer, 0 = default */
+	const char *dat_path; /* the .dat trace-cmd writes */
+	uint64_t buffer_kb;   /* per-CPU buffer, 0 = default */
 	volatile sig_atomic_t *stop_now;
 	/* tests: record with another trace clock (NULL = mono, what the CSV needs) */
 	const char *clock;

@@ -114,7 +114,8 @@ static int remove_cpu_leftovers(const char *dir)
 			pid_t pid;
 
 			if (!p || !(pid = leading_pid(p + strlen(infix[i]), &end)) ||
-			    strncmp(end, ".cpu", 4) || num_parse_int(end + 4, 0, INT32_MAX, &cpu) < 0)
+			    strncmp(end, ".cpu", 4) ||
+			    num_parse_int(end + 4, 0, INT32_MAX, &cpu) < 0)
 				continue;
 			if (!pid_dead(pid) ||
 			    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
@@ -169,8 +170,8 @@ int tcrun_remove_leftovers(const char *dat)
 	/* beside the .dat */
 	if (dat) {
 		if (slash)
-			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - dat) ? (int)(slash - dat) : 1,
-				 dat);
+			snprintf(dir, sizeof(dir), "%.*s",
+				 (int)(slash - dat) ? (int)(slash - dat) : 1, dat);
 		else
 			snprintf(dir, sizeof(dir), ".");
 		removed += remove_cpu_leftovers(dir);

@@ -15,21 +15,21 @@
 
 /* Plain settings: restored by writing back what was read (normalized). */
 static const char *const plain_files[] = {
-	"trace_clock", "buffer_size_kb", "current_tracer", "set_event_pid",
-	"options/function-trace", "options/event-fork", "options/record-tgid",
-	"options/overwrite",
+	"trace_clock",	       "buffer_size_kb",	 "current_tracer",
+	"set_event_pid",       "options/function-trace", "options/event-fork",
+	"options/record-tgid", "options/overwrite",
 };
 #define NPLAIN (sizeof(plain_files) / sizeof(plain_files[0]))
 
 struct tc_saved {
-	char *path;   /* relative to the tracing dir */
-	char *value;  /* what to write back; NULL: the file did not exist */
+	char *path;  /* relative to the tracing dir */
+	char *value; /* what to write back; NULL: the file did not exist */
 };
 
 struct tcstate {
 	char *dir;
 	char *tracing_on;
-	char *set_event;        /* one "system:event" per line */
+	char *set_event; /* one "system:event" per line */
 	struct tc_saved plain[NPLAIN];
 	struct tc_saved *filters; /* event filters that were not "none" */
 	int nfilters;
@@ -109,7 +109,8 @@ static int save_filters(struct tcstate *s)
 				continue;
 			}
 			if (s->nfilters == cap) {
-				struct tc_saved *n = realloc(s->filters, (cap ? cap * 2 : 16) * sizeof(*n));
+				struct tc_saved *n =
+					realloc(s->filters, (cap ? cap * 2 : 16) * sizeof(*n));
 
 				if (!n) {
 					free(v);

@@ -10,26 +10,26 @@
 #include "tree.h"
 #include "tree_query.h"
 
-#define CMP_NONE UINT32_MAX          /* no cluster / no member */
+#define CMP_NONE UINT32_MAX	     /* no cluster / no member */
 #define CMP_UNKNOWN (UINT32_MAX - 1) /* parent: the file's synthetic unknown parent */
 
 /* one node of one file, copied out of its tree */
 struct cmp_node {
 	struct tree_node_info info;
-	uint32_t cluster;        /* the process identity it was matched to */
+	uint32_t cluster;				/* the process identity it was matched to */
 	uint32_t first_child, next_sibling, last_child; /* node ids, TREE_NO_NODE none */
 };
 
 struct cmp_file {
 	char *path;
-	const char *engine;      /* from the metadata, may be NULL */
+	const char *engine; /* from the metadata, may be NULL */
 	struct tree *t;
-	uint32_t n;              /* real nodes: ids 1..n; nodes[0] is the unknown parent */
+	uint32_t n; /* real nodes: ids 1..n; nodes[0] is the unknown parent */
 	struct cmp_node *nodes;
 	bool has_unknown;
 	uint64_t first_ns, last_ns;
-	uint64_t end_ns;         /* when recording stopped (trailer), else the last row */
-	uint64_t lost_events;    /* the trailer's (or the rows') count */
+	uint64_t end_ns;      /* when recording stopped (trailer), else the last row */
+	uint64_t lost_events; /* the trailer's (or the rows') count */
 	uint64_t count[CMP_CLASS_COUNT];
 };
 
@@ -39,22 +39,22 @@ struct cmp_file {
  */
 struct cmp_cluster {
 	int32_t pid;
-	bool start_known;        /* start is a fork time */
-	uint64_t start;          /* fork time when known, else the earliest sighting */
-	uint64_t lo, hi;         /* union of the members' [start, end] */
-	uint32_t parent;         /* structure matching: the creator's cluster */
-	uint32_t *kids;          /* structure matching: child clusters in sibling order */
+	bool start_known; /* start is a fork time */
+	uint64_t start;	  /* fork time when known, else the earliest sighting */
+	uint64_t lo, hi;  /* union of the members' [start, end] */
+	uint32_t parent;  /* structure matching: the creator's cluster */
+	uint32_t *kids;	  /* structure matching: child clusters in sibling order */
 	uint32_t nkids, kids_cap;
-	uint64_t sig;            /* structure matching: exec filenames / comm hash */
+	uint64_t sig; /* structure matching: exec filenames / comm hash */
 };
 
 /* one difference, found by classification */
 struct cmp_diff {
 	enum cmp_class cls;
 	uint32_t cluster;
-	uint32_t node;           /* this file's node, TREE_NO_NODE for node_missing */
-	int other;               /* the file whose record shows what is missing, -1 none */
-	bool top;                /* node_missing: its parent is not missing too */
+	uint32_t node; /* this file's node, TREE_NO_NODE for node_missing */
+	int other;     /* the file whose record shows what is missing, -1 none */
+	bool top;      /* node_missing: its parent is not missing too */
 };
 
 struct cmp {
@@ -64,13 +64,13 @@ struct cmp {
 	int nfiles, files_cap;
 	struct cmp_cluster *cl;
 	uint32_t ncl, cl_cap;
-	uint32_t *member;        /* ncl * nfiles_cap: member[c * nfiles + f] */
+	uint32_t *member;	 /* ncl * nfiles_cap: member[c * nfiles + f] */
 	struct cmp_diff **diffs; /* per file */
 	size_t *ndiffs, *diffs_cap;
 	bool ran, differs;
 	bool stdin_used;
 	char *warnings;
-	char *why;               /* why this matching was chosen */
+	char *why;			  /* why this matching was chosen */
 	uint64_t off_n, off_max, off_sum; /* |start offset| of matched forks vs the first file */
 };
 

@@ -14,8 +14,8 @@
 #include "err.h"
 
 static const char *const class_names[CMP_CLASS_COUNT] = {
-	"node_missing", "fork_missing", "exec_missing", "exit_missing",
-	"status_differs", "parent_differs",
+	"node_missing", "fork_missing",	  "exec_missing",
+	"exit_missing", "status_differs", "parent_differs",
 };
 
 const char *cmp_class_name(enum cmp_class cls)
@@ -169,8 +169,7 @@ int cmp_add_mem(struct cmp *c, const char *name, const char *buf, size_t len)
 	return add_input(c, name, buf ? buf : "", len);
 }
 
-__attribute__((format(printf, 2, 3)))
-static void set_why(struct cmp *c, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void set_why(struct cmp *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -225,19 +224,19 @@ static bool same_run(struct cmp *c)
 			return false;
 		}
 		if (!same_str(ma->host, mb->host) || !same_str(ma->pid_ns, mb->pid_ns)) {
-			set_why(c, "%s and %s come from different hosts or pid namespaces",
-				 a->path, b->path);
+			set_why(c, "%s and %s come from different hosts or pid namespaces", a->path,
+				b->path);
 			return false;
 		}
-		if (a0 > b->end_ns + c->opts.tolerance_ns || b0 > a->end_ns + c->opts.tolerance_ns) {
-			set_why(c, "%s and %s were recorded at different times", a->path,
-				 b->path);
+		if (a0 > b->end_ns + c->opts.tolerance_ns ||
+		    b0 > a->end_ns + c->opts.tolerance_ns) {
+			set_why(c, "%s and %s were recorded at different times", a->path, b->path);
 			return false;
 		}
 		if (wall_secs(ma->start_wall, &wa) && wall_secs(mb->start_wall, &wb) &&
 		    llabs((long long)(wa - wb)) > 2 + (long long)((a->end_ns - a0) / 1000000000u)) {
 			set_why(c, "%s and %s started at different wall-clock times", a->path,
-				 b->path);
+				b->path);
 			return false;
 		}
 	}

@@ -33,26 +33,26 @@
 #define CMP_TOLERANCE_NS_DEFAULT 250000000ull
 
 enum cmp_match {
-	CMP_MATCH_AUTO,      /* pid when the files record the same run, else structure */
-	CMP_MATCH_PID,       /* pid incarnation + time (one run, several engines) */
+	CMP_MATCH_AUTO,	     /* pid when the files record the same run, else structure */
+	CMP_MATCH_PID,	     /* pid incarnation + time (one run, several engines) */
 	CMP_MATCH_STRUCTURE, /* creator path + exec filenames + sibling order (separate runs) */
 };
 
 /* the difference classes, in report order */
 enum cmp_class {
-	CMP_NODE_MISSING,    /* the process is not in the file at all */
-	CMP_FORK_MISSING,    /* seen, but without its fork (fork_lost, orphaned) */
-	CMP_EXEC_MISSING,    /* an exec the others saw is not in the file */
-	CMP_EXIT_MISSING,    /* no exit (lost, unseen) or an inferred one where others saw it */
-	CMP_STATUS_DIFFERS,  /* exit code or fatal signal differs */
-	CMP_PARENT_DIFFERS,  /* created by a different process */
+	CMP_NODE_MISSING,   /* the process is not in the file at all */
+	CMP_FORK_MISSING,   /* seen, but without its fork (fork_lost, orphaned) */
+	CMP_EXEC_MISSING,   /* an exec the others saw is not in the file */
+	CMP_EXIT_MISSING,   /* no exit (lost, unseen) or an inferred one where others saw it */
+	CMP_STATUS_DIFFERS, /* exit code or fatal signal differs */
+	CMP_PARENT_DIFFERS, /* created by a different process */
 	CMP_CLASS_COUNT
 };
 
 struct cmp_opts {
-	uint64_t tolerance_ns;   /* 0: CMP_TOLERANCE_NS_DEFAULT */
+	uint64_t tolerance_ns; /* 0: CMP_TOLERANCE_NS_DEFAULT */
 	enum cmp_match match;
-	uint64_t window_ns;      /* the tree builder's reorder window, 0 default */
+	uint64_t window_ns; /* the tree builder's reorder window, 0 default */
 };
 
 struct cmp;

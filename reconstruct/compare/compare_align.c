@@ -85,8 +85,7 @@ static int align_dp(uint32_t m, uint32_t n, int64_t skip, cmp_cost_fn cost, void
 }
 
 /* greedy: pair the heads when they may pair, else skip toward the nearest pair ahead */
-static void align_greedy(uint32_t m, uint32_t n, cmp_cost_fn cost, void *ctx,
-			 uint32_t *pair_of_i)
+static void align_greedy(uint32_t m, uint32_t n, cmp_cost_fn cost, void *ctx, uint32_t *pair_of_i)
 {
 	uint32_t i = 0, j = 0;
 

@@ -43,8 +43,8 @@ uint32_t cmp_parent_cluster(const struct cmp *c, int f, uint32_t id)
 	return fl->nodes[p].cluster;
 }
 
-static int add_diff(struct cmp *c, int f, enum cmp_class cls, uint32_t cl, uint32_t node,
-		    int other, bool top)
+static int add_diff(struct cmp *c, int f, enum cmp_class cls, uint32_t cl, uint32_t node, int other,
+		    bool top)
 {
 	struct cmp_diff *d;
 

@@ -145,8 +145,7 @@ static json_t *jdiff(const struct cmp *c, int f, const struct cmp_diff *d)
 		jset(o, "creator_pid", jcreator(fl, d->node), &ok);
 		jset(o, "other_creator_pid", jcreator(fo, y), &ok);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if (!ok) {
 		json_decref(o);
@@ -178,11 +177,13 @@ static int put_file(const struct cmp *c, int f, FILE *fp)
 	if (dump(utf8_json_string(fl->path, strlen(fl->path)), fp) < 0)
 		return -1;
 	fputs(",\"engine\":", fp);
-	if (dump(fl->engine ? utf8_json_string(fl->engine, strlen(fl->engine)) : json_null(), fp) < 0)
+	if (dump(fl->engine ? utf8_json_string(fl->engine, strlen(fl->engine)) : json_null(), fp) <
+	    0)
 		return -1;
-	fprintf(fp, ",\"root_pid\":%d,\"processes\":%" PRIu32 ",\"lost_events\":%" PRIu64
-		",\"complete\":%s,\"counts\":{", m->root_pid, fl->n, fl->lost_events,
-		tr->present ? "true" : "false");
+	fprintf(fp,
+		",\"root_pid\":%d,\"processes\":%" PRIu32 ",\"lost_events\":%" PRIu64
+		",\"complete\":%s,\"counts\":{",
+		m->root_pid, fl->n, fl->lost_events, tr->present ? "true" : "false");
 	for (int k = 0; k < CMP_CLASS_COUNT; k++)
 		fprintf(fp, "%s\"%s\":%" PRIu64, k ? "," : "", cmp_class_name(k), fl->count[k]);
 	fputs("},\"differences\":[", fp);
@@ -207,11 +208,13 @@ int cmp_write_json(const struct cmp *c, FILE *fp)
 			;
 		everywhere += g == c->nfiles;
 	}
-	fprintf(fp, "{\"format\":\"proctree-compare\",\"version\":1,\"match\":\"%s\",\"match_reason\":",
+	fprintf(fp,
+		"{\"format\":\"proctree-compare\",\"version\":1,\"match\":\"%s\",\"match_reason\":",
 		c->used == CMP_MATCH_PID ? "pid" : "structure");
 	if (dump(c->why ? utf8_json_string(c->why, strlen(c->why)) : json_null(), fp) < 0)
 		return -1;
-	fprintf(fp, ",\"tolerance_ns\":%" PRIu64 ",\"agree\":%s,\"processes\":%" PRIu32
+	fprintf(fp,
+		",\"tolerance_ns\":%" PRIu64 ",\"agree\":%s,\"processes\":%" PRIu32
 		",\"in_every_file\":%" PRIu32 ",\"fork_offset_ns\":",
 		c->opts.tolerance_ns, c->differs ? "false" : "true", c->ncl, everywhere);
 	if (c->used == CMP_MATCH_PID && c->off_n)

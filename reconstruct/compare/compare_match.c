@@ -76,8 +76,8 @@ static void cluster_join(struct cmp *c, uint32_t ci, int f, uint32_t id)
 	*cmp_member(c, ci, f) = id;
 	c->files[f].nodes[id].cluster = ci;
 	if (cl->start_known && x->fork_seen) {
-		uint64_t d = cl->start > x->start_ns ? cl->start - x->start_ns :
-						       x->start_ns - cl->start;
+		uint64_t d =
+			cl->start > x->start_ns ? cl->start - x->start_ns : x->start_ns - cl->start;
 
 		c->off_n++;
 		c->off_sum += d;
@@ -98,7 +98,7 @@ static void cluster_join(struct cmp *c, uint32_t ci, int f, uint32_t id)
 struct pid_ctx {
 	struct cmp *c;
 	struct cmp_file *f;
-	const uint32_t *cls, *ids;   /* this pid's clusters and nodes, time order */
+	const uint32_t *cls, *ids; /* this pid's clusters and nodes, time order */
 };
 
 static int cmp_cl_pid(const void *a, const void *b, void *arg)
@@ -145,7 +145,8 @@ static int64_t pid_cost(void *arg, uint32_t i, uint32_t j)
 	return d <= tol ? (int64_t)d : -1;
 }
 
-static bool same_execs(const struct cmp_file *fa, uint32_t a, const struct cmp_file *fb, uint32_t b);
+static bool same_execs(const struct cmp_file *fa, uint32_t a, const struct cmp_file *fb,
+		       uint32_t b);
 
 /* the creators' pids agree, or one is unknown */
 static bool same_creator_pid(const struct cmp_file *fa, uint32_t a, const struct cmp_file *fb,
@@ -325,8 +326,8 @@ static bool same_execs(const struct cmp_file *fa, uint32_t a, const struct cmp_f
 struct st_ctx {
 	struct cmp *c;
 	int k;
-	const uint32_t *kids_cl;   /* clusters */
-	const uint32_t *kids_x;    /* nodes of file k */
+	const uint32_t *kids_cl; /* clusters */
+	const uint32_t *kids_x;	 /* nodes of file k */
 };
 
 /* the member that stands for a cluster: its node in the earliest file */
@@ -564,8 +565,9 @@ static uint32_t parent_cluster_st(const struct cmp_file *f, uint32_t id)
 {
 	uint32_t p = f->nodes[id].info.parent;
 
-	return p == TREE_NO_NODE || p > f->n ? CMP_NONE : p == 0 ? CMP_UNKNOWN :
-							     f->nodes[p].cluster;
+	return p == TREE_NO_NODE || p > f->n ? CMP_NONE
+	       : p == 0			     ? CMP_UNKNOWN
+					     : f->nodes[p].cluster;
 }
 
 /*

@@ -192,8 +192,7 @@ static void put_detail(FILE *fp, const struct cmp *c, int f, const struct cmp_di
 		fputs(", there ", fp);
 		put_creator(fp, fo, y);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	fputs(" (", fp);
 	put_label(fp, c, d->other);
@@ -219,8 +218,7 @@ static void put_row(FILE *fp, const struct cmp *c, int f, const struct cmp_diff 
 /* the text tree's indentation cap (docs/reconstruct.md) */
 #define CMP_INDENT_MAX 64
 
-static void put_tree_line(FILE *fp, const struct cmp *c, int f, int r, uint32_t y,
-			  uint64_t depth)
+static void put_tree_line(FILE *fp, const struct cmp *c, int f, int r, uint32_t y, uint64_t depth)
 {
 	const struct cmp_file *fr = &c->files[r];
 	const struct tree_node_info *x = &fr->nodes[y].info;
@@ -346,9 +344,10 @@ int cmp_write_text(const struct cmp *c, FILE *fp, uint64_t limit)
 	fprintf(fp, "%" PRIu32 " processes in all, %" PRIu32 " seen by every file\n", c->ncl,
 		everywhere);
 	if (c->used == CMP_MATCH_PID && c->off_n)
-		fprintf(fp, "fork times of one process differ between files by %.3f ms on average, "
-			"%.3f ms at most\n", (double)c->off_sum / c->off_n / 1e6,
-			(double)c->off_max / 1e6);
+		fprintf(fp,
+			"fork times of one process differ between files by %.3f ms on average, "
+			"%.3f ms at most\n",
+			(double)c->off_sum / c->off_n / 1e6, (double)c->off_max / 1e6);
 	fputs(c->differs ? "the trees differ\n" : "the trees agree\n", fp);
 	for (int f = 0; f < c->nfiles; f++) {
 		uint64_t total = 0;

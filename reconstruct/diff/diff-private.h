@@ -9,7 +9,7 @@
 #include "diff.h"
 #include "tree-private.h"
 
-#define DIFF_NONE UINT32_MAX   /* no partner */
+#define DIFF_NONE UINT32_MAX /* no partner */
 
 /*
  * How a pair was matched, from the strongest: the same normalised command
@@ -22,45 +22,45 @@ enum diff_tier {
 	DIFF_TIER_POSITIONAL,
 	DIFF_TIER_NAME,
 	DIFF_TIER_ROOT,
-	DIFF_TIERS = 3          /* the tiers siblings are matched by */
+	DIFF_TIERS = 3 /* the tiers siblings are matched by */
 };
 
 /* one process of one run; index: node id, 0 the synthetic unknown parent */
 struct diff_node {
 	uint64_t key[DIFF_TIERS]; /* hashes of the normalised command per tier */
-	uint32_t match;           /* the partner's index in the other run, DIFF_NONE */
-	uint32_t subtree;         /* only-in-one-run: processes in its unmatched subtree */
-	uint8_t tier;             /* enum diff_tier of the match */
-	bool moved;               /* matched, parents not matched to each other */
+	uint32_t match;		  /* the partner's index in the other run, DIFF_NONE */
+	uint32_t subtree;	  /* only-in-one-run: processes in its unmatched subtree */
+	uint8_t tier;		  /* enum diff_tier of the match */
+	bool moved;		  /* matched, parents not matched to each other */
 };
 
 struct diff_run {
 	char *path;
 	struct tree *t;
-	struct node **byix;       /* node of each index (0: the unknown parent or NULL) */
-	uint32_t n;               /* real nodes 1..n */
+	struct node **byix; /* node of each index (0: the unknown parent or NULL) */
+	uint32_t n;	    /* real nodes 1..n */
 	struct diff_node *dn;
-	struct cpu_times *cpu;    /* tree_cpu_times(), by node id */
+	struct cpu_times *cpu; /* tree_cpu_times(), by node id */
 	struct tree_summary sum;
-	uint64_t wall_ns;         /* the root's lifetime, else first to last row */
-	uint64_t cpu_ns;          /* the processes' own CPU time, summed */
+	uint64_t wall_ns; /* the root's lifetime, else first to last row */
+	uint64_t cpu_ns;  /* the processes' own CPU time, summed */
 	bool cpu_known;
 };
 
 /* one row of the per-command table */
 struct diff_cmd {
-	const char *name;         /* the command name (exec basename, else comm) */
+	const char *name; /* the command name (exec basename, else comm) */
 	size_t len;
 	uint64_t hash;
 	uint64_t count[2], wall[2], cpu[2], failures[2];
 	uint64_t timed[2], cpu_known[2];
-	bool shown;               /* above the threshold */
+	bool shown; /* above the threshold */
 };
 
 /* one matched pair, for the per-process ranking: 16 bytes, a million of them get sorted */
 struct diff_pair {
-	uint32_t a, b;            /* indices in run A and run B */
-	uint64_t change;          /* the larger of |wall change| and |cpu change| */
+	uint32_t a, b;	 /* indices in run A and run B */
+	uint64_t change; /* the larger of |wall change| and |cpu change| */
 };
 
 /* the times of a matched pair (diff_pair_times()) */
@@ -76,9 +76,9 @@ struct diff {
 	bool stdin_used, ran;
 	char *warnings;
 	struct diff_counts counts;
-	struct diff_cmd *cmds;    /* sorted by size of change */
+	struct diff_cmd *cmds; /* sorted by size of change */
 	size_t ncmds, ncmds_shown;
-	struct diff_pair *pairs;  /* matched pairs above the threshold, by |dwall| */
+	struct diff_pair *pairs; /* matched pairs above the threshold, by |dwall| */
 	size_t npairs;
 };
 

@@ -144,10 +144,12 @@ int diff_run(struct diff *d)
 		uint64_t lost = s->fork_lost + s->exit_lost + s->exit_unseen;
 
 		if (lost || s->lost_events)
-			tree_note(&d->warnings, "%s: the recording lost events (%llu processes "
+			tree_note(&d->warnings,
+				  "%s: the recording lost events (%llu processes "
 				  "with a lost fork or exit, %llu events lost): some differences "
-				  "may be the recording's", d->run[r].path,
-				  (unsigned long long)lost, (unsigned long long)s->lost_events);
+				  "may be the recording's",
+				  d->run[r].path, (unsigned long long)lost,
+				  (unsigned long long)s->lost_events);
 		if (diff_keys(d, r) < 0)
 			return -1;
 	}

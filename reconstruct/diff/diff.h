@@ -45,13 +45,13 @@ struct diff_opts {
 
 /* the difference counts of a finished diff */
 struct diff_counts {
-	uint64_t processes_a, processes_b; /* = matched + only_a, = matched + only_b */
-	uint64_t matched;          /* process pairs */
-	uint64_t only_a, only_b;   /* processes in one run only */
+	uint64_t processes_a, processes_b;	   /* = matched + only_a, = matched + only_b */
+	uint64_t matched;			   /* process pairs */
+	uint64_t only_a, only_b;		   /* processes in one run only */
 	uint64_t only_a_subtrees, only_b_subtrees; /* ... as whole subtrees */
-	uint64_t status_changed;   /* matched, the exit status differs */
-	uint64_t command_changed;  /* matched by name, the command line differs */
-	uint64_t moved;            /* matched, but under different parents */
+	uint64_t status_changed;		   /* matched, the exit status differs */
+	uint64_t command_changed;		   /* matched by name, the command line differs */
+	uint64_t moved;				   /* matched, but under different parents */
 };
 
 struct diff;

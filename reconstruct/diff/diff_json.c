@@ -71,9 +71,7 @@ static void put_exit(FILE *fp, const struct node *n)
 
 	diff_status_of(n, &s);
 	switch (s.kind) {
-	case DS_CODE:
-		fprintf(fp, "{\"code\":%d}", s.value);
-		break;
+	case DS_CODE: fprintf(fp, "{\"code\":%d}", s.value); break;
 	case DS_SIGNAL:
 		name = signame(s.value);
 		fprintf(fp, "{\"signal\":%d,\"name\":", s.value);
@@ -83,11 +81,8 @@ static void put_exit(FILE *fp, const struct node *n)
 			fputs("null", fp);
 		putc('}', fp);
 		break;
-	case DS_RUNNING:
-		fputs("{\"running\":true}", fp);
-		break;
-	default:
-		fputs("null", fp);
+	case DS_RUNNING: fputs("{\"running\":true}", fp); break;
+	default: fputs("null", fp);
 	}
 }
 
@@ -143,8 +138,9 @@ static void put_only(FILE *fp, const struct diff *d, int r)
 
 static void put_pairs(FILE *fp, const struct diff *d, enum diff_kind k)
 {
-	uint64_t total = k == DK_STATUS ? d->counts.status_changed :
-			 k == DK_COMMAND ? d->counts.command_changed : d->counts.moved;
+	uint64_t total = k == DK_STATUS	   ? d->counts.status_changed
+			 : k == DK_COMMAND ? d->counts.command_changed
+					   : d->counts.moved;
 	bool first = true;
 
 	putc('[', fp);
@@ -236,10 +232,12 @@ int diff_write_json(const struct diff *d, FILE *fp, uint64_t limit)
 	fprintf(fp, ",\"normalised\":%s,\"threshold\":{\"percent\":%u,\"ns\":%" PRIu64 "}",
 		d->opts.raw ? "false" : "true", d->opts.threshold_pct, d->opts.threshold_ns);
 	fprintf(fp, ",\"same\":%s", diff_differs(d) ? "false" : "true");
-	fprintf(fp, ",\n\"counts\":{\"matched\":%" PRIu64 ",\"only_a\":%" PRIu64 ",\"only_b\":%" PRIu64
+	fprintf(fp,
+		",\n\"counts\":{\"matched\":%" PRIu64 ",\"only_a\":%" PRIu64 ",\"only_b\":%" PRIu64
 		",\"only_a_subtrees\":%" PRIu64 ",\"only_b_subtrees\":%" PRIu64
 		",\"status_changed\":%" PRIu64 ",\"command_changed\":%" PRIu64 ",\"moved\":%" PRIu64
-		"}", c->matched, c->only_a, c->only_b, c->only_a_subtrees, c->only_b_subtrees,
+		"}",
+		c->matched, c->only_a, c->only_b, c->only_a_subtrees, c->only_b_subtrees,
 		c->status_changed, c->command_changed, c->moved);
 	fputs(",\n\"totals\":{\"processes\":", fp);
 	put_vals(fp, true, a->sum.processes, b->sum.processes, true);

@@ -31,21 +31,21 @@
 
 struct bucket {
 	uint64_t key;
-	uint32_t head, tail;  /* a FIFO of positions, linked through next[] */
+	uint32_t head, tail; /* a FIFO of positions, linked through next[] */
 	bool used;
 };
 
 struct matcher {
 	struct diff *d;
-	uint32_t *kids[2];    /* the children of the pair being aligned */
+	uint32_t *kids[2]; /* the children of the pair being aligned */
 	size_t nkids[2], kids_cap[2];
-	uint32_t *next;       /* FIFO links by position */
+	uint32_t *next; /* FIFO links by position */
 	size_t next_cap;
 	struct bucket *tab;
 	size_t tab_cap;
-	uint32_t *queue;      /* pairs to align: a, b, a, b ... */
+	uint32_t *queue; /* pairs to align: a, b, a, b ... */
 	size_t qhead, qlen, qcap;
-	uint32_t *rescued;    /* run A's side of the pairs rescue() made */
+	uint32_t *rescued; /* run A's side of the pairs rescue() made */
 	size_t nrescued, rescued_cap;
 };
 
@@ -226,10 +226,14 @@ static int by_name_similar(struct matcher *m)
 			const struct diff_node *y = diff_dn(d, 1, m->kids[1][j]);
 			size_t sum = len[0][i] + len[1][j];
 
-			if (y->match != DIFF_NONE || y->key[DIFF_TIER_NAME] != x->key[DIFF_TIER_NAME])
+			if (y->match != DIFF_NONE ||
+			    y->key[DIFF_TIER_NAME] != x->key[DIFF_TIER_NAME])
 				continue;
-			c[nc].score = sum ? (uint32_t)(2000 * common(h[0][i], len[0][i], h[1][j],
-								     len[1][j]) / sum) : 0;
+			c[nc].score =
+				sum ? (uint32_t)(2000 *
+						 common(h[0][i], len[0][i], h[1][j], len[1][j]) /
+						 sum)
+				    : 0;
 			c[nc].i = (uint32_t)i;
 			c[nc++].j = (uint32_t)j;
 		}
@@ -301,7 +305,8 @@ static int align_kids(struct matcher *m, uint32_t a, uint32_t b)
 					uint32_t y = m->kids[1][j];
 
 					if (diff_dn(d, 1, y)->match == DIFF_NONE &&
-					    diff_dn(d, 1, y)->key[tier] == diff_dn(d, 0, x)->key[tier]) {
+					    diff_dn(d, 1, y)->key[tier] ==
+						    diff_dn(d, 0, x)->key[tier]) {
 						if (pair(m, x, y, tier) < 0)
 							return -1;
 						break;
@@ -375,7 +380,8 @@ static int rescue(struct matcher *m, int s)
 	if (!nfree)
 		return 0;
 	mask = tab_reset(m, nfree);
-	if (mask < 0 || grow((void **)&m->next, &m->next_cap, (size_t)ro->n + 1, sizeof(*m->next)) < 0)
+	if (mask < 0 ||
+	    grow((void **)&m->next, &m->next_cap, (size_t)ro->n + 1, sizeof(*m->next)) < 0)
 		return -1;
 	for (uint32_t ix = 1; ix <= ro->n; ix++) {
 		uint64_t key = ro->dn[ix].key[DIFF_TIER_EXACT];
@@ -394,8 +400,8 @@ static int rescue(struct matcher *m, int s)
 			bk->head = m->next[bk->head];
 		if (!bk->used || bk->head == DIFF_NONE)
 			continue;
-		if (s == 0 ? pair(m, ix, bk->head, DIFF_TIER_EXACT) < 0 :
-			     pair(m, bk->head, ix, DIFF_TIER_EXACT) < 0)
+		if (s == 0 ? pair(m, ix, bk->head, DIFF_TIER_EXACT) < 0
+			   : pair(m, bk->head, ix, DIFF_TIER_EXACT) < 0)
 			return -1;
 		if (grow((void **)&m->rescued, &m->rescued_cap, m->nrescued + 1,
 			 sizeof(*m->rescued)) < 0)
@@ -508,8 +514,8 @@ int diff_align(struct diff *d)
 	int ret = -1;
 
 	if (ta->root && tb->root &&
-	    pair(&m, diff_ix(ta->root), diff_ix(tb->root), root_tier(d, diff_ix(ta->root),
-								      diff_ix(tb->root))) < 0)
+	    pair(&m, diff_ix(ta->root), diff_ix(tb->root),
+		 root_tier(d, diff_ix(ta->root), diff_ix(tb->root))) < 0)
 		goto out;
 	if (ta->unknown && tb->unknown && pair(&m, 0, 0, DIFF_TIER_ROOT) < 0)
 		goto out;

@@ -96,7 +96,8 @@ static int commands(struct diff *d)
 			node_command(x, &s, &len);
 			h = diff_hash(s, len, DIFF_HASH_INIT);
 			for (i = h & (cap - 1); tab[i].name; i = (i + 1) & (cap - 1))
-				if (tab[i].hash == h && tab[i].len == len && !memcmp(tab[i].name, s, len))
+				if (tab[i].hash == h && tab[i].len == len &&
+				    !memcmp(tab[i].name, s, len))
 					break;
 			c = &tab[i];
 			if (!c->name) {

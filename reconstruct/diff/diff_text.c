@@ -50,9 +50,7 @@ static void fmt_status(char *buf, size_t size, const struct node *n)
 
 	diff_status_of(n, &s);
 	switch (s.kind) {
-	case DS_CODE:
-		snprintf(buf, size, "code %d", s.value);
-		break;
+	case DS_CODE: snprintf(buf, size, "code %d", s.value); break;
 	case DS_SIGNAL:
 		name = signame(s.value);
 		if (name)
@@ -60,11 +58,8 @@ static void fmt_status(char *buf, size_t size, const struct node *n)
 		else
 			snprintf(buf, size, "signal %d", s.value);
 		break;
-	case DS_RUNNING:
-		snprintf(buf, size, "running");
-		break;
-	default:
-		snprintf(buf, size, "exit ?");
+	case DS_RUNNING: snprintf(buf, size, "running"); break;
+	default: snprintf(buf, size, "exit ?");
 	}
 }
 
@@ -91,8 +86,7 @@ static void put_command(FILE *fp, const struct diff *d, const struct node *n)
 }
 
 /* the arguments of @v (@n of them) not taken by an equal one of @w, listed after @label */
-static int put_unshared(FILE *fp, const char *label, char **v, int n, char **w, int m,
-			bool *taken)
+static int put_unshared(FILE *fp, const char *label, char **v, int n, char **w, int m, bool *taken)
 {
 	int shown = 0;
 
@@ -150,10 +144,12 @@ static void put_command_change(FILE *fp, const struct diff *d, const struct node
 		/* the same arguments: the program differs */
 		fputs(": program ", fp);
 		if (a->last_exec && a->last_exec->filename)
-			tree_text_escaped(fp, a->last_exec->filename->s, a->last_exec->filename->len);
+			tree_text_escaped(fp, a->last_exec->filename->s,
+					  a->last_exec->filename->len);
 		fputs(" -> ", fp);
 		if (b->last_exec && b->last_exec->filename)
-			tree_text_escaped(fp, b->last_exec->filename->s, b->last_exec->filename->len);
+			tree_text_escaped(fp, b->last_exec->filename->s,
+					  b->last_exec->filename->len);
 	}
 out:
 	free(taken);
@@ -203,24 +199,25 @@ static void put_more(FILE *fp, uint64_t total, uint64_t limit)
 static void put_totals(FILE *fp, const struct diff *d)
 {
 	const struct diff_run *a = &d->run[0], *b = &d->run[1];
-	uint64_t fa = a->sum.exit_nonzero + a->sum.signaled, fb = b->sum.exit_nonzero + b->sum.signaled;
+	uint64_t fa = a->sum.exit_nonzero + a->sum.signaled,
+		 fb = b->sum.exit_nonzero + b->sum.signaled;
 	char x[32], y[32], ch[32], r[32];
 
 	fprintf(fp, "%-12s %14s %14s %14s %8s\n", "", "A", "B", "change", "ratio");
-#define COUNT(label, va, vb)                                                            \
-	do {                                                                            \
-		fmt_count_change(ch, sizeof(ch), va, vb);                               \
-		fmt_ratio(r, sizeof(r), va, vb);                                        \
-		fprintf(fp, "%-12s %14" PRIu64 " %14" PRIu64 " %14s %8s\n", label,      \
-			(uint64_t)(va), (uint64_t)(vb), ch, r);                         \
+#define COUNT(label, va, vb)                                                                       \
+	do {                                                                                       \
+		fmt_count_change(ch, sizeof(ch), va, vb);                                          \
+		fmt_ratio(r, sizeof(r), va, vb);                                                   \
+		fprintf(fp, "%-12s %14" PRIu64 " %14" PRIu64 " %14s %8s\n", label, (uint64_t)(va), \
+			(uint64_t)(vb), ch, r);                                                    \
 	} while (0)
-#define SECS(label, va, vb)                                                             \
-	do {                                                                            \
-		fmt_secs(x, sizeof(x), va);                                             \
-		fmt_secs(y, sizeof(y), vb);                                             \
-		fmt_change(ch, sizeof(ch), va, vb);                                     \
-		fmt_ratio(r, sizeof(r), va, vb);                                        \
-		fprintf(fp, "%-12s %14s %14s %14s %8s\n", label, x, y, ch, r);          \
+#define SECS(label, va, vb)                                                    \
+	do {                                                                   \
+		fmt_secs(x, sizeof(x), va);                                    \
+		fmt_secs(y, sizeof(y), vb);                                    \
+		fmt_change(ch, sizeof(ch), va, vb);                            \
+		fmt_ratio(r, sizeof(r), va, vb);                               \
+		fprintf(fp, "%-12s %14s %14s %14s %8s\n", label, x, y, ch, r); \
 	} while (0)
 	COUNT("processes", a->sum.processes, b->sum.processes);
 	COUNT("execs", a->sum.execs, b->sum.execs);
@@ -254,7 +251,8 @@ static void put_only(FILE *fp, const struct diff *d, int r, uint64_t limit)
 		if (shown(i, limit)) {
 			fputs(r ? "  + " : "  - ", fp);
 			put_command(fp, d, x);
-			fprintf(fp, "  [%" PRIu32 " process%s]", me->subtree, me->subtree == 1 ? "" : "es");
+			fprintf(fp, "  [%" PRIu32 " process%s]", me->subtree,
+				me->subtree == 1 ? "" : "es");
 			put_where(fp, x);
 			putc('\n', fp);
 		}
@@ -267,8 +265,10 @@ static void put_pairs(FILE *fp, const struct diff *d, enum diff_kind k, uint64_t
 {
 	static const char *const title[] = { "exit status changed", "command changed",
 					     "placed differently (a lost event in one run?)" };
-	uint64_t total = k == DK_STATUS ? d->counts.status_changed :
-			 k == DK_COMMAND ? d->counts.command_changed : d->counts.moved, i = 0;
+	uint64_t total = k == DK_STATUS	   ? d->counts.status_changed
+			 : k == DK_COMMAND ? d->counts.command_changed
+					   : d->counts.moved,
+		 i = 0;
 
 	if (!total)
 		return;
@@ -325,10 +325,12 @@ static void put_commands(FILE *fp, const struct diff *d, uint64_t limit)
 {
 	uint64_t i = 0;
 
-	fprintf(fp, "\nper command (wall: lifetimes summed; cpu: the processes' own), largest change "
+	fprintf(fp,
+		"\nper command (wall: lifetimes summed; cpu: the processes' own), largest change "
 		"first:\n");
 	fprintf(fp, "%8s %8s %12s %12s %13s %7s %12s %12s %13s %7s  %s\n", "count A", "count B",
-		"wall A", "wall B", "change", "ratio", "cpu A", "cpu B", "change", "ratio", "command");
+		"wall A", "wall B", "change", "ratio", "cpu A", "cpu B", "change", "ratio",
+		"command");
 	for (size_t k = 0; k < d->ncmds && d->cmds[k].shown; k++) {
 		const struct diff_cmd *c = &d->cmds[k];
 
@@ -376,8 +378,8 @@ int diff_write_text(const struct diff *d, FILE *fp, uint64_t limit)
 
 	fprintf(fp, "A: %s\nB: %s\n", d->run[0].path, d->run[1].path);
 	fprintf(fp, "commands %s; time changes under %u%% or %" PRIu64 " ms hidden\n\n",
-		d->opts.raw ? "compared byte for byte (--diff-raw)" :
-			      "normalised (temporary names, pids, addresses)",
+		d->opts.raw ? "compared byte for byte (--diff-raw)"
+			    : "normalised (temporary names, pids, addresses)",
 		d->opts.threshold_pct, d->opts.threshold_ns / 1000000u);
 	put_totals(fp, d);
 	put_only(fp, d, 0, limit);
@@ -388,12 +390,15 @@ int diff_write_text(const struct diff *d, FILE *fp, uint64_t limit)
 	put_commands(fp, d, limit);
 	put_processes(fp, d, limit);
 	if (diff_differs(d))
-		fprintf(fp, "\nthe trees differ: %" PRIu64 " matched, %" PRIu64 " only in A, %" PRIu64
-			" only in B, %" PRIu64 " exit statuses, %" PRIu64 " commands changed, %" PRIu64
-			" placed differently\n", c->matched, c->only_a, c->only_b, c->status_changed,
-			c->command_changed, c->moved);
+		fprintf(fp,
+			"\nthe trees differ: %" PRIu64 " matched, %" PRIu64 " only in A, %" PRIu64
+			" only in B, %" PRIu64 " exit statuses, %" PRIu64
+			" commands changed, %" PRIu64 " placed differently\n",
+			c->matched, c->only_a, c->only_b, c->status_changed, c->command_changed,
+			c->moved);
 	else
-		fprintf(fp, "\nsame shape, commands and exit statuses: %" PRIu64 " processes matched\n",
+		fprintf(fp,
+			"\nsame shape, commands and exit statuses: %" PRIu64 " processes matched\n",
 			c->matched);
 	return ferror(fp) ? -1 : 0;
 }

@@ -65,8 +65,7 @@ bool diff_pair_is(const struct diff *d, uint32_t ix, enum diff_kind k)
 		/* a root pairs whatever it ran: only a different command line counts */
 		return a->tier != DIFF_TIER_EXACT &&
 		       a->key[DIFF_TIER_EXACT] != d->run[1].dn[a->match].key[DIFF_TIER_EXACT];
-	default:
-		return a->moved;
+	default: return a->moved;
 	}
 }
 

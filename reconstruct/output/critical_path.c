@@ -37,8 +37,8 @@ struct step {
 struct cframe {
 	const struct node **kids;
 	size_t nk, i;
-	uint64_t t;       /* the end of what is left to explain */
-	size_t step;      /* index in the steps */
+	uint64_t t;  /* the end of what is left to explain */
+	size_t step; /* index in the steps */
 };
 
 struct cp {
@@ -163,7 +163,8 @@ int tree_write_critical_path(const struct tree *t, FILE *fp)
 	if (!root) {
 		if (t->root_pid)
 			err_set("no critical path: the workload's first process (root pid %d) is "
-				"not in the file", (int)t->root_pid);
+				"not in the file",
+				(int)t->root_pid);
 		else
 			err_set("no critical path: the file names no root process (#root_pid)");
 		errno = EINVAL;

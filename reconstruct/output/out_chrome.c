@@ -70,8 +70,10 @@ static void put_meta(struct chrome *c, const char *what, uint32_t pid, uint32_t 
 	size_t len;
 
 	begin(c);
-	fprintf(c->fp, "{\"ph\":\"M\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"name\":\"%s\","
-		"\"args\":{\"name\":", pid, tid, what);
+	fprintf(c->fp,
+		"{\"ph\":\"M\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"name\":\"%s\","
+		"\"args\":{\"name\":",
+		pid, tid, what);
 	if (n->flags & NF_SYNTHETIC) {
 		fputs("\"unknown parent (fork lost)\"}}", c->fp);
 		return;
@@ -86,12 +88,13 @@ static void put_meta(struct chrome *c, const char *what, uint32_t pid, uint32_t 
 	fputs("}}", c->fp);
 }
 
-static void put_sort(struct chrome *c, const char *what, uint32_t pid, uint32_t tid,
-		     uint64_t index)
+static void put_sort(struct chrome *c, const char *what, uint32_t pid, uint32_t tid, uint64_t index)
 {
 	begin(c);
-	fprintf(c->fp, "{\"ph\":\"M\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"name\":\"%s\","
-		"\"args\":{\"sort_index\":%" PRIu64 "}}", pid, tid, what, index);
+	fprintf(c->fp,
+		"{\"ph\":\"M\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"name\":\"%s\","
+		"\"args\":{\"sort_index\":%" PRIu64 "}}",
+		pid, tid, what, index);
 }
 
 static void put_argv(FILE *fp, const struct exec_rec *x)
@@ -178,12 +181,13 @@ static void put_slice(struct chrome *c, uint32_t pid, uint32_t tid, const struct
 	fputs("}}", c->fp);
 }
 
-static void put_instant(struct chrome *c, uint32_t pid, uint32_t tid, const char *name,
-			uint64_t at)
+static void put_instant(struct chrome *c, uint32_t pid, uint32_t tid, const char *name, uint64_t at)
 {
 	begin(c);
-	fprintf(c->fp, "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"%s\",\"pid\":%" PRIu32
-		",\"tid\":%" PRIu32 ",\"ts\":", name, pid, tid);
+	fprintf(c->fp,
+		"{\"ph\":\"i\",\"s\":\"t\",\"name\":\"%s\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
+		",\"ts\":",
+		name, pid, tid);
 	put_us(c->fp, at - c->base);
 	putc_unlocked('}', c->fp);
 }
@@ -273,13 +277,16 @@ int tree_write_chrome(const struct tree *t, const struct tree_view_opts *o, FILE
 	if (view_init(&v, t, o) < 0)
 		return -1;
 	fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"format\":\"proctree-chrome\","
-	      "\"version\":1,\"engine\":", fp);
+	      "\"version\":1,\"engine\":",
+	      fp);
 	if (t->meta.engine)
 		put_name(fp, t->meta.engine, strlen(t->meta.engine));
 	else
 		fputs("null", fp);
-	fprintf(fp, ",\"processes\":%" PRIu32 ",\"not_shown\":%" PRIu64 ",\"lost_events\":%" PRIu64
-		"},\"traceEvents\":[", t->nnodes, v.nhidden, t->sum.lost_events);
+	fprintf(fp,
+		",\"processes\":%" PRIu32 ",\"not_shown\":%" PRIu64 ",\"lost_events\":%" PRIu64
+		"},\"traceEvents\":[",
+		t->nnodes, v.nhidden, t->sum.lost_events);
 	if (t->root)
 		bp = branch_point(t->root, &bp_depth);
 	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w)) {

@@ -30,7 +30,7 @@
 #define COMPACT_INDENT_MAX 64
 
 struct group {
-	struct node *rep;   /* the first-created member */
+	struct node *rep; /* the first-created member */
 	uint32_t count;
 };
 
@@ -42,7 +42,7 @@ struct frame {
 
 struct compact {
 	struct view v;
-	uint64_t *hash;     /* per node index */
+	uint64_t *hash; /* per node index */
 	FILE *fp;
 };
 
@@ -174,8 +174,8 @@ static void put_label(const struct compact *c, const struct node *n)
  * One line: the group's chain.  Returns the child groups left to print
  * under it (*gs, may be NULL).
  */
-static int put_line(struct compact *c, const struct group *grp, uint64_t depth,
-		    struct group **gs, size_t *ngs)
+static int put_line(struct compact *c, const struct group *grp, uint64_t depth, struct group **gs,
+		    size_t *ngs)
 {
 	struct node *x = grp->rep;
 
@@ -286,8 +286,8 @@ int tree_write_compact(const struct tree *t, const struct tree_view_opts *o, FIL
 		fprintf(fp, "(%" PRIu64 " process%s not shown: --max-depth/--filter)\n",
 			c.v.nhidden, c.v.nhidden == 1 ? "" : "es");
 	if (t->sum.lost_rows)
-		fprintf(fp, "lost: %" PRIu64 " events in %" PRIu64 " window%s\n", t->sum.lost_events,
-			t->sum.lost_rows, t->sum.lost_rows == 1 ? "" : "s");
+		fprintf(fp, "lost: %" PRIu64 " events in %" PRIu64 " window%s\n",
+			t->sum.lost_events, t->sum.lost_rows, t->sum.lost_rows == 1 ? "" : "s");
 	ret = ferror(fp) ? -1 : 0;
 	if (ret < 0)
 		err_set("write error");

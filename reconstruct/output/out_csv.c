@@ -173,8 +173,8 @@ int tree_write_events(const struct tree *t, FILE *fp)
 
 		if (n->flags & NF_SYNTHETIC)
 			continue;
-		if (put_event(fp, n, seq++, n->have & NH_START ? "fork" : "first_seen",
-			      n->start_ns, NULL, false) < 0)
+		if (put_event(fp, n, seq++, n->have & NH_START ? "fork" : "first_seen", n->start_ns,
+			      NULL, false) < 0)
 			return -1;
 		for (const struct exec_rec *x = n->execs; x; x = x->next)
 			if (put_event(fp, n, seq++, "exec", x->time_ns, x, false) < 0)

@@ -21,8 +21,8 @@
 
 /* pid -> incarnations, for the reparent edges */
 struct pid_index {
-	uint32_t *head;    /* open addressing: node ids, 0 empty */
-	uint32_t *next;    /* per node id: the next incarnation of the same pid */
+	uint32_t *head; /* open addressing: node ids, 0 empty */
+	uint32_t *next; /* per node id: the next incarnation of the same pid */
 	size_t mask;
 };
 
@@ -94,7 +94,8 @@ static void put_node(FILE *fp, const struct view *v, const struct node *n)
 
 	if (n->flags & NF_SYNTHETIC) {
 		fputs("  u [label=\"unknown parent\\n(fork lost)\", shape=ellipse, "
-		      "style=dashed];\n", fp);
+		      "style=dashed];\n",
+		      fp);
 		return;
 	}
 	for (const struct node *k = n->first_child; k; k = k->next_sibling)
@@ -134,8 +135,10 @@ static void put_reparent(FILE *fp, const struct view *v, const struct pid_index 
 	if (to && !view_shown(v, to))
 		return;
 	if (!to)
-		fprintf(fp, "  p%" PRId32 " [label=\"pid %" PRId32 "\\n(not recorded)\", "
-			"shape=plaintext, style=solid];\n", n->ppid, n->ppid);
+		fprintf(fp,
+			"  p%" PRId32 " [label=\"pid %" PRId32 "\\n(not recorded)\", "
+			"shape=plaintext, style=solid];\n",
+			n->ppid, n->ppid);
 	fputs("  ", fp);
 	put_id(fp, n);
 	fputs(" -> ", fp);
@@ -144,7 +147,8 @@ static void put_reparent(FILE *fp, const struct view *v, const struct pid_index 
 	else
 		fprintf(fp, "p%" PRId32, n->ppid);
 	fputs(" [style=dashed, color=\"#888888\", constraint=false, label=\"ppid\", "
-	      "fontsize=8];\n", fp);
+	      "fontsize=8];\n",
+	      fp);
 }
 
 int tree_write_dot(const struct tree *t, const struct tree_view_opts *o, FILE *fp)
@@ -163,7 +167,8 @@ int tree_write_dot(const struct tree *t, const struct tree_view_opts *o, FILE *f
 	      "  graph [rankdir=LR, fontname=\"monospace\", ranksep=0.3, nodesep=0.1];\n"
 	      "  node [shape=box, style=\"rounded,filled\", fontname=\"monospace\", fontsize=9, "
 	      "margin=\"0.06,0.02\", height=0.3];\n"
-	      "  edge [color=\"#555555\", arrowsize=0.5, fontname=\"monospace\"];\n", fp);
+	      "  edge [color=\"#555555\", arrowsize=0.5, fontname=\"monospace\"];\n",
+	      fp);
 	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w)) {
 		if (!view_shown(&v, n))
 			continue;
@@ -179,12 +184,16 @@ int tree_write_dot(const struct tree *t, const struct tree_view_opts *o, FILE *f
 			put_reparent(fp, &v, &ix, n);
 	}
 	if (v.nhidden)
-		fprintf(fp, "  hidden [shape=plaintext, style=solid, label=\"%" PRIu64 " process%s not shown "
-			"(--max-depth/--filter)\"];\n", v.nhidden, v.nhidden == 1 ? "" : "es");
+		fprintf(fp,
+			"  hidden [shape=plaintext, style=solid, label=\"%" PRIu64
+			" process%s not shown "
+			"(--max-depth/--filter)\"];\n",
+			v.nhidden, v.nhidden == 1 ? "" : "es");
 	if (t->sum.lost_rows)
-		fprintf(fp, "  lost [shape=plaintext, style=solid, fontcolor=\"#cc0000\", label=\"kernel lost "
-			"%" PRIu64 " events in %" PRIu64 " window%s\"];\n", t->sum.lost_events,
-			t->sum.lost_rows, t->sum.lost_rows == 1 ? "" : "s");
+		fprintf(fp,
+			"  lost [shape=plaintext, style=solid, fontcolor=\"#cc0000\", label=\"kernel lost "
+			"%" PRIu64 " events in %" PRIu64 " window%s\"];\n",
+			t->sum.lost_events, t->sum.lost_rows, t->sum.lost_rows == 1 ? "" : "s");
 	fputs("}\n", fp);
 	ret = 0;
 	if (ferror(fp)) {

@@ -121,9 +121,9 @@ static json_t *meta_json(const struct tree *t)
 	bad |= set(o, "command", cmd);
 	extra = json_object();
 	for (int i = 0; extra && i < m->nkeys; i++) {
-		static const char *const known[] = { "engine", "clock", "host", "kernel",
-						     "root_pid", "pid_ns", "start_wall",
-						     "start_mono_ns" };
+		static const char *const known[] = { "engine",	   "clock",	   "host",
+						     "kernel",	   "root_pid",	   "pid_ns",
+						     "start_wall", "start_mono_ns" };
 		bool is_known = false;
 		json_t *k;
 
@@ -172,10 +172,28 @@ static json_t *summary_json(const struct tree *t)
 	if (!o)
 		return NULL;
 #define U(name) bad |= set(o, #name, json_u64(s->name))
-	U(rows); U(processes); U(threads); U(execs); U(max_depth); U(max_alive);
-	U(exited); U(exit_nonzero); U(signaled); U(exit_lost); U(fork_lost); U(orphans);
-	U(alive_at_end); U(exit_unseen); U(reparented); U(argv_unknown); U(argv_cut); U(fork_late);
-	U(lost_rows); U(lost_events); U(lost_rows_uncounted); U(late_rows);
+	U(rows);
+	U(processes);
+	U(threads);
+	U(execs);
+	U(max_depth);
+	U(max_alive);
+	U(exited);
+	U(exit_nonzero);
+	U(signaled);
+	U(exit_lost);
+	U(fork_lost);
+	U(orphans);
+	U(alive_at_end);
+	U(exit_unseen);
+	U(reparented);
+	U(argv_unknown);
+	U(argv_cut);
+	U(fork_late);
+	U(lost_rows);
+	U(lost_events);
+	U(lost_rows_uncounted);
+	U(late_rows);
 #undef U
 	bad |= set(o, "truncated", json_boolean(s->truncated));
 	bad |= set(o, "complete", json_boolean(s->complete));
@@ -199,7 +217,8 @@ static json_t *summary_json(const struct tree *t)
 		bad |= set(c, "total_ns", cs[i].timed ? json_u64(cs[i].total_ns) : json_null());
 		bad |= set(c, "max_ns", cs[i].timed ? json_u64(cs[i].max_ns) : json_null());
 		bad |= set(c, "cpu_ns", cs[i].cpu_known ? json_u64(cs[i].cpu_ns) : json_null());
-		bad |= set(c, "cpu_own_ns", cs[i].cpu_known ? json_u64(cs[i].cpu_own_ns) : json_null());
+		bad |= set(c, "cpu_own_ns",
+			   cs[i].cpu_known ? json_u64(cs[i].cpu_own_ns) : json_null());
 		bad |= set(c, "cpu_incl_ns",
 			   cs[i].cpu_known ? json_u64(cs[i].cpu_incl_ns) : json_null());
 		bad |= set(c, "failures", json_u64(cs[i].failures));
@@ -304,8 +323,7 @@ static void put_ru(struct obuf *o, const char *key, const struct node_ru *ru, in
  * The counters of the optional CSV columns: a member only when known, so
  * documents of files without those columns are unchanged.
  */
-static void put_ru_opt(struct obuf *o, const char *key, const struct node_ru *ru, int f,
-		       uint64_t v)
+static void put_ru_opt(struct obuf *o, const char *key, const struct node_ru *ru, int f, uint64_t v)
 {
 	if (!(ru->present & CSV_BIT(f)))
 		return;

@@ -8,12 +8,12 @@
 #define SVG_ROWS_DEFAULT 300
 #define WIDTH 1400
 #define LABEL_X 8
-#define LABEL_W 430          /* the name column */
-#define X0 450               /* the time axis */
-#define X1 (WIDTH - 90)      /* room after a bar for its status */
+#define LABEL_W 430	/* the name column */
+#define X0 450		/* the time axis */
+#define X1 (WIDTH - 90) /* room after a bar for its status */
 #define ROW_H 16
 #define BAR_H 10
-#define CHAR_W 6.6           /* 11px monospace */
+#define CHAR_W 6.6 /* 11px monospace */
 #define INDENT 10
 #define MAX_INDENT 24
 #define LEGEND_MAX 12
@@ -27,10 +27,10 @@ struct lg {
 struct row {
 	const struct node *n;
 	uint32_t depth;
-	uint32_t cut;            /* shown processes below it not drawn (it is their nearest drawn ancestor) */
-	uint32_t cut_failed;     /* of which failed */
-	int32_t *act;            /* cut rows: processes below alive per pixel column */
-	uint8_t *act_fail;       /* cut rows: a process below failed in this column */
+	uint32_t cut; /* shown processes below it not drawn (it is their nearest drawn ancestor) */
+	uint32_t cut_failed; /* of which failed */
+	int32_t *act;	     /* cut rows: processes below alive per pixel column */
+	uint8_t *act_fail;   /* cut rows: a process below failed in this column */
 };
 
 struct svg {
@@ -39,13 +39,13 @@ struct svg {
 	struct view v;
 	struct row *rows;
 	size_t nrows;
-	uint32_t *rowof;         /* per node index: row + 1, 0 not drawn */
+	uint32_t *rowof; /* per node index: row + 1, 0 not drawn */
 	uint64_t t0, t1;
-	double scale;            /* px per ns */
-	uint64_t cut_depth;      /* the level drawn only in part, deeper ones not; UINT64_MAX none */
+	double scale;	    /* px per ns */
+	uint64_t cut_depth; /* the level drawn only in part, deeper ones not; UINT64_MAX none */
 	unsigned cap;
-	int y0;                  /* first row */
-	struct lg *legend;       /* the most frequent commands drawn, most first */
+	int y0;		   /* first row */
+	struct lg *legend; /* the most frequent commands drawn, most first */
 	size_t nlegend;
 };
 

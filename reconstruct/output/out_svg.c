@@ -37,12 +37,30 @@ static void hsl_hex(unsigned hue, double s, double l, char out[8])
 	double x = c * (1 - absd(h - 2 * (sector / 2) - 1)), m = l - c / 2, r = 0, g = 0, b = 0;
 
 	switch (sector) {
-	case 0: r = c; g = x; break;
-	case 1: r = x; g = c; break;
-	case 2: g = c; b = x; break;
-	case 3: g = x; b = c; break;
-	case 4: r = x; b = c; break;
-	default: r = c; b = x; break;
+	case 0:
+		r = c;
+		g = x;
+		break;
+	case 1:
+		r = x;
+		g = c;
+		break;
+	case 2:
+		g = c;
+		b = x;
+		break;
+	case 3:
+		g = x;
+		b = c;
+		break;
+	case 4:
+		r = x;
+		b = c;
+		break;
+	default:
+		r = c;
+		b = x;
+		break;
 	}
 	snprintf(out, 8, "#%02x%02x%02x", (unsigned)((r + m) * 255 + 0.5),
 		 (unsigned)((g + m) * 255 + 0.5), (unsigned)((b + m) * 255 + 0.5));
@@ -133,15 +151,18 @@ static void put_activity(struct svg *g, const struct row *r, double y)
 		while (e < COLS && act_level(r->act[e], max) == level)
 			e++;
 		if (level)
-			fprintf(g->fp, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"5\" "
-				"fill=\"#34495e\" fill-opacity=\"%.2f\"/>", X0 + c, y + 9.5, e - c,
-				0.15 + 0.25 * (level - 1));
+			fprintf(g->fp,
+				"<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"5\" "
+				"fill=\"#34495e\" fill-opacity=\"%.2f\"/>",
+				X0 + c, y + 9.5, e - c, 0.15 + 0.25 * (level - 1));
 		c = e;
 	}
 	for (int i = 0; i < COLS; i++)
 		if (r->act_fail[i])
-			fprintf(g->fp, "<rect x=\"%d\" y=\"%.1f\" width=\"1.5\" height=\"6\" "
-				"fill=\"#d00000\"/>", X0 + i, y + 9);
+			fprintf(g->fp,
+				"<rect x=\"%d\" y=\"%.1f\" width=\"1.5\" height=\"6\" "
+				"fill=\"#d00000\"/>",
+				X0 + i, y + 9);
 }
 
 /* a tick step of 1, 2 or 5 times a power of ten giving about 8 ticks */
@@ -162,8 +183,14 @@ static uint64_t tick_step(uint64_t span)
 /* a tick label in the unit of the whole span ("1.5s", not "1500ms"), as few decimals as the step needs */
 static void fmt_tick(char *buf, size_t size, uint64_t ns, uint64_t step, uint64_t span)
 {
-	static const struct { uint64_t unit; const char *name; } units[] = {
-		{ 1000000000ull, "s" }, { 1000000ull, "ms" }, { 1000ull, "\xc2\xb5s" }, { 1, "ns" },
+	static const struct {
+		uint64_t unit;
+		const char *name;
+	} units[] = {
+		{ 1000000000ull, "s" },
+		{ 1000000ull, "ms" },
+		{ 1000ull, "\xc2\xb5s" },
+		{ 1, "ns" },
 	};
 	size_t i = 0;
 	int dec = 0;
@@ -175,7 +202,8 @@ static void fmt_tick(char *buf, size_t size, uint64_t ns, uint64_t step, uint64_
 	if (!ns)
 		snprintf(buf, size, "0");
 	else
-		snprintf(buf, size, "%.*f%s", dec, (double)ns / (double)units[i].unit, units[i].name);
+		snprintf(buf, size, "%.*f%s", dec, (double)ns / (double)units[i].unit,
+			 units[i].name);
 }
 
 static void put_header(struct svg *g, int height)
@@ -191,13 +219,15 @@ static void put_header(struct svg *g, int height)
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		"viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans Mono,Menlo,Consolas,monospace\" "
-		"font-size=\"11\">\n", WIDTH, height, WIDTH, height);
+		"font-size=\"11\">\n",
+		WIDTH, height, WIDTH, height);
 	/* row backgrounds are translucent: the fork lines drawn before them show through */
 	fputs("<style>.bg{fill:#000000;fill-opacity:0}.z .bg{fill-opacity:0.035}"
 	      ".r:hover .bg{fill:#2060ff;fill-opacity:0.13}"
 	      ".f{fill:#b00000;font-weight:bold}.m{fill:#777777}.c{stroke:#9a9a9a;stroke-width:0.8}"
 	      ".g{stroke:#e2e2e2;stroke-width:1}.x{fill:none;stroke:#d00000;stroke-width:1.6}"
-	      ".u{fill:none;stroke:#555555;stroke-width:1;stroke-dasharray:3 2}</style>\n", g->fp);
+	      ".u{fill:none;stroke:#555555;stroke-width:1;stroke-dasharray:3 2}</style>\n",
+	      g->fp);
 	fprintf(g->fp, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", WIDTH, height);
 	fprintf(g->fp, "<text x=\"%d\" y=\"20\" font-size=\"14\" font-weight=\"bold\">", LABEL_X);
 	fputs("proctree: ", g->fp);
@@ -217,11 +247,15 @@ static void put_header(struct svg *g, int height)
 	}
 	fputs("</text>\n", g->fp);
 	fmt_dur(wall, sizeof(wall), g->t1 - g->t0);
-	fprintf(g->fp, "<text x=\"%d\" y=\"38\" class=\"m\">%" PRIu32 " processes, %s, "
-		"%" PRIu64 " failed", LABEL_X, t->nnodes, wall, failed);
+	fprintf(g->fp,
+		"<text x=\"%d\" y=\"38\" class=\"m\">%" PRIu32 " processes, %s, "
+		"%" PRIu64 " failed",
+		LABEL_X, t->nnodes, wall, failed);
 	if (t->sum.fork_lost + t->sum.exit_lost + t->sum.exit_unseen)
-		fprintf(g->fp, ", inferred: %" PRIu64 " fork lost, %" PRIu64 " exit lost, %" PRIu64
-			" exit unseen", t->sum.fork_lost, t->sum.exit_lost, t->sum.exit_unseen);
+		fprintf(g->fp,
+			", inferred: %" PRIu64 " fork lost, %" PRIu64 " exit lost, %" PRIu64
+			" exit unseen",
+			t->sum.fork_lost, t->sum.exit_lost, t->sum.exit_unseen);
 	if (t->sum.lost_rows)
 		fprintf(g->fp, ", kernel lost %" PRIu64 " events", t->sum.lost_events);
 	if (m->engine) {
@@ -295,8 +329,10 @@ static void put_legend(struct svg *g, int y)
 		if (x + w > WIDTH - 8)
 			break;
 		name_colour(g, l->s, l->len, false, col);
-		fprintf(g->fp, "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-			"<text x=\"%.1f\" y=\"%d\">", x, y - 9, col, x + 13, y);
+		fprintf(g->fp,
+			"<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+			"<text x=\"%.1f\" y=\"%d\">",
+			x, y - 9, col, x + 13, y);
 		put_fit(g->fp, l->s, l->len, 18);
 		fprintf(g->fp, " <tspan class=\"m\">%" PRIu64 "</tspan></text>\n", l->count);
 		x += w;
@@ -314,8 +350,10 @@ static void put_axis(struct svg *g, int y, int bottom)
 		fprintf(g->fp, "<line class=\"g\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", x,
 			y + 4, x, bottom);
 		fmt_tick(buf, sizeof(buf), v, step, span);
-		fprintf(g->fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"m\">%s"
-			"</text>\n", x, y, buf);
+		fprintf(g->fp,
+			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"m\">%s"
+			"</text>\n",
+			x, y, buf);
 	}
 }
 
@@ -327,7 +365,8 @@ static void put_title(struct svg *g, const struct row *r)
 	fputs("<title>", g->fp);
 	if (n->flags & NF_SYNTHETIC) {
 		fputs("unknown parent: processes whose fork was lost and whose parent is unknown"
-		      "</title>", g->fp);
+		      "</title>",
+		      g->fp);
 		return;
 	}
 	fprintf(g->fp, "pid %" PRId32 ": ", n->pid);
@@ -356,8 +395,10 @@ static void put_title(struct svg *g, const struct row *r)
 		for (int i = 0; r->act && i < COLS; i++)
 			if (r->act[i] > max)
 				max = r->act[i];
-		fprintf(g->fp, "\n%" PRIu32 " processes below, not drawn: up to %" PRId32 " at once "
-			"(the strip), %" PRIu32 " failed (red ticks)", r->cut, max, r->cut_failed);
+		fprintf(g->fp,
+			"\n%" PRIu32 " processes below, not drawn: up to %" PRId32 " at once "
+			"(the strip), %" PRIu32 " failed (red ticks)",
+			r->cut, max, r->cut_failed);
 	}
 	fputs("</title>", g->fp);
 }
@@ -366,7 +407,8 @@ static void put_bar(struct svg *g, const struct node *n, double y, bool cut)
 {
 	uint64_t end = node_draw_end(g->t, n);
 	const struct exec_rec *x = n->execs;
-	double xs = xat(g, n->start_ns), xe = xat(g, end), by = cut ? y + 1.5 : y + (ROW_H - BAR_H) / 2.0;
+	double xs = xat(g, n->start_ns), xe = xat(g, end),
+	       by = cut ? y + 1.5 : y + (ROW_H - BAR_H) / 2.0;
 	int bh = cut ? 7 : BAR_H;
 	uint64_t from = n->start_ns;
 	char col[8];
@@ -388,7 +430,8 @@ static void put_bar(struct svg *g, const struct node *n, double y, bool cut)
 		name_colour(g, s, len, x != NULL, col);
 		if (!x)
 			w = xe - xs;
-		fprintf(g->fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
+		fprintf(g->fp,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
 			xs, by, w > 0.5 ? w : 0.5, bh, col);
 	}
 	for (; x; x = x->next) {
@@ -400,18 +443,21 @@ static void put_bar(struct svg *g, const struct node *n, double y, bool cut)
 		if (!s)
 			node_command_at(n, x->time_ns, &s, &len);
 		name_colour(g, s, len, false, col);
-		fprintf(g->fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
+		fprintf(g->fp,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>",
 			xa, by, xb - xa > 1 ? xb - xa : 1, bh, col);
 	}
 	if (node_failed(n))
-		fprintf(g->fp, "<rect class=\"x\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>",
+		fprintf(g->fp,
+			"<rect class=\"x\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>",
 			xs, by, xe - xs, bh);
 	else if (n->flags & (NF_FORK_LOST | NF_EXIT_LOST | NF_EXIT_UNSEEN))
-		fprintf(g->fp, "<rect class=\"u\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>",
+		fprintf(g->fp,
+			"<rect class=\"u\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\"/>",
 			xs, by, xe - xs, bh);
 	if (n->flags & NF_ALIVE_AT_END && !(n->have & NH_END))
-		fprintf(g->fp, "<path d=\"M%.1f %.1fl6 %dl-6 %dz\" fill=\"#555555\"/>", xe + 1, by - 1,
-			bh / 2 + 1, bh / 2 + 1);
+		fprintf(g->fp, "<path d=\"M%.1f %.1fl6 %dl-6 %dz\" fill=\"#555555\"/>", xe + 1,
+			by - 1, bh / 2 + 1, bh / 2 + 1);
 	if (node_failed(n)) {
 		char st[32];
 
@@ -454,7 +500,8 @@ static void put_row(struct svg *g, size_t i)
 		put_fit(g->fp, s, len, room > need + 4 ? room - need : 4);
 		fprintf(g->fp, "<tspan class=\"m\">%s%s</tspan>", pid, more);
 		if (r->cut_failed)
-			fprintf(g->fp, "<tspan class=\"f\"> \u2717%" PRIu32 "</tspan>", r->cut_failed);
+			fprintf(g->fp, "<tspan class=\"f\"> \u2717%" PRIu32 "</tspan>",
+				r->cut_failed);
 	}
 	fputs("</text>", g->fp);
 	if (!(n->flags & NF_SYNTHETIC))
@@ -491,8 +538,9 @@ static void put_connectors(struct svg *g)
 		if (!fan || fan[pr] > FAN_MAX)
 			continue;
 		x = xat(g, n->start_ns);
-		fprintf(g->fp, "<line class=\"c\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-			x, g->y0 + (pr - 1) * (double)ROW_H + (ROW_H + BAR_H) / 2.0, x,
+		fprintf(g->fp,
+			"<line class=\"c\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x,
+			g->y0 + (pr - 1) * (double)ROW_H + (ROW_H + BAR_H) / 2.0, x,
 			g->y0 + (double)i * ROW_H + (ROW_H - BAR_H) / 2.0);
 	}
 	free(fan);
@@ -510,13 +558,16 @@ static void put_footer(struct svg *g, int y)
 	} else {
 		fprintf(g->fp, "%" PRIu64 " of %" PRIu64 " processes drawn", drawn, total);
 		if (g->v.nhidden)
-			fprintf(g->fp, "; %" PRIu64 " hidden by --max-depth/--filter", g->v.nhidden);
+			fprintf(g->fp, "; %" PRIu64 " hidden by --max-depth/--filter",
+				g->v.nhidden);
 		if (g->cut_depth != UINT64_MAX)
-			fprintf(g->fp, "; %" PRIu64 " not drawn to fit %u rows: the \"+N\" rows "
+			fprintf(g->fp,
+				"; %" PRIu64 " not drawn to fit %u rows: the \"+N\" rows "
 				"stand for them (--max-rows N, --filter COMM)",
 				total - drawn - g->v.nhidden, g->cap);
 	}
-	fprintf(g->fp, "</text>\n<text x=\"%d\" y=\"%d\" class=\"m\">red border and \u2717: failed; "
+	fprintf(g->fp,
+		"</text>\n<text x=\"%d\" y=\"%d\" class=\"m\">red border and \u2717: failed; "
 		"dashed: fork or exit lost/unseen; \u25b6: running at the end; pale: before the "
 		"first exec; grey strip: processes below a row that were not drawn</text>\n",
 		LABEL_X, y + 15);

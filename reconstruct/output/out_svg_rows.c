@@ -143,7 +143,10 @@ static int column(const struct svg *g, uint64_t ns)
  */
 int svg_activity(struct svg *g)
 {
-	struct { uint64_t depth; uint32_t row; } *st;
+	struct {
+		uint64_t depth;
+		uint32_t row;
+	} * st;
 	size_t nst = 0;
 	struct tree_walk w;
 	struct node *n;

@@ -17,11 +17,11 @@
 struct stat_row {
 	const char *name;
 	size_t len;
-	bool bracket;       /* exe key, no exec: "[comm]" */
+	bool bracket; /* exe key, no exec: "[comm]" */
 	uint64_t count, timed, total_ns, median_ns, max_ns;
 	uint64_t utime_ns, stime_ns, cpu_known, failures;
 	uint64_t own_ns, incl_ns; /* cpu_time.c: own sums, inclusive does not */
-	size_t first;       /* into the sorted lifetimes */
+	size_t first;		  /* into the sorted lifetimes */
 };
 
 struct life {
@@ -82,8 +82,8 @@ static int by_total(const void *a, const void *b)
 }
 
 /* group the nodes by key: rows[] plus each node's row in rowof[] */
-static int group(const struct tree *t, enum tree_stats_key key, struct stat_row **out,
-		 size_t *nout, uint32_t *rowof)
+static int group(const struct tree *t, enum tree_stats_key key, struct stat_row **out, size_t *nout,
+		 uint32_t *rowof)
 {
 	size_t cap = 256, n = 0;
 	uint32_t *slot = NULL;
@@ -119,7 +119,8 @@ static int group(const struct tree *t, enum tree_stats_key key, struct stat_row 
 				if (n + 1 > cap / 2)
 					break;
 				slot[i] = (uint32_t)n;
-				rows[n++] = (struct stat_row){ .name = s, .len = len, .bracket = br };
+				rows[n++] =
+					(struct stat_row){ .name = s, .len = len, .bracket = br };
 			}
 			rowof[id] = slot[i];
 		}
@@ -238,8 +239,8 @@ int tree_write_stats_by(const struct tree *t, enum tree_stats_key key, FILE *fp)
 			fmt_secs(own, sizeof(own), r->own_ns);
 			fmt_secs(incl, sizeof(incl), r->incl_ns);
 		}
-		fprintf(fp, "%8" PRIu64 " %14s %14s %14s %14s %14s %14s %14s %7" PRIu64 "  ", r->count,
-			tot, med, max, ut, st, own, incl, r->failures);
+		fprintf(fp, "%8" PRIu64 " %14s %14s %14s %14s %14s %14s %14s %7" PRIu64 "  ",
+			r->count, tot, med, max, ut, st, own, incl, r->failures);
 		if (r->bracket)
 			putc_unlocked('[', fp);
 		tree_text_escaped(fp, r->name, r->len);
@@ -248,10 +249,12 @@ int tree_write_stats_by(const struct tree *t, enum tree_stats_key key, FILE *fp)
 		putc_unlocked('\n', fp);
 	}
 	if (timed < t->nnodes)
-		fprintf(fp, "(lifetimes over the %" PRIu64 " of %" PRIu32 " processes with both a "
+		fprintf(fp,
+			"(lifetimes over the %" PRIu64 " of %" PRIu32 " processes with both a "
 			"fork and an exit recorded; CPU time only where the exit carried it)\n",
 			timed, t->nnodes);
-	fprintf(fp, "(user, system: as recorded, %s; cpu own: without the children's, sums; "
+	fprintf(fp,
+		"(user, system: as recorded, %s; cpu own: without the children's, sums; "
 		"cpu incl: with them)\n",
 		tree_cpu_inclusive(t) ? "with the children waited for" : "the process's own");
 	free(rows);

@@ -75,8 +75,10 @@ int cmd_table(const struct tree *t, struct cmd_stat **out, size_t *nout)
 				if (d > c->max_ns)
 					c->max_ns = d;
 			}
-			if (x->ru && x->ru->present & (CSV_BIT(CSV_F_UTIME) | CSV_BIT(CSV_F_STIME))) {
-				c->cpu_ns = sat_add(c->cpu_ns, sat_add(x->ru->utime_ns, x->ru->stime_ns));
+			if (x->ru &&
+			    x->ru->present & (CSV_BIT(CSV_F_UTIME) | CSV_BIT(CSV_F_STIME))) {
+				c->cpu_ns = sat_add(c->cpu_ns,
+						    sat_add(x->ru->utime_ns, x->ru->stime_ns));
 				c->cpu_known++;
 			}
 			if (cpu[id].known) {
@@ -154,8 +156,10 @@ int tree_write_summary(const struct tree *t, FILE *fp)
 	P("rows", s->rows);
 	P("rows late", s->late_rows);
 #undef P
-	fprintf(fp, "%-22s %s\n", "file", s->truncated ? "truncated last row" :
-		!s->complete ? "cut short (no #end)" : "complete");
+	fprintf(fp, "%-22s %s\n", "file",
+		s->truncated   ? "truncated last row"
+		: !s->complete ? "cut short (no #end)"
+			       : "complete");
 	if (s->interrupted)
 		fprintf(fp, "%-22s %s\n", "recording", "interrupted");
 	if (cmd_table(t, &cs, &ncs) < 0)
@@ -183,9 +187,11 @@ int tree_write_summary(const struct tree *t, FILE *fp)
 		putc_unlocked('\n', fp);
 	}
 	if (ncs)
-		fprintf(fp, "(cpu: utime + stime as recorded, %s; cpu own: without the children's, "
-			"sums; cpu incl: with them)\n", tree_cpu_inclusive(t) ?
-			"with the children waited for" : "the process's own");
+		fprintf(fp,
+			"(cpu: utime + stime as recorded, %s; cpu own: without the children's, "
+			"sums; cpu incl: with them)\n",
+			tree_cpu_inclusive(t) ? "with the children waited for"
+					      : "the process's own");
 	free(cs);
 	return ferror(fp) ? -1 : 0;
 }

@@ -38,8 +38,8 @@ struct view {
 	const struct tree *t;
 	uint8_t *show;
 	uint32_t *size;
-	uint64_t nshown;   /* shown nodes, the synthetic one included */
-	uint64_t nhidden;  /* real processes not shown */
+	uint64_t nshown;  /* shown nodes, the synthetic one included */
+	uint64_t nhidden; /* real processes not shown */
 	int max_depth;
 	const char *filter;
 };

@@ -88,7 +88,8 @@ int view_init(struct view *v, const struct tree *t, const struct tree_view_opts 
 			continue;
 		for (x = node_post_first(roots[r]); x; x = node_post_next(x, roots[r])) {
 			if (x->parent)
-				v->size[node_ix(x->parent)] += v->size[node_ix(x)] + !v->show[node_ix(x)];
+				v->size[node_ix(x->parent)] +=
+					v->size[node_ix(x)] + !v->show[node_ix(x)];
 		}
 	}
 	return 0;
@@ -138,4 +139,3 @@ void node_status(const struct node *n, char *buf, size_t size)
 		snprintf(buf, size, "exit ?");
 	}
 }
-

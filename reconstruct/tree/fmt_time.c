@@ -13,8 +13,14 @@ void fmt_secs(char *buf, size_t size, uint64_t ns)
 
 void fmt_dur(char *buf, size_t size, uint64_t ns)
 {
-	static const struct { uint64_t unit; const char *name; } units[] = {
-		{ 1000000000ull, "s" }, { 1000000ull, "ms" }, { 1000ull, "\xc2\xb5s" }, { 1, "ns" },
+	static const struct {
+		uint64_t unit;
+		const char *name;
+	} units[] = {
+		{ 1000000000ull, "s" },
+		{ 1000000ull, "ms" },
+		{ 1000ull, "\xc2\xb5s" },
+		{ 1, "ns" },
 	};
 
 	if (ns >= 60000000000ull) {

@@ -12,18 +12,18 @@
 
 /* node flags: the documented vocabulary, in output order (see flag_names) */
 enum {
-	NF_FORK_LOST = 1 << 0,   /* no fork row: first seen through exec/exit/alive/a thread */
-	NF_ORPHAN = 1 << 1,      /* fork_lost and no live parent evidence: under "unknown parent" */
-	NF_FORK_LATE = 1 << 2,   /* the fork row came after the child's first row (beyond reorder) */
-	NF_EXIT_LOST = 1 << 3,   /* a fork reused the pid while this incarnation was live */
-	NF_EXIT_UNSEEN = 1 << 4, /* neither exit nor alive row before the file ended */
-	NF_EXIT_INFERRED = 1 << 5, /* exit row without `group`: taken as the process end */
+	NF_FORK_LOST = 1 << 0, /* no fork row: first seen through exec/exit/alive/a thread */
+	NF_ORPHAN = 1 << 1,    /* fork_lost and no live parent evidence: under "unknown parent" */
+	NF_FORK_LATE = 1 << 2, /* the fork row came after the child's first row (beyond reorder) */
+	NF_EXIT_LOST = 1 << 3, /* a fork reused the pid while this incarnation was live */
+	NF_EXIT_UNSEEN = 1 << 4,	 /* neither exit nor alive row before the file ended */
+	NF_EXIT_INFERRED = 1 << 5,	 /* exit row without `group`: taken as the process end */
 	NF_EXIT_STATUS_UNKNOWN = 1 << 6, /* exit row with neither code nor signal */
-	NF_ALIVE_AT_END = 1 << 7,  /* still running when recording stopped */
-	NF_REPARENTED = 1 << 8,    /* an exit/alive row's ppid is not the creator's pid */
-	NF_ARGV_UNKNOWN = 1 << 9,  /* an exec row without argv */
-	NF_ARGV_CUT = 1 << 10,     /* an exec row whose argv the engine cut at its cap */
-	NF_SYNTHETIC = 1 << 11,    /* the "unknown parent" node, not a process */
+	NF_ALIVE_AT_END = 1 << 7,	 /* still running when recording stopped */
+	NF_REPARENTED = 1 << 8,		 /* an exit/alive row's ppid is not the creator's pid */
+	NF_ARGV_UNKNOWN = 1 << 9,	 /* an exec row without argv */
+	NF_ARGV_CUT = 1 << 10,		 /* an exec row whose argv the engine cut at its cap */
+	NF_SYNTHETIC = 1 << 11,		 /* the "unknown parent" node, not a process */
 	NF_PRE_EXISTING = 1 << 12, /* running when the recording joined it (-p): start unknown */
 	NF_COUNT = 13
 };
@@ -32,13 +32,13 @@ extern const char *const tree_flag_names[NF_COUNT];
 
 /* node->have */
 enum {
-	NH_END = 1 << 0,     /* end_ns known (exit row) */
+	NH_END = 1 << 0, /* end_ns known (exit row) */
 	NH_CODE = 1 << 1,
 	NH_SIGNAL = 1 << 2,
-	NH_PPID = 1 << 3,    /* ppid reported by some row */
-	NH_LIVE = 1 << 4,    /* in the live pid table */
-	NH_START = 1 << 5,   /* start_ns is the fork time (not only first seen) */
-	NH_KIDS = 1 << 6,    /* some node was put under it (tree_anc.c) */
+	NH_PPID = 1 << 3,  /* ppid reported by some row */
+	NH_LIVE = 1 << 4,  /* in the live pid table */
+	NH_START = 1 << 5, /* start_ns is the fork time (not only first seen) */
+	NH_KIDS = 1 << 6,  /* some node was put under it (tree_anc.c) */
 };
 
 /* an interned byte string: length then bytes then NUL */
@@ -53,8 +53,8 @@ struct exec_rec {
 	const struct istr *filename; /* NULL when unknown */
 	const struct istr *argv;     /* the arguments, each NUL-terminated; NULL unknown */
 	int32_t argc;
-	int32_t old_tid;             /* 0 when the leader exec'd */
-	bool argv_cut;               /* argv holds only the engine's first bytes (argv known) */
+	int32_t old_tid; /* 0 when the leader exec'd */
+	bool argv_cut;	 /* argv holds only the engine's first bytes (argv known) */
 };
 
 struct node_ru {
@@ -66,13 +66,13 @@ struct node_ru {
 struct node {
 	struct node *parent, *first_child, *next_sibling;
 	struct exec_rec *execs, *last_exec;
-	const struct istr *comm;     /* NULL when unknown */
-	struct node_ru *ru;          /* NULL when the exit row carried no rusage */
-	uint64_t start_ns;           /* fork time, or first row's time when fork_lost */
-	uint64_t end_ns;             /* exit time (NH_END), or last seen time */
+	const struct istr *comm; /* NULL when unknown */
+	struct node_ru *ru;	 /* NULL when the exit row carried no rusage */
+	uint64_t start_ns;	 /* fork time, or first row's time when fork_lost */
+	uint64_t end_ns;	 /* exit time (NH_END), or last seen time */
 	uint32_t id;
-	int32_t pid;                 /* -1 for the synthetic node */
-	int32_t ppid;                /* last reported ppid (NH_PPID) */
+	int32_t pid;  /* -1 for the synthetic node */
+	int32_t ppid; /* last reported ppid (NH_PPID) */
 	uint32_t threads, threads_exited, nexecs;
 	uint16_t flags;
 	uint8_t have;
@@ -119,7 +119,7 @@ void intern_free(struct intern *in);
 /* ---- live pid table: pid -> the live incarnation ---- */
 
 struct live_slot {
-	int32_t pid;   /* -1 empty */
+	int32_t pid; /* -1 empty */
 	struct node *node;
 };
 
@@ -140,10 +140,10 @@ void live_free(struct live *l);
 /* a held row; its string pointers are rebuilt from @off when it is applied */
 struct prow {
 	uint64_t time;
-	uint64_t rk;          /* causal rank << 56 | file order */
+	uint64_t rk; /* causal rank << 56 | file order */
 	struct csv_event ev;
-	char *ext;            /* the strings when longer than ROW_INLINE */
-	int32_t off[4];       /* comm, child_comm, filename, argv strings; -1 none */
+	char *ext;	/* the strings when longer than ROW_INLINE */
+	int32_t off[4]; /* comm, child_comm, filename, argv strings; -1 none */
 	char s[ROW_INLINE];
 };
 
@@ -155,17 +155,17 @@ struct pslot {
 };
 
 struct order {
-	struct prow *ring;    /* rows that arrived in order: FIFO, inline */
+	struct prow *ring; /* rows that arrived in order: FIFO, inline */
 	size_t rcap, rhead, rlen;
-	struct pslot *heap;   /* rows that arrived out of order: min-heap */
+	struct pslot *heap; /* rows that arrived out of order: min-heap */
 	size_t hn, hcap;
-	struct prow **spare;  /* free heap rows */
+	struct prow **spare; /* free heap rows */
 	size_t nspare, spare_cap, nheaprows;
-	const char **argv;    /* argv of the row being applied */
+	const char **argv; /* argv of the row being applied */
 	int argv_cap;
 	uint64_t window_ns, max_time, seq, last_out;
 	bool released_any;
-	uint64_t late;        /* rows older than something already applied */
+	uint64_t late; /* rows older than something already applied */
 };
 
 typedef int (*order_apply_fn)(struct tree *t, const struct csv_event *ev);
@@ -177,11 +177,11 @@ void order_free(struct order *o);
 /* ---- ancestor queries during the build (tree_anc.c) ---- */
 
 struct anc_slot {
-	uint32_t ch[2], p;   /* link-cut tree: splay children, parent or path-parent */
+	uint32_t ch[2], p; /* link-cut tree: splay children, parent or path-parent */
 };
 
 struct anc {
-	struct anc_slot *v;  /* by node id, 0 the unknown parent; NULL until needed */
+	struct anc_slot *v; /* by node id, 0 the unknown parent; NULL until needed */
 	size_t n, cap;
 };
 
@@ -228,17 +228,17 @@ struct lost_rec {
 };
 
 struct tree {
-	struct arena arena;      /* nodes' strings, execs, rusage */
+	struct arena arena; /* nodes' strings, execs, rusage */
 	struct intern strings;
 	struct live live;
 	struct order order;
-	struct anc anc;          /* fork_late adoption's cycle check */
-	struct node **chunks;    /* nodes in creation order (see NODE_CHUNK) */
+	struct anc anc;	      /* fork_late adoption's cycle check */
+	struct node **chunks; /* nodes in creation order (see NODE_CHUNK) */
 	size_t nchunks, chunks_cap;
-	uint32_t nnodes;         /* real nodes; ids 1..nnodes */
-	struct node *root;       /* the workload's first process */
-	struct node *unknown;    /* synthetic "unknown parent", id 0, when needed */
-	int32_t root_pid;        /* from the metadata, 0 unknown */
+	uint32_t nnodes;      /* real nodes; ids 1..nnodes */
+	struct node *root;    /* the workload's first process */
+	struct node *unknown; /* synthetic "unknown parent", id 0, when needed */
+	int32_t root_pid;     /* from the metadata, 0 unknown */
 	bool root_seen;
 	bool finished;
 	bool have_first;
@@ -248,7 +248,7 @@ struct tree {
 	struct lost_rec *lost;
 	size_t nlost, lost_cap;
 	char *truncation;
-	char *argv_buf;          /* an exec's argv being interned (argv_blob) */
+	char *argv_buf; /* an exec's argv being interned (argv_blob) */
 	size_t argv_cap;
 	/* metadata copies for the outputs */
 	struct csv_meta meta;
@@ -263,7 +263,8 @@ static inline struct node *node_slot(struct node *const *chunks, uint32_t idx)
 	unsigned lg;
 
 	if (idx >= NODE_CHUNK)
-		return &chunks[NODE_SMALL_CHUNKS - 1 + (idx >> NODE_CHUNK_SHIFT)][idx & (NODE_CHUNK - 1)];
+		return &chunks[NODE_SMALL_CHUNKS - 1 + (idx >> NODE_CHUNK_SHIFT)]
+			      [idx & (NODE_CHUNK - 1)];
 	if (idx < NODE_FIRST)
 		return &chunks[0][idx];
 	lg = 31 - __builtin_clz(idx);
@@ -283,9 +284,9 @@ static inline struct node *tree_node(const struct tree *t, uint32_t id)
 struct tree_walk {
 	const struct tree *t;
 	struct node *cur;
-	int root_index;     /* 0: root, 1: unknown */
+	int root_index; /* 0: root, 1: unknown */
 	uint64_t depth;
-	uint64_t closes;    /* levels closed before the returned node (JSON brackets) */
+	uint64_t closes; /* levels closed before the returned node (JSON brackets) */
 };
 
 struct node *tree_walk_first(struct tree_walk *w, const struct tree *t);

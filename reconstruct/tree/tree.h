@@ -32,7 +32,7 @@ struct tree;
 #define TREE_WINDOW_MAX_ROWS 131072
 
 struct tree_opts {
-	uint64_t window_ns;  /* reorder window; 0 means TREE_WINDOW_NS_DEFAULT */
+	uint64_t window_ns; /* reorder window; 0 means TREE_WINDOW_NS_DEFAULT */
 };
 
 /**
@@ -41,31 +41,31 @@ struct tree_opts {
  * Counts of real processes exclude the synthetic unknown-parent node.
  */
 struct tree_summary {
-	uint64_t rows;             /* event rows used */
-	uint64_t processes;        /* process incarnations (nodes) */
-	uint64_t threads;          /* threads created (fork rows with thread=1) */
-	uint64_t execs;            /* exec rows */
-	uint64_t max_depth;        /* deepest node; a root has depth 0 */
-	uint64_t max_alive;        /* most processes alive at one time */
-	uint64_t exited;           /* processes with an exit row */
-	uint64_t exit_nonzero;     /* exited with a code other than 0 */
-	uint64_t signaled;         /* killed by a signal */
-	uint64_t exit_lost;        /* flag counts, see docs/reconstruct.md */
+	uint64_t rows;	       /* event rows used */
+	uint64_t processes;    /* process incarnations (nodes) */
+	uint64_t threads;      /* threads created (fork rows with thread=1) */
+	uint64_t execs;	       /* exec rows */
+	uint64_t max_depth;    /* deepest node; a root has depth 0 */
+	uint64_t max_alive;    /* most processes alive at one time */
+	uint64_t exited;       /* processes with an exit row */
+	uint64_t exit_nonzero; /* exited with a code other than 0 */
+	uint64_t signaled;     /* killed by a signal */
+	uint64_t exit_lost;    /* flag counts, see docs/reconstruct.md */
 	uint64_t fork_lost;
-	uint64_t orphans;          /* fork_lost nodes with no live parent evidence */
+	uint64_t orphans; /* fork_lost nodes with no live parent evidence */
 	uint64_t alive_at_end;
 	uint64_t exit_unseen;
 	uint64_t reparented;
 	uint64_t argv_unknown;
-	uint64_t argv_cut;         /* exec rows whose argv the engine cut (not nodes) */
+	uint64_t argv_cut; /* exec rows whose argv the engine cut (not nodes) */
 	uint64_t fork_late;
-	uint64_t lost_rows;        /* `lost` rows */
-	uint64_t lost_events;      /* sum of their counts */
+	uint64_t lost_rows;	      /* `lost` rows */
+	uint64_t lost_events;	      /* sum of their counts */
 	uint64_t lost_rows_uncounted; /* `lost` rows without a count */
-	uint64_t late_rows;        /* rows that arrived after the reorder window */
-	bool truncated;            /* the last row was cut off and skipped */
-	bool complete;             /* the file had its #end trailer */
-	bool interrupted;          /* the trailer says the recording was interrupted */
+	uint64_t late_rows;	      /* rows that arrived after the reorder window */
+	bool truncated;		      /* the last row was cut off and skipped */
+	bool complete;		      /* the file had its #end trailer */
+	bool interrupted;	      /* the trailer says the recording was interrupted */
 };
 
 /**
@@ -126,8 +126,8 @@ int tree_read(struct tree *t, struct csv_reader *r);
  * Returns the finished tree, or NULL with err_msg() ("FILE:LINE: ...") on
  * bad input or allocation failure.
  */
-struct tree *tree_load(const char *path, const char *buf, size_t len,
-		       const struct tree_opts *opts, char **notes);
+struct tree *tree_load(const char *path, const char *buf, size_t len, const struct tree_opts *opts,
+		       char **notes);
 
 /**
  * tree_note - append one printf-formatted line to the malloc'd *@notes
@@ -158,7 +158,7 @@ int tree_write_events(const struct tree *t, FILE *fp);
 /* a node's CPU time (utime + stime): its own, and with its children's */
 struct cpu_times {
 	uint64_t own_ns, incl_ns;
-	bool known;              /* the exit row carried utime and stime */
+	bool known; /* the exit row carried utime and stime */
 };
 
 /** tree_cpu_inclusive - do the rows' utime/stime include waited-for children?
@@ -190,8 +190,8 @@ struct tree_view_opts {
 
 /* the --stats-by keys */
 enum tree_stats_key {
-	TREE_STATS_COMM,  /* exec basename, else comm */
-	TREE_STATS_EXE,   /* full exec filename, else [comm] */
+	TREE_STATS_COMM, /* exec basename, else comm */
+	TREE_STATS_EXE,	 /* full exec filename, else [comm] */
 };
 
 /** tree_write_chrome - Chrome Trace Event JSON (Perfetto, chrome://tracing); @o may be NULL */

@@ -19,9 +19,11 @@
 #include "tree-private.h"
 
 const char *const tree_flag_names[NF_COUNT] = {
-	"fork_lost", "orphan", "fork_late", "exit_lost", "exit_unseen", "exit_inferred",
-	"exit_status_unknown", "alive_at_end", "reparented", "argv_unknown", "argv_cut",
-	"synthetic", "pre_existing",
+	"fork_lost",	       "orphan",       "fork_late",
+	"exit_lost",	       "exit_unseen",  "exit_inferred",
+	"exit_status_unknown", "alive_at_end", "reparented",
+	"argv_unknown",	       "argv_cut",     "synthetic",
+	"pre_existing",
 };
 
 /*
@@ -54,8 +56,8 @@ static struct node *node_new(struct tree *t, int32_t pid, uint64_t time)
 		return NULL;
 	}
 	/* the first node of a chunk (see NODE_CHUNK): 0, powers of two from 64, then every 65536 */
-	if (idx < NODE_CHUNK ? idx == 0 || (idx >= NODE_FIRST && !(idx & (idx - 1))) :
-			       !(idx & (NODE_CHUNK - 1))) {
+	if (idx < NODE_CHUNK ? idx == 0 || (idx >= NODE_FIRST && !(idx & (idx - 1)))
+			     : !(idx & (NODE_CHUNK - 1))) {
 		size_t size = idx == 0 ? NODE_FIRST : idx < NODE_CHUNK ? idx : NODE_CHUNK;
 
 		if (t->nchunks == t->chunks_cap) {
@@ -386,9 +388,10 @@ static int apply_exec(struct tree *t, const struct csv_event *ev)
 	return 0;
 }
 
-#define RU_BITS (CSV_BIT(CSV_F_UTIME) | CSV_BIT(CSV_F_STIME) | CSV_BIT(CSV_F_MAXRSS) | \
-		 CSV_BIT(CSV_F_MINFLT) | CSV_BIT(CSV_F_MAJFLT) | CSV_BIT(CSV_F_NVCSW) | \
-		 CSV_BIT(CSV_F_NIVCSW))
+#define RU_BITS                                                                 \
+	(CSV_BIT(CSV_F_UTIME) | CSV_BIT(CSV_F_STIME) | CSV_BIT(CSV_F_MAXRSS) |  \
+	 CSV_BIT(CSV_F_MINFLT) | CSV_BIT(CSV_F_MAJFLT) | CSV_BIT(CSV_F_NVCSW) | \
+	 CSV_BIT(CSV_F_NIVCSW))
 
 /* the exit row's rusage; allocated only when it has some (most engines write none) */
 static int keep_rusage(struct tree *t, struct node *n, const struct csv_event *ev)

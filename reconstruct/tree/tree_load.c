@@ -36,8 +36,8 @@ void tree_note(char **notes, const char *fmt, ...)
 	free(msg);
 }
 
-struct tree *tree_load(const char *path, const char *buf, size_t len,
-		       const struct tree_opts *opts, char **notes)
+struct tree *tree_load(const char *path, const char *buf, size_t len, const struct tree_opts *opts,
+		       char **notes)
 {
 	struct csv_reader *r = buf ? csv_reader_new_mem(path, buf, len) : csv_reader_open(path);
 	struct tree *t = NULL;
@@ -56,8 +56,10 @@ struct tree *tree_load(const char *path, const char *buf, size_t len,
 			  tree_truncation(t));
 	/* ending inside a row (disk full) is also being cut short */
 	if (!csv_reader_trailer(r)->present)
-		tree_note(notes, "%s: no #end trailer: the recording was cut short; using every row "
-			  "present", path);
+		tree_note(notes,
+			  "%s: no #end trailer: the recording was cut short; using every row "
+			  "present",
+			  path);
 	csv_reader_free(r);
 	return t;
 error:

@@ -51,13 +51,14 @@ void *arena_alloc(struct arena *a, size_t size)
 
 	size = (size + align - 1) & ~(align - 1);
 	if ((size_t)(a->end - a->p) < size) {
-		size_t next = a->total < ARENA_FIRST ? ARENA_FIRST :
-			      a->total < ARENA_CHUNK ? a->total : ARENA_CHUNK;
+		size_t next = a->total < ARENA_FIRST   ? ARENA_FIRST
+			      : a->total < ARENA_CHUNK ? a->total
+						       : ARENA_CHUNK;
 		bool one_off = size > next / 4;
 		size_t csize = one_off ? size : next;
 		/* whole chunks of ARENA_CHUNK as huge pages, smaller ones plain */
-		struct arena_chunk *c = csize == ARENA_CHUNK ? big_zalloc(sizeof(*c) + csize) :
-					malloc(sizeof(*c) + csize);
+		struct arena_chunk *c = csize == ARENA_CHUNK ? big_zalloc(sizeof(*c) + csize)
+							     : malloc(sizeof(*c) + csize);
 
 		if (!c) {
 			err_set("out of memory (%zu MiB in use)", a->total >> 20);

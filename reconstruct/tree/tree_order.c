@@ -244,7 +244,8 @@ static struct prow *ring_slot(struct order *o)
 			return NULL;
 		/* move the part before rhead after the old end */
 		if (o->rhead + o->rlen > old)
-			memcpy(o->ring + old, o->ring, (o->rhead + o->rlen - old) * sizeof(*o->ring));
+			memcpy(o->ring + old, o->ring,
+			       (o->rhead + o->rlen - old) * sizeof(*o->ring));
 	}
 	return &o->ring[(o->rhead + o->rlen) & (o->rcap - 1)];
 }
@@ -285,7 +286,8 @@ static int heap_push(struct order *o, const struct csv_event *ev, uint64_t rk)
 int order_push(struct order *o, const struct csv_event *ev, struct tree *t, order_apply_fn fn)
 {
 	uint64_t rk = (uint64_t)causal_rank(ev) << SEQ_BITS | (o->seq++ & ((1ull << SEQ_BITS) - 1));
-	const struct prow *tail = o->rlen ? &o->ring[(o->rhead + o->rlen - 1) & (o->rcap - 1)] : NULL;
+	const struct prow *tail =
+		o->rlen ? &o->ring[(o->rhead + o->rlen - 1) & (o->rcap - 1)] : NULL;
 
 	if (!tail || !before(ev->time_ns, rk, tail->time, tail->rk)) {
 		struct prow *r = ring_slot(o);

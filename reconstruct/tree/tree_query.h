@@ -36,7 +36,7 @@ enum {
 	TQ_REPARENTED = 1 << 8,
 	TQ_ARGV_UNKNOWN = 1 << 9,
 	TQ_SYNTHETIC = 1 << 10,
-	TQ_ARGV_CUT = 1 << 11,  /* a new bit: the existing values do not move */
+	TQ_ARGV_CUT = 1 << 11, /* a new bit: the existing values do not move */
 };
 
 /**
@@ -47,17 +47,17 @@ enum {
  */
 struct tree_node_info {
 	uint32_t id;
-	uint32_t parent;        /* the creator's id, 0 the unknown parent, TREE_NO_NODE none */
-	int32_t pid;            /* -1 for the synthetic node */
-	int32_t ppid;           /* last reported ppid, when have_ppid */
-	uint64_t start_ns;      /* fork time (fork_seen), else the first row's time */
-	uint64_t end_ns;        /* exit time (exit_seen), else the last time seen */
-	bool fork_seen;         /* start_ns is a creation time (a fork row, or the root) */
-	bool exit_seen;         /* an exit row ended the process */
+	uint32_t parent;   /* the creator's id, 0 the unknown parent, TREE_NO_NODE none */
+	int32_t pid;	   /* -1 for the synthetic node */
+	int32_t ppid;	   /* last reported ppid, when have_ppid */
+	uint64_t start_ns; /* fork time (fork_seen), else the first row's time */
+	uint64_t end_ns;   /* exit time (exit_seen), else the last time seen */
+	bool fork_seen;	   /* start_ns is a creation time (a fork row, or the root) */
+	bool exit_seen;	   /* an exit row ended the process */
 	bool have_ppid;
 	bool have_code, have_signal;
 	int code, signal;
-	unsigned flags;         /* TQ_* */
+	unsigned flags; /* TQ_* */
 	uint32_t nexecs, threads;
 	const char *comm;
 	size_t comm_len;
@@ -66,11 +66,11 @@ struct tree_node_info {
 /** struct tree_exec_info - one exec of a node, in time order */
 struct tree_exec_info {
 	uint64_t time_ns;
-	const char *filename;   /* NULL when unknown */
+	const char *filename; /* NULL when unknown */
 	size_t filename_len;
-	int argc;               /* -1 when argv is unknown */
-	const char *argv;       /* argc NUL-terminated arguments, back to back */
-	bool argv_cut;          /* argv holds only what the engine kept (its cap) */
+	int argc;	  /* -1 when argv is unknown */
+	const char *argv; /* argc NUL-terminated arguments, back to back */
+	bool argv_cut;	  /* argv holds only what the engine kept (its cap) */
 };
 
 /** tree_node_count - number of real nodes (ids 1..count) */
