@@ -157,7 +157,7 @@ static inline int bpf_record(const char *engine, const char *csv, char *const *o
 
 	snprintf(err, sizeof(err), "%s.err", csv);
 	st = bpf_wait(bpf_start(engine, csv, opts, command, err), deadline_s);
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	if (text && text[0])
 		cr_log_info("recorder stderr: %s", text);
 	free(text);
@@ -181,7 +181,7 @@ static inline json_t *bpf_json(const char *csv)
 	snprintf(out, sizeof(out), "%s.json", csv);
 	snprintf(err, sizeof(err), "%s.json.err", csv);
 	st = bpf_wait(bpf_spawn(argv, out, err, NULL), 60);
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		  "proctree-reconstruct --format json %s: status %#x: %s", csv, st, text);
 	free(text);

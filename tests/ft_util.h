@@ -26,6 +26,7 @@
 #include "err.h"
 #include "num.h"
 #include "skip.h"
+#include "slurp.h"
 
 #define FT_RECORDER BUILD_DIR "/recorder/proctree-record"
 
@@ -169,21 +170,6 @@ static inline int ft_wait(pid_t pid)
 		if (errno != EINTR)
 			return -1;
 	return st;
-}
-
-static inline char *ft_slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf = calloc(1, 65536);
-	size_t n = 0;
-
-	if (fp && buf) {
-		n = fread(buf, 1, 65535, fp);
-		buf[n] = '\0';
-	}
-	if (fp)
-		fclose(fp);
-	return buf;
 }
 
 /* ---- the CSV in memory ---- */

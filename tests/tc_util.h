@@ -25,6 +25,7 @@
 #include "err.h"
 #include "num.h"
 #include "skip.h"
+#include "slurp.h"
 #include "tracecmd_run.h"
 #include "tracecmd_state.h"
 
@@ -307,20 +308,6 @@ static inline int tc_run(char *const argv[], const char *errpath, const char *pa
 	}
 	cr_assert_eq(w, pid);
 	return st;
-}
-
-static inline char *tc_slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *buf = calloc(1, 65536);
-
-	if (fp) {
-		size_t n = fread(buf, 1, 65535, fp);
-
-		buf[n] = '\0';
-		fclose(fp);
-	}
-	return buf;
 }
 
 /* A private scratch directory for one test. */

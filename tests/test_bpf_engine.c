@@ -513,7 +513,7 @@ static void kill_daemon(int pid)
 	char path[64], *comm;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	comm = ft_slurp(path);
+	comm = slurp_or_empty(path);
 	if (comm && !strcmp(comm, "daemon\n"))
 		kill(pid, SIGKILL);
 	free(comm);
@@ -800,7 +800,7 @@ Test(bpf_engine, without_privilege_bpf_fails_and_auto_falls_back, .timeout = 60)
 	snprintf(err2, sizeof(err2), "%s.err", csv2);
 
 	st = bpf_wait(bpf_spawn(bpf_argv, NULL, err, pw), 60);
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	cr_log_info("as nobody, bpf: status %#x: %s", st, text);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) != 0, "status %#x: the bpf engine cannot load", st);
 	cr_expect(text[0] && strchr(text, '\n') && !strchr(text, '\n')[1], "one line: '%s'", text);
@@ -816,7 +816,7 @@ Test(bpf_engine, without_privilege_bpf_fails_and_auto_falls_back, .timeout = 60)
 	snprintf(asan_opts, sizeof(asan_opts), "%s%sdetect_leaks=0", asan ? asan : "",
 		 asan && *asan ? ":" : "");
 	st = bpf_wait(bpf_spawn_env(auto_argv, NULL, err2, pw, "ASAN_OPTIONS", asan_opts), 60);
-	text = ft_slurp(err2);
+	text = slurp_or_empty(err2);
 	cr_log_info("as nobody, auto: status %#x: %s", st, text);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x: auto records with ptrace", st);
 	last_line(text, line, sizeof(line));
@@ -841,7 +841,7 @@ Test(bpf_engine, buffer_over_2_gib_is_refused, .timeout = 60)
 	snprintf(csv, sizeof(csv), "%s/big-ring.csv", dir);
 	snprintf(err, sizeof(err), "%s.err", csv);
 	st = bpf_wait(bpf_spawn(argv, NULL, err, NULL), 60);
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) != 0, "status %#x: refused", st);
 	cr_expect(text[0] && strchr(text, '\n') && !strchr(text, '\n')[1], "one line: '%s'", text);
 	cr_expect_not_null(strstr(text, "2 GiB"), "the error gives the limit: '%s'", text);
@@ -870,7 +870,7 @@ Test(bpf_engine, bpf_ftrace_ptrace_side_by_side_agree, .timeout = 120)
 	pid = bpf_start("bpf,ftrace,ptrace", csv, NULL, cmd, err);
 	ft_guard_recorder(&guard, pid);
 	st = bpf_wait(pid, 100);
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	cr_log_info("recorder stderr: %s", text);
 	free(text);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 3, "the workload's status, got %#x", st);
@@ -892,7 +892,7 @@ Test(bpf_engine, bpf_ftrace_ptrace_side_by_side_agree, .timeout = 120)
 		  procs[1], procs[2]);
 	snprintf(err, sizeof(err), "%s/compare.out", dir);
 	st = bpf_wait(bpf_spawn(cmp, err, NULL, NULL), 60);
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "--compare bpf ptrace: status %#x:\n%s",
 		  st, text);
 	free(text);

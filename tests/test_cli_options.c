@@ -25,76 +25,22 @@
 #include "../reconstruct/recon_outputs.h"
 #include "../recorder/rec_options.h"
 #include "pt_version.h"
+#include "run.h"
 
 #define RECORD BUILD_DIR "/recorder/proctree-record"
 #define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
 
-struct run {
-	int status;
-	char *out, *err;
-};
-
-static char *slurp_fd(int fd)
+/* Run @argv (argv[0] the program) from the fixtures directory: it must exit, not be killed. */
+static struct run run_in_fixtures(char *const *argv)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	char chunk[4096];
-	ssize_t n;
+	struct run r = run_argv(argv, &(struct run_opts){ .dir = FIXTURES_DIR });
 
-	lseek(fd, 0, SEEK_SET);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
-		buf = realloc(buf, len + n + 1);
-		cr_assert_not_null(buf);
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	if (!buf)
-		buf = calloc(1, 1);
-	buf[len] = '\0';
-	close(fd);
-	return buf;
-}
-
-/* Run @argv (argv[0] the program) with stdin /dev/null, from the fixtures directory. */
-static struct run run_argv(char *const *argv)
-{
-	char outp[] = "/tmp/proctree-cli-out-XXXXXX", errp[] = "/tmp/proctree-cli-err-XXXXXX";
-	int out = mkstemp(outp), err = mkstemp(errp), st;
-	struct run r;
-	pid_t pid;
-
-	cr_assert(out >= 0 && err >= 0);
-	unlink(outp);
-	unlink(errp);
-	pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		dup2(null, 0);
-		dup2(out, 1);
-		dup2(err, 2);
-		if (chdir(FIXTURES_DIR) < 0)
-			_exit(254);
-		execv(argv[0], argv);
-		_exit(255);
-	}
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	cr_assert(WIFEXITED(st), "%s did not exit: %#x", argv[0], st);
-	r.status = WEXITSTATUS(st);
-	r.out = slurp_fd(out);
-	r.err = slurp_fd(err);
+	cr_assert_eq(r.signal, 0, "%s did not exit: signal %d", argv[0], r.signal);
 	return r;
 }
 
 /* run(PROG, "arg", ..., NULL) */
-#define run(...) run_argv((char *const[]){ __VA_ARGS__, NULL })
-
-static void free_run(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-}
+#define run(...) run_in_fixtures((char *const[]){ __VA_ARGS__, NULL })
 
 static bool one_line(const char *s)
 {
@@ -127,7 +73,7 @@ static void expect_usage_error(struct run r, const char *what, const char *want)
 	cr_expect(one_line(r.err), "%s: one line on stderr: '%s'", what, r.err);
 	cr_expect_not_null(strstr(r.err, want), "%s: '%s' not in '%s'", what, want, r.err);
 	cr_expect_str_empty(r.out, "%s: stdout: %s", what, r.out);
-	free_run(&r);
+	run_free(&r);
 }
 
 /*
@@ -151,7 +97,7 @@ static void expect_version(const char *prog, struct run r)
 			     REG_EXTENDED), 0);
 	cr_expect_eq(regexec(&re, r.out, 0, NULL, 0), 0, "version line '%s'", r.out);
 	regfree(&re);
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(cli_options, version)
@@ -208,10 +154,10 @@ Test(cli_options, record_help_lists_every_option_and_the_man_pages)
 
 		cr_expect_str_eq(h.out, r.out);
 		cr_expect_str_eq(c.out, r.out);
-		free_run(&h);
-		free_run(&c);
+		run_free(&h);
+		run_free(&c);
 	}
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(cli_options, reconstruct_help_lists_every_option_and_the_man_pages)
@@ -230,8 +176,8 @@ Test(cli_options, reconstruct_help_lists_every_option_and_the_man_pages)
 	expect_lists("proctree-reconstruct --compare", c.out, recon_compare_longopts,
 		     RECON_SHORTOPTS);
 	cr_expect_not_null(strstr(c.out, "proctree-reconstruct(1)"));
-	free_run(&r);
-	free_run(&c);
+	run_free(&r);
+	run_free(&c);
 }
 
 Test(cli_options, reconstruct_help_lists_every_diff_option)
@@ -245,8 +191,8 @@ Test(cli_options, reconstruct_help_lists_every_diff_option)
 	cr_expect_str_empty(d.err);
 	expect_lists("proctree-reconstruct --diff", d.out, recon_diff_longopts, RECON_SHORTOPTS);
 	cr_expect_not_null(strstr(d.out, "proctree-reconstruct(1)"));
-	free_run(&r);
-	free_run(&d);
+	run_free(&r);
+	run_free(&d);
 }
 
 /*
@@ -396,7 +342,7 @@ Test(cli_options, errors_never_name_hidden_letters)
 				 o->has_arg == no_argument ? "=1" : "");
 			r = run((char *)progs[p].prog, opt);
 			expect_shown_letters(opt, r.err, progs[p].help, 0);
-			free_run(&r);
+			run_free(&r);
 		}
 		for (int c = 0; c < 52; c++) {
 			char letter = c < 26 ? 'a' + c : 'A' + c - 26, opt[4] = { '-', letter, 0 };
@@ -408,9 +354,9 @@ Test(cli_options, errors_never_name_hidden_letters)
 				cr_expect(one_line(r.err), "%s: '%s'", opt, r.err);
 				expect_shown_letters(opt, r.err, progs[p].help, letter);
 			}
-			free_run(&r);
+			run_free(&r);
 		}
 	}
-	free_run(&rh);
-	free_run(&ch);
+	run_free(&rh);
+	run_free(&ch);
 }

@@ -16,70 +16,22 @@
 
 #include "compare.h"
 #include "err.h"
+#include "run.h"
+#include "slurp.h"
 
 #define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
 #define DIR FIXTURES_DIR "/compare"
 
-struct run {
-	int status;
-	char *out, *err;
-};
-
-static char *slurp_fp(FILE *fp)
-{
-	char *buf = NULL;
-	size_t len = 0, n;
-	char chunk[4096];
-
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		buf = realloc(buf, len + n + 1);
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	if (!buf)
-		buf = calloc(1, 1);
-	buf[len] = '\0';
-	return buf;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *s;
-
-	cr_assert_not_null(fp, "cannot open %s", path);
-	s = slurp_fp(fp);
-	fclose(fp);
-	return s;
-}
-
-/* run the program with @args (a shell word list) in the fixture directory */
+/* the program with @args (a shell word list), run in the fixture directory */
 static struct run run(const char *args)
 {
-	char cmd[2048], errpath[] = "/tmp/proctree-test-err-XXXXXX";
+	char cmd[2048];
 	struct run r;
-	int fd = mkstemp(errpath);
-	FILE *p, *e;
 
-	cr_assert_geq(fd, 0);
-	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s 2>'%s'", DIR, PROG, args, errpath);
-	p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	r.out = slurp_fp(p);
-	r.status = pclose(p);
-	cr_assert(WIFEXITED(r.status), "%s did not exit normally", cmd);
-	r.status = WEXITSTATUS(r.status);
-	e = fdopen(fd, "r");
-	r.err = slurp_fp(e);
-	fclose(e);
-	unlink(errpath);
+	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG, args);
+	r = run_sh(cmd, &(struct run_opts){ .dir = DIR });
+	cr_assert_eq(r.signal, 0, "%s did not exit normally", cmd);
 	return r;
-}
-
-static void free_run(struct run *r)
-{
-	free(r->out);
-	free(r->err);
 }
 
 /* the expected counts of one file, in enum cmp_class order */
@@ -122,7 +74,7 @@ static void check_json_counts(const char *variant, const struct counts *want, in
 	}
 	cr_assert_eq(r.status, agree ? 0 : 1, "%s: exit status %d", variant, r.status);
 	json_decref(doc);
-	free_run(&r);
+	run_free(&r);
 }
 
 static void check_text(const char *variant, int status)
@@ -139,7 +91,7 @@ static void check_text(const char *variant, int status)
 	cr_expect_eq(r.status, status, "%s: exit status %d, want %d", variant, r.status, status);
 	cr_expect_str_empty(r.err, "%s: stderr: %s", variant, r.err);
 	free(want);
-	free_run(&r);
+	run_free(&r);
 }
 
 #define NODE 0
@@ -156,7 +108,7 @@ Test(compare, identical_trees_agree)
 
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.out);
 	cr_assert(strstr(r.out, "the trees agree"));
-	free_run(&r);
+	run_free(&r);
 	/* another engine's record of the same run: times 1.5 ms later, no cpu column */
 	check_text("same", 0);
 	check_json_counts("same", none, 2, true, "pid");
@@ -182,7 +134,7 @@ Test(compare, node_missing)
 	cr_assert_eq(json_integer_value(json_object_get(json_array_get(d, 1), "pid")), 103);
 	cr_assert(json_is_false(json_object_get(json_array_get(d, 1), "subtree_top")));
 	json_decref(doc);
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(compare, fork_missing)
@@ -205,7 +157,7 @@ Test(compare, fork_missing)
 	cr_assert(json_is_true(json_object_get(json_array_get(d, 1), "orphan")));
 	cr_assert(json_is_null(json_object_get(json_array_get(d, 1), "placed_under_pid")));
 	json_decref(doc);
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(compare, exec_missing)
@@ -265,7 +217,7 @@ Test(compare, separate_runs_orphan)
 	cr_assert_eq(r.status, 1);
 	cr_assert(strstr(r.out, "8 processes in all, 8 seen by every file"), "%s", r.out);
 	cr_assert(strstr(r.out, "run2_orphan.csv (#0): 1 difference, fork_missing 1"), "%s", r.out);
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(compare, three_files)
@@ -287,7 +239,7 @@ Test(compare, three_files)
 	cr_assert_eq(json_integer_value(json_object_get(doc, "processes")), 8);
 	cr_assert_eq(r.status, 1);
 	json_decref(doc);
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(compare, forced_matching)
@@ -296,11 +248,11 @@ Test(compare, forced_matching)
 	struct run r = run("--compare --match structure base.csv same.csv");
 
 	cr_assert_eq(r.status, 0, "%s", r.out);
-	free_run(&r);
+	run_free(&r);
 	r = run("--compare --match pid base.csv run2.csv");
 	cr_assert_eq(r.status, 1, "%s", r.out);
 	cr_assert(strstr(r.out, "0 seen by every file"), "%s", r.out);
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(compare, tolerance)
@@ -316,10 +268,10 @@ Test(compare, tolerance)
 	cr_assert_eq(r.status, 1, "%s", r.out);
 	cr_assert(strstr(r.out, "10 processes in all, 6 seen by every file"), "%s", r.out);
 	cr_assert(strstr(r.out, "1.500 ms at most"), "%s", r.out);
-	free_run(&r);
+	run_free(&r);
 	r = run("--compare --tolerance-ms 2 base.csv same.csv");
 	cr_assert_eq(r.status, 0, "%s", r.out);
-	free_run(&r);
+	run_free(&r);
 }
 
 static void expect_bad(const char *args, const char *what)
@@ -333,7 +285,7 @@ static void expect_bad(const char *args, const char *what)
 	cr_expect_eq(lines, 1, "%s: want one line, got: %s", args, r.err);
 	cr_expect(strstr(r.err, what) != NULL, "%s: '%s' not in: %s", args, what, r.err);
 	cr_expect_str_empty(r.out, "%s: stdout: %s", args, r.out);
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(compare, bad_input)
@@ -395,7 +347,7 @@ Test(compare, a_file_agrees_with_itself)
 			r = run(args);
 			cr_expect_eq(r.status, 0, "%s: exit %d:\n%s", args, r.status, r.out);
 			cr_expect(strstr(r.out, "the trees agree"), "%s:\n%s", args, r.out);
-			free_run(&r);
+			run_free(&r);
 		}
 	}
 }

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run.h"
 #include "skip.h"
 
 #define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
@@ -32,45 +33,6 @@ static const char *recorder(void)
 		if (access(paths[i], X_OK) == 0)
 			return paths[i];
 	return NULL;
-}
-
-static char *slurp_fp(FILE *fp)
-{
-	char *buf = NULL;
-	size_t len = 0, n;
-	char chunk[4096];
-
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		buf = realloc(buf, len + n + 1);
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	if (!buf)
-		buf = calloc(1, 1);
-	buf[len] = '\0';
-	return buf;
-}
-
-/* run a shell command line; stdout returned, stderr in *err, exit status in *status */
-static char *sh(const char *cmd, char **err, int *status)
-{
-	char full[4096], errpath[] = "/tmp/proctree-test-err-XXXXXX";
-	int fd = mkstemp(errpath);
-	FILE *p, *e;
-	char *out;
-
-	cr_assert_geq(fd, 0);
-	snprintf(full, sizeof(full), "%s 2>'%s'", cmd, errpath);
-	p = popen(full, "r");
-	cr_assert_not_null(p);
-	out = slurp_fp(p);
-	*status = pclose(p);
-	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
-	e = fdopen(fd, "r");
-	*err = slurp_fp(e);
-	fclose(e);
-	unlink(errpath);
-	return out;
 }
 
 static void rm_dir(const char *dir)
@@ -105,8 +67,7 @@ static void record_and_compare(const char *engines)
 	char dir[] = "/tmp/proctree-test-cmp-XXXXXX", cmd[4096], files[2048] = "", list[256];
 	char *save = NULL;
 	const char *rec = recorder();
-	char *out, *err;
-	int status;
+	struct run r;
 	json_error_t jerr;
 	json_t *doc;
 	FILE *script;
@@ -128,30 +89,28 @@ static void record_and_compare(const char *engines)
 		 "ASAN_OPTIONS=detect_leaks=0 '%s' --processtree-engine %s -q -o '%s/run.csv' -- "
 		 "sh '%s/workload.sh'",
 		 rec, engines, dir, dir);
-	out = sh(cmd, &err, &status);
-	if (status != 3 && (strstr(err, "not implemented yet") ||
-			    strstr(err, "trace-cmd not found"))) {
+	r = run_sh(cmd, NULL);
+	if (r.status != 3 && (strstr(r.err, "not implemented yet") ||
+			    strstr(r.err, "trace-cmd not found"))) {
 		char reason[512];
 
-		snprintf(reason, sizeof(reason), "%s", err);
+		snprintf(reason, sizeof(reason), "%s", r.err);
 		reason[strcspn(reason, "\n")] = '\0';
-		free(out);
-		free(err);
+		run_free(&r);
 		rm_dir(dir);
 		TEST_SKIP_OR_FAIL("an engine is missing: %s", reason);
 	}
-	cr_expect_eq(status, 3, "the recorder must exit with the workload's status 3, got %d: %s",
-		     status, err);
+	cr_expect_eq(r.status, 3, "the recorder must exit with the workload's status 3, got %d: %s",
+		     r.status, r.err);
 	/* an engine that failed leaves no CSV (the recorder still exits with the workload's status) */
 	snprintf(list, sizeof(list), "%s", engines);
 	for (char *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
 		snprintf(cmd, sizeof(cmd), "%s/run.%s.csv", dir, e);
 		cr_assert(access(cmd, R_OK) == 0, "the %s engine wrote no CSV; the recorder said: %s",
-			  e, err);
+			  e, r.err);
 	}
 	save = NULL;
-	free(out);
-	free(err);
+	run_free(&r);
 
 	snprintf(list, sizeof(list), "%s", engines);
 	for (char *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
@@ -160,26 +119,24 @@ static void record_and_compare(const char *engines)
 		snprintf(files + len, sizeof(files) - len, " '%s/run.%s.csv'", dir, e);
 	}
 	snprintf(cmd, sizeof(cmd), "'%s' --compare%s", RECON, files);
-	out = sh(cmd, &err, &status);
-	cr_expect_eq(status, 0, "the engines disagree (exit %d):\n%s%s", status, out, err);
-	free(out);
-	free(err);
+	r = run_sh(cmd, NULL);
+	cr_expect_eq(r.status, 0, "the engines disagree (exit %d):\n%s%s", r.status, r.out, r.err);
+	run_free(&r);
 
 	snprintf(cmd, sizeof(cmd), "'%s' --compare --format json%s", RECON, files);
-	out = sh(cmd, &err, &status);
-	doc = json_loads(out, 0, &jerr);
-	cr_assert_not_null(doc, "bad JSON (%s): %s %s", jerr.text, out, err);
+	r = run_sh(cmd, NULL);
+	doc = json_loads(r.out, 0, &jerr);
+	cr_assert_not_null(doc, "bad JSON (%s): %s %s", jerr.text, r.out, r.err);
 	cr_expect_str_eq(json_string_value(json_object_get(doc, "match")), "pid",
 		     "one run must be matched by pid: %s",
 		     json_string_value(json_object_get(doc, "match_reason")));
 	/* root, 40 true, the pipeline (3), false, sleep, sh -c, the subshell and its
 	 * trues (dash execs the last one in place), sleep 0.2: 50 with dash */
-	cr_expect_geq(json_integer_value(json_object_get(doc, "processes")), 49, "%s", out);
+	cr_expect_geq(json_integer_value(json_object_get(doc, "processes")), 49, "%s", r.out);
 	cr_expect_eq(json_integer_value(json_object_get(doc, "in_every_file")),
-		     json_integer_value(json_object_get(doc, "processes")), "%s", out);
+		     json_integer_value(json_object_get(doc, "processes")), "%s", r.out);
 	json_decref(doc);
-	free(out);
-	free(err);
+	run_free(&r);
 	rm_dir(dir);
 }
 

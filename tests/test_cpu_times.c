@@ -13,27 +13,21 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "run.h"
+
 #define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
 
+/* the program's stdout with @args (a shell word list); it must exit 0 */
 static char *run(const char *args)
 {
-	char cmd[1024], *buf = NULL;
-	size_t len = 0, n;
-	char chunk[4096];
-	FILE *p;
+	char cmd[1024];
+	struct run r;
 
 	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG, args);
-	p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0) {
-		buf = realloc(buf, len + n + 1);
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	cr_assert_eq(pclose(p), 0, "%s", cmd);
-	cr_assert_not_null(buf);
-	buf[len] = '\0';
-	return buf;
+	r = run_sh(cmd, NULL);
+	cr_assert_eq(r.status, 0, "%s", cmd);
+	free(r.err);
+	return r.out;
 }
 
 static void check(const char *fixture)

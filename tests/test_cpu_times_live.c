@@ -19,8 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "run_util.h"
+#include "run.h"
 #include "skip.h"
+#include "slurp.h"
 
 #define RECORDER BUILD_DIR "/recorder/proctree-record"
 #define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
@@ -58,7 +59,7 @@ static bool near(long long got, long long want)
 
 static void read_truth(const char *path, struct truth *t)
 {
-	char *text = run_slurp(path), *save = NULL;
+	char *text = slurp(path), *save = NULL;
 	int seen = 0;
 
 	memset(t, 0, sizeof(*t));
@@ -87,15 +88,16 @@ static void read_truth(const char *path, struct truth *t)
 /* the reconstructor's cpu_own_ns and cpu_incl_ns of the workload's processes */
 static void load(const char *csv, const struct truth *t, struct cpu got[NROLES])
 {
-	char cmd[1024], *out, *err;
+	char cmd[1024];
 	json_t *doc, *root, *kids;
-	int status, found = 0;
+	int found = 0;
+	struct run res;
 
 	snprintf(cmd, sizeof(cmd), "'%s' --format json '%s'", RECON, csv);
-	out = run_sh(cmd, &err, &status);
-	cr_assert_eq(status, 0, "%s: %s", cmd, err);
-	doc = json_loads(out, 0, NULL);
-	cr_assert_not_null(doc, "%s", out);
+	res = run_sh(cmd, NULL);
+	cr_assert_eq(res.status, 0, "%s: %s", cmd, res.err);
+	doc = json_loads(res.out, 0, NULL);
+	cr_assert_not_null(doc, "%s", res.out);
 	root = json_array_get(json_object_get(doc, "roots"), 0);
 	cr_assert_eq(json_integer_value(json_object_get(root, "pid")), t->pid[PARENT], "%s", csv);
 	got[PARENT].own_ns = json_integer_value(json_object_get(root, "cpu_own_ns"));
@@ -111,10 +113,9 @@ static void load(const char *csv, const struct truth *t, struct cpu got[NROLES])
 				found |= 1 << r;
 			}
 	}
-	cr_assert_eq(found, (1 << WAITED) | (1 << ORPHAN), "%s: the children: %s", csv, out);
+	cr_assert_eq(found, (1 << WAITED) | (1 << ORPHAN), "%s: the children: %s", csv, res.out);
 	json_decref(doc);
-	free(out);
-	free(err);
+	run_free(&res);
 }
 
 /* @engine's figures against the truth */
@@ -144,21 +145,21 @@ static void check_truth(const char *engine, const struct truth *t, const struct 
 /* record the workload with the comma list @engines into @where/run.csv; NULL or its stderr */
 static char *record(const char *where, const char *engines)
 {
-	char cmd[2048], *out, *err;
-	int status;
+	char cmd[2048];
+	struct run r;
 
 	snprintf(cmd, sizeof(cmd),
 		 "ASAN_OPTIONS=detect_leaks=0 '%s' -q --processtree-engine %s --wait-all "
 		 "-o '%s/run.csv' -- '%s' '%s/truth' %d %d %d",
 		 RECORDER, engines, where, WORKLOAD, where, PARENT_MS, WAITED_MS, ORPHAN_MS);
-	out = run_sh(cmd, &err, &status);
-	free(out);
-	if (status == 0) {
-		free(err);
+	r = run_sh(cmd, NULL);
+	free(r.out);
+	if (r.status == 0) {
+		free(r.err);
 		return NULL;
 	}
-	cr_log_info("%s: status %d: %s", cmd, status, err);
-	return err;
+	cr_log_info("%s: status %d: %s", cmd, r.status, r.err);
+	return r.err;
 }
 
 /*

@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run.h"
+
 #define PROG_DIR BUILD_DIR "/reconstruct"
 #define DOC FIXTURES_DIR "/../../docs/data-tools.md"
 #define REC FIXTURES_DIR "/data_tools.csv"
@@ -32,23 +34,6 @@ static void unbyte(char *s)
 	for (; *s; s++)
 		if ((unsigned char)*s == 0xfe || (unsigned char)*s == 0xff)
 			*s = '?';
-}
-
-static char *slurp_fp(FILE *fp)
-{
-	char *buf = NULL;
-	size_t len = 0, n;
-	char chunk[4096];
-
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		buf = realloc(buf, len + n + 1);
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	if (!buf)
-		buf = calloc(1, 1);
-	buf[len] = '\0';
-	return buf;
 }
 
 /* the python block after "<!-- recipe: NAME" in the doc, into a temp file */
@@ -78,18 +63,13 @@ static void extract(const char *name, char *path)
 	cr_assert_eq(state, 3, "recipe %s not found in %s", name, DOC);
 }
 
-static char *sh(const char *cmd, int *status)
+/* the shell command line @cmd, with the proctree-reconstruct just built first in PATH */
+static struct run sh(const char *cmd)
 {
 	char full[4096];
-	FILE *p;
-	char *out;
 
 	snprintf(full, sizeof(full), "PATH='%s':\"$PATH\"; %s", PROG_DIR, cmd);
-	p = popen(full, "r");
-	cr_assert_not_null(p);
-	out = slurp_fp(p);
-	*status = pclose(p);
-	return out;
+	return run_sh(full, NULL);
 }
 
 static bool have(const char *prog)
@@ -148,18 +128,17 @@ static void check_recipe_output(const char *out)
 static void run_recipe(const char *name)
 {
 	char path[] = "/tmp/proctree-recipe-XXXXXX", cmd[512];
-	char *out;
-	int status;
+	struct run r;
 
 	if (!have("python3"))
 		cr_skip_test("python3 is not installed");
 	extract(name, path);
 	snprintf(cmd, sizeof(cmd), "python3 '%s' '%s'", path, REC);
-	out = sh(cmd, &status);
+	r = sh(cmd);
 	unlink(path);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s failed: %s", name, out);
-	check_recipe_output(out);
-	free(out);
+	cr_assert_eq(r.status, 0, "%s failed: %s%s", name, r.out, r.err);
+	check_recipe_output(r.out);
+	run_free(&r);
 }
 
 Test(data_tools, python_csv_recipe)
@@ -175,37 +154,34 @@ Test(data_tools, python_sqlite_recipe)
 /* the events table has no comment lines, and every id is a process row */
 Test(data_tools, events_join_csv_by_id)
 {
-	int status;
-	char *out;
+	struct run r;
 
 	if (!have("sqlite3"))
 		cr_skip_test("the sqlite3 shell is not installed");
-	out = sh("d=$(mktemp -d) && cd \"$d\" && "
+	r = sh("d=$(mktemp -d) && cd \"$d\" && "
 		 "proctree-reconstruct --format csv '" REC "' > procs.csv && "
 		 "proctree-reconstruct --format events '" REC "' > events.csv && "
 		 "sqlite3 run.db '.import --csv procs.csv procs' '.import --csv events.csv events' "
 		 "\"SELECT count(*), sum(p.id IS NULL) FROM events e LEFT JOIN procs p ON p.id = e.id;\" "
 		 "\"SELECT group_concat(e.kind, ' ') FROM events e JOIN procs p ON p.id = e.id "
 		 "WHERE p.pid = '101' ORDER BY CAST(e.seq AS INTEGER);\" "
-		 "\"SELECT argv FROM procs WHERE id = '2';\"; s=$?; rm -rf \"$d\"; exit $s",
-		 &status);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "sqlite3 failed: %s", out);
-	cr_assert_str_eq(out, "8|0\n"
+		 "\"SELECT argv FROM procs WHERE id = '2';\"; s=$?; rm -rf \"$d\"; exit $s");
+	cr_assert_eq(r.status, 0, "sqlite3 failed: %s%s", r.out, r.err);
+	cr_assert_str_eq(r.out, "8|0\n"
 			      "fork exec exit\n"
 			      "printf,\"a,b\",\"say \"\"hi\"\"\",\"x\n#not a comment\",\"#lead\",\" sp\","
 			      "\xff\xfe,caf\xc3\xa9\n");
-	free(out);
+	run_free(&r);
 }
 
 /* the events table starts with its header and has no '#' record */
 Test(data_tools, events_header_only)
 {
-	int status;
-	char *out = sh("proctree-reconstruct --format events '" REC "'", &status);
+	struct run r = sh("proctree-reconstruct --format events '" REC "'");
 
-	cr_assert_eq(WEXITSTATUS(status), 0);
-	cr_assert(!strncmp(out, "id,seq,kind,time_ns,pid,parent_id,comm,filename,argv,"
-				"exit_code,exit_signal\n", 73), "%s", out);
-	cr_assert_not_null(strstr(out, "\n3,1,exit,1950000000,102,1,sh,,,,15\n"), "%s", out);
-	free(out);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(!strncmp(r.out, "id,seq,kind,time_ns,pid,parent_id,comm,filename,argv,"
+				"exit_code,exit_signal\n", 73), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "\n3,1,exit,1950000000,102,1,sh,,,,15\n"), "%s", r.out);
+	run_free(&r);
 }

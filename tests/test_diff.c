@@ -14,31 +14,20 @@
 
 #include "diff.h"
 #include "err.h"
-#include "run_util.h"
+#include "run.h"
+#include "slurp.h"
 
 #define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
 #define DIR FIXTURES_DIR "/diff"
 
-struct run {
-	int status;
-	char *out, *err;
-};
-
 /* run the program with @args (a shell word list) in the directory of class @cls */
 static struct run run(const char *cls, const char *args)
 {
-	char cmd[2048];
-	struct run r;
+	char cmd[2048], dir[512];
 
-	snprintf(cmd, sizeof(cmd), "cd '%s/%s' && '%s' %s", DIR, cls, PROG, args);
-	r.out = run_sh(cmd, &r.err, &r.status);
-	return r;
-}
-
-static void free_run(struct run *r)
-{
-	free(r->out);
-	free(r->err);
+	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG, args);
+	snprintf(dir, sizeof(dir), "%s/%s", DIR, cls);
+	return run_sh(cmd, &(struct run_opts){ .dir = dir });
 }
 
 /* what one class must report */
@@ -58,13 +47,13 @@ static void check_class(const struct want *w)
 	json_t *doc, *c;
 
 	snprintf(path, sizeof(path), "%s/%s/expected.txt", DIR, w->cls);
-	want = run_slurp(path);
+	want = slurp(path);
 	cr_expect_eq(r.status, w->status, "%s: exit status %d, want %d (stderr: %s)", w->cls,
 		     r.status, w->status, r.err);
 	cr_expect_str_eq(r.out, want, "%s: the report differs from expected.txt:\n%s", w->cls,
 			 r.out);
 	free(want);
-	free_run(&r);
+	run_free(&r);
 
 	r = run(w->cls, "--diff --format json a.csv b.csv");
 	cr_expect_eq(r.status, w->status, "%s json: exit status %d", w->cls, r.status);
@@ -93,7 +82,7 @@ static void check_class(const struct want *w)
 		     (size_t)w->command_changed);
 	cr_expect_eq(json_array_size(json_object_get(doc, "moved")), (size_t)w->moved);
 	json_decref(doc);
-	free_run(&r);
+	run_free(&r);
 }
 
 /*
@@ -181,7 +170,7 @@ Test(diff, the_slower_command_heads_the_tables)
 	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(procs, 3), "command")),
 			 "/usr/lib/gcc/cc1 c.c -o /tmp/ccXXXXXX.s");
 	json_decref(doc);
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(diff, raw_sees_the_temporary_names)
@@ -197,7 +186,7 @@ Test(diff, raw_sees_the_temporary_names)
 							"command_changed")), 0);
 	cr_expect_eq(json_integer_value(json_object_get(json_object_get(doc, "counts"), "only_a")), 0);
 	json_decref(doc);
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(diff, threshold_zero_shows_every_command)
@@ -207,7 +196,7 @@ Test(diff, threshold_zero_shows_every_command)
 	cr_expect_eq(r.status, 0);
 	cr_expect_null(strstr(r.out, "below the threshold"), "%s", r.out);
 	cr_expect_not_null(strstr(r.out, "  cc1\n"), "%s", r.out);
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(diff, a_file_against_itself)
@@ -216,7 +205,7 @@ Test(diff, a_file_against_itself)
 
 	cr_expect_eq(r.status, 0, "%s", r.out);
 	cr_expect_not_null(strstr(r.out, "same shape, commands and exit statuses: 21 processes"));
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(diff, bad_input_is_2)
@@ -226,13 +215,13 @@ Test(diff, bad_input_is_2)
 	cr_expect_eq(r.status, 2);
 	cr_expect_str_empty(r.out);
 	cr_expect_not_null(strstr(r.err, "bad_number.csv:"), "%s", r.err);
-	free_run(&r);
+	run_free(&r);
 	r = run("same", "--diff a.csv /nonexistent.csv");
 	cr_expect_eq(r.status, 2);
-	free_run(&r);
+	run_free(&r);
 	r = run("same", "--diff a.csv b.csv a.csv");
 	cr_expect_eq(r.status, 2);
-	free_run(&r);
+	run_free(&r);
 }
 
 /* the library: counts, and a third file refused */
@@ -241,8 +230,8 @@ Test(diff, library)
 	struct diff_opts o;
 	struct diff *d;
 	struct diff_counts c;
-	char *a = run_slurp(DIR "/removed_subtree/a.csv");
-	char *b = run_slurp(DIR "/removed_subtree/b.csv");
+	char *a = slurp(DIR "/removed_subtree/a.csv");
+	char *b = slurp(DIR "/removed_subtree/b.csv");
 
 	diff_opts_init(&o);
 	d = diff_new(&o);

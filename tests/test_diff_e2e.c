@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "run_util.h"
+#include "run.h"
 
 #define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
 
@@ -53,24 +53,21 @@ static const char *recorder(void)
 static void record(const char *dir, const char *name, bool extra)
 {
 	char cmd[4096];
-	char *out, *err;
-	int status;
+	struct run r;
 
 	snprintf(cmd, sizeof(cmd),
 		 "%s ASAN_OPTIONS=detect_leaks=0 '%s' --processtree-engine ptrace -q -o '%s/%s' -- "
 		 "sh '%s/build.sh' '%s'",
 		 extra ? "EXTRA=1" : "EXTRA=", recorder(), dir, name, dir, dir);
-	out = run_sh(cmd, &err, &status);
-	cr_assert_eq(status, 0, "recording %s: exit %d: %s", name, status, err);
-	free(out);
-	free(err);
+	r = run_sh(cmd, NULL);
+	cr_assert_eq(r.status, 0, "recording %s: exit %d: %s", name, r.status, r.err);
+	run_free(&r);
 }
 
 Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 {
 	char dir[] = "/tmp/proctree-test-diff-XXXXXX", cmd[4096];
-	char *out, *err;
-	int status;
+	struct run r;
 	FILE *fp;
 	json_t *doc, *c, *only_b;
 
@@ -90,36 +87,34 @@ Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 
 	/* the same build twice: nothing to report but times */
 	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff a.csv a2.csv", dir, RECON);
-	out = run_sh(cmd, &err, &status);
-	cr_expect_eq(status, 0, "the same build twice differs (exit %d):\n%s%s", status, out, err);
-	cr_expect_not_null(strstr(out, "same shape, commands and exit statuses"), "%s", out);
-	free(out);
-	free(err);
+	r = run_sh(cmd, NULL);
+	cr_expect_eq(r.status, 0, "the same build twice differs (exit %d):\n%s%s", r.status, r.out, r.err);
+	cr_expect_not_null(strstr(r.out, "same shape, commands and exit statuses"), "%s", r.out);
+	run_free(&r);
 
 	/* one added command: exactly that */
 	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff a.csv b.csv", dir, RECON);
-	out = run_sh(cmd, &err, &status);
-	cr_expect_eq(status, 1, "exit %d:\n%s%s", status, out, err);
-	cr_expect_not_null(strstr(out, "only in B: 1 subtree, 1 process\n"
+	r = run_sh(cmd, NULL);
+	cr_expect_eq(r.status, 1, "exit %d:\n%s%s", r.status, r.out, r.err);
+	cr_expect_not_null(strstr(r.out, "only in B: 1 subtree, 1 process\n"
 				       "  + cp out/a.up out/extra.up  [1 process]  (in sh)\n"),
-			   "%s", out);
-	cr_expect_null(strstr(out, "\nonly in A:"), "%s", out);
-	cr_expect_null(strstr(out, "\nexit status changed:"), "%s", out);
-	cr_expect_null(strstr(out, "\ncommand changed:"), "%s", out);
-	free(out);
-	free(err);
+			   "%s", r.out);
+	cr_expect_null(strstr(r.out, "\nonly in A:"), "%s", r.out);
+	cr_expect_null(strstr(r.out, "\nexit status changed:"), "%s", r.out);
+	cr_expect_null(strstr(r.out, "\ncommand changed:"), "%s", r.out);
+	run_free(&r);
 
 	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff --format json a.csv b.csv", dir, RECON);
-	out = run_sh(cmd, &err, &status);
-	cr_expect_eq(status, 1);
-	doc = json_loads(out, 0, NULL);
-	cr_assert_not_null(doc, "bad JSON: %s", out);
+	r = run_sh(cmd, NULL);
+	cr_expect_eq(r.status, 1);
+	doc = json_loads(r.out, 0, NULL);
+	cr_assert_not_null(doc, "bad JSON: %s", r.out);
 	c = json_object_get(doc, "counts");
-	cr_expect_eq(json_integer_value(json_object_get(c, "only_a")), 0, "%s", out);
-	cr_expect_eq(json_integer_value(json_object_get(c, "only_b")), 1, "%s", out);
-	cr_expect_eq(json_integer_value(json_object_get(c, "status_changed")), 0, "%s", out);
-	cr_expect_eq(json_integer_value(json_object_get(c, "command_changed")), 0, "%s", out);
-	cr_expect_eq(json_integer_value(json_object_get(c, "moved")), 0, "%s", out);
+	cr_expect_eq(json_integer_value(json_object_get(c, "only_a")), 0, "%s", r.out);
+	cr_expect_eq(json_integer_value(json_object_get(c, "only_b")), 1, "%s", r.out);
+	cr_expect_eq(json_integer_value(json_object_get(c, "status_changed")), 0, "%s", r.out);
+	cr_expect_eq(json_integer_value(json_object_get(c, "command_changed")), 0, "%s", r.out);
+	cr_expect_eq(json_integer_value(json_object_get(c, "moved")), 0, "%s", r.out);
 	only_b = json_array_get(json_object_get(doc, "only_b"), 0);
 	cr_expect_str_eq(json_string_value(json_object_get(only_b, "command")),
 			 "cp out/a.up out/extra.up");
@@ -128,8 +123,7 @@ Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 		     json_integer_value(json_object_get(json_object_get(
 			     json_object_get(doc, "totals"), "processes"), "a")));
 	json_decref(doc);
-	free(out);
-	free(err);
+	run_free(&r);
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	cr_expect_eq(system(cmd), 0);

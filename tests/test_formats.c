@@ -18,31 +18,13 @@
 
 #include "csv.h"
 #include "err.h"
+#include "run.h"
 #include "skip.h"
+#include "slurp.h"
 #include "tree.h"
 
 #define FMT_DIR FIXTURES_DIR "/formats"
 #define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!fp)
-		return NULL;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc(n + 1);
-	cr_assert_eq(fread(buf, 1, n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	if (len)
-		*len = n;
-	return buf;
-}
 
 
 static struct tree *build(const char *path)
@@ -108,7 +90,7 @@ static void golden(const char *fixture, const char *golden_name, enum kind k,
 		fwrite(got, 1, glen, fp);
 		fclose(fp);
 	}
-	want = slurp(path, &wlen);
+	want = slurp_len(path, &wlen);
 	cr_assert_not_null(want, "no golden file %s (run with PROCTREE_UPDATE_GOLDEN=1)", path);
 	cr_expect(glen == wlen && !memcmp(got, want, glen),
 		  "%s differs from its golden file:\n--- got\n%s--- expected\n%s", golden_name, got,
@@ -503,18 +485,17 @@ Test(formats, stats_by_comm_median)
 
 /* ---- the options ---- */
 
+/* the program's exit status with @args (a shell word list); its stderr in *@err */
 static int run(const char *args, char **err)
 {
-	char cmd[1024], path[] = "/tmp/proctree-test-formats-err-XXXXXX";
-	int fd = mkstemp(path), st;
+	char cmd[1024];
+	struct run r;
 
-	cr_assert_geq(fd, 0);
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "'%s' %s >/dev/null 2>'%s'", PROG, args, path);
-	st = system(cmd);
-	*err = slurp(path, NULL);
-	unlink(path);
-	return WEXITSTATUS(st);
+	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG, args);
+	r = run_sh(cmd, NULL);
+	*err = r.err;
+	free(r.out);
+	return r.status;
 }
 
 Test(formats, bad_options_one_line)

@@ -57,7 +57,7 @@ static int record_with(const char *csv, char *const *opts, char *const *command)
 	pid = ft_start(argv, err);
 	ft_guard_recorder(&guard, pid);
 	st = ft_wait(pid);
-	char *msg = ft_slurp(err);
+	char *msg = slurp_or_empty(err);
 
 	if (msg && msg[0])
 		cr_log_info("recorder stderr: %s", msg);
@@ -232,7 +232,7 @@ Test(ftrace_engine, argv_of_every_process_outliving_two_reads)
 	snprintf(csv, sizeof(csv), "%s/interval.csv", dir);
 	st = record_with(csv, opts, cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	text = ft_slurp(csv);
+	text = slurp_or_empty(csv);
 	cr_assert_not_null(text);
 	cr_expect_not_null(strstr(text, "\n#read_interval_ms,10\n"), "the header records the interval");
 	free(text);

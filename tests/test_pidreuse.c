@@ -218,7 +218,7 @@ static int take_freed_pids(pid_t rec, const char *file)
 	int taken = 0, seen = 0;
 
 	for (int waited = 0; seen < OUTSIDERS && waited < 30000; waited++) {
-		char *text = ft_slurp(file);
+		char *text = slurp_or_empty(file);
 		int lines = 0;
 		long last = 0;
 

@@ -11,26 +11,8 @@
 
 #include "csv.h"
 #include "err.h"
+#include "slurp.h"
 #include "tree.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	cr_assert_not_null(fp, "cannot open %s", path);
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	buf = malloc(n + 1);
-	cr_assert_eq(fread(buf, 1, n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	if (len)
-		*len = n;
-	return buf;
-}
 
 /* build the tree of fixtures/NAME.csv; *ret gets tree_read()'s result */
 static struct tree *build(const char *name, int *ret)
@@ -127,7 +109,7 @@ static struct tree *check_fixture(const char *name, struct tree_summary *s)
 	char *got = render(t, tree_write_text, NULL), *want;
 
 	snprintf(path, sizeof(path), FIXTURES_DIR "/%s.expected", name);
-	want = slurp(path, NULL);
+	want = slurp(path);
 	cr_expect_str_eq(got, want, "%s: text tree differs:\n--- got\n%s--- expected\n%s", name,
 			 got, want);
 	free(got);

@@ -10,57 +10,20 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "run.h"
+
 #define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
 
-struct run {
-	int status;
-	char *out, *err;
-};
-
-static char *slurp_fp(FILE *fp)
-{
-	char *buf = NULL;
-	size_t len = 0, n;
-	char chunk[4096];
-
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		buf = realloc(buf, len + n + 1);
-		memcpy(buf + len, chunk, n);
-		len += n;
-	}
-	if (!buf)
-		buf = calloc(1, 1);
-	buf[len] = '\0';
-	return buf;
-}
-
-/* run the program with @args (a shell word list), capturing stdout and stderr */
+/* the program with @args (a shell word list), run in the fixtures directory */
 static struct run run(const char *args)
 {
-	char cmd[2048], errpath[] = "/tmp/proctree-test-err-XXXXXX";
+	char cmd[2048];
 	struct run r;
-	int fd = mkstemp(errpath);
-	FILE *p, *e;
 
-	cr_assert_geq(fd, 0);
-	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s 2>'%s'", FIXTURES_DIR, PROG, args, errpath);
-	p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	r.out = slurp_fp(p);
-	r.status = pclose(p);
-	cr_assert(WIFEXITED(r.status), "%s did not exit normally", cmd);
-	r.status = WEXITSTATUS(r.status);
-	e = fdopen(fd, "r");
-	r.err = slurp_fp(e);
-	fclose(e);
-	unlink(errpath);
+	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG, args);
+	r = run_sh(cmd, &(struct run_opts){ .dir = FIXTURES_DIR });
+	cr_assert_eq(r.signal, 0, "%s did not exit normally", cmd);
 	return r;
-}
-
-static void free_run(struct run *r)
-{
-	free(r->out);
-	free(r->err);
 }
 
 static int count_lines(const char *s)
@@ -85,7 +48,7 @@ static void expect_error(const char *file, const char *what)
 	cr_expect(!strncmp(r.err, prefix, strlen(prefix)), "%s: %s", file, r.err);
 	cr_expect_not_null(strstr(r.err, what), "%s: '%s' not in: %s", file, what, r.err);
 	cr_expect_str_eq(r.out, "", "%s: printed a tree for a bad file", file);
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(cli, bad_input)
@@ -114,19 +77,19 @@ Test(cli, bad_options)
 	cr_expect_eq(r.status, 2);
 	cr_expect_eq(count_lines(r.err), 1);
 	cr_expect_not_null(strstr(r.err, "invalid argument 'xml' for '--format'"), "%s", r.err);
-	free_run(&r);
+	run_free(&r);
 	r = run("--bogus basic.csv");
 	cr_expect_eq(r.status, 2);
 	cr_expect_not_null(strstr(r.err, "unrecognized option '--bogus'"), "%s", r.err);
-	free_run(&r);
+	run_free(&r);
 	r = run("");
 	cr_expect_eq(r.status, 2);
 	cr_expect_not_null(strstr(r.err, "missing FILE.csv"));
-	free_run(&r);
+	run_free(&r);
 	r = run("--window-ms 1x basic.csv");
 	cr_expect_eq(r.status, 2);
 	cr_expect_not_null(strstr(r.err, "--window-ms"));
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(cli, truncated_reports_and_reconstructs)
@@ -136,7 +99,7 @@ Test(cli, truncated_reports_and_reconstructs)
 	cr_expect_eq(r.status, 0);
 	cr_expect_not_null(strstr(r.err, "truncated.csv:13: truncated last record"), "%s", r.err);
 	cr_expect_not_null(strstr(r.out, "  170 x "), "%s", r.out);
-	free_run(&r);
+	run_free(&r);
 }
 
 /* a full disk stops the CSV inside a row: truncated last record, and cut short too */
@@ -151,7 +114,7 @@ Test(cli, full_disk_is_truncated_and_cut_short)
 			   "%s", r.err);
 	cr_expect_not_null(strstr(r.out, "  101 cc -c a.c "), "%s", r.out);
 	cr_expect_not_null(strstr(r.out, "  102 [sh] "), "%s", r.out);
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(cli, missing_trailer_is_cut_short)
@@ -163,10 +126,10 @@ Test(cli, missing_trailer_is_cut_short)
 	cr_expect_not_null(strstr(r.err, "no #end trailer"), "%s", r.err);
 	cr_expect_not_null(strstr(r.err, "cut short"));
 	cr_expect_not_null(strstr(r.out, "  171 "));
-	free_run(&r);
+	run_free(&r);
 	r = run("basic.csv");
 	cr_expect_str_eq(r.err, "");
-	free_run(&r);
+	run_free(&r);
 }
 
 Test(cli, formats)
@@ -179,7 +142,7 @@ Test(cli, formats)
 	doc = json_loads(r.out, 0, &jerr);
 	cr_assert_not_null(doc, "%s", jerr.text);
 	json_decref(doc);
-	free_run(&r);
+	run_free(&r);
 	r = run("--summary --format json fork_lost.csv");
 	doc = json_loads(r.out, 0, &jerr);
 	cr_assert_not_null(doc, "%s", jerr.text);
@@ -187,16 +150,16 @@ Test(cli, formats)
 	cr_expect_eq(json_integer_value(json_object_get(json_object_get(doc, "summary"),
 							 "fork_lost")), 3);
 	json_decref(doc);
-	free_run(&r);
+	run_free(&r);
 	r = run("--format csv pid_reuse.csv");
 	cr_expect_eq(r.status, 0);
 	cr_expect_eq(count_lines(r.out), 6);
-	free_run(&r);
+	run_free(&r);
 	r = run("--summary pid_reuse.csv");
 	cr_expect_not_null(strstr(r.out, "exit lost              1\n"), "%s", r.out);
-	free_run(&r);
+	run_free(&r);
 	r = run("- < basic.csv");
 	cr_expect_eq(r.status, 0);
 	cr_expect_not_null(strstr(r.out, "100 sh -c make"));
-	free_run(&r);
+	run_free(&r);
 }

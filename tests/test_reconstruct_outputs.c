@@ -15,7 +15,8 @@
 
 #include "../reconstruct/recon_options.h"
 #include "../reconstruct/recon_outputs.h"
-#include "run_util.h"
+#include "run.h"
+#include "slurp.h"
 
 #define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
 #define MAN_PAGE FIXTURES_DIR "/../../man/proctree-reconstruct.1"
@@ -89,11 +90,11 @@ static bool help_item(const char *help, const char *lead)
 
 Test(outputs, every_output_and_modifier_in_help_and_man_page)
 {
-	char *err, *help, *man = man_plain(run_slurp(MAN_PAGE));
-	int status;
+	char *help, *man = man_plain(slurp(MAN_PAGE));
+	struct run r = run_sh(RECON " --help", NULL);
 
-	help = run_sh(RECON " --help", &err, &status);
-	cr_assert_eq(status, 0, "%s", err);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	help = r.out;
 	for (const struct recon_output *o = recon_outputs; o->name; o++) {
 		char opt[64];
 
@@ -109,8 +110,7 @@ Test(outputs, every_output_and_modifier_in_help_and_man_page)
 		cr_expect(man_item(man, opt), "proctree-reconstruct(1) has no item for modifier %s",
 			  opt);
 	}
-	free(help);
-	free(err);
+	run_free(&r);
 	free(man);
 }
 
@@ -157,24 +157,23 @@ static void chooser(const struct recon_output *o, char *buf, size_t size)
  */
 static void expect_combination(const char *args, bool ok, const char *name1, const char *name2)
 {
-	char cmd[1024], *err, *out;
-	int status;
+	char cmd[1024];
+	struct run r;
 
 	snprintf(cmd, sizeof(cmd), "'%s' %s '%s'", RECON, args, FIXTURE);
-	out = run_sh(cmd, &err, &status);
+	r = run_sh(cmd, NULL);
 	if (ok) {
-		cr_expect_eq(status, 0, "%s: status %d: %s", args, status, err);
+		cr_expect_eq(r.status, 0, "%s: status %d: %s", args, r.status, r.err);
 	} else {
-		const char *nl = strchr(err, '\n');
+		const char *nl = strchr(r.err, '\n');
 
-		cr_expect_eq(status, 2, "%s: status %d, want 2", args, status);
-		cr_expect(nl && !nl[1], "%s: not one line: '%s'", args, err);
-		cr_expect_str_empty(out, "%s: wrote to stdout", args);
-		cr_expect(mentions(err, name1) && mentions(err, name2), "%s: '%s' does not name %s and %s",
-			  args, err, name1, name2);
+		cr_expect_eq(r.status, 2, "%s: status %d, want 2", args, r.status);
+		cr_expect(nl && !nl[1], "%s: not one line: '%s'", args, r.err);
+		cr_expect_str_empty(r.out, "%s: wrote to stdout", args);
+		cr_expect(mentions(r.err, name1) && mentions(r.err, name2),
+			  "%s: '%s' does not name %s and %s", args, r.err, name1, name2);
 	}
-	free(out);
-	free(err);
+	run_free(&r);
 }
 
 Test(outputs, every_modifier_with_every_output)

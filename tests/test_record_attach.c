@@ -71,7 +71,7 @@ static void path_in(const struct attach_run *r, const char *name, char *buf, siz
 
 static int count_lines(const char *path)
 {
-	char *text = ft_slurp(path);
+	char *text = slurp_or_empty(path);
 	int n = 0;
 
 	for (char *p = text; p && *p; p++)
@@ -108,7 +108,7 @@ static void start_workload(struct attach_run *r, const char *engine)
 	for (int i = 0; i < 200 && access(prepath, R_OK) < 0; i++)
 		ft_sleep_ms(10);
 	ft_sleep_ms(300);
-	text = ft_slurp(prepath);
+	text = slurp_or_empty(prepath);
 	r->pre = (pid_t)strtol(text, NULL, 10);
 	free(text);
 	cr_assert_gt(r->pre, 0, "the workload did not start its first child");
@@ -124,12 +124,12 @@ static bool joined(const struct attach_run *r)
 	bool yes;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)r->wl);
-	text = ft_slurp(path);
+	text = slurp_or_empty(path);
 	p = strstr(text, "\nTracerPid:");
 	yes = p && strtol(p + 11, NULL, 10) == r->rec;
 	free(text);
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)r->rec);
-	text = ft_slurp(path);
+	text = slurp_or_empty(path);
 	p = strstr(text, "\nThreads:");
 	yes |= p && strtol(p + 9, NULL, 10) > 1;
 	free(text);
@@ -165,7 +165,7 @@ static void stop_workload(struct attach_run *r)
 	st = ft_wait(r->wl);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 7, "workload status %#x, want exit 7", st);
 	path_in(r, "out.txt", out, sizeof(out));
-	text = ft_slurp(out);
+	text = slurp_or_empty(out);
 	/* start, loop 1 .. loop N, pre 143 (SIGTERM), end: nothing else (no EINTR, no stop) */
 	cr_assert_not_null(strstr(text, "\npre 143\n"), "output: %s", text);
 	cr_assert_not_null(strstr(text, "\nend\n"), "output: %s", text);
@@ -258,7 +258,7 @@ static void check_kids(const struct attach_run *r, const struct rows *rows, int 
 	bool seen_fork = false;
 
 	path_in(r, "kids", kids, sizeof(kids));
-	text = ft_slurp(kids);
+	text = slurp_or_empty(kids);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
 		char kind[16];
 		int pid, status;
@@ -349,7 +349,7 @@ static void join_until_exit(const char *engine)
 	stop_workload(&r);
 	st = ft_wait(r.rec);
 	path_in(&r, "rec.err", err, sizeof(err));
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x: %s", st, text);
 	cr_assert_not_null(strstr(text, "the command exited with status 7 after"), "%s", text);
 	free(text);
@@ -376,7 +376,7 @@ static void check_untouched(pid_t pid)
 
 	cr_assert_eq(kill(pid, 0), 0, "%d is gone", pid);
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	text = ft_slurp(path);
+	text = slurp_or_empty(path);
 	p = strstr(text, "\nTracerPid:");
 	cr_assert_not_null(p);
 	cr_assert_eq(strtol(p + 11, NULL, 10), 0, "%d is still traced", pid);
@@ -402,7 +402,7 @@ static int held_progs(pid_t pid, unsigned *ids, int max)
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
-		text = ft_slurp(file);
+		text = slurp_or_empty(file);
 		p = strstr(text, "prog_id:");
 		if (p)
 			ids[n++] = (unsigned)strtoul(p + 8, NULL, 10);
@@ -435,7 +435,7 @@ static void sigint_detaches(const char *engine)
 		char err[256], *text;
 
 		path_in(&r, "rec.err", err, sizeof(err));
-		text = ft_slurp(err);
+		text = slurp_or_empty(err);
 		cr_assert_not_null(strstr(text, "was still running when recording stopped"), "%s",
 				   text);
 		free(text);
@@ -485,7 +485,7 @@ static int run_rec(char *const *args, char *err, size_t size)
 	argv[i + 1] = NULL;
 	snprintf(path, sizeof(path), "/tmp/pt-attach-err-%d", (int)getpid());
 	st = ft_wait(ft_start(argv, path));
-	text = ft_slurp(path);
+	text = slurp_or_empty(path);
 	snprintf(err, size, "%s", text);
 	free(text);
 	unlink(path);
@@ -593,7 +593,7 @@ Test(record_attach, ptrace_stopped_stays_stopped)
 		char path[64], *text, *p;
 
 		snprintf(path, sizeof(path), "/proc/%d/status", (int)r.wl);
-		text = ft_slurp(path);
+		text = slurp_or_empty(path);
 		p = strstr(text, "\nTracerPid:");
 		cr_assert(p && strtol(p + 11, NULL, 10) == 0, "still traced");
 		free(text);

@@ -62,7 +62,7 @@ static int run(char *const *opts, char *const *command, char **errtext)
 
 	snprintf(err, sizeof(err), "%s/err.txt", dir);
 	st = ft_wait(start(opts, command, err));
-	*errtext = ft_slurp(err);
+	*errtext = slurp_or_empty(err);
 	cr_log_info("recorder stderr: %s", *errtext);
 	return st;
 }
@@ -90,7 +90,7 @@ static bool wait_instance(pid_t recorder)
 static bool wait_csv(const char *csv, const char *needle)
 {
 	for (int i = 0; i < 1000; i++) {
-		char *text = ft_slurp(csv);
+		char *text = slurp_or_empty(csv);
 		bool found = text && strstr(text, needle);
 
 		free(text);
@@ -234,7 +234,7 @@ Test(record_cli, sigint_is_forwarded_and_the_csv_completed)
 	cr_assert(wait_csv(csv, ",/bin/sleep,"), "the workload started");
 	kill(rec, SIGINT);
 	st = ft_wait(rec);
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 7, "the shell got SIGINT and exited 7: "
 		  "status %#x, stderr %s", st, text);
 	free(text);
@@ -272,7 +272,7 @@ Test(record_cli, second_signal_stops_at_once)
 	ft_sleep_ms(200);
 	kill(rec, SIGTERM); /* stop now */
 	st = ft_wait(rec);
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGTERM, "status %#x: %s", st, text);
 	free(text);
 	cr_expect(!instance_exists(rec), "instance removed");
@@ -302,7 +302,7 @@ Test(record_cli, sigkilled_recorders_instance_removed_on_next_start)
 	ft_sleep_ms(200);
 	/* the workload (the recorder's child) must not outlive the test */
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)rec, (int)rec);
-	kids = ft_slurp(path);
+	kids = slurp_or_empty(path);
 	kill(rec, SIGKILL);
 	ft_wait(rec);
 	cr_assert(instance_exists(rec), "a SIGKILLed recorder cannot clean up");
@@ -371,11 +371,11 @@ Test(record_cli, user_option_drops_privilege_for_the_command)
 	st = run(opts, cmd, &err);
 	free(err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
-	text = ft_slurp(out);
+	text = slurp_or_empty(out);
 	text[strcspn(text, "\n")] = '\0';
 	cr_expect(num_parse_int(text, 0, INT32_MAX, &uid) == 0 && uid == (int)pw->pw_uid, "the command ran as nobody: '%s'", text);
 	free(text);
-	text = ft_slurp(csv);
+	text = slurp_or_empty(csv);
 	cr_expect_not_null(strstr(text, "#end"), "the recorder still recorded (as root)");
 	free(text);
 }
@@ -420,7 +420,7 @@ Test(record_cli, without_privilege_one_line_suggests_ptrace)
 	st = system(cmd);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %#x", st);
 	snprintf(cmd, sizeof(cmd), "%s/np.err", dir);
-	text = ft_slurp(cmd);
+	text = slurp_or_empty(cmd);
 	cr_expect(one_line(text), "one line: '%s'", text);
 	cr_expect_not_null(strstr(text, "--processtree-engine ptrace"), "%s", text);
 	free(text);
@@ -502,7 +502,7 @@ static uint64_t live_buffer_kb(char **opts)
 	st = run(argv, cmd, &err);
 	free(err);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
-	text = ft_slurp(live);
+	text = slurp_or_empty(live);
 	kb = size_kb_of(text);
 	free(text);
 	cr_expect_eq(header_buffer_kb(csv), kb, "the header records the size in force");

@@ -136,7 +136,7 @@ static int record(const char *engine, const char *out, const char *shell, char *
 
 	snprintf(errfile, sizeof(errfile), "%s/err.txt", dir);
 	st = wait_for(spawn(argv, NULL, errfile, NULL, NULL), 120);
-	*errtext = ft_slurp(errfile);
+	*errtext = slurp_or_empty(errfile);
 	cr_log_info("%s: recorder stderr: %s", engine, *errtext);
 	return st;
 }
@@ -165,11 +165,11 @@ static void expect_readable(const char *csv)
 	snprintf(out, sizeof(out), "%s/summary.txt", dir);
 	snprintf(err, sizeof(err), "%s/summary.err", dir);
 	st = wait_for(spawn(argv, out, err, NULL, NULL), 60);
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		  "proctree-reconstruct cannot read %s (status %d): %s", csv, st, text);
 	free(text);
-	text = ft_slurp(out);
+	text = slurp_or_empty(out);
 	cr_expect(strstr(text, "processes"), "no summary for %s: %s", csv, text);
 	free(text);
 }
@@ -311,7 +311,7 @@ static void write_as_nobody(const char *path, const char *text)
 
 static void expect_content(const char *path, const char *text)
 {
-	char *now = ft_slurp(path);
+	char *now = slurp_or_empty(path);
 
 	cr_expect_str_eq(now, text, "%s was written to", path);
 	free(now);
@@ -409,7 +409,7 @@ Test(record_faults, csv_to_standard_output)
 	cr_expect(c.has_trailer);
 	cr_expect_geq(ft_count(&c, CSV_EXEC), 2);
 	ft_free(&c);
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	cr_expect(strstr(text, "from-the-command"), "the command's stdout goes to stderr: %s",
 		  text);
 	free(text);
@@ -419,7 +419,7 @@ Test(record_faults, csv_to_standard_output)
 	 * cannot write there either: test_record_cli, stdout_output_usage_errors_exit_2) */
 	st = wait_for(spawn(two, NULL, err, NULL, NULL), 60);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %d", st);
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	cr_expect(one_line(text) && strstr(text, "one engine"), "%s", text);
 	free(text);
 }
@@ -442,7 +442,7 @@ static void ignore_like_nohup(void *arg)
 
 static char *grep_sig_lines(const char *path)
 {
-	char *text = ft_slurp(path), *out = calloc(1, 256), *p = text;
+	char *text = slurp_or_empty(path), *out = calloc(1, 256), *p = text;
 
 	while (p && *p) {
 		char *nl = strchrnul(p, '\n');
@@ -502,7 +502,7 @@ Test(record_faults, nohup_survives_sighup)
 	st = wait_for(pid, 30);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 7,
 		  "the recorder must exit with the command's status 7 (status %d)", st);
-	text = ft_slurp(marker);
+	text = slurp_or_empty(marker);
 	cr_expect_str_eq(text, "survived\n", "the workload died of the SIGHUP nohup ignores");
 	free(text);
 }
@@ -568,7 +568,7 @@ Test(record_faults, terminal_hangup_reaches_the_workload)
 	cr_assert(wait_file(started), "the workload did not start");
 	close(master); /* hang-up: the kernel sends SIGHUP to the session leader only */
 	st = wait_for(pid, 30);
-	text = ft_slurp(marker);
+	text = slurp_or_empty(marker);
 	cr_expect_str_eq(text, "got-hup\n", "the hang-up did not reach the workload");
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 3, "the command's status 3 (status %d)", st);
 	free(text);
@@ -609,7 +609,7 @@ Test(record_faults, sighup_to_setsid_recorder_is_forwarded)
 	cr_assert(wait_file(started), "the workload did not start");
 	cr_assert_eq(kill(pid, SIGHUP), 0);
 	st = wait_for(pid, 30);
-	text = ft_slurp(marker);
+	text = slurp_or_empty(marker);
 	cr_expect_str_eq(text, "got-hup\n", "the SIGHUP did not reach the workload");
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 3, "the command's status 3 (status %d)", st);
 	free(text);
@@ -624,7 +624,7 @@ static pid_t child_named(pid_t pid, const char *comm)
 	pid_t found = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
-	text = ft_slurp(path);
+	text = slurp_or_empty(path);
 	for (p = text; p && *p && !found;) {
 		int child = (int)strtol(p, &p, 10);
 		char cpath[64], *c;
@@ -632,7 +632,7 @@ static pid_t child_named(pid_t pid, const char *comm)
 		if (child <= 0)
 			break;
 		snprintf(cpath, sizeof(cpath), "/proc/%d/comm", child);
-		c = ft_slurp(cpath);
+		c = slurp_or_empty(cpath);
 		if (!strncmp(c, comm, strlen(comm)) && c[strlen(comm)] == '\n')
 			found = child;
 		free(c);
@@ -696,7 +696,7 @@ static uint64_t kill_recorder_midway(const char *engine, const char *csv, pid_t 
 
 		cr_assert_lt(waited, 120000, "the workload did %d rounds in 120 s", rounds);
 		ft_sleep_ms(50);
-		text = access(progress, R_OK) == 0 ? ft_slurp(progress) : NULL;
+		text = access(progress, R_OK) == 0 ? slurp_or_empty(progress) : NULL;
 		if (text) {
 			text[strcspn(text, "\n")] = '\0';
 			if (num_parse_int(text, 0, 1000, &rounds) < 0)
@@ -757,7 +757,7 @@ static bool gone(pid_t pid)
 	bool dead;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	text = ft_slurp(path);
+	text = slurp_or_empty(path);
 	p = strrchr(text, ')');
 	dead = !p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X';
 	free(text);

@@ -61,7 +61,7 @@ static void setup(void)
 	close(fd);
 	snprintf(marker, sizeof(marker), "%s/marker", dir);
 
-	old = ft_slurp(PROTECTED);
+	old = slurp_or_empty(PROTECTED);
 	if (!old || !old[0]) {
 		free(old);
 		TEST_SKIP_OR_FAIL("%s is not readable", PROTECTED);
@@ -152,7 +152,7 @@ static int finish(pid_t pid)
 
 static void expect_refused(const char *engine, int st, const char *errpath, const char *path)
 {
-	char *err = ft_slurp(errpath), *nl = strchr(err, '\n');
+	char *err = slurp_or_empty(errpath), *nl = strchr(err, '\n');
 	struct stat sb;
 	char *text;
 
@@ -163,7 +163,7 @@ static void expect_refused(const char *engine, int st, const char *errpath, cons
 	cr_expect(strstr(err, path), "%s: the error names %s: %s", engine, path, err);
 	cr_expect(strstr(err, "symbolic link"), "%s: the error says why: %s", engine, err);
 	cr_expect(access(marker, F_OK) < 0, "%s: the workload ran", engine);
-	text = ft_slurp(target);
+	text = slurp_or_empty(target);
 	cr_expect_str_eq(text, "secret\n", "%s: the target was written through the symlink",
 			 engine);
 	cr_expect(stat(target, &sb) == 0 && sb.st_uid == 0 && (sb.st_mode & 07777) == 0600,
@@ -245,7 +245,7 @@ Test(record_symlink, planted_cpu_files_tracecmd)
 	cr_assert_eq(write(hold[1], "g", 1), 1);
 	close(hold[1]);
 	st = finish(pid);
-	text = ft_slurp(err);
+	text = slurp_or_empty(err);
 	cr_log_info("tracecmd: %s", text);
 	free(text);
 	expect_refused("tracecmd", st, err, "run.dat.");

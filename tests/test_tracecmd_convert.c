@@ -356,7 +356,7 @@ Test(tracecmd_convert, truncated_dat)
 
 		snprintf(err, sizeof(err), "%s/err.txt", dir);
 		st = tc_run(argv, err, NULL);
-		msg = tc_slurp(err);
+		msg = slurp_or_empty(err);
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %#x", st);
 		cr_expect_not_null(strstr(msg, "cut.dat"), "%s", msg);
 		cr_expect(strchr(msg, '\n') && !strchr(msg, '\n')[1], "one line: %s", msg);
@@ -452,7 +452,7 @@ Test(tracecmd_convert, cli)
 		struct stat sb;
 
 		st = tc_run(argv, err, NULL);
-		msg = tc_slurp(err);
+		msg = slurp_or_empty(err);
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x: %s", st, msg);
 		free(msg);
 		cr_assert_eq(stat(csv, &sb), 0, "default output: the .dat name with .csv");
@@ -465,7 +465,7 @@ Test(tracecmd_convert, cli)
 		char *argv[] = { RECORDER, "--convert", dat, "--root", "12x", NULL };
 
 		st = tc_run(argv, err, NULL);
-		msg = tc_slurp(err);
+		msg = slurp_or_empty(err);
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %#x", st);
 		cr_expect_not_null(strstr(msg, "--root"), "%s", msg);
 		free(msg);

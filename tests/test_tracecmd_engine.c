@@ -49,7 +49,7 @@ static int record(const char *csv, const char *script, bool wait_all)
 		bool raced;
 
 		st = tc_run(argv, err, NULL);
-		msg = tc_slurp(err);
+		msg = slurp_or_empty(err);
 		cr_log_info("recorder stderr: %s", msg);
 		/* trace-cmd's own race on a busy machine (docs/engine-tracecmd.md): again */
 		raced = strstr(msg, "error in size of file") != NULL;
@@ -260,7 +260,7 @@ Test(tracecmd_engine, end_line_counts_execs_and_names_the_dat)
 	for (int attempt = 0; attempt < 3; attempt++) {
 		free(msg);
 		st = tc_run(argv, err, NULL);
-		msg = tc_slurp(err);
+		msg = slurp_or_empty(err);
 		/* trace-cmd's own race on a busy machine (docs/engine-tracecmd.md): again */
 		if (!strstr(msg, "error in size of file"))
 			break;
@@ -298,7 +298,7 @@ Test(tracecmd_missing, clear_error)
 	cr_assert_geq(fd, 0);
 	close(fd);
 	st = tc_run(argv, err, "/nonexistent-dir");
-	msg = tc_slurp(err);
+	msg = slurp_or_empty(err);
 	unlink(err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) != 0, "status %#x", st);
 	cr_expect_not_null(strstr(msg, "trace-cmd not found on PATH"), "message: %s", msg);
