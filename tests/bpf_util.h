@@ -13,6 +13,7 @@
 #include <pwd.h>
 
 #include "ft_util.h"
+#include "tmpdir.h"
 
 #define BPF_RECORDER BUILD_DIR "/proctree-record"
 #define BPF_RECONSTRUCT BUILD_DIR "/proctree-reconstruct"
@@ -225,22 +226,6 @@ static inline void bpf_json_walk(const json_t *nodes, const json_t *parent,
 		fn(node, parent, ctx);
 		bpf_json_walk(json_object_get(node, "children"), node, fn, ctx);
 	}
-}
-
-/* A private scratch directory for one test (removed by bpf_rmdir()). */
-static inline void bpf_tmpdir(char *buf, size_t size)
-{
-	snprintf(buf, size, "/tmp/proctree-test-bpf-XXXXXX");
-	cr_assert_not_null(mkdtemp(buf));
-}
-
-static inline void bpf_rmdir(const char *dir)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		cr_log_warn("could not remove %s", dir);
 }
 
 #endif

@@ -27,6 +27,7 @@
 #include "num.h"
 #include "skip.h"
 #include "slurp.h"
+#include "tmpdir.h"
 
 #define FT_RECORDER BUILD_DIR "/recorder/proctree-record"
 

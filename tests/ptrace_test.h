@@ -20,6 +20,7 @@
 #include "csv.h"
 #include "err.h"
 #include "skip.h"
+#include "tmpdir.h"
 
 #define RECORDER BUILD_DIR "/recorder/proctree-record"
 #define WL(name) WORKLOADS_DIR "/" name
@@ -179,23 +180,6 @@ static inline int pt_record(const char *const *prefix, const char *csv, const ch
 	}
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	return st;
-}
-
-/* A fresh directory under /tmp for a test's files (mode 0777 for setpriv). */
-static inline void pt_tmpdir(char *buf, size_t size)
-{
-	snprintf(buf, size, "/tmp/proctree-test-ptrace-XXXXXX");
-	cr_assert_not_null(mkdtemp(buf));
-	chmod(buf, 0777);
-}
-
-static inline void pt_rmdir(const char *dir)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
 }
 
 /* Skip, or fail under CI=true, when the environment cannot run a test. */

@@ -26,6 +26,7 @@
 #include "num.h"
 #include "skip.h"
 #include "slurp.h"
+#include "tmpdir.h"
 #include "tracecmd_run.h"
 #include "tracecmd_state.h"
 
@@ -308,22 +309,6 @@ static inline int tc_run(char *const argv[], const char *errpath, const char *pa
 	}
 	cr_assert_eq(w, pid);
 	return st;
-}
-
-/* A private scratch directory for one test. */
-static inline void tc_tmpdir(char *buf, size_t size)
-{
-	snprintf(buf, size, "/tmp/proctree-test-tc-XXXXXX");
-	cr_assert_not_null(mkdtemp(buf));
-}
-
-static inline void tc_rmdir(const char *dir)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
 }
 
 /*

@@ -19,13 +19,12 @@ static char dir[64];
 static void setup(void)
 {
 	BPF_REQUIRE();
-	bpf_tmpdir(dir, sizeof(dir));
+	tmpdir_make(dir, sizeof(dir), "bpf");
 }
 
 static void teardown(void)
 {
-	if (dir[0])
-		bpf_rmdir(dir);
+	tmpdir_cleanup();
 }
 
 TestSuite(bpf_engine, .init = setup, .fini = teardown);

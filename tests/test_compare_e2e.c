@@ -18,6 +18,7 @@
 
 #include "run.h"
 #include "skip.h"
+#include "tmpdir.h"
 
 #define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
 
@@ -33,15 +34,6 @@ static const char *recorder(void)
 		if (access(paths[i], X_OK) == 0)
 			return paths[i];
 	return NULL;
-}
-
-static void rm_dir(const char *dir)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
 }
 
 /*
@@ -64,7 +56,7 @@ static void rm_dir(const char *dir)
 /* record WORKLOAD with the comma list @engines, then compare every engine's CSV */
 static void record_and_compare(const char *engines)
 {
-	char dir[] = "/tmp/proctree-test-cmp-XXXXXX", cmd[4096], files[2048] = "", list[256];
+	char dir[64], cmd[4096], files[2048] = "", list[256];
 	char *save = NULL;
 	const char *rec = recorder();
 	struct run r;
@@ -75,7 +67,7 @@ static void record_and_compare(const char *engines)
 	if (geteuid() != 0)
 		TEST_SKIP_OR_FAIL("the ftrace engine needs root (run the tests as root)");
 	cr_assert_not_null(rec, "proctree-record is not built under " BUILD_DIR);
-	cr_assert_not_null(mkdtemp(dir));
+	tmpdir_make(dir, sizeof(dir), "cmp");
 	snprintf(cmd, sizeof(cmd), "%s/workload.sh", dir);
 	script = fopen(cmd, "w");
 	cr_assert_not_null(script);
@@ -97,7 +89,7 @@ static void record_and_compare(const char *engines)
 		snprintf(reason, sizeof(reason), "%s", r.err);
 		reason[strcspn(reason, "\n")] = '\0';
 		run_free(&r);
-		rm_dir(dir);
+		tmpdir_cleanup();
 		TEST_SKIP_OR_FAIL("an engine is missing: %s", reason);
 	}
 	cr_expect_eq(r.status, 3, "the recorder must exit with the workload's status 3, got %d: %s",
@@ -137,8 +129,11 @@ static void record_and_compare(const char *engines)
 		     json_integer_value(json_object_get(doc, "processes")), "%s", r.out);
 	json_decref(doc);
 	run_free(&r);
-	rm_dir(dir);
+	tmpdir_cleanup();
 }
+
+/* the scratch directory goes also when a test fails */
+TestSuite(compare_e2e, .fini = tmpdir_cleanup);
 
 Test(compare_e2e, ftrace_and_ptrace_agree, .timeout = 120)
 {

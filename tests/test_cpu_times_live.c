@@ -22,6 +22,7 @@
 #include "run.h"
 #include "skip.h"
 #include "slurp.h"
+#include "tmpdir.h"
 
 #define RECORDER BUILD_DIR "/recorder/proctree-record"
 #define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
@@ -164,30 +165,12 @@ static char *record(const char *where, const char *engines)
 
 /*
  * Each test's scratch directory, made once its skip checks passed and removed
- * by fini() also when an assertion failed.  A skip does not run fini()
- * (Criterion 2.4): scratch_rm() first.
+ * by fini also when an assertion failed.  A skip does not run fini
+ * (Criterion 2.4): tmpdir_cleanup() first.
  */
 static char dir[64];
 
-static void scratch(void)
-{
-	snprintf(dir, sizeof(dir), "/tmp/proctree-test-cpu-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-}
-
-static void scratch_rm(void)
-{
-	char cmd[128];
-
-	if (!dir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		cr_log_warn("cannot remove %s", dir);
-	dir[0] = '\0';
-}
-
-TestSuite(cpu_times_live, .fini = scratch_rm);
+TestSuite(cpu_times_live, .fini = tmpdir_cleanup);
 
 Test(cpu_times_live, ptrace)
 {
@@ -195,10 +178,10 @@ Test(cpu_times_live, ptrace)
 	struct truth t;
 	struct cpu got[NROLES];
 
-	scratch();
+	tmpdir_make(dir, sizeof(dir), "cpu");
 	err = record(dir, "ptrace");
 	if (err && strstr(err, "ptrace") && strstr(err, "not permitted")) {
-		scratch_rm();
+		tmpdir_cleanup();
 		TEST_SKIP_OR_FAIL("ptrace is not permitted here: %s", err);
 	}
 	cr_assert_null(err, "the recording failed: %s", err);
@@ -220,7 +203,7 @@ Test(cpu_times_live, ptrace_and_bpf_agree)
 	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
 		TEST_SKIP_OR_FAIL("the kernel has no BTF (/sys/kernel/btf/vmlinux): the bpf "
 				  "engine cannot load");
-	scratch();
+	tmpdir_make(dir, sizeof(dir), "cpu");
 	/* one run seen by both: the same processes, the same CPU time */
 	err = record(dir, "ptrace,bpf");
 	cr_assert_null(err, "the recording failed: %s", err);

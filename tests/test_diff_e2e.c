@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "tmpdir.h"
 
 #define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
 
@@ -64,15 +65,18 @@ static void record(const char *dir, const char *name, bool extra)
 	run_free(&r);
 }
 
+/* the scratch directory goes also when the test fails */
+TestSuite(diff_e2e, .fini = tmpdir_cleanup);
+
 Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 {
-	char dir[] = "/tmp/proctree-test-diff-XXXXXX", cmd[4096];
+	char dir[64], cmd[4096];
 	struct run r;
 	FILE *fp;
 	json_t *doc, *c, *only_b;
 
 	cr_assert_not_null(recorder(), "proctree-record is not built under " BUILD_DIR);
-	cr_assert_not_null(mkdtemp(dir));
+	tmpdir_make(dir, sizeof(dir), "diff");
 	snprintf(cmd, sizeof(cmd), "mkdir '%s/src' && for f in a b c; do echo $f > '%s/src/'$f.txt;"
 		 " done", dir, dir);
 	cr_assert_eq(system(cmd), 0);
@@ -125,6 +129,5 @@ Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 	json_decref(doc);
 	run_free(&r);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_expect_eq(system(cmd), 0);
+	tmpdir_cleanup();
 }

@@ -13,22 +13,15 @@ static char dir[64];
 static void setup(void)
 {
 	FT_REQUIRE();
-	snprintf(dir, sizeof(dir), "/tmp/proctree-test-ft-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	tmpdir_make(dir, sizeof(dir), "ft");
 	ft_guard_begin(&guard);
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
 	if (guard.tracing_on)
 		ft_guard_end(&guard);
-	if (dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			cr_log_warn("could not remove %s", dir);
-	}
+	tmpdir_cleanup();
 }
 
 /*

@@ -17,6 +17,7 @@
 
 #include "ft_util.h"
 #include "kevent_rules.h"
+#include "tmpdir.h"
 
 #define RECONSTRUCT BUILD_DIR "/reconstruct/proctree-reconstruct"
 
@@ -24,17 +25,12 @@ static char dir[64];
 
 static void setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/proctree-test-kevent-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	tmpdir_make(dir, sizeof(dir), "kevent");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
+	tmpdir_cleanup();
 }
 
 TestSuite(kevent_e2e, .init = setup, .fini = teardown, .timeout = 150);

@@ -30,14 +30,13 @@ static char dir[64];
 static void setup(void)
 {
 	BPF_REQUIRE();
-	bpf_tmpdir(dir, sizeof(dir));
+	tmpdir_make(dir, sizeof(dir), "bpf");
 }
 
 /* also after a failed assertion: the suite's fini runs whatever happened */
 static void teardown(void)
 {
-	if (dir[0])
-		bpf_rmdir(dir);
+	tmpdir_cleanup();
 }
 
 TestSuite(pidreuse, .init = setup, .fini = teardown);

@@ -22,13 +22,14 @@ static volatile sig_atomic_t stop_now;
 
 static void setup(void)
 {
-	pt_tmpdir(dir, sizeof(dir));
+	tmpdir_make(dir, sizeof(dir), "ptrace");
+	chmod(dir, 0777); /* for setpriv */
 	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
 }
 
 static void teardown(void)
 {
-	pt_rmdir(dir);
+	tmpdir_cleanup();
 }
 
 TestSuite(ptrace_driven, .init = setup, .fini = teardown, .timeout = 60);

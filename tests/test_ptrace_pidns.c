@@ -17,13 +17,14 @@ static char dir[128], csv[256];
 
 static void setup(void)
 {
-	pt_tmpdir(dir, sizeof(dir));
+	tmpdir_make(dir, sizeof(dir), "ptrace");
+	chmod(dir, 0777); /* for setpriv */
 	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
 }
 
 static void teardown(void)
 {
-	pt_rmdir(dir);
+	tmpdir_cleanup();
 }
 
 TestSuite(ptrace_ns, .init = setup, .fini = teardown, .timeout = 600);

@@ -36,6 +36,7 @@
 #include "procfs.h"
 #include "procfs_tree.h"
 #include "skip.h"
+#include "tmpdir.h"
 
 /*
  * The workload, in its own session.  Each child it starts is logged as
@@ -83,10 +84,11 @@ static int count_lines(const char *path)
 static void start_workload(struct attach_run *r, const char *engine)
 {
 	char out[256], prepath[256];
-	char *text;
+	char *text, tag[32];
 
-	snprintf(r->dir, sizeof(r->dir), "/tmp/pt-attach-%s-%d", engine, (int)getpid());
-	mkdir(r->dir, 0755);
+	snprintf(tag, sizeof(tag), "attach-%s", engine);
+	tmpdir_make(r->dir, sizeof(r->dir), tag);
+	chmod(r->dir, 0755);
 	path_in(r, "out.txt", out, sizeof(out));
 	r->wl = fork();
 	cr_assert_geq(r->wl, 0);
@@ -313,17 +315,12 @@ static void check_existing(const struct attach_run *r, const struct rows *rows)
 
 static void cleanup(struct attach_run *r)
 {
-	char cmd[300];
-
 	if (r->wl > 0 && kill(r->wl, 0) == 0) {
 		kill(-r->wl, SIGKILL);
 		ft_wait(r->wl);
 	}
 	/* KEEP=1 in the environment keeps the directory (CSV, logs) for a look */
-	snprintf(cmd, sizeof(cmd), getenv("KEEP") ? "true %s" : "rm -rf %s", r->dir);
-	if (system(cmd) != 0) {
-		/* a leftover directory in /tmp is harmless */
-	}
+	tmpdir_cleanup();
 }
 
 static void require(const char *engine)
@@ -465,6 +462,9 @@ static void sigint_detaches(const char *engine)
 	free(rows.ev);
 	cleanup(&r);
 }
+
+/* the scratch directories go also when a test fails */
+TestSuite(record_attach, .fini = tmpdir_cleanup);
 
 Test(record_attach, ptrace_join_until_exit) { join_until_exit("ptrace"); }
 Test(record_attach, ftrace_join_until_exit) { join_until_exit("ftrace"); }

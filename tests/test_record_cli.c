@@ -18,22 +18,15 @@ static char dir[64];
 static void setup(void)
 {
 	FT_REQUIRE();
-	snprintf(dir, sizeof(dir), "/tmp/proctree-test-rec-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	tmpdir_make(dir, sizeof(dir), "rec");
 	ft_guard_begin(&guard);
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
 	if (guard.tracing_on)
 		ft_guard_end(&guard);
-	if (dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			cr_log_warn("could not remove %s", dir);
-	}
+	tmpdir_cleanup();
 }
 
 /* Start the recorder with @opts (NULL-terminated) then "--" and @command. */

@@ -45,8 +45,7 @@ static int ngroups;
 static void setup(void)
 {
 	FT_REQUIRE(); /* root: tmpfs mounts, chown, the tracing engines */
-	snprintf(dir, sizeof(dir), "/tmp/proctree-test-faults-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	tmpdir_make(dir, sizeof(dir), "faults");
 	chmod(dir, 0755);
 	mounted = false;
 	ngroups = 0;
@@ -54,18 +53,12 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[160];
-
 	for (int i = 0; i < ngroups; i++)
 		kill(-groups[i], SIGKILL);
 	if (mounted && umount2(mnt, MNT_DETACH) < 0)
 		cr_log_warn("could not unmount %s: %s", mnt, strerror(errno));
 	mounted = false;
-	if (dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			cr_log_warn("could not remove %s", dir);
-	}
+	tmpdir_cleanup();
 }
 
 TestSuite(record_faults, .init = setup, .fini = teardown, .timeout = 240);

@@ -24,6 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tmpdir.h"
+
 #define RECORD BUILD_DIR "/recorder/proctree-record"
 #define ROWS 24
 #define COLS 100
@@ -322,19 +324,12 @@ static char dir[64];
 
 static void setup(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/proctree-test-progress-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	tmpdir_make(dir, sizeof(dir), "progress");
 }
 
 static void teardown(void)
 {
-	char cmd[128];
-
-	if (dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			cr_log_warn("could not remove %s", dir);
-	}
+	tmpdir_cleanup();
 }
 
 /*

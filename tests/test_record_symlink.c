@@ -44,8 +44,7 @@ static void setup(void)
 
 	FT_REQUIRE(); /* root */
 	saved[0] = '\0';
-	snprintf(dir, sizeof(dir), "/tmp/proctree-test-symlink-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	tmpdir_make(dir, sizeof(dir), "symlink");
 	chmod(dir, 0755);
 	/* a sticky, world-writable directory, like /tmp */
 	snprintf(sticky, sizeof(sticky), "%s/sticky", dir);
@@ -73,17 +72,11 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[128];
-
 	/* the machine's setting comes back whatever happened */
 	if (saved[0] && !write_file(PROTECTED, saved))
 		cr_log_error("could not restore %s to %s", PROTECTED, saved);
 	saved[0] = '\0';
-	if (dir[0]) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			cr_log_warn("could not remove %s", dir);
-	}
+	tmpdir_cleanup();
 }
 
 TestSuite(record_symlink, .init = setup, .fini = teardown, .timeout = 180);

@@ -21,7 +21,7 @@ static char dir[64];
 static void setup(void)
 {
 	TC_REQUIRE();
-	tc_tmpdir(dir, sizeof(dir));
+	tmpdir_make(dir, sizeof(dir), "tc");
 	tc_guard_begin(&guard);
 }
 
@@ -29,8 +29,7 @@ static void teardown(void)
 {
 	if (guard.state)
 		tc_guard_end(&guard);
-	if (dir[0])
-		tc_rmdir(dir);
+	tmpdir_cleanup();
 }
 
 TestSuite(tracecmd_convert, .init = setup, .fini = teardown, .timeout = 120);

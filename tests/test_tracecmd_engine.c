@@ -12,7 +12,7 @@ static char dir[64];
 static void setup(void)
 {
 	TC_REQUIRE();
-	tc_tmpdir(dir, sizeof(dir));
+	tmpdir_make(dir, sizeof(dir), "tc");
 	tc_guard_begin(&guard);
 }
 
@@ -20,8 +20,7 @@ static void teardown(void)
 {
 	if (guard.state)
 		tc_guard_end(&guard);
-	if (dir[0])
-		tc_rmdir(dir);
+	tmpdir_cleanup();
 }
 
 static int record(const char *csv, const char *script, bool wait_all)
