@@ -24,44 +24,72 @@ bad(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-/* @label exists, ended as stated, has @nexecs execs and @nchildren children. */
-static int want(const struct xps_set *x, char *err, size_t errlen, const char *label,
-		enum xps_exit kind, int value, int nexecs, int nchildren)
+/*
+ * What one process of the workload must have said about itself.  A field left
+ * out is 0: exit code 0, no exec, no child.
+ */
+struct want {
+	const char *label;
+	int code;          /* its exit code */
+	int signal;        /* instead: the signal that killed it */
+	bool any_exit;     /* instead: how it ended is not checked (the root, a daemon) */
+	int execs;         /* how many execs it reported */
+	int children;      /* how many children it created */
+};
+
+static const char *exit_kind_name(enum xps_exit kind)
 {
-	const struct xps_proc *p = xps_find(x, label);
+	return kind == XPS_EXIT_CODE ? "code" : kind == XPS_EXIT_SIGNAL ? "signal" : "nothing";
+}
+
+/* @w->label exists and is as @w says */
+static int want(const struct xps_set *x, char *err, size_t errlen, const struct want *w)
+{
+	const struct xps_proc *p = xps_find(x, w->label);
+	enum xps_exit kind = w->signal ? XPS_EXIT_SIGNAL : XPS_EXIT_CODE;
+	int value = w->signal ? w->signal : w->code;
 
 	if (!p)
-		return bad(err, errlen, "%s: no process %s", x->path, label);
-	if (kind != XPS_EXIT_NONE && (p->exit_kind != kind || p->exit_value != value))
-		return bad(err, errlen, "%s: %s ended with %s %d, want %s %d", x->path, label,
-			   p->exit_kind == XPS_EXIT_CODE ? "code" :
-			   p->exit_kind == XPS_EXIT_SIGNAL ? "signal" : "nothing", p->exit_value,
-			   kind == XPS_EXIT_CODE ? "code" : "signal", value);
-	if (nexecs >= 0 && p->nexecs != nexecs)
-		return bad(err, errlen, "%s: %s has %d execs, want %d", x->path, label,
-			   p->nexecs, nexecs);
-	if (nchildren >= 0 && p->nchildren != nchildren)
-		return bad(err, errlen, "%s: %s has %d children, want %d", x->path, label,
-			   p->nchildren, nchildren);
+		return bad(err, errlen, "%s: no process %s", x->path, w->label);
+	if (!w->any_exit && (p->exit_kind != kind || p->exit_value != value))
+		return bad(err, errlen, "%s: %s ended with %s %d, want %s %d", x->path, w->label,
+			   exit_kind_name(p->exit_kind), p->exit_value, exit_kind_name(kind), value);
+	if (p->nexecs != w->execs)
+		return bad(err, errlen, "%s: %s has %d execs, want %d", x->path, w->label,
+			   p->nexecs, w->execs);
+	if (p->nchildren != w->children)
+		return bad(err, errlen, "%s: %s has %d children, want %d", x->path, w->label,
+			   p->nchildren, w->children);
 	return 0;
 }
 
-static int want_count(const struct xps_set *x, char *err, size_t errlen, int nprocs)
+/* exactly @nprocs processes, and each of @procs (an array) as it says */
+#define want_procs(x, err, errlen, nprocs, procs)                                           \
+	want_list(x, err, errlen, nprocs, procs, sizeof(procs) / sizeof((procs)[0]))
+
+static int want_list(const struct xps_set *x, char *err, size_t errlen, int nprocs,
+		     const struct want *procs, size_t n)
 {
 	if (x->nprocs != nprocs)
 		return bad(err, errlen, "%s: %d processes, want %d", x->path, x->nprocs, nprocs);
+	for (size_t i = 0; i < n; i++)
+		if (want(x, err, errlen, &procs[i]))
+			return -1;
 	return 0;
 }
 
 static int shape_forkstorm(const struct xps_set *x, char *err, size_t errlen)
 {
+	static const struct want procs[] = {
+		{ .label = "r", .any_exit = true, .execs = 1, .children = 2000 },
+	};
 	char label[32];
 
-	if (want_count(x, err, errlen, 2001) || want(x, err, errlen, "r", 0, 0, 1, 2000))
+	if (want_procs(x, err, errlen, 2001, procs))
 		return -1;
 	for (int i = 0; i < 2000; i++) {
 		snprintf(label, sizeof(label), "r.%d", i);
-		if (want(x, err, errlen, label, XPS_EXIT_CODE, i % 7, 0, 0))
+		if (want(x, err, errlen, &(struct want){ .label = label, .code = i % 7 }))
 			return -1;
 	}
 	return 0;
@@ -69,12 +97,15 @@ static int shape_forkstorm(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_pipeline(const struct xps_set *x, char *err, size_t errlen)
 {
+	static const struct want procs[] = {
+		{ .label = "r.0", .code = 5, .execs = 1, .children = 3 },
+		{ .label = "r.0.0", .code = 0, .execs = 1 },
+		{ .label = "r.0.1", .code = 0, .execs = 1 },
+		{ .label = "r.0.2", .code = 5, .execs = 1 },
+	};
 	const struct xps_proc *sh = xps_find(x, "r.0");
 
-	if (want_count(x, err, errlen, 5) || want(x, err, errlen, "r.0", XPS_EXIT_CODE, 5, 1, 3) ||
-	    want(x, err, errlen, "r.0.0", XPS_EXIT_CODE, 0, 1, 0) ||
-	    want(x, err, errlen, "r.0.1", XPS_EXIT_CODE, 0, 1, 0) ||
-	    want(x, err, errlen, "r.0.2", XPS_EXIT_CODE, 5, 1, 0))
+	if (want_procs(x, err, errlen, 5, procs))
 		return -1;
 	if (strcmp(sh->execs[0].filename, "/bin/sh"))
 		return bad(err, errlen, "%s: r.0 exec'd %s, want /bin/sh", x->path, sh->execs[0].filename);
@@ -83,7 +114,7 @@ static int shape_pipeline(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_chain(const struct xps_set *x, char *err, size_t errlen)
 {
-	if (want_count(x, err, errlen, 201))
+	if (want_list(x, err, errlen, 201, NULL, 0))
 		return -1;
 	if (xps_depth(x) != 200)
 		return bad(err, errlen, "%s: depth %d, want 200", x->path, xps_depth(x));
@@ -99,13 +130,16 @@ static int shape_chain(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_fanout(const struct xps_set *x, char *err, size_t errlen)
 {
+	static const struct want procs[] = {
+		{ .label = "r", .any_exit = true, .execs = 1, .children = 300 },
+	};
 	char label[32];
 
-	if (want_count(x, err, errlen, 301) || want(x, err, errlen, "r", 0, 0, 1, 300))
+	if (want_procs(x, err, errlen, 301, procs))
 		return -1;
 	for (int i = 0; i < 300; i++) {
 		snprintf(label, sizeof(label), "r.%d", i);
-		if (want(x, err, errlen, label, XPS_EXIT_CODE, i % 256, 0, 0))
+		if (want(x, err, errlen, &(struct want){ .label = label, .code = i % 256 }))
 			return -1;
 	}
 	return 0;
@@ -113,14 +147,17 @@ static int shape_fanout(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_threads(const struct xps_set *x, char *err, size_t errlen)
 {
+	static const struct want procs[] = {
+		{ .label = "r", .any_exit = true, .execs = 1, .children = 5 },
+		{ .label = "r.4", .code = 9, .execs = 1 },
+	};
 	char label[32];
 
-	if (want_count(x, err, errlen, 6) || want(x, err, errlen, "r", 0, 0, 1, 5) ||
-	    want(x, err, errlen, "r.4", XPS_EXIT_CODE, 9, 1, 0))
+	if (want_procs(x, err, errlen, 6, procs))
 		return -1;
 	for (int i = 0; i < 4; i++) {
 		snprintf(label, sizeof(label), "r.%d", i);
-		if (want(x, err, errlen, label, XPS_EXIT_CODE, 10 + i, 0, 0))
+		if (want(x, err, errlen, &(struct want){ .label = label, .code = 10 + i }))
 			return -1;
 	}
 	if (x->root->threads != 4 || xps_find(x, "r.4")->threads != 3)
@@ -131,16 +168,23 @@ static int shape_threads(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_spawn(const struct xps_set *x, char *err, size_t errlen)
 {
-	return want_count(x, err, errlen, 4) ||
-	       want(x, err, errlen, "r.0", XPS_EXIT_CODE, 3, 1, 0) ||
-	       want(x, err, errlen, "r.1", XPS_EXIT_CODE, 4, 1, 0) ||
-	       want(x, err, errlen, "r.2", XPS_EXIT_CODE, 6, 3, 0) ? -1 : 0;
+	static const struct want procs[] = {
+		{ .label = "r.0", .code = 3, .execs = 1 },
+		{ .label = "r.1", .code = 4, .execs = 1 },
+		{ .label = "r.2", .code = 6, .execs = 3 },
+	};
+
+	return want_procs(x, err, errlen, 4, procs);
 }
 
 static int shape_daemon(const struct xps_set *x, char *err, size_t errlen)
 {
-	if (want_count(x, err, errlen, 3) || want(x, err, errlen, "r.0", XPS_EXIT_CODE, 0, 0, 1) ||
-	    want(x, err, errlen, "r.0.0", XPS_EXIT_NONE, 0, 0, 0))
+	static const struct want procs[] = {
+		{ .label = "r.0", .code = 0, .children = 1 },
+		{ .label = "r.0.0", .any_exit = true },
+	};
+
+	if (want_procs(x, err, errlen, 3, procs))
 		return -1;
 	if (!xps_find(x, "r.0.0")->alive)
 		return bad(err, errlen, "%s: r.0.0 did not say alive", x->path);
@@ -149,30 +193,39 @@ static int shape_daemon(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_subreaper(const struct xps_set *x, char *err, size_t errlen)
 {
-	return want_count(x, err, errlen, 3) ||
-	       want(x, err, errlen, "r.0", XPS_EXIT_CODE, 0, 0, 1) ||
-	       want(x, err, errlen, "r.0.0", XPS_EXIT_CODE, 7, 0, 0) ? -1 : 0;
+	static const struct want procs[] = {
+		{ .label = "r.0", .code = 0, .children = 1 },
+		{ .label = "r.0.0", .code = 7 },
+	};
+
+	return want_procs(x, err, errlen, 3, procs);
 }
 
 static int shape_signals(const struct xps_set *x, char *err, size_t errlen)
 {
-	return want_count(x, err, errlen, 8) ||
-	       want(x, err, errlen, "r.0", XPS_EXIT_CODE, 42, 0, 0) ||
-	       want(x, err, errlen, "r.1", XPS_EXIT_SIGNAL, 9, 0, 0) ||
-	       want(x, err, errlen, "r.2", XPS_EXIT_SIGNAL, 11, 0, 0) ||
-	       want(x, err, errlen, "r.3", XPS_EXIT_CODE, 0, 0, 0) ||
-	       want(x, err, errlen, "r.4", XPS_EXIT_CODE, 3, 0, 0) ||
-	       want(x, err, errlen, "r.5", XPS_EXIT_SIGNAL, 15, 0, 0) ||
-	       want(x, err, errlen, "r.6", XPS_EXIT_SIGNAL, 6, 0, 0) ? -1 : 0;
+	static const struct want procs[] = {
+		{ .label = "r.0", .code = 42 },
+		{ .label = "r.1", .signal = 9 },
+		{ .label = "r.2", .signal = 11 },
+		{ .label = "r.3", .code = 0 },
+		{ .label = "r.4", .code = 3 },
+		{ .label = "r.5", .signal = 15 },
+		{ .label = "r.6", .signal = 6 },
+	};
+
+	return want_procs(x, err, errlen, 8, procs);
 }
 
 static int shape_names(const struct xps_set *x, char *err, size_t errlen)
 {
+	static const struct want procs[] = {
+		{ .label = "r.0", .code = 0, .children = 1 },
+		{ .label = "r.0.0", .code = 0 },
+		{ .label = "r.1", .code = 0, .execs = 1 },
+	};
 	const struct xps_proc *p;
 
-	if (want_count(x, err, errlen, 4) || want(x, err, errlen, "r.0", XPS_EXIT_CODE, 0, 0, 1) ||
-	    want(x, err, errlen, "r.0.0", XPS_EXIT_CODE, 0, 0, 0) ||
-	    want(x, err, errlen, "r.1", XPS_EXIT_CODE, 0, 1, 0))
+	if (want_procs(x, err, errlen, 4, procs))
 		return -1;
 	p = xps_find(x, "r.0.0");
 	if (!p->comm || strcmp(p->comm, "a,\"b\n"))
@@ -186,10 +239,12 @@ static int shape_names(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_pidwrap(const struct xps_set *x, char *err, size_t errlen)
 {
+	static const struct want procs[] = {
+		{ .label = "r.0", .code = 0, .children = 100 },
+	};
 	int *seen, max = 0;
 
-	if (want_count(x, err, errlen, PIDWRAP_PROCS) ||
-	    want(x, err, errlen, "r.0", XPS_EXIT_CODE, 0, 0, 100))
+	if (want_procs(x, err, errlen, PIDWRAP_PROCS, procs))
 		return -1;
 	if (xps_depth(x) != 9)
 		return bad(err, errlen, "%s: depth %d, want 9", x->path, xps_depth(x));
@@ -217,19 +272,33 @@ static const char *const daemon_wait_args[] = { "1000", NULL };
 static const char *const pidwrap_args[] = { "100", "7", "7", NULL };
 
 static const struct scn_def defs[] = {
-	{ "forkstorm", "forkstorm", no_args, 0, 120, shape_forkstorm },
-	{ "pipeline", "pipeline", no_args, 0, 60, shape_pipeline },
-	{ "chain", "chain", no_args, 0, 60, shape_chain },
-	{ "fanout", "fanout", no_args, 0, 60, shape_fanout },
-	{ "threads", "threads", no_args, 0, 60, shape_threads },
-	{ "spawn", "spawn", no_args, 0, 60, shape_spawn },
-	{ "daemon", "daemon", daemon_args, 0, 60, shape_daemon },
-	{ "daemon_wait_all", "daemon", daemon_wait_args, SCN_WAIT_ALL, 60, shape_daemon },
-	{ "subreaper", "subreaper", no_args, 0, 60, shape_subreaper },
-	{ "signals", "signals", no_args, 0, 60, shape_signals },
-	{ "names", "names", no_args, 0, 60, shape_names },
-	{ "pidwrap", "pidwrap", pidwrap_args, SCN_ROOT | SCN_PIDNS, 240, shape_pidwrap },
-	{ NULL, NULL, NULL, 0, 0, NULL },
+	{ .name = "forkstorm", .workload = "forkstorm", .args = no_args,
+	  .timeout_s = 120, .shape = shape_forkstorm },
+	{ .name = "pipeline", .workload = "pipeline", .args = no_args,
+	  .timeout_s = 60, .shape = shape_pipeline },
+	{ .name = "chain", .workload = "chain", .args = no_args,
+	  .timeout_s = 60, .shape = shape_chain },
+	{ .name = "fanout", .workload = "fanout", .args = no_args,
+	  .timeout_s = 60, .shape = shape_fanout },
+	{ .name = "threads", .workload = "threads", .args = no_args,
+	  .timeout_s = 60, .shape = shape_threads },
+	{ .name = "spawn", .workload = "spawn", .args = no_args,
+	  .timeout_s = 60, .shape = shape_spawn },
+	{ .name = "daemon", .workload = "daemon", .args = daemon_args,
+	  .timeout_s = 60, .shape = shape_daemon },
+	{ .name = "daemon_wait_all", .workload = "daemon", .args = daemon_wait_args,
+	  .flags = SCN_WAIT_ALL,
+	  .timeout_s = 60, .shape = shape_daemon },
+	{ .name = "subreaper", .workload = "subreaper", .args = no_args,
+	  .timeout_s = 60, .shape = shape_subreaper },
+	{ .name = "signals", .workload = "signals", .args = no_args,
+	  .timeout_s = 60, .shape = shape_signals },
+	{ .name = "names", .workload = "names", .args = no_args,
+	  .timeout_s = 60, .shape = shape_names },
+	{ .name = "pidwrap", .workload = "pidwrap", .args = pidwrap_args,
+	  .flags = SCN_ROOT | SCN_PIDNS,
+	  .timeout_s = 240, .shape = shape_pidwrap },
+	{ .name = NULL },
 };
 
 const struct scn_def *scn_find(const char *name)
