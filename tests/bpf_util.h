@@ -3,7 +3,7 @@
  * Helpers for the bpf engine tests (test_bpf_*.c): the privilege check,
  * running proctree-record in its own process group under a deadline (also
  * as another user), and proctree-reconstruct --format json.  CSVs are read
- * with ft_util.h's ft_load().
+ * with ft_util.h's rows_load().
  */
 #ifndef PROCTREE_TEST_BPF_UTIL_H
 #define PROCTREE_TEST_BPF_UTIL_H

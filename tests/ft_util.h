@@ -26,6 +26,7 @@
 #include "err.h"
 #include "num.h"
 #include "skip.h"
+#include "rows.h"
 #include "slurp.h"
 #include "tmpdir.h"
 
@@ -173,156 +174,14 @@ static inline int ft_wait(pid_t pid)
 	return st;
 }
 
-/* ---- the CSV in memory ---- */
-
-struct ft_row {
-	enum csv_kind kind;
-	uint32_t present;
-	uint64_t time_ns, count, end_ns;
-	int cpu, pid, tid, ppid, child_pid, child_tid, old_tid, code, signal;
-	bool thread, group, argv_cut;
-	char *comm, *child_comm, *filename;
-	int argc;
-	char **argv;
-};
-
-struct ft_csv {
-	struct ft_row *rows;
-	int n;
-	int root_pid;
-	bool has_trailer, interrupted;
-	uint64_t lost_events, trailer_events;
-	/* the trailer's engine-specific "#key,value" lines (#argv_cut, ...) */
-	char **keys, **values;
-	int nkeys;
-};
-
-static inline char *ft_dup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-static inline void ft_load(const char *path, struct ft_csv *c)
-{
-	struct csv_reader *r = csv_reader_open(path);
-	struct csv_event ev;
-	int ret, cap = 0;
-
-	cr_assert_not_null(r, "%s", err_msg());
-	memset(c, 0, sizeof(*c));
-	c->root_pid = csv_reader_meta(r)->root_pid;
-	while ((ret = csv_reader_next(r, &ev)) == 1) {
-		struct ft_row *x;
-
-		if (c->n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			c->rows = realloc(c->rows, cap * sizeof(*c->rows));
-			cr_assert_not_null(c->rows);
-		}
-		x = &c->rows[c->n++];
-		memset(x, 0, sizeof(*x));
-		x->kind = ev.kind;
-		x->present = ev.present;
-		x->time_ns = ev.time_ns;
-		x->count = ev.count;
-		x->end_ns = ev.end_ns;
-		x->cpu = ev.cpu;
-		x->pid = ev.pid;
-		x->tid = ev.tid;
-		x->ppid = ev.ppid;
-		x->child_pid = ev.child_pid;
-		x->child_tid = ev.child_tid;
-		x->old_tid = ev.old_tid;
-		x->code = ev.code;
-		x->signal = ev.signal;
-		x->thread = ev.thread;
-		x->group = ev.group;
-		x->argv_cut = ev.argv_cut;
-		x->comm = ft_dup(ev.comm);
-		x->child_comm = ft_dup(ev.child_comm);
-		x->filename = ft_dup(ev.filename);
-		if (ev.argv) {
-			x->argc = ev.argc;
-			x->argv = calloc(ev.argc + 1, sizeof(char *));
-			for (int i = 0; i < ev.argc; i++)
-				x->argv[i] = strdup(ev.argv[i]);
-		}
-	}
-	cr_assert_eq(ret, 0, "%s: %s", path, err_msg());
-	c->has_trailer = csv_reader_trailer(r)->present;
-	c->interrupted = csv_reader_trailer(r)->interrupted;
-	c->lost_events = csv_reader_trailer(r)->lost_events;
-	c->trailer_events = csv_reader_trailer(r)->events;
-	c->nkeys = csv_reader_trailer(r)->nkeys;
-	c->keys = calloc(c->nkeys + 1, sizeof(char *));
-	c->values = calloc(c->nkeys + 1, sizeof(char *));
-	cr_assert(c->keys && c->values);
-	for (int i = 0; i < c->nkeys; i++) {
-		c->keys[i] = ft_dup(csv_reader_trailer(r)->keys[i]);
-		c->values[i] = ft_dup(csv_reader_trailer(r)->values[i]);
-	}
-	csv_reader_free(r);
-}
-
-static inline void ft_free(struct ft_csv *c)
-{
-	for (int i = 0; i < c->n; i++) {
-		free(c->rows[i].comm);
-		free(c->rows[i].child_comm);
-		free(c->rows[i].filename);
-		for (int k = 0; k < c->rows[i].argc; k++)
-			free(c->rows[i].argv[k]);
-		free(c->rows[i].argv);
-	}
-	for (int i = 0; i < c->nkeys; i++) {
-		free(c->keys[i]);
-		free(c->values[i]);
-	}
-	free(c->keys);
-	free(c->values);
-	free(c->rows);
-	memset(c, 0, sizeof(*c));
-}
-
-/* The trailer count @key (e.g. "argv_unknown"); -1 when the trailer lacks it. */
-static inline long long ft_key(const struct ft_csv *c, const char *key)
-{
-	for (int i = 0; i < c->nkeys; i++)
-		if (c->keys[i] && c->values[i] && !strcmp(c->keys[i], key))
-			return strtoll(c->values[i], NULL, 10);
-	return -1;
-}
-
-static inline int ft_count(const struct ft_csv *c, enum csv_kind k)
-{
-	int n = 0;
-
-	for (int i = 0; i < c->n; i++)
-		n += c->rows[i].kind == k;
-	return n;
-}
-
-/* The group exit row whose comm is @comm (NULL if none). */
-static inline const struct ft_row *ft_exit_by_comm(const struct ft_csv *c, const char *comm)
-{
-	for (int i = 0; i < c->n; i++)
-		if (c->rows[i].kind == CSV_EXIT && c->rows[i].group && c->rows[i].comm &&
-		    !strcmp(c->rows[i].comm, comm))
-			return &c->rows[i];
-	return NULL;
-}
-
-static inline bool ft_has(const struct ft_row *r, enum csv_field f)
-{
-	return (r->present & CSV_BIT(f)) != 0;
-}
+/* ---- the CSV in memory: tests/lib/rows.h ---- */
 
 /*
  * Every process in the CSV is the root or was forked (in the CSV) by one:
  * nothing from outside the workload got in.  Returns the number of
  * processes (root included).
  */
-static inline int ft_check_only_workload(const struct ft_csv *c)
+static inline int ft_check_only_workload(const struct rows *c)
 {
 	int cap = 1024, n = 0;
 	int *pids = malloc(cap * sizeof(int));
@@ -330,7 +189,7 @@ static inline int ft_check_only_workload(const struct ft_csv *c)
 	cr_assert_gt(c->root_pid, 0);
 	pids[n++] = c->root_pid;
 	for (int i = 0; i < c->n; i++) {
-		const struct ft_row *r = &c->rows[i];
+		const struct csv_event *r = &c->rows[i];
 
 		if (r->kind == CSV_FORK && !r->thread) {
 			if (n == cap)
@@ -339,7 +198,7 @@ static inline int ft_check_only_workload(const struct ft_csv *c)
 		}
 	}
 	for (int i = 0; i < c->n; i++) {
-		const struct ft_row *r = &c->rows[i];
+		const struct csv_event *r = &c->rows[i];
 		bool known = false;
 
 		if (r->kind == CSV_LOST)

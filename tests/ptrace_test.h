@@ -19,132 +19,12 @@
 
 #include "csv.h"
 #include "err.h"
+#include "rows.h"
 #include "skip.h"
 #include "tmpdir.h"
 
 #define RECORDER BUILD_DIR "/recorder/proctree-record"
 #define WL(name) WORKLOADS_DIR "/" name
-
-struct pt_row {
-	struct csv_event ev;   /* strings below are private copies */
-	char *comm, *filename, *argv0, *argv1, *argvlast;
-	int argc;
-};
-
-struct pt_csv {
-	struct pt_row *rows;
-	int n;
-	bool complete;         /* trailer present */
-	bool interrupted;      /* trailer says so */
-	char *keys[64], *values[64];
-	int nkeys;
-	int root_pid;
-	char pid_ns[64];
-};
-
-static inline char *pt_dup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-/* Load @path, asserting it parses completely. */
-static inline void pt_csv_load(const char *path, struct pt_csv *c)
-{
-	struct csv_reader *r = csv_reader_open(path);
-	struct csv_event ev;
-	const struct csv_trailer *t;
-	int ret, cap = 0;
-
-	memset(c, 0, sizeof(*c));
-	cr_assert_not_null(r, "cannot read %s: %s", path, err_msg());
-	c->root_pid = csv_reader_meta(r)->root_pid;
-	if (csv_reader_meta(r)->pid_ns)
-		snprintf(c->pid_ns, sizeof(c->pid_ns), "%s", csv_reader_meta(r)->pid_ns);
-	while ((ret = csv_reader_next(r, &ev)) == 1) {
-		struct pt_row *row;
-
-		if (c->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			c->rows = realloc(c->rows, cap * sizeof(*c->rows));
-			cr_assert_not_null(c->rows);
-		}
-		row = &c->rows[c->n++];
-		memset(row, 0, sizeof(*row));
-		row->ev = ev;
-		row->comm = pt_dup(ev.comm);
-		row->filename = pt_dup(ev.filename);
-		row->argc = ev.argv ? ev.argc : -1;
-		row->argv0 = ev.argv && ev.argc > 0 ? pt_dup(ev.argv[0]) : NULL;
-		row->argv1 = ev.argv && ev.argc > 1 ? pt_dup(ev.argv[1]) : NULL;
-		row->argvlast = ev.argv && ev.argc > 0 ? pt_dup(ev.argv[ev.argc - 1]) : NULL;
-		row->ev.comm = row->ev.child_comm = row->ev.filename = NULL;
-		row->ev.argv = NULL;
-	}
-	cr_assert_eq(ret, 0, "%s: %s", path, err_msg());
-	t = csv_reader_trailer(r);
-	c->complete = t->present;
-	c->interrupted = t->interrupted;
-	for (int i = 0; i < t->nkeys && i < 64; i++) {
-		c->keys[c->nkeys] = strdup(t->keys[i]);
-		c->values[c->nkeys++] = strdup(t->values[i]);
-	}
-	csv_reader_free(r);
-}
-
-static inline void pt_csv_free(struct pt_csv *c)
-{
-	for (int i = 0; i < c->n; i++) {
-		free(c->rows[i].comm);
-		free(c->rows[i].filename);
-		free(c->rows[i].argv0);
-		free(c->rows[i].argv1);
-		free(c->rows[i].argvlast);
-	}
-	for (int i = 0; i < c->nkeys; i++) {
-		free(c->keys[i]);
-		free(c->values[i]);
-	}
-	free(c->rows);
-}
-
-/* A trailer count such as "ptrace_early_stops"; -1 when absent. */
-static inline long pt_csv_key(const struct pt_csv *c, const char *key)
-{
-	for (int i = 0; i < c->nkeys; i++)
-		if (!strcmp(c->keys[i], key))
-			return strtol(c->values[i], NULL, 10);
-	return -1;
-}
-
-static inline int pt_count(const struct pt_csv *c, enum csv_kind kind)
-{
-	int n = 0;
-
-	for (int i = 0; i < c->n; i++)
-		n += c->rows[i].ev.kind == kind;
-	return n;
-}
-
-/* The row of @kind about process @pid (for fork: the child), or NULL. */
-static inline const struct pt_row *pt_find(const struct pt_csv *c, enum csv_kind kind, int pid)
-{
-	for (int i = 0; i < c->n; i++) {
-		const struct csv_event *e = &c->rows[i].ev;
-
-		if (e->kind != kind)
-			continue;
-		if (kind == CSV_FORK ? e->child_tid == pid : e->pid == pid &&
-		    (kind != CSV_EXIT || e->group))
-			return &c->rows[i];
-	}
-	return NULL;
-}
-
-/* Index of a row in the file, to check order. */
-static inline int pt_index(const struct pt_csv *c, const struct pt_row *r)
-{
-	return r ? (int)(r - c->rows) : -1;
-}
 
 /*
  * Run the recorder with the ptrace engine: @opts (NULL-terminated, may be
@@ -199,7 +79,7 @@ static inline int pt_record(const char *const *prefix, const char *csv, const ch
  * incarnations (root + forks with thread=0); *orphans counts rows about
  * unknown processes (must be 0).
  */
-static inline int pt_check_tree(const struct pt_csv *c, int *orphans)
+static inline int pt_check_tree(const struct rows *c, int *orphans)
 {
 	unsigned char *live = calloc(PT_PID_LIMIT, 1);
 	int procs = 1, nalive = 0, left = 0;
@@ -209,7 +89,7 @@ static inline int pt_check_tree(const struct pt_csv *c, int *orphans)
 	cr_assert(c->root_pid > 0 && c->root_pid < PT_PID_LIMIT);
 	live[c->root_pid] = 1;
 	for (int i = 0; i < c->n; i++) {
-		const struct csv_event *e = &c->rows[i].ev;
+		const struct csv_event *e = &c->rows[i];
 
 		if (e->pid <= 0 || e->pid >= PT_PID_LIMIT)
 			continue;

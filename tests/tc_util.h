@@ -25,6 +25,7 @@
 #include "err.h"
 #include "num.h"
 #include "skip.h"
+#include "rows.h"
 #include "slurp.h"
 #include "tmpdir.h"
 #include "tracecmd_run.h"
@@ -47,116 +48,19 @@
 			TEST_SKIP_OR_FAIL("%s", why_);                                 \
 	} while (0)
 
-/* One CSV row, owned copy. */
-struct tc_row {
-	enum csv_kind kind;
-	uint32_t present;
-	uint64_t time_ns;
-	int pid, tid, child_pid, child_tid, old_tid, code, signal;
-	bool thread, group;
-	uint64_t count;
-	char *comm, *child_comm, *filename;
-};
-
-struct tc_csv {
-	struct tc_row *rows;
-	int n;
-	int root_pid;
-	bool has_trailer;
-	uint64_t lost_events;
-};
-
-static inline char *tc_dup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
-static inline void tc_load(const char *path, struct tc_csv *c)
-{
-	struct csv_reader *r = csv_reader_open(path);
-	struct csv_event ev;
-	int ret, cap = 0;
-
-	cr_assert_not_null(r, "%s", err_msg());
-	memset(c, 0, sizeof(*c));
-	c->root_pid = csv_reader_meta(r)->root_pid;
-	while ((ret = csv_reader_next(r, &ev)) == 1) {
-		struct tc_row *x;
-
-		if (c->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			c->rows = realloc(c->rows, cap * sizeof(*c->rows));
-			cr_assert_not_null(c->rows);
-		}
-		x = &c->rows[c->n++];
-		memset(x, 0, sizeof(*x));
-		x->kind = ev.kind;
-		x->present = ev.present;
-		x->time_ns = ev.time_ns;
-		x->pid = ev.pid;
-		x->tid = ev.tid;
-		x->child_pid = ev.child_pid;
-		x->child_tid = ev.child_tid;
-		x->old_tid = ev.old_tid;
-		x->code = ev.code;
-		x->signal = ev.signal;
-		x->thread = ev.thread;
-		x->group = ev.group;
-		x->count = ev.count;
-		x->comm = tc_dup(ev.comm);
-		x->child_comm = tc_dup(ev.child_comm);
-		x->filename = tc_dup(ev.filename);
-	}
-	cr_assert_eq(ret, 0, "%s: %s", path, err_msg());
-	c->has_trailer = csv_reader_trailer(r)->present;
-	c->lost_events = csv_reader_trailer(r)->lost_events;
-	csv_reader_free(r);
-}
-
-static inline void tc_free(struct tc_csv *c)
-{
-	for (int i = 0; i < c->n; i++) {
-		free(c->rows[i].comm);
-		free(c->rows[i].child_comm);
-		free(c->rows[i].filename);
-	}
-	free(c->rows);
-	memset(c, 0, sizeof(*c));
-}
-
-/* The group exit row of process @pid (NULL if none); @nth picks among several. */
-static inline const struct tc_row *tc_group_exit(const struct tc_csv *c, int pid)
-{
-	for (int i = 0; i < c->n; i++)
-		if (c->rows[i].kind == CSV_EXIT && c->rows[i].pid == pid && c->rows[i].group)
-			return &c->rows[i];
-	return NULL;
-}
-
-static inline int tc_count(const struct tc_csv *c, enum csv_kind k, const char *filename)
-{
-	int n = 0;
-
-	for (int i = 0; i < c->n; i++)
-		if (c->rows[i].kind == k &&
-		    (!filename || (c->rows[i].filename && !strcmp(c->rows[i].filename, filename))))
-			n++;
-	return n;
-}
-
 /*
  * Every row is about a process of the workload: its pid was created by a
  * fork row from the workload (or is the root), and used only until its
  * group exit.  This is the "no leak" check, done on the CSV alone.
  */
-static inline void tc_check_only_workload(const struct tc_csv *c)
+static inline void tc_check_only_workload(const struct rows *c)
 {
 	/* live[pid] for pids < 4M would be big: a small open list is enough */
 	int live[8192], nlive = 0;
 
 	live[nlive++] = c->root_pid;
 	for (int i = 0; i < c->n; i++) {
-		const struct tc_row *x = &c->rows[i];
+		const struct csv_event *x = &c->rows[i];
 		bool found = false;
 		int j;
 

@@ -42,7 +42,7 @@ static void record_ok(const char *name, char *const *opts, char *const *command,
 }
 
 /* The exec rows of process @pid, in file order, into @out (at most @max); returns how many. */
-static int execs_of(const struct ft_csv *c, int pid, const struct ft_row **out, int max)
+static int execs_of(const struct rows *c, int pid, const struct csv_event **out, int max)
 {
 	int n = 0;
 
@@ -53,9 +53,9 @@ static int execs_of(const struct ft_csv *c, int pid, const struct ft_row **out, 
 }
 
 /* The group exit row of process @pid; asserts there is exactly one. */
-static const struct ft_row *one_exit(const struct ft_csv *c, int pid)
+static const struct csv_event *one_exit(const struct rows *c, int pid)
 {
-	const struct ft_row *r = NULL;
+	const struct csv_event *r = NULL;
 	int n = 0;
 
 	for (int i = 0; i < c->n; i++)
@@ -71,17 +71,17 @@ static const struct ft_row *one_exit(const struct ft_csv *c, int pid)
  * Every row is from the workload, nothing was lost, the file is complete,
  * and @alive processes outlived the recording.
  */
-static void check_clean(const struct ft_csv *c, int alive)
+static void check_clean(const struct rows *c, int alive)
 {
 	cr_assert(c->has_trailer, "the CSV ends with its trailer");
-	cr_expect_eq(ft_count(c, CSV_ALIVE), alive, "alive rows: %d, want %d",
-		     ft_count(c, CSV_ALIVE), alive);
+	cr_expect_eq(rows_count(c, CSV_ALIVE), alive, "alive rows: %d, want %d",
+		     rows_count(c, CSV_ALIVE), alive);
 	cr_expect(!c->interrupted, "#interrupted is 0");
 	cr_expect_eq(c->lost_events, 0, "lost %llu events", (unsigned long long)c->lost_events);
-	cr_expect_eq(ft_count(c, CSV_LOST), 0);
-	cr_expect_eq(ft_key(c, "recursion_misses"), 0);
-	cr_expect_eq(ft_key(c, "untracked"), 0);
-	cr_expect_eq(ft_key(c, "root_exit_from_wait"), 0, "the root's exit came from the kernel");
+	cr_expect_eq(rows_count(c, CSV_LOST), 0);
+	cr_expect_eq(rows_key(c, "recursion_misses"), 0);
+	cr_expect_eq(rows_key(c, "untracked"), 0);
+	cr_expect_eq(rows_key(c, "root_exit_from_wait"), 0, "the root's exit came from the kernel");
 	ft_check_only_workload(c);
 }
 
@@ -95,14 +95,14 @@ Test(bpf_engine, argv_of_1000_short_processes, .timeout = 180)
 			"i=0; while [ $i -lt 1000 ]; do /bin/echo $i; i=$((i+1)); done >/dev/null",
 			NULL };
 	static int seen[N];
-	struct ft_csv c;
+	struct rows c;
 	int echoes = 0, no_argv = 0;
 
 	record_ok("echo.csv", NULL, cmd, 0, csv, sizeof(csv));
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	check_clean(&c, 0);
 	for (int i = 0; i < c.n; i++) {
-		const struct ft_row *r = &c.rows[i];
+		const struct csv_event *r = &c.rows[i];
 		char want[16];
 		int k;
 
@@ -123,16 +123,16 @@ Test(bpf_engine, argv_of_1000_short_processes, .timeout = 180)
 		cr_assert(k >= 0 && k < N && !strcmp(r->argv[1], want),
 			  "pid %d: argv[1] '%s' is no number of the loop", r->pid, r->argv[1]);
 		seen[k]++;
-		cr_expect(!ft_has(r, CSV_F_ARGV_CUT) || !r->argv_cut, "pid %d: argv_cut", r->pid);
+		cr_expect(!CSV_HAS(r, CSV_F_ARGV_CUT) || !r->argv_cut, "pid %d: argv_cut", r->pid);
 	}
 	cr_expect_eq(no_argv, 0, "%d exec rows without argv", no_argv);
 	cr_expect_eq(echoes, N, "exec rows of /bin/echo: %d, want %d", echoes, N);
 	for (int k = 0; k < N; k++)
 		cr_expect_eq(seen[k], 1, "argv [/bin/echo, %d] seen %d times", k, seen[k]);
-	cr_expect_eq(ft_count(&c, CSV_EXEC), N + 1, "the shell's exec and the echoes'");
-	cr_expect_eq(ft_key(&c, "argv_unknown"), 0, "#argv_unknown");
-	cr_expect_eq(ft_key(&c, "argv_cut"), 0, "#argv_cut");
-	ft_free(&c);
+	cr_expect_eq(rows_count(&c, CSV_EXEC), N + 1, "the shell's exec and the echoes'");
+	cr_expect_eq(rows_key(&c, "argv_unknown"), 0, "#argv_unknown");
+	cr_expect_eq(rows_key(&c, "argv_cut"), 0, "#argv_cut");
+	rows_free(&c);
 }
 
 /* ---- hostile and oversized argv ---- */
@@ -175,14 +175,14 @@ static char *big_arg(size_t len, unsigned seed)
  * argv is exactly @args) and return the CSV loaded, with *@exec the root's
  * exec of /bin/true.
  */
-static void record_args(const char *name, char **args, struct ft_csv *c,
-			const struct ft_row **exec, char *csv, size_t size)
+static void record_args(const char *name, char **args, struct rows *c,
+			const struct csv_event **exec, char *csv, size_t size)
 {
-	const struct ft_row *execs[4];
+	const struct csv_event *execs[4];
 	int n;
 
 	record_ok(name, NULL, args, 0, csv, size);
-	ft_load(csv, c);
+	rows_load(csv, c);
 	check_clean(c, 0);
 	n = execs_of(c, c->root_pid, execs, 4);
 	cr_assert_eq(n, 1, "the root exec'd once, %d exec rows", n);
@@ -192,7 +192,7 @@ static void record_args(const char *name, char **args, struct ft_csv *c,
 }
 
 /* @r's argv is @want (@n strings) byte for byte. */
-static void expect_argv(const struct ft_row *r, char *const *want, int n)
+static void expect_argv(const struct csv_event *r, char *const *want, int n)
 {
 	cr_assert_eq(r->argc, n, "argc %d, want %d", r->argc, n);
 	for (int i = 0; i < n; i++)
@@ -211,8 +211,8 @@ Test(bpf_engine, hostile_argv_and_2000_arguments_round_trip, .timeout = 60)
 	};
 	enum { NH = sizeof(hostile) / sizeof(hostile[0]), NUM = 2000 };
 	char **args = calloc(1 + NH + NUM + 1, sizeof(char *));
-	const struct ft_row *exec;
-	struct ft_csv c;
+	const struct csv_event *exec;
+	struct rows c;
 	char csv[128];
 	int n = 0;
 
@@ -228,10 +228,10 @@ Test(bpf_engine, hostile_argv_and_2000_arguments_round_trip, .timeout = 60)
 	}
 	record_args("hostile.csv", args, &c, &exec, csv, sizeof(csv));
 	expect_argv(exec, args, n);
-	cr_expect(!ft_has(exec, CSV_F_ARGV_CUT) || !exec->argv_cut, "not cut");
-	cr_expect_eq(ft_key(&c, "argv_cut"), 0);
-	cr_expect_eq(ft_key(&c, "argv_unknown"), 0);
-	ft_free(&c);
+	cr_expect(!CSV_HAS(exec, CSV_F_ARGV_CUT) || !exec->argv_cut, "not cut");
+	cr_expect_eq(rows_key(&c, "argv_cut"), 0);
+	cr_expect_eq(rows_key(&c, "argv_unknown"), 0);
+	rows_free(&c);
 	for (int i = 0; i < n; i++)
 		free(args[i]);
 	free(args);
@@ -240,17 +240,17 @@ Test(bpf_engine, hostile_argv_and_2000_arguments_round_trip, .timeout = 60)
 Test(bpf_engine, argv_of_100k_is_whole, .timeout = 60)
 {
 	char *args[] = { "/bin/true", big_arg(100 * 1024, 7), "after", NULL };
-	const struct ft_row *exec;
-	struct ft_csv c;
+	const struct csv_event *exec;
+	struct rows c;
 	char csv[128];
 
 	record_args("big.csv", args, &c, &exec, csv, sizeof(csv));
 	expect_argv(exec, args, 3);
-	cr_expect(!ft_has(exec, CSV_F_ARGV_CUT) || !exec->argv_cut,
+	cr_expect(!CSV_HAS(exec, CSV_F_ARGV_CUT) || !exec->argv_cut,
 		  "%zu bytes of argv fit under the %d cap: not cut",
 		  strlen(args[0]) + strlen(args[1]) + strlen(args[2]) + 3, ARGV_CAP);
-	cr_expect_eq(ft_key(&c, "argv_cut"), 0);
-	ft_free(&c);
+	cr_expect_eq(rows_key(&c, "argv_cut"), 0);
+	rows_free(&c);
 	free(args[1]);
 }
 
@@ -263,8 +263,8 @@ Test(bpf_engine, argv_over_the_cap_is_its_exact_prefix, .timeout = 60)
 {
 	char *args[] = { "/bin/true", big_arg(100 * 1024, 1), big_arg(100 * 1024, 2), "lost", NULL };
 	size_t len0 = strlen(args[0]) + 1, len1 = strlen(args[1]) + 1, cut;
-	const struct ft_row *exec;
-	struct ft_csv c;
+	const struct csv_event *exec;
+	struct rows c;
 	char csv[128], cap[32];
 	json_t *doc, *root;
 
@@ -280,16 +280,16 @@ Test(bpf_engine, argv_over_the_cap_is_its_exact_prefix, .timeout = 60)
 	cr_expect_eq(strlen(exec->argv[2]), cut, "the second is cut to %zu bytes, got %zu", cut,
 		     strlen(exec->argv[2]));
 	cr_expect(!strncmp(exec->argv[2], args[2], cut), "the cut argument is a prefix of the real one");
-	cr_expect(ft_has(exec, CSV_F_ARGV_CUT) && exec->argv_cut, "argv_cut=1");
-	cr_expect_eq(ft_key(&c, "argv_cut"), 1, "#argv_cut");
-	cr_expect_eq(ft_key(&c, "argv_unknown"), 0);
+	cr_expect(CSV_HAS(exec, CSV_F_ARGV_CUT) && exec->argv_cut, "argv_cut=1");
+	cr_expect_eq(rows_key(&c, "argv_cut"), 1, "#argv_cut");
+	cr_expect_eq(rows_key(&c, "argv_unknown"), 0);
 	/* the reconstructor keeps the mark: a cut argv is not taken for the whole one */
 	doc = bpf_json(csv);
 	root = json_array_get(json_object_get(doc, "roots"), 0);
 	cr_expect_eq(bpf_json_int(root, "pid", -1), c.root_pid);
 	cr_expect(bpf_json_flag(root, "argv_cut"), "the root node is flagged argv_cut");
 	json_decref(doc);
-	ft_free(&c);
+	rows_free(&c);
 	free(args[1]);
 	free(args[2]);
 }
@@ -300,9 +300,9 @@ Test(bpf_engine, argv_over_the_cap_is_its_exact_prefix, .timeout = 60)
  * The one group exit row whose comm is @comm (by name, not pid: on a busy
  * machine a pid may come round again within the recording).
  */
-static const struct ft_row *exit_named(const struct ft_csv *c, const char *comm)
+static const struct csv_event *exit_named(const struct rows *c, const char *comm)
 {
-	const struct ft_row *r = NULL;
+	const struct csv_event *r = NULL;
 	int n = 0;
 
 	for (int i = 0; i < c->n; i++)
@@ -323,34 +323,34 @@ Test(bpf_engine, every_exit_code_and_fatal_signals, .timeout = 120)
 		{ "sig-15", SIGTERM }, { "sig-9", SIGKILL },   { "sig-11", SIGSEGV },
 		{ "sig-11-core", SIGSEGV }, { "sig-6", SIGABRT }, { "sig-10", SIGUSR1 },
 	};
-	const struct ft_row *r;
-	struct ft_csv c;
+	const struct csv_event *r;
+	struct rows c;
 	FILE *fp;
 	int nexit = 0, nsaid = 0, st;
 
 	record_ok("exits.csv", NULL, cmd, 0, csv, sizeof(csv));
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	check_clean(&c, 0);
 	for (int n = 0; n < 256; n++) {
 		snprintf(name, sizeof(name), "code-%d", n);
 		r = exit_named(&c, name);
-		cr_expect(ft_has(r, CSV_F_CODE) && r->code == n && !ft_has(r, CSV_F_SIGNAL),
+		cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == n && !CSV_HAS(r, CSV_F_SIGNAL),
 			  "%s: code %d (known %d), signal known %d", name, r->code,
-			  ft_has(r, CSV_F_CODE), ft_has(r, CSV_F_SIGNAL));
+			  CSV_HAS(r, CSV_F_CODE), CSV_HAS(r, CSV_F_SIGNAL));
 	}
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = exit_named(&c, sigs[i].name);
-		cr_expect(ft_has(r, CSV_F_SIGNAL) && r->signal == sigs[i].sig && !ft_has(r, CSV_F_CODE),
+		cr_expect(CSV_HAS(r, CSV_F_SIGNAL) && r->signal == sigs[i].sig && !CSV_HAS(r, CSV_F_CODE),
 			  "%s: signal %d (known %d), code known %d", sigs[i].name, r->signal,
-			  ft_has(r, CSV_F_SIGNAL), ft_has(r, CSV_F_CODE));
+			  CSV_HAS(r, CSV_F_SIGNAL), CSV_HAS(r, CSV_F_CODE));
 	}
 	snprintf(name, sizeof(name), "sig-%d", SIGRTMIN + 2);
 	r = exit_named(&c, name);
-	cr_expect(ft_has(r, CSV_F_SIGNAL) && r->signal == SIGRTMIN + 2 && !ft_has(r, CSV_F_CODE),
+	cr_expect(CSV_HAS(r, CSV_F_SIGNAL) && r->signal == SIGRTMIN + 2 && !CSV_HAS(r, CSV_F_CODE),
 		  "%s: signal %d", name, r->signal);
 	/* the last thread is not the leader: exit_group()'s code, not the leader's 0 */
 	r = exit_named(&c, "thr-group-5");
-	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 5 && !ft_has(r, CSV_F_SIGNAL),
+	cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 5 && !CSV_HAS(r, CSV_F_SIGNAL),
 		  "thr-group-5: code %d, want 5", r->code);
 
 	/* and every row says what waitpid() told the workload, whatever the kernel */
@@ -361,26 +361,26 @@ Test(bpf_engine, every_exit_code_and_fatal_signals, .timeout = 120)
 		nsaid++;
 		r = exit_named(&c, name);
 		if (WIFEXITED(st))
-			cr_expect(ft_has(r, CSV_F_CODE) && r->code == WEXITSTATUS(st) &&
-				  !ft_has(r, CSV_F_SIGNAL),
+			cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == WEXITSTATUS(st) &&
+				  !CSV_HAS(r, CSV_F_SIGNAL),
 				  "%s: wait status %#x, the row says code %d signal %d", name, st,
-				  ft_has(r, CSV_F_CODE) ? r->code : -1,
-				  ft_has(r, CSV_F_SIGNAL) ? r->signal : -1);
+				  CSV_HAS(r, CSV_F_CODE) ? r->code : -1,
+				  CSV_HAS(r, CSV_F_SIGNAL) ? r->signal : -1);
 		else
-			cr_expect(WIFSIGNALED(st) && ft_has(r, CSV_F_SIGNAL) &&
-				  r->signal == WTERMSIG(st) && !ft_has(r, CSV_F_CODE),
+			cr_expect(WIFSIGNALED(st) && CSV_HAS(r, CSV_F_SIGNAL) &&
+				  r->signal == WTERMSIG(st) && !CSV_HAS(r, CSV_F_CODE),
 				  "%s: wait status %#x, the row says code %d signal %d", name, st,
-				  ft_has(r, CSV_F_CODE) ? r->code : -1,
-				  ft_has(r, CSV_F_SIGNAL) ? r->signal : -1);
+				  CSV_HAS(r, CSV_F_CODE) ? r->code : -1,
+				  CSV_HAS(r, CSV_F_SIGNAL) ? r->signal : -1);
 	}
 	fclose(fp);
 	cr_expect_eq(nsaid, 256 + 7 + 2, "%s lists %d children", path, nsaid);
 	r = one_exit(&c, c.root_pid);
-	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 0, "the root exits 0");
+	cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 0, "the root exits 0");
 	for (int i = 0; i < c.n; i++)
 		nexit += c.rows[i].kind == CSV_EXIT && c.rows[i].group;
 	cr_expect_eq(nexit, 256 + 7 + 2 + 1, "one group exit per process, got %d", nexit);
-	ft_free(&c);
+	rows_free(&c);
 }
 
 /* ---- exec from a thread, vfork ---- */
@@ -389,12 +389,12 @@ Test(bpf_engine, exec_from_a_non_leader_thread, .timeout = 60)
 {
 	char csv[128];
 	char *cmd[] = { WORKLOADS_DIR "/ptrace_thread_exec", NULL };
-	const struct ft_row *execs[4], *thread = NULL, *r;
-	struct ft_csv c;
+	const struct csv_event *execs[4], *thread = NULL, *r;
+	struct rows c;
 	int n;
 
 	record_ok("thread_exec.csv", NULL, cmd, 0, csv, sizeof(csv));
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	check_clean(&c, 0);
 	for (int i = 0; i < c.n; i++)
 		if (c.rows[i].kind == CSV_FORK && c.rows[i].thread) {
@@ -407,18 +407,18 @@ Test(bpf_engine, exec_from_a_non_leader_thread, .timeout = 60)
 	cr_expect_neq(thread->child_tid, c.root_pid);
 	n = execs_of(&c, c.root_pid, execs, 4);
 	cr_assert_eq(n, 2, "the root's exec, then the thread's: %d exec rows", n);
-	cr_expect(!ft_has(execs[0], CSV_F_OLD_TID), "the leader's own exec has no old_tid");
+	cr_expect(!CSV_HAS(execs[0], CSV_F_OLD_TID), "the leader's own exec has no old_tid");
 	r = execs[1];
 	cr_expect_eq(r->pid, c.root_pid, "after exec the thread is the process");
-	cr_expect(ft_has(r, CSV_F_OLD_TID) && r->old_tid == thread->child_tid,
+	cr_expect(CSV_HAS(r, CSV_F_OLD_TID) && r->old_tid == thread->child_tid,
 		  "old_tid %d (known %d), want the thread's tid %d", r->old_tid,
-		  ft_has(r, CSV_F_OLD_TID), thread->child_tid);
+		  CSV_HAS(r, CSV_F_OLD_TID), thread->child_tid);
 	cr_assert_not_null(r->argv);
 	cr_assert_eq(r->argc, 2);
 	cr_expect_str_eq(r->argv[1], "done");
 	r = one_exit(&c, c.root_pid);
-	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 0);
-	ft_free(&c);
+	cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 0);
+	rows_free(&c);
 }
 
 /* ptrace_vfork: A vfork()s and execs /bin/true, B vfork()s and _exit(7)s, C is posix_spawn(). */
@@ -428,12 +428,12 @@ Test(bpf_engine, vfork_children_fork_exec_exit, .timeout = 60)
 	char *cmd[] = { WORKLOADS_DIR "/ptrace_vfork", NULL };
 	const int codes[3] = { 0, 7, 0 };
 	const bool execd[3] = { true, false, true };
-	const struct ft_row *execs[4], *r;
-	struct ft_csv c;
+	const struct csv_event *execs[4], *r;
+	struct rows c;
 	int kids[3], nkids = 0;
 
 	record_ok("vfork.csv", NULL, cmd, 0, csv, sizeof(csv));
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	check_clean(&c, 0);
 	for (int i = 0; i < c.n; i++)
 		if (c.rows[i].kind == CSV_FORK) {
@@ -452,22 +452,22 @@ Test(bpf_engine, vfork_children_fork_exec_exit, .timeout = 60)
 			cr_expect(execs[0]->argv && execs[0]->argc == 1, "argv [/bin/true]");
 		}
 		r = one_exit(&c, kids[k]);
-		cr_expect(ft_has(r, CSV_F_CODE) && r->code == codes[k], "child %d: code %d, want %d",
+		cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == codes[k], "child %d: code %d, want %d",
 			  k, r->code, codes[k]);
 	}
 	r = one_exit(&c, c.root_pid);
-	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 0);
-	ft_free(&c);
+	cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 0);
+	rows_free(&c);
 }
 
 /* ---- a double-fork daemon ---- */
 
 /* The daemon's tree from its fork rows: *@mid = r.0, *@daemon = r.0.0. */
-static void daemon_pids(const struct ft_csv *c, int *mid, int *daemon)
+static void daemon_pids(const struct rows *c, int *mid, int *daemon)
 {
 	*mid = *daemon = 0;
 	for (int i = 0; i < c->n; i++) {
-		const struct ft_row *r = &c->rows[i];
+		const struct csv_event *r = &c->rows[i];
 
 		if (r->kind != CSV_FORK || r->thread)
 			continue;
@@ -484,26 +484,26 @@ Test(bpf_engine, daemon_with_wait_all_has_its_exit, .timeout = 60)
 	char csv[128];
 	char *opts[] = { "--wait-all", NULL };
 	char *cmd[] = { WORKLOADS_DIR "/daemon", "300", NULL };
-	const struct ft_row *r;
-	struct ft_csv c;
+	const struct csv_event *r;
+	struct rows c;
 	json_t *doc;
 	int mid, daemon;
 
 	record_ok("daemon_wait.csv", opts, cmd, 0, csv, sizeof(csv));
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	check_clean(&c, 0);
 	daemon_pids(&c, &mid, &daemon);
-	cr_expect_eq(ft_count(&c, CSV_ALIVE), 0, "--wait-all: nothing is left alive");
+	cr_expect_eq(rows_count(&c, CSV_ALIVE), 0, "--wait-all: nothing is left alive");
 	r = one_exit(&c, daemon);
-	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 0, "the daemon exits 0");
+	cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 0, "the daemon exits 0");
 	one_exit(&c, mid);
 	one_exit(&c, c.root_pid);
-	cr_expect_eq(ft_key(&c, "processes"), 3);
+	cr_expect_eq(rows_key(&c, "processes"), 3);
 	doc = bpf_json(csv);
 	cr_expect_eq(bpf_json_int(json_object_get(doc, "summary"), "alive_at_end", -1), 0);
 	cr_expect_eq(bpf_json_int(json_object_get(doc, "summary"), "exited", -1), 3);
 	json_decref(doc);
-	ft_free(&c);
+	rows_free(&c);
 }
 
 /* Kill the leftover daemon @pid, if it is still the daemon workload. */
@@ -522,13 +522,13 @@ Test(bpf_engine, daemon_without_wait_all_is_alive, .timeout = 60)
 {
 	char csv[128];
 	char *cmd[] = { WORKLOADS_DIR "/daemon", "5000", NULL };
-	const struct ft_row *alive = NULL;
-	struct ft_csv c;
+	const struct csv_event *alive = NULL;
+	struct rows c;
 	json_t *doc;
 	int mid, daemon, nexit = 0;
 
 	record_ok("daemon.csv", NULL, cmd, 0, csv, sizeof(csv));
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	daemon_pids(&c, &mid, &daemon);
 	kill_daemon(daemon);
 	check_clean(&c, 1);
@@ -548,7 +548,7 @@ Test(bpf_engine, daemon_without_wait_all_is_alive, .timeout = 60)
 	doc = bpf_json(csv);
 	cr_expect_eq(bpf_json_int(json_object_get(doc, "summary"), "alive_at_end", -1), 1);
 	json_decref(doc);
-	ft_free(&c);
+	rows_free(&c);
 }
 
 /* ---- losses with a tiny ring buffer ---- */
@@ -576,18 +576,18 @@ Test(bpf_engine, tiny_ring_buffer_losses_are_counted, .timeout = 180)
 		"i=$((i+1)); done'; for j in 1 2 3 4; do /bin/sh -c \"$W\" & done; wait",
 		NULL
 	};
-	struct ft_csv c;
+	struct rows c;
 	json_t *doc, *summary;
 	uint64_t sum = 0;
 	int rows = 0, kept;
 
 	record_ok("tiny.csv", opts, cmd, 0, csv, sizeof(csv));
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	cr_assert(c.has_trailer, "the CSV ends with its trailer");
 	for (int i = 0; i < c.n; i++)
 		if (c.rows[i].kind == CSV_LOST) {
 			rows++;
-			cr_expect(ft_has(&c.rows[i], CSV_F_COUNT) && c.rows[i].count > 0,
+			cr_expect(CSV_HAS(&c.rows[i], CSV_F_COUNT) && c.rows[i].count > 0,
 				  "a lost row from the ring buffer has its count");
 			sum += c.rows[i].count;
 		}
@@ -597,8 +597,8 @@ Test(bpf_engine, tiny_ring_buffer_losses_are_counted, .timeout = 180)
 	cr_expect_eq(sum, c.lost_events, "lost rows sum to %llu, #lost_events says %llu",
 		     (unsigned long long)sum, (unsigned long long)c.lost_events);
 	/* a root exit taken from waitpid is not a kernel record */
-	kept = ft_count(&c, CSV_FORK) + ft_count(&c, CSV_EXEC) + ft_count(&c, CSV_EXIT) -
-	       (ft_key(&c, "root_exit_from_wait") > 0);
+	kept = rows_count(&c, CSV_FORK) + rows_count(&c, CSV_EXEC) + rows_count(&c, CSV_EXIT) -
+	       (rows_key(&c, "root_exit_from_wait") > 0);
 	cr_expect_eq(kept + c.lost_events, TINY_RECORDS,
 		     "%d rows + %llu lost = %llu, but the workload made %d records", kept,
 		     (unsigned long long)c.lost_events,
@@ -610,7 +610,7 @@ Test(bpf_engine, tiny_ring_buffer_losses_are_counted, .timeout = 180)
 	cr_expect_eq(bpf_json_int(summary, "lost_rows", -1), rows);
 	cr_expect_eq(json_array_size(json_object_get(doc, "lost")), (size_t)rows);
 	json_decref(doc);
-	ft_free(&c);
+	rows_free(&c);
 }
 
 /* ---- a recorder killed with SIGKILL leaves no program attached ---- */
@@ -858,7 +858,7 @@ Test(bpf_engine, bpf_ftrace_ptrace_side_by_side_agree, .timeout = 120)
 			"(/bin/true; exit 2); exit 3", NULL };
 	char *cmp[] = { BPF_RECONSTRUCT, "--compare", path[0], path[2], NULL };
 	struct ft_guard guard;
-	struct ft_csv c;
+	struct rows c;
 	pid_t pid;
 	int st, procs[3];
 
@@ -881,11 +881,11 @@ Test(bpf_engine, bpf_ftrace_ptrace_side_by_side_agree, .timeout = 120)
 		cr_assert_not_null(r, "%s", err_msg());
 		cr_expect_str_eq(csv_reader_meta(r)->engine, engines[i]);
 		csv_reader_free(r);
-		ft_load(path[i], &c);
+		rows_load(path[i], &c);
 		cr_expect(c.has_trailer && !c.interrupted, "%s: complete", path[i]);
 		cr_expect_eq(c.lost_events, 0, "%s", path[i]);
 		procs[i] = ft_check_only_workload(&c);
-		ft_free(&c);
+		rows_free(&c);
 	}
 	cr_expect(procs[0] == procs[1] && procs[1] == procs[2], "processes: %d, %d, %d", procs[0],
 		  procs[1], procs[2]);

@@ -70,33 +70,33 @@ Test(ftrace_engine, fork_storm_2000_no_loss)
 	char csv[128];
 	char *cmd[] = { "/bin/sh", "-c",
 			"i=0; while [ $i -lt 2000 ]; do /bin/true; i=$((i+1)); done", NULL };
-	struct ft_csv c;
+	struct rows c;
 	int st, nproc, nexit = 0;
 
 	snprintf(csv, sizeof(csv), "%s/storm.csv", dir);
 	st = record(csv, cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x", st);
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	cr_assert(c.has_trailer, "the CSV ends with its trailer");
 	cr_expect_eq(c.lost_events, 0, "lost %llu events", (unsigned long long)c.lost_events);
-	cr_expect_eq(ft_count(&c, CSV_LOST), 0);
+	cr_expect_eq(rows_count(&c, CSV_LOST), 0);
 	nproc = ft_check_only_workload(&c);
 	cr_expect_eq(nproc, 2001, "2,000 /bin/true + the shell, got %d", nproc);
-	cr_expect_eq(ft_count(&c, CSV_EXEC), 2001);
+	cr_expect_eq(rows_count(&c, CSV_EXEC), 2001);
 	for (int i = 0; i < c.n; i++)
 		nexit += c.rows[i].kind == CSV_EXIT && c.rows[i].group;
 	cr_expect_eq(nexit, 2001, "one group exit per process, got %d", nexit);
-	cr_expect_eq(ft_count(&c, CSV_ALIVE), 0);
+	cr_expect_eq(rows_count(&c, CSV_ALIVE), 0);
 	for (int i = 0; i < c.n; i++) {
-		const struct ft_row *r = &c.rows[i];
+		const struct csv_event *r = &c.rows[i];
 
 		if (r->kind == CSV_EXIT && r->group)
-			cr_expect(ft_has(r, CSV_F_CODE) && r->code == 0, "pid %d exit code", r->pid);
+			cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 0, "pid %d exit code", r->pid);
 		if (r->kind == CSV_FORK)
-			cr_expect(ft_has(r, CSV_F_THREAD) && !r->thread, "fork of pid %d",
+			cr_expect(CSV_HAS(r, CSV_F_THREAD) && !r->thread, "fork of pid %d",
 				  r->child_pid);
 	}
-	ft_free(&c);
+	rows_free(&c);
 }
 
 Test(ftrace_engine, nothing_from_outside_the_workload)
@@ -106,7 +106,7 @@ Test(ftrace_engine, nothing_from_outside_the_workload)
 			"i=0; while [ $i -lt 200 ]; do /bin/true; i=$((i+1)); done", NULL };
 	/* a busy fork loop outside the workload, running the whole time */
 	char *noise[] = { "/bin/sh", "-c", "while :; do /bin/true; done", NULL };
-	struct ft_csv c;
+	struct rows c;
 	pid_t bg;
 	int st, nproc;
 
@@ -117,51 +117,51 @@ Test(ftrace_engine, nothing_from_outside_the_workload)
 	kill(bg, SIGKILL);
 	ft_wait(bg);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x", st);
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	cr_assert(c.has_trailer);
 	nproc = ft_check_only_workload(&c);
 	cr_expect_eq(nproc, 201, "200 /bin/true + the shell, got %d", nproc);
 	for (int i = 0; i < c.n; i++)
 		cr_expect(c.rows[i].pid != bg, "the outside loop (pid %d) got in", bg);
-	ft_free(&c);
+	rows_free(&c);
 }
 
 Test(ftrace_engine, exit_codes_signals_threads_hostile_comm)
 {
 	char csv[128];
 	char *cmd[] = { WORKLOADS_DIR "/ft_exits", NULL };
-	struct ft_csv c;
-	const struct ft_row *r;
+	struct rows c;
+	const struct csv_event *r;
 	int st, threads = 0;
 
 	snprintf(csv, sizeof(csv), "%s/exits.csv", dir);
 	st = record(csv, cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x", st);
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	cr_assert(c.has_trailer);
 	ft_check_only_workload(&c);
 
-	r = ft_exit_by_comm(&c, "ft-code3");
+	r = rows_exit_by_comm(&c, "ft-code3");
 	cr_assert_not_null(r, "exit row of ft-code3");
-	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 3 && !ft_has(r, CSV_F_SIGNAL));
-	r = ft_exit_by_comm(&c, "ft-kill");
+	cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 3 && !CSV_HAS(r, CSV_F_SIGNAL));
+	r = rows_exit_by_comm(&c, "ft-kill");
 	cr_assert_not_null(r, "exit row of ft-kill");
-	cr_expect(ft_has(r, CSV_F_SIGNAL) && r->signal == SIGKILL && !ft_has(r, CSV_F_CODE),
+	cr_expect(CSV_HAS(r, CSV_F_SIGNAL) && r->signal == SIGKILL && !CSV_HAS(r, CSV_F_CODE),
 		  "ft-kill: signal %d", r->signal);
-	r = ft_exit_by_comm(&c, "ft-segv");
+	r = rows_exit_by_comm(&c, "ft-segv");
 	cr_assert_not_null(r, "exit row of ft-segv");
-	cr_expect(ft_has(r, CSV_F_SIGNAL) && r->signal == SIGSEGV, "ft-segv: signal %d",
+	cr_expect(CSV_HAS(r, CSV_F_SIGNAL) && r->signal == SIGSEGV, "ft-segv: signal %d",
 		  r->signal);
-	r = ft_exit_by_comm(&c, "ft-term");
+	r = rows_exit_by_comm(&c, "ft-term");
 	cr_assert_not_null(r, "exit row of ft-term");
-	cr_expect(ft_has(r, CSV_F_SIGNAL) && r->signal == SIGTERM, "ft-term: signal %d",
+	cr_expect(CSV_HAS(r, CSV_F_SIGNAL) && r->signal == SIGTERM, "ft-term: signal %d",
 		  r->signal);
-	r = ft_exit_by_comm(&c, "ft-thr5");
+	r = rows_exit_by_comm(&c, "ft-thr5");
 	cr_assert_not_null(r, "group exit row of ft-thr5");
-	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 5, "ft-thr5: code %d", r->code);
-	r = ft_exit_by_comm(&c, "a,\"b\nc");
+	cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 5, "ft-thr5: code %d", r->code);
+	r = rows_exit_by_comm(&c, "a,\"b\nc");
 	cr_assert_not_null(r, "the hostile name round-trips byte for byte");
-	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 0);
+	cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 0);
 
 	for (int i = 0; i < c.n; i++) {
 		r = &c.rows[i];
@@ -178,22 +178,22 @@ Test(ftrace_engine, exit_codes_signals_threads_hostile_comm)
 		if (c.rows[i].kind == CSV_EXIT && c.rows[i].group && c.rows[i].pid == c.root_pid)
 			r = &c.rows[i];
 	cr_assert_not_null(r, "the root's exit");
-	cr_expect(ft_has(r, CSV_F_CODE) && r->code == 0);
-	ft_free(&c);
+	cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 0);
+	rows_free(&c);
 }
 
 Test(ftrace_engine, argv_of_a_running_process)
 {
 	char csv[128];
 	char *cmd[] = { "/bin/sh", "-c", "/bin/sleep 0.3; echo done >/dev/null", NULL };
-	struct ft_csv c;
-	const struct ft_row *sleep_exec = NULL;
+	struct rows c;
+	const struct csv_event *sleep_exec = NULL;
 	int st;
 
 	snprintf(csv, sizeof(csv), "%s/argv.csv", dir);
 	st = record(csv, cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	for (int i = 0; i < c.n; i++)
 		if (c.rows[i].kind == CSV_EXEC && c.rows[i].filename &&
 		    !strcmp(c.rows[i].filename, "/bin/sleep"))
@@ -204,7 +204,7 @@ Test(ftrace_engine, argv_of_a_running_process)
 	cr_expect_str_eq(sleep_exec->argv[0], "/bin/sleep");
 	cr_expect_str_eq(sleep_exec->argv[1], "0.3");
 	cr_expect_str_eq(sleep_exec->comm, "sleep");
-	ft_free(&c);
+	rows_free(&c);
 }
 
 /*
@@ -219,7 +219,7 @@ Test(ftrace_engine, argv_of_every_process_outliving_two_reads)
 	char *opts[] = { "--read-interval", "10", NULL };
 	char *cmd[] = { "/bin/sh", "-c",
 			"i=0; while [ $i -lt 10 ]; do /bin/sleep 0.2$i; i=$((i+1)); done", NULL };
-	struct ft_csv c;
+	struct rows c;
 	int st, seen = 0;
 
 	snprintf(csv, sizeof(csv), "%s/interval.csv", dir);
@@ -229,9 +229,9 @@ Test(ftrace_engine, argv_of_every_process_outliving_two_reads)
 	cr_assert_not_null(text);
 	cr_expect_not_null(strstr(text, "\n#read_interval_ms,10\n"), "the header records the interval");
 	free(text);
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	for (int i = 0; i < c.n; i++) {
-		const struct ft_row *r = &c.rows[i];
+		const struct csv_event *r = &c.rows[i];
 
 		if (r->kind != CSV_EXEC || !r->filename || strcmp(r->filename, "/bin/sleep"))
 			continue;
@@ -242,7 +242,7 @@ Test(ftrace_engine, argv_of_every_process_outliving_two_reads)
 		cr_expect_str_eq(r->argv[1], want, "sleep (pid %d) has another exec's argv", r->pid);
 	}
 	cr_expect_eq(seen, N, "exec rows of /bin/sleep: %d, want %d", seen, N);
-	ft_free(&c);
+	rows_free(&c);
 }
 
 /*
@@ -260,15 +260,15 @@ Test(ftrace_engine, argv_of_a_short_process_after_a_quiet_spell)
 	char *cmd[] = { "/bin/sh", "-c",
 			"i=0; while [ $i -lt 8 ]; do /bin/sleep 0.4; /bin/sleep 0.06; i=$((i+1)); done",
 			NULL };
-	struct ft_csv c;
+	struct rows c;
 	int st, sleeps = 0, longs = 0, shorts = 0;
 
 	snprintf(csv, sizeof(csv), "%s/quiet.csv", dir);
 	st = record_with(csv, opts, cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	for (int i = 0; i < c.n; i++) {
-		const struct ft_row *r = &c.rows[i];
+		const struct csv_event *r = &c.rows[i];
 
 		if (r->kind != CSV_EXEC || !r->filename || strcmp(r->filename, "/bin/sleep"))
 			continue;
@@ -283,12 +283,12 @@ Test(ftrace_engine, argv_of_a_short_process_after_a_quiet_spell)
 	cr_expect_eq(longs, N, "400 ms sleeps (two reads) with argv: %d of %d", longs, N);
 	cr_expect_geq(shorts, N - 2, "60 ms sleeps after a 400 ms pause with argv: %d of %d, "
 		      "want at least %d", shorts, N, N - 2);
-	ft_free(&c);
+	rows_free(&c);
 }
 
 static int by_time(const void *a, const void *b)
 {
-	const struct ft_row *x = *(const struct ft_row *const *)a, *y = *(const struct ft_row *const *)b;
+	const struct csv_event *x = *(const struct csv_event *const *)a, *y = *(const struct csv_event *const *)b;
 
 	return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
 }
@@ -309,14 +309,14 @@ Test(ftrace_engine, reexec_never_borrows_the_next_argv)
 			"export S='[ $(($1 % 10)) -eq 0 ] && /bin/sleep 0.05; "
 			"[ $1 -gt 0 ] && exec /bin/sh -c \"$S\" sh $(($1-1)); exit 0'; "
 			"exec /bin/sh -c \"$S\" sh 150", NULL };
-	const struct ft_row *execs[N + 8];
-	struct ft_csv c;
+	const struct csv_event *execs[N + 8];
+	struct rows c;
 	int st, n = 0, known = 0;
 
 	snprintf(csv, sizeof(csv), "%s/reexec.csv", dir);
 	st = record(csv, cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	for (int i = 0; i < c.n; i++)
 		if (c.rows[i].kind == CSV_EXEC && c.rows[i].pid == c.root_pid && n < N + 8)
 			execs[n++] = &c.rows[i];
@@ -336,5 +336,5 @@ Test(ftrace_engine, reexec_never_borrows_the_next_argv)
 	}
 	cr_log_info("%d of %d re-execs with argv", known, N + 1);
 	cr_expect_gt(known, 0, "no argv read at all: the check above proved nothing");
-	ft_free(&c);
+	rows_free(&c);
 }

@@ -53,14 +53,14 @@ static int wait_status(const char *name)
 }
 
 /* Row @r of the table in file @c of engine @engine. */
-static void check_row(const struct ft_csv *c, const char *engine, const struct rule *r)
+static void check_row(const struct rows *c, const char *engine, const struct rule *r)
 {
-	const struct ft_row *x = ft_exit_by_comm(c, r->workload);
+	const struct csv_event *x = rows_exit_by_comm(c, r->workload);
 	int code, sig, n = 0;
 
 	cr_assert_not_null(x, "%s: no exit row of %s", engine, r->workload);
-	code = ft_has(x, CSV_F_CODE) ? x->code : -1;
-	sig = ft_has(x, CSV_F_SIGNAL) ? x->signal : 0;
+	code = CSV_HAS(x, CSV_F_CODE) ? x->code : -1;
+	sig = CSV_HAS(x, CSV_F_SIGNAL) ? x->signal : 0;
 
 	cr_expect(code == r->code && sig == r->signal,
 		  "%s: %s (%s): code %d signal %d, want code %d signal %d", engine, r->name,
@@ -69,7 +69,7 @@ static void check_row(const struct ft_csv *c, const char *engine, const struct r
 		return;
 	for (int i = 0; i < c->n; i++)
 		n += c->rows[i].kind == CSV_EXEC && c->rows[i].pid == x->pid &&
-		     ft_has(&c->rows[i], CSV_F_OLD_TID) && c->rows[i].old_tid != x->pid;
+		     CSV_HAS(&c->rows[i], CSV_F_OLD_TID) && c->rows[i].old_tid != x->pid;
 	cr_expect_eq(n, 1, "%s: %s: the exec from a thread says which (old_tid)", engine, r->name);
 }
 
@@ -79,7 +79,7 @@ Test(kevent_e2e, rule_table_under_ftrace_and_tracecmd)
 	char *cmd[] = { FT_RECORDER, "--processtree-engine", "ftrace,tracecmd", "-o", out, "--",
 			WORKLOADS_DIR "/kevent_rules", dir, NULL };
 	const char *engines[2] = { "ftrace", "tracecmd" };
-	struct ft_csv c[2];
+	struct rows c[2];
 	int st, played = 0;
 
 	FT_REQUIRE();
@@ -92,7 +92,7 @@ Test(kevent_e2e, rule_table_under_ftrace_and_tracecmd)
 		  slurp_or_empty(err));
 	for (int e = 0; e < 2; e++) {
 		snprintf(files[e], sizeof(files[e]), "%s/run.%s.csv", dir, engines[e]);
-		ft_load(files[e], &c[e]);
+		rows_load(files[e], &c[e]);
 	}
 	for (size_t i = 0; i < NRULES; i++) {
 		const struct rule *r = &rules[i];
@@ -117,7 +117,7 @@ Test(kevent_e2e, rule_table_under_ftrace_and_tracecmd)
 	}
 	cr_expect_geq(played, 14, "rows played: %d", played);
 	for (int e = 0; e < 2; e++)
-		ft_free(&c[e]);
+		rows_free(&c[e]);
 
 	/* and the two files make one tree */
 	char *cmp[] = { RECONSTRUCT, "--compare", files[0], files[1], NULL };

@@ -93,7 +93,7 @@ static void reused_pids_are_distinct_nodes(const char *engine, bool gaps_ok)
 	struct seen kids[4 * REUSES * 2 + 1];
 	struct walk w = { 0 };
 	const json_t *roots, *root, *children, *kid;
-	struct ft_csv c;
+	struct rows c;
 	json_t *doc;
 	size_t i;
 	int n = 0, reused = 0, st;
@@ -112,33 +112,33 @@ static void reused_pids_are_distinct_nodes(const char *engine, bool gaps_ok)
 	cr_log_info("%d rounds, %d pids reused", n / 2, reused);
 	cr_assert_geq(reused, REUSES);
 
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	cr_assert(c.has_trailer);
-	cr_expect_eq(ft_count(&c, CSV_ALIVE), 0, "everything exited before the root");
+	cr_expect_eq(rows_count(&c, CSV_ALIVE), 0, "everything exited before the root");
 	doc = bpf_json(csv);
 	roots = json_object_get(doc, "roots");
 	cr_assert_eq(json_array_size(roots), 1, "one tree");
 	bpf_json_walk(roots, NULL, count_node, &w);
 	cr_expect_eq(w.alive, 0, "%d nodes taken for alive", w.alive);
 	if (gaps_ok) {
-		long long gaps = ft_key(&c, "reuse_gaps");
+		long long gaps = rows_key(&c, "reuse_gaps");
 
 		/* each gap reported, and at most the reused task's child missed per gap */
 		cr_log_info("%s: %lld of %d reuses lost their place in the filter", engine, gaps,
 			    reused);
-		cr_expect_geq(ft_count(&c, CSV_LOST), gaps, "every gap is a lost row");
+		cr_expect_geq(rows_count(&c, CSV_LOST), gaps, "every gap is a lost row");
 		cr_expect_leq(w.nodes, 1 + 2 * n, "no invented node: %d, at most %d", w.nodes,
 			      1 + 2 * n);
 		cr_expect_geq(w.nodes, 1 + 2 * n - gaps, "%d nodes, %d processes, %lld gaps",
 			      w.nodes, 1 + 2 * n, gaps);
 		/* nothing lost in silence: every node without its exit is under a lost row */
-		cr_expect_leq(w.no_exit, ft_count(&c, CSV_LOST),
+		cr_expect_leq(w.no_exit, rows_count(&c, CSV_LOST),
 			      "%d nodes without their exit, %d lost rows (%lld gaps, #alive_gone "
 			      "%lld, #foreign_events %lld, #unknown_tasks %lld)", w.no_exit,
-			      ft_count(&c, CSV_LOST), gaps, ft_key(&c, "alive_gone"),
-			      ft_key(&c, "foreign_events"), ft_key(&c, "unknown_tasks"));
+			      rows_count(&c, CSV_LOST), gaps, rows_key(&c, "alive_gone"),
+			      rows_key(&c, "foreign_events"), rows_key(&c, "unknown_tasks"));
 		json_decref(doc);
-		ft_free(&c);
+		rows_free(&c);
 		return;
 	}
 	cr_expect_eq(c.lost_events, 0);
@@ -180,7 +180,7 @@ static void reused_pids_are_distinct_nodes(const char *engine, bool gaps_ok)
 		cr_expect_eq(code_of(grand), is_b ? 3 : 1);
 	}
 	json_decref(doc);
-	ft_free(&c);
+	rows_free(&c);
 }
 
 static void read_said(const char *said, struct incarnation *inc, int max, int *n)
@@ -258,7 +258,7 @@ static void outsider_not_recorded(const char *engine)
 {
 	char csv[128], freed[128], script[512];
 	char *cmd[] = { "/bin/sh", "-c", script, NULL };
-	struct ft_csv c;
+	struct rows c;
 	pid_t rec;
 	int taken, st;
 
@@ -284,10 +284,10 @@ static void outsider_not_recorded(const char *engine)
 	cr_log_info("%s: %d of %d outsiders took a pid the workload freed", engine, taken,
 		    OUTSIDERS);
 	cr_expect_gt(taken, 0, "no outsider got a freed pid: the test did not test");
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	cr_assert(c.has_trailer);
 	for (int i = 0; i < c.n; i++) {
-		const struct ft_row *r = &c.rows[i];
+		const struct csv_event *r = &c.rows[i];
 
 		cr_expect(!(r->kind == CSV_EXEC && r->argv && r->argc > 1 &&
 			    !strcmp(r->argv[1], "OUTSIDER")),
@@ -295,8 +295,8 @@ static void outsider_not_recorded(const char *engine)
 		cr_expect(!(r->comm && !strcmp(r->comm, "echo")),
 			  "%s: a row of the outsider echo (pid %d)", engine, r->pid);
 	}
-	cr_expect_eq(ft_count(&c, CSV_ALIVE), 0, "%s: nothing outlived the workload", engine);
-	ft_free(&c);
+	cr_expect_eq(rows_count(&c, CSV_ALIVE), 0, "%s: nothing outlived the workload", engine);
+	rows_free(&c);
 }
 
 Test(pidreuse, bpf_outside, .timeout = 180) { outsider_not_recorded("bpf"); }

@@ -88,7 +88,7 @@ static pid_t until_fork_event(struct drive *d, int *fork_status)
 	return (pid_t)child;
 }
 
-static void finish(struct drive *d, struct pt_csv *c)
+static void finish(struct drive *d, struct rows *c)
 {
 	struct engine_finish fin = { .root = d->root };
 	int st = -1;
@@ -97,16 +97,16 @@ static void finish(struct drive *d, struct pt_csv *c)
 	fin.root_status = st;
 	cr_assert_eq(d->ops->finish(d->e, &fin), 0, "%s", err_msg());
 	d->ops->free(d->e);
-	pt_csv_load(csv, c);
-	cr_expect(c->complete);
-	cr_expect_eq(pt_csv_key(c, "ptrace_resume_refused"), 0);
+	rows_load(csv, c);
+	cr_expect(c->has_trailer);
+	cr_expect_eq(rows_key(c, "ptrace_resume_refused"), 0);
 }
 
 Test(ptrace_driven, child_stop_before_fork_event)
 {
 	struct drive d;
 	struct rusage ru = { 0 };
-	struct pt_csv c;
+	struct rows c;
 	int fst, st;
 	pid_t child;
 
@@ -121,25 +121,25 @@ Test(ptrace_driven, child_stop_before_fork_event)
 	cr_expect_eq(pt_table_get(&d.e->tab, child)->stopped, true);
 	pt_handle(d.e, d.root, fst, &ru, clock_mono_ns());
 	finish(&d, &c);
-	const struct pt_row *f = pt_find(&c, CSV_FORK, child), *x = pt_find(&c, CSV_EXIT, child);
+	const struct csv_event *f = rows_find(&c, CSV_FORK, child), *x = rows_find(&c, CSV_EXIT, child);
 
 	cr_assert_not_null(f);
 	cr_assert_not_null(x);
-	cr_expect_eq(f->ev.pid, d.root);
-	cr_expect_eq(f->ev.tid, d.root);
-	cr_expect_eq(f->ev.thread, 0);
-	cr_expect_lt(pt_index(&c, f), pt_index(&c, x), "exit row before fork row");
-	cr_expect_eq(x->ev.code, 4);
-	cr_expect_eq(pt_csv_key(&c, "ptrace_early_stops"), 1);
-	cr_expect_eq(pt_csv_key(&c, "ptrace_unclaimed"), 0);
-	pt_csv_free(&c);
+	cr_expect_eq(f->pid, d.root);
+	cr_expect_eq(f->tid, d.root);
+	cr_expect_eq(f->thread, 0);
+	cr_expect_lt(rows_index(&c, f), rows_index(&c, x), "exit row before fork row");
+	cr_expect_eq(x->code, 4);
+	cr_expect_eq(rows_key(&c, "ptrace_early_stops"), 1);
+	cr_expect_eq(rows_key(&c, "ptrace_unclaimed"), 0);
+	rows_free(&c);
 }
 
 Test(ptrace_driven, child_dead_before_fork_event)
 {
 	struct drive d;
 	struct rusage ru = { 0 };
-	struct pt_csv c;
+	struct rows c;
 	int fst, st;
 	pid_t child;
 
@@ -152,22 +152,22 @@ Test(ptrace_driven, child_dead_before_fork_event)
 	} while (WIFSTOPPED(st));
 	pt_handle(d.e, d.root, fst, &ru, clock_mono_ns());
 	finish(&d, &c);
-	const struct pt_row *f = pt_find(&c, CSV_FORK, child), *x = pt_find(&c, CSV_EXIT, child);
+	const struct csv_event *f = rows_find(&c, CSV_FORK, child), *x = rows_find(&c, CSV_EXIT, child);
 
 	cr_assert_not_null(f);
 	cr_assert_not_null(x);
-	cr_expect_lt(pt_index(&c, f), pt_index(&c, x));
-	cr_expect_eq(x->ev.signal, SIGKILL);
-	cr_expect_eq(x->ev.ppid, d.root);
-	cr_expect_eq(pt_csv_key(&c, "ptrace_early_deaths"), 1);
-	pt_csv_free(&c);
+	cr_expect_lt(rows_index(&c, f), rows_index(&c, x));
+	cr_expect_eq(x->signal, SIGKILL);
+	cr_expect_eq(x->ppid, d.root);
+	cr_expect_eq(rows_key(&c, "ptrace_early_deaths"), 1);
+	rows_free(&c);
 }
 
 Test(ptrace_driven, parent_killed_inside_fork)
 {
 	struct drive d;
 	struct rusage ru = { 0 };
-	struct pt_csv c;
+	struct rows c;
 	int fst, st;
 	pid_t child;
 
@@ -178,14 +178,14 @@ Test(ptrace_driven, parent_killed_inside_fork)
 	/* the parent's fork event is never handed over: it dies in the stop */
 	kill(d.root, SIGKILL);
 	finish(&d, &c);
-	const struct pt_row *f = pt_find(&c, CSV_FORK, child);
+	const struct csv_event *f = rows_find(&c, CSV_FORK, child);
 
 	cr_assert_not_null(f, "the held child was not released with a fork row");
-	cr_expect_eq(f->ev.pid, d.root);
-	cr_expect(!CSV_HAS(&f->ev, CSV_F_TID), "the forking thread is not known here");
-	cr_expect_eq(pt_find(&c, CSV_EXIT, d.root)->ev.signal, SIGKILL);
-	cr_expect_not_null(pt_find(&c, CSV_ALIVE, child));
-	cr_expect_eq(pt_csv_key(&c, "ptrace_unclaimed"), 1);
+	cr_expect_eq(f->pid, d.root);
+	cr_expect(!CSV_HAS(f, CSV_F_TID), "the forking thread is not known here");
+	cr_expect_eq(rows_find(&c, CSV_EXIT, d.root)->signal, SIGKILL);
+	cr_expect_not_null(rows_find(&c, CSV_ALIVE, child));
+	cr_expect_eq(rows_key(&c, "ptrace_unclaimed"), 1);
 	/* released and detached: it runs (sleeps in pause), it is not stopped */
 	usleep(100000);
 	struct procfs_stat ps;
@@ -193,7 +193,7 @@ Test(ptrace_driven, parent_killed_inside_fork)
 	cr_expect_eq(procfs_read_stat(child, &ps), 0);
 	cr_expect(ps.state == 'S' || ps.state == 'R', "child state %c", ps.state);
 	kill(child, SIGKILL);
-	pt_csv_free(&c);
+	rows_free(&c);
 }
 
 /*
@@ -208,7 +208,7 @@ Test(ptrace_driven, exit_without_exit_event)
 {
 	struct drive d;
 	struct rusage ru;
-	struct pt_csv c;
+	struct rows c;
 	struct pt_task *t;
 	pid_t child = 0, pid;
 	int st;
@@ -230,13 +230,13 @@ Test(ptrace_driven, exit_without_exit_event)
 	kill(child, SIGKILL); /* as in the real case: a fatal signal pending */
 	ptrace(PTRACE_CONT, child, 0, 0L);
 	finish(&d, &c);
-	const struct pt_row *x = pt_find(&c, CSV_EXIT, child);
+	const struct csv_event *x = rows_find(&c, CSV_EXIT, child);
 
 	cr_assert_not_null(x);
-	cr_expect_eq(x->ev.code, 6);
-	cr_expect(CSV_HAS(&x->ev, CSV_F_UTIME));
-	cr_expect_eq(pt_csv_key(&c, "ptrace_exits_without_event"), 1);
-	pt_csv_free(&c);
+	cr_expect_eq(x->code, 6);
+	cr_expect(CSV_HAS(x, CSV_F_UTIME));
+	cr_expect_eq(rows_key(&c, "ptrace_exits_without_event"), 1);
+	rows_free(&c);
 }
 
 /* A second SIGINT (stop_now): reap returns at once, the workload is detached, not killed. */
@@ -245,7 +245,7 @@ Test(ptrace_driven, stop_now_detaches)
 	struct engine_finish fin = { .interrupted = true, .root_status = -1 };
 	struct drive d;
 	struct rusage ru;
-	struct pt_csv c;
+	struct rows c;
 	struct pt_task *t;
 	struct procfs_stat ps;
 	pid_t child = 0, pid;
@@ -267,12 +267,12 @@ Test(ptrace_driven, stop_now_detaches)
 	cr_assert_eq(d.ops->finish(d.e, &fin), 0, "%s", err_msg());
 	d.ops->free(d.e);
 	stop_now = 0;
-	pt_csv_load(csv, &c);
-	cr_expect(c.complete);
+	rows_load(csv, &c);
+	cr_expect(c.has_trailer);
 	cr_expect(c.interrupted);
-	cr_expect_not_null(pt_find(&c, CSV_ALIVE, d.root));
-	cr_expect_not_null(pt_find(&c, CSV_ALIVE, child));
-	cr_expect_eq(pt_csv_key(&c, "ptrace_detached"), 2);
+	cr_expect_not_null(rows_find(&c, CSV_ALIVE, d.root));
+	cr_expect_not_null(rows_find(&c, CSV_ALIVE, child));
+	cr_expect_eq(rows_key(&c, "ptrace_detached"), 2);
 	/* both run on untraced: the root waits in waitpid, the child in pause */
 	usleep(100000);
 	cr_expect_eq(procfs_read_stat(child, &ps), 0);
@@ -282,5 +282,5 @@ Test(ptrace_driven, stop_now_detaches)
 	kill(child, SIGKILL);
 	cr_expect_eq(waitpid(d.root, &st, 0), d.root);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	pt_csv_free(&c);
+	rows_free(&c);
 }

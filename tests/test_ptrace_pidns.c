@@ -74,15 +74,15 @@ Test(ptrace_ns, pid_wrap_5000)
 	unsigned char *seen = calloc(PT_PID_LIMIT, 1);
 	int st, orphans, procs, distinct = 0, exits = 0;
 	char ns[64];
-	struct pt_csv c;
+	struct rows c;
 	json_t *sum;
 
 	pt_require(geteuid() == 0 && have("unshare"),
 		   "needs root and unshare(1) for a pid namespace with its own pid_max");
 	st = pt_record(prefix, csv, NULL, cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
-	pt_csv_load(csv, &c);
-	cr_assert(c.complete);
+	rows_load(csv, &c);
+	cr_assert(c.has_trailer);
 	cr_assert_eq(procfs_pid_ns(ns, sizeof(ns)), 0);
 	cr_expect_str_neq(c.pid_ns, ns, "header does not name the recording's pid namespace");
 	cr_expect_lt(c.root_pid, 400, "pids are not those of the namespace");
@@ -90,7 +90,7 @@ Test(ptrace_ns, pid_wrap_5000)
 	cr_expect_eq(procs, 1 + 100 * 50);
 	cr_expect_eq(orphans, 0);
 	for (int i = 0; i < c.n; i++) {
-		const struct csv_event *e = &c.rows[i].ev;
+		const struct csv_event *e = &c.rows[i];
 
 		if (e->kind == CSV_FORK) {
 			cr_expect_eq(e->thread, 0);
@@ -102,10 +102,10 @@ Test(ptrace_ns, pid_wrap_5000)
 	}
 	cr_expect_eq(exits, 5001);
 	cr_expect_lt(distinct, 400, "pids did not wrap (%d distinct)", distinct);
-	cr_expect_eq(pt_csv_key(&c, "ptrace_unclaimed"), 0);
-	cr_expect_eq(pt_csv_key(&c, "ptrace_resume_refused"), 0);
-	cr_log_info("pid-wrap: %d distinct pids, %ld early stops", distinct,
-		    pt_csv_key(&c, "ptrace_early_stops"));
+	cr_expect_eq(rows_key(&c, "ptrace_unclaimed"), 0);
+	cr_expect_eq(rows_key(&c, "ptrace_resume_refused"), 0);
+	cr_log_info("pid-wrap: %d distinct pids, %lld early stops", distinct,
+		    rows_key(&c, "ptrace_early_stops"));
 
 	sum = reconstruct_summary(csv);
 	cr_expect_eq(sum_get(sum, "processes"), 5001);
@@ -117,7 +117,7 @@ Test(ptrace_ns, pid_wrap_5000)
 	cr_expect_eq(sum_get(sum, "alive_at_end"), 0);
 	json_decref(sum);
 	free(seen);
-	pt_csv_free(&c);
+	rows_free(&c);
 }
 
 /* No privilege: the recorder runs as nobody and traces its own workload. */
@@ -126,18 +126,18 @@ Test(ptrace_ns, unprivileged_user)
 	const char *prefix[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
 				 "--", NULL };
 	const char *cmd[] = { WL("ptrace_stopcont"), NULL };
-	struct pt_csv c;
+	struct rows c;
 	int st, orphans;
 
 	pt_require(geteuid() == 0 && have("setpriv"), "needs root and setpriv(1) to become nobody");
 	st = pt_record(prefix, csv, NULL, cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
-	pt_csv_load(csv, &c);
-	cr_expect(c.complete);
+	rows_load(csv, &c);
+	cr_expect(c.has_trailer);
 	cr_expect_eq(pt_check_tree(&c, &orphans), 7);
 	cr_expect_eq(orphans, 0);
-	cr_expect_eq(pt_count(&c, CSV_EXEC), 1);
-	pt_csv_free(&c);
+	cr_expect_eq(rows_count(&c, CSV_EXEC), 1);
+	rows_free(&c);
 }
 
 /* No privilege at all, in a user + pid namespace: pids are the namespace's. */
@@ -147,7 +147,7 @@ Test(ptrace_ns, unprivileged_in_user_and_pid_namespace)
 				 "--", "unshare", "--user", "--map-root-user", "--pid", "--fork",
 				 "--mount-proc", NULL };
 	const char *cmd[] = { "sh", "-c", "ls / | wc -l >/dev/null", NULL };
-	struct pt_csv c;
+	struct rows c;
 	int st, orphans;
 
 	pt_require(geteuid() == 0 && have("setpriv") && have("unshare"),
@@ -156,9 +156,9 @@ Test(ptrace_ns, unprivileged_in_user_and_pid_namespace)
 	pt_require(!(WIFEXITED(st) && WEXITSTATUS(st) == 1 && access(csv, F_OK) != 0),
 		   "unprivileged user namespaces are disabled here");
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
-	pt_csv_load(csv, &c);
+	rows_load(csv, &c);
 	cr_expect_eq(c.root_pid, 2, "the recorder is pid 1 of the namespace, root is 2");
 	cr_expect_eq(pt_check_tree(&c, &orphans), 3);
 	cr_expect_eq(orphans, 0);
-	pt_csv_free(&c);
+	rows_free(&c);
 }

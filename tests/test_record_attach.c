@@ -187,57 +187,29 @@ static void stop_workload(struct attach_run *r)
 	free(text);
 }
 
-struct rows {
-	struct csv_event *ev;   /* numeric fields only (strings are not kept) */
-	int n;
-	bool interrupted, complete, attached;
-	int root_pid;
-};
-
 static void load(const struct attach_run *r, struct rows *rows)
 {
 	char csv[256];
-	struct csv_reader *rd;
-	struct csv_event ev;
-	int ret;
 
 	path_in(r, "run.csv", csv, sizeof(csv));
-	rd = csv_reader_open(csv);
-	cr_assert_not_null(rd, "%s", err_msg());
-	memset(rows, 0, sizeof(*rows));
-	rows->root_pid = csv_reader_meta(rd)->root_pid;
-	for (int i = 0; i < csv_reader_meta(rd)->nkeys; i++)
-		if (!strcmp(csv_reader_meta(rd)->keys[i], "attached") &&
-		    !strcmp(csv_reader_meta(rd)->values[i], "1"))
-			rows->attached = true;
-	while ((ret = csv_reader_next(rd, &ev)) == 1) {
-		rows->ev = realloc(rows->ev, (rows->n + 1) * sizeof(ev));
-		cr_assert_not_null(rows->ev);
-		ev.comm = ev.child_comm = ev.filename = NULL;
-		ev.argv = NULL;
-		rows->ev[rows->n++] = ev;
-	}
-	cr_assert_eq(ret, 0, "%s", err_msg());
-	rows->complete = csv_reader_trailer(rd)->present;
-	rows->interrupted = csv_reader_trailer(rd)->interrupted;
-	csv_reader_free(rd);
+	rows_load(csv, rows);
 }
 
 static const struct csv_event *fork_of(const struct rows *rows, pid_t pid)
 {
 	for (int i = 0; i < rows->n; i++)
-		if (rows->ev[i].kind == CSV_FORK && !rows->ev[i].thread &&
-		    rows->ev[i].child_pid == pid)
-			return &rows->ev[i];
+		if (rows->rows[i].kind == CSV_FORK && !rows->rows[i].thread &&
+		    rows->rows[i].child_pid == pid)
+			return &rows->rows[i];
 	return NULL;
 }
 
 static const struct csv_event *exit_of(const struct rows *rows, pid_t pid)
 {
 	for (int i = 0; i < rows->n; i++)
-		if (rows->ev[i].kind == CSV_EXIT && rows->ev[i].pid == pid &&
-		    CSV_HAS(&rows->ev[i], CSV_F_GROUP) && rows->ev[i].group)
-			return &rows->ev[i];
+		if (rows->rows[i].kind == CSV_EXIT && rows->rows[i].pid == pid &&
+		    CSV_HAS(&rows->rows[i], CSV_F_GROUP) && rows->rows[i].group)
+			return &rows->rows[i];
 	return NULL;
 }
 
@@ -294,7 +266,8 @@ static void check_existing(const struct attach_run *r, const struct rows *rows)
 {
 	const struct csv_event *root = fork_of(rows, r->wl), *pre = fork_of(rows, r->pre);
 
-	cr_assert(rows->attached, "no #attached,1");
+	cr_assert(rows_meta(rows, "attached") && !strcmp(rows_meta(rows, "attached"), "1"),
+		  "no #attached,1");
 	cr_assert_eq(rows->root_pid, r->wl);
 	cr_assert_not_null(root, "the joined process has no row");
 	cr_assert(is_existing(root), "the joined process is not marked existing");
@@ -303,7 +276,7 @@ static void check_existing(const struct attach_run *r, const struct rows *rows)
 	cr_assert(is_existing(pre), "its child started before the recorder is not marked");
 	cr_assert_eq(pre->pid, r->wl);
 	for (int i = 0; i < rows->n; i++) {
-		const struct csv_event *e = &rows->ev[i];
+		const struct csv_event *e = &rows->rows[i];
 
 		/* one row per process found running, none for anything else */
 		if (e->kind == CSV_FORK && is_existing(e))
@@ -351,7 +324,7 @@ static void join_until_exit(const char *engine)
 	cr_assert_not_null(strstr(text, "the command exited with status 7 after"), "%s", text);
 	free(text);
 	load(&r, &rows);
-	cr_assert(rows.complete, "no #end");
+	cr_assert(rows.has_trailer, "no #end");
 	cr_assert_not(rows.interrupted);
 	check_existing(&r, &rows);
 	check_kids(&r, &rows, -1);
@@ -361,7 +334,7 @@ static void join_until_exit(const char *engine)
 	x = exit_of(&rows, r.pre);
 	cr_assert_not_null(x, "the first child has no exit row");
 	cr_assert(!CSV_HAS(x, CSV_F_CODE), "killed by SIGTERM, yet exit code %d", x->code);
-	free(rows.ev);
+	rows_free(&rows);
 	cleanup(&r);
 }
 
@@ -438,7 +411,7 @@ static void sigint_detaches(const char *engine)
 		free(text);
 	}
 	load(&r, &rows);
-	cr_assert(rows.complete, "no #end");
+	cr_assert(rows.has_trailer, "no #end");
 	cr_assert(rows.interrupted, "#interrupted is not 1");
 	check_existing(&r, &rows);
 	check_kids(&r, &rows, until);
@@ -459,7 +432,7 @@ static void sigint_detaches(const char *engine)
 		cr_assert_lt(fd, 0, "BPF program %u of the recorder is still loaded", progs[i]);
 	}
 	stop_workload(&r); /* and it still ends as it would have */
-	free(rows.ev);
+	rows_free(&rows);
 	cleanup(&r);
 }
 

@@ -109,7 +109,7 @@ Test(record_cli, exit_status_is_the_commands)
 	char *opts[] = { "-q", "-o", csv, NULL };
 	char *code[] = { "/bin/sh", "-c", "exit 42", NULL };
 	char *sig[] = { "/bin/sh", "-c", "kill -USR1 $$", NULL };
-	struct ft_csv c;
+	struct rows c;
 	int st;
 
 	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
@@ -119,12 +119,12 @@ Test(record_cli, exit_status_is_the_commands)
 	st = run(opts, sig, &err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGUSR1, "status %#x", st);
 	free(err);
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	cr_assert(c.has_trailer);
 	for (int i = 0; i < c.n; i++)
 		if (c.rows[i].kind == CSV_EXIT && c.rows[i].pid == c.root_pid)
-			cr_expect(ft_has(&c.rows[i], CSV_F_SIGNAL) && c.rows[i].signal == SIGUSR1);
-	ft_free(&c);
+			cr_expect(CSV_HAS(&c.rows[i], CSV_F_SIGNAL) && c.rows[i].signal == SIGUSR1);
+	rows_free(&c);
 }
 
 Test(record_cli, command_not_found_is_127_with_one_line)
@@ -215,7 +215,7 @@ Test(record_cli, sigint_is_forwarded_and_the_csv_completed)
 	char csv[128], err[128], *text;
 	char *opts[] = { "-q", "-e", "ftrace", "-o", csv, NULL };
 	char *cmd[] = { "/bin/sh", "-c", "trap 'exit 7' INT; /bin/sleep 5 & wait", NULL };
-	struct ft_csv c;
+	struct rows c;
 	pid_t rec;
 	int st;
 
@@ -232,19 +232,19 @@ Test(record_cli, sigint_is_forwarded_and_the_csv_completed)
 		  "status %#x, stderr %s", st, text);
 	free(text);
 	cr_expect(!instance_exists(rec), "instance removed");
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	cr_expect(c.has_trailer, "CSV complete with its trailer");
 	for (int i = 0; i < c.n; i++) {
-		const struct ft_row *r = &c.rows[i];
+		const struct csv_event *r = &c.rows[i];
 
 		if (r->kind == CSV_EXIT && r->pid == c.root_pid && r->group)
-			cr_expect(ft_has(r, CSV_F_CODE) && r->code == 7);
+			cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 7);
 		/* the orphaned sleep is still running: recorded alive, then we end it */
 		if (r->kind == CSV_ALIVE && r->pid != c.root_pid)
 			kill(r->pid, SIGKILL);
 	}
-	cr_expect_eq(ft_count(&c, CSV_ALIVE), 1, "the sleep outlived the shell");
-	ft_free(&c);
+	cr_expect_eq(rows_count(&c, CSV_ALIVE), 1, "the sleep outlived the shell");
+	rows_free(&c);
 }
 
 Test(record_cli, second_signal_stops_at_once)
@@ -252,7 +252,7 @@ Test(record_cli, second_signal_stops_at_once)
 	char csv[128], err[128], *text;
 	char *opts[] = { "-q", "-e", "ftrace", "-o", csv, NULL };
 	char *cmd[] = { "/bin/sh", "-c", "trap '' TERM; /bin/sleep 30", NULL };
-	struct ft_csv c;
+	struct rows c;
 	pid_t rec;
 	int st;
 
@@ -269,14 +269,14 @@ Test(record_cli, second_signal_stops_at_once)
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGTERM, "status %#x: %s", st, text);
 	free(text);
 	cr_expect(!instance_exists(rec), "instance removed");
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	cr_expect(c.has_trailer);
 	cr_expect(c.interrupted, "the trailer says the recording was interrupted");
-	cr_expect_geq(ft_count(&c, CSV_ALIVE), 2, "the shell and sleep were left running");
+	cr_expect_geq(rows_count(&c, CSV_ALIVE), 2, "the shell and sleep were left running");
 	for (int i = 0; i < c.n; i++)
 		if (c.rows[i].kind == CSV_ALIVE)
 			kill(c.rows[i].pid, SIGKILL);
-	ft_free(&c);
+	rows_free(&c);
 }
 
 Test(record_cli, sigkilled_recorders_instance_removed_on_next_start)
@@ -321,7 +321,7 @@ Test(record_cli, forced_overflow_is_reported_as_lost)
 	/* subshells without exec: thousands of events a second */
 	char *cmd[] = { "/bin/sh", "-c",
 			"i=0; while [ $i -lt 2000 ]; do ( : ); i=$((i+1)); done", NULL };
-	struct ft_csv c;
+	struct rows c;
 	uint64_t sum = 0;
 	int st;
 
@@ -329,22 +329,22 @@ Test(record_cli, forced_overflow_is_reported_as_lost)
 	st = run(opts, cmd, &err);
 	free(err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	cr_assert(c.has_trailer);
-	cr_expect_gt(ft_count(&c, CSV_LOST), 0, "a 4 KiB buffer read every 0.5 s overflows");
+	cr_expect_gt(rows_count(&c, CSV_LOST), 0, "a 4 KiB buffer read every 0.5 s overflows");
 	cr_expect_gt(c.lost_events, 0, "the trailer counts the loss");
 	for (int i = 0; i < c.n; i++) {
-		const struct ft_row *r = &c.rows[i];
+		const struct csv_event *r = &c.rows[i];
 
 		if (r->kind != CSV_LOST)
 			continue;
-		cr_expect(ft_has(r, CSV_F_END) && r->time_ns <= r->end_ns,
+		cr_expect(CSV_HAS(r, CSV_F_END) && r->time_ns <= r->end_ns,
 			  "a lost row has its window");
-		if (ft_has(r, CSV_F_COUNT))
+		if (CSV_HAS(r, CSV_F_COUNT))
 			sum += r->count;
 	}
 	cr_expect_eq(sum, c.lost_events, "trailer = sum of the lost rows");
-	ft_free(&c);
+	rows_free(&c);
 }
 
 Test(record_cli, user_option_drops_privilege_for_the_command)
@@ -378,20 +378,20 @@ Test(record_cli, wait_all_records_orphans_to_their_end)
 	char csv[128], *err;
 	char *opts[] = { "-q", "--wait-all", "-o", csv, NULL };
 	char *cmd[] = { "/bin/sh", "-c", "(/bin/sleep 0.4; exit 0) & exit 0", NULL };
-	struct ft_csv c;
+	struct rows c;
 	int st, exits = 0;
 
 	snprintf(csv, sizeof(csv), "%s/wait.csv", dir);
 	st = run(opts, cmd, &err);
 	free(err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	cr_assert(c.has_trailer);
 	for (int i = 0; i < c.n; i++)
 		exits += c.rows[i].kind == CSV_EXIT && c.rows[i].group;
-	cr_expect_eq(ft_count(&c, CSV_ALIVE), 0, "everything ended before recording did");
+	cr_expect_eq(rows_count(&c, CSV_ALIVE), 0, "everything ended before recording did");
 	cr_expect_eq(exits, ft_check_only_workload(&c), "every process has its exit");
-	ft_free(&c);
+	rows_free(&c);
 }
 
 Test(record_cli, without_privilege_one_line_suggests_ptrace)
@@ -535,9 +535,9 @@ Test(record_cli, buffer_size_default_kept_scaled_or_given)
 /* What the end line must say about @csv: processes, execs, execs without argv. */
 static void csv_counts(const char *csv, int *procs, int *execs, int *noargv)
 {
-	struct ft_csv c;
+	struct rows c;
 
-	ft_load(csv, &c);
+	rows_load(csv, &c);
 	cr_assert(c.has_trailer, "%s is complete", csv);
 	*procs = 1; /* the root, then every fork of a process */
 	*execs = *noargv = 0;
@@ -546,7 +546,7 @@ static void csv_counts(const char *csv, int *procs, int *execs, int *noargv)
 		*execs += c.rows[i].kind == CSV_EXEC;
 		*noargv += c.rows[i].kind == CSV_EXEC && !c.rows[i].argv;
 	}
-	ft_free(&c);
+	rows_free(&c);
 }
 
 /*

@@ -365,7 +365,7 @@ Test(record_faults, hard_link_refused)
 Test(record_faults, own_file_overwritten)
 {
 	char out[160], *err;
-	struct ft_csv c;
+	struct rows c;
 	int fd, st;
 
 	snprintf(out, sizeof(out), "%s/run.csv", dir);
@@ -376,9 +376,9 @@ Test(record_faults, own_file_overwritten)
 	close(fd);
 	st = record("ptrace", out, "/bin/true", &err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d: %s", st, err);
-	ft_load(out, &c);
+	rows_load(out, &c);
 	cr_expect(c.has_trailer);
-	ft_free(&c);
+	rows_free(&c);
 	free(err);
 }
 
@@ -391,17 +391,17 @@ Test(record_faults, csv_to_standard_output)
 	char *two[] = { FT_RECORDER, "-q", "-e", "ptrace,ftrace", "-o", "-", "--", "/bin/true",
 			NULL };
 	char out[160], err[160], *text;
-	struct ft_csv c;
+	struct rows c;
 	int st;
 
 	snprintf(out, sizeof(out), "%s/stdout.csv", dir);
 	snprintf(err, sizeof(err), "%s/stderr.txt", dir);
 	st = wait_for(spawn(argv, out, err, NULL, NULL), 60);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d", st);
-	ft_load(out, &c);
+	rows_load(out, &c);
 	cr_expect(c.has_trailer);
-	cr_expect_geq(ft_count(&c, CSV_EXEC), 2);
-	ft_free(&c);
+	cr_expect_geq(rows_count(&c, CSV_EXEC), 2);
+	rows_free(&c);
 	text = slurp_or_empty(err);
 	cr_expect(strstr(text, "from-the-command"), "the command's stdout goes to stderr: %s",
 		  text);

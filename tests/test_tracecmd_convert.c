@@ -126,7 +126,7 @@ Test(tracecmd_convert, pid_reuse_and_background_processes)
 	pid_t noise, q, w, a, x;
 	struct tcconv_opts o = { 0 };
 	struct tcconv_stats st;
-	struct tc_csv c;
+	struct rows c;
 	struct tcrun *r;
 	int attempts = 0;
 	char go;
@@ -199,14 +199,14 @@ again:
 
 	o.root = w;
 	cr_assert_eq(tcconv_convert(dat, csv, &o, &st), 0, "%s", err_msg());
-	tc_load(csv, &c);
+	rows_load(csv, &c);
 	cr_expect_eq(c.root_pid, w);
 	tc_check_only_workload(&c);
-	cr_expect_eq(tc_count(&c, CSV_FORK, NULL), 2, "w forked a and b, nothing else");
-	cr_expect_eq(tc_count(&c, CSV_EXEC, NULL), 0, "no exec: the noise's /bin/true stays out");
-	cr_expect_eq(tc_count(&c, CSV_EXIT, NULL), 3);
+	cr_expect_eq(rows_count(&c, CSV_FORK), 2, "w forked a and b, nothing else");
+	cr_expect_eq(rows_count(&c, CSV_EXEC), 0, "no exec: the noise's /bin/true stays out");
+	cr_expect_eq(rows_count(&c, CSV_EXIT), 3);
 	for (int i = 0; i < c.n; i++) {
-		const struct tc_row *e = &c.rows[i];
+		const struct csv_event *e = &c.rows[i];
 
 		if (e->kind != CSV_EXIT)
 			continue;
@@ -220,18 +220,18 @@ again:
 			cr_expect_eq(e->code, 0, "the root's pid earlier belonged to q (44)");
 	}
 	cr_expect_eq(st.procs, 3, "procs %llu", (unsigned long long)st.procs);
-	tc_free(&c);
+	rows_free(&c);
 
 	/* the whole file really held the reuse: keep every process */
 	o.root = 0;
 	o.root_alive_ns = 0;
 	cr_assert_eq(tcconv_convert(dat, all, &o, &st), 0, "%s", err_msg());
-	tc_load(all, &c);
+	rows_load(all, &c);
 	{
 		int saw42 = 0, saw44 = 0, saw_true = 0;
 
 		for (int i = 0; i < c.n; i++) {
-			const struct tc_row *e = &c.rows[i];
+			const struct csv_event *e = &c.rows[i];
 
 			if (e->kind == CSV_EXIT && e->group && CSV_HAS(e, CSV_F_CODE)) {
 				saw42 += e->pid == a && e->code == 42;
@@ -244,7 +244,7 @@ again:
 		cr_expect_eq(saw44, 1, "q had w's pid %d", w);
 		cr_expect_gt(saw_true, 0, "the background noise is in the file");
 	}
-	tc_free(&c);
+	rows_free(&c);
 }
 
 /* A tiny buffer, paused readers and a fork burst: loss must become lost rows and trailer counts. */
@@ -253,7 +253,7 @@ Test(tracecmd_convert, overflow_becomes_lost_rows)
 	char dat[128], csv[128];
 	struct tcconv_opts o = { 0 };
 	struct tcconv_stats st;
-	struct tc_csv c;
+	struct rows c;
 	struct tcrun *r;
 	uint64_t sum = 0;
 	int lost_rows = 0, attempts = 0;
@@ -277,7 +277,7 @@ again:
 		goto again;
 	o.root = w;
 	cr_assert_eq(tcconv_convert(dat, csv, &o, &st), 0, "%s", err_msg());
-	tc_load(csv, &c);
+	rows_load(csv, &c);
 	for (int i = 0; i < c.n; i++)
 		if (c.rows[i].kind == CSV_LOST) {
 			lost_rows++;
@@ -287,7 +287,7 @@ again:
 	cr_expect_gt(c.lost_events, 0);
 	cr_expect_eq(c.lost_events, sum, "trailer = sum of lost rows");
 	cr_expect_eq(st.lost, sum);
-	tc_free(&c);
+	rows_free(&c);
 }
 
 /* A small real .dat for the bad-input tests. */
@@ -447,7 +447,7 @@ Test(tracecmd_convert, cli)
 	small_dat(dat, NULL);
 	{
 		char *argv[] = { RECORDER, "--convert", dat, "-q", NULL };
-		struct tc_csv c;
+		struct rows c;
 		struct stat sb;
 
 		st = tc_run(argv, err, NULL);
@@ -455,10 +455,10 @@ Test(tracecmd_convert, cli)
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x: %s", st, msg);
 		free(msg);
 		cr_assert_eq(stat(csv, &sb), 0, "default output: the .dat name with .csv");
-		tc_load(csv, &c);
+		rows_load(csv, &c);
 		cr_expect(c.has_trailer);
-		cr_expect_gt(tc_count(&c, CSV_EXEC, "/bin/true"), 0, "keeps every process");
-		tc_free(&c);
+		cr_expect_gt(rows_count_file(&c, CSV_EXEC, "/bin/true"), 0, "keeps every process");
+		rows_free(&c);
 	}
 	{
 		char *argv[] = { RECORDER, "--convert", dat, "--root", "12x", NULL };
@@ -486,7 +486,7 @@ Test(tracecmd_convert, restore_from_kept_cpu_files)
 {
 	char dat[128], csv[128];
 	struct tcconv_opts o = { 0 };
-	struct tc_csv c;
+	struct rows c;
 	struct tcrun *r;
 	pid_t w;
 	int st;
@@ -508,12 +508,12 @@ Test(tracecmd_convert, restore_from_kept_cpu_files)
 	o.root = w;
 	o.assume_mono = true;
 	cr_assert_eq(tcconv_convert(dat, csv, &o, NULL), 0, "%s", err_msg());
-	tc_load(csv, &c);
+	rows_load(csv, &c);
 	tc_check_only_workload(&c);
-	cr_expect_eq(tc_count(&c, CSV_EXEC, "/bin/true"), 1);
-	cr_assert_not_null(tc_group_exit(&c, w));
-	cr_expect_eq(tc_group_exit(&c, w)->code, 6);
-	tc_free(&c);
+	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/bin/true"), 1);
+	cr_assert_not_null(rows_find(&c, CSV_EXIT, w));
+	cr_expect_eq(rows_find(&c, CSV_EXIT, w)->code, 6);
+	rows_free(&c);
 	/* the links are gone with the run */
 	{
 		char keep[160];

@@ -64,7 +64,7 @@ TestSuite(tracecmd_engine, .init = setup, .fini = teardown, .timeout = 120);
 Test(tracecmd_engine, pipeline_exit_codes_and_signals)
 {
 	char csv[128], dat[128];
-	struct tc_csv c;
+	struct rows c;
 	int st, n7 = 0, nkill = 0, nsegv = 0, nterm = 0;
 	struct stat sb;
 
@@ -75,21 +75,21 @@ Test(tracecmd_engine, pipeline_exit_codes_and_signals)
 		    "/bin/sh -c 'kill -TERM $$'; exit 3", false);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 3, "recorder status %#x", st);
 	cr_assert_eq(stat(dat, &sb), 0, "the .dat is kept beside the CSV");
-	tc_load(csv, &c);
+	rows_load(csv, &c);
 	cr_assert(c.has_trailer);
 	cr_assert_gt(c.root_pid, 0);
 	tc_check_only_workload(&c);
-	cr_expect_eq(tc_count(&c, CSV_EXEC, "/usr/bin/tr") + tc_count(&c, CSV_EXEC, "/bin/tr"), 1);
-	cr_expect_eq(tc_count(&c, CSV_EXEC, "/usr/bin/wc") + tc_count(&c, CSV_EXEC, "/bin/wc"), 1);
-	cr_expect_eq(tc_count(&c, CSV_EXEC, "/bin/sh"), 5, "root + 4 shells");
+	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/usr/bin/tr") + rows_count_file(&c, CSV_EXEC, "/bin/tr"), 1);
+	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/usr/bin/wc") + rows_count_file(&c, CSV_EXEC, "/bin/wc"), 1);
+	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/bin/sh"), 5, "root + 4 shells");
 	/* every process forked has exactly one group exit */
 	for (int i = 0; i < c.n; i++) {
-		const struct tc_row *x = &c.rows[i], *e;
+		const struct csv_event *x = &c.rows[i], *e;
 
 		if (x->kind != CSV_FORK || x->thread)
 			continue;
 		cr_expect_eq(x->pid, c.root_pid, "all children are the shell's");
-		e = tc_group_exit(&c, x->child_pid);
+		e = rows_find(&c, CSV_EXIT, x->child_pid);
 		cr_expect_not_null(e, "no exit row for %d", x->child_pid);
 		if (!e)
 			continue;
@@ -100,65 +100,65 @@ Test(tracecmd_engine, pipeline_exit_codes_and_signals)
 		nsegv += CSV_HAS(e, CSV_F_SIGNAL) && e->signal == 11;
 		nterm += CSV_HAS(e, CSV_F_SIGNAL) && e->signal == 15;
 	}
-	cr_expect_eq(tc_count(&c, CSV_FORK, NULL), 7, "3 pipeline + 4 shells");
+	cr_expect_eq(rows_count(&c, CSV_FORK), 7, "3 pipeline + 4 shells");
 	cr_expect_eq(n7, 1);
 	cr_expect_eq(nkill, 1, "SIGKILL");
 	cr_expect_eq(nsegv, 1, "SIGSEGV");
 	cr_expect_eq(nterm, 1, "SIGTERM (delivered as SIGKILL: signal_generate tells)");
 	{
-		const struct tc_row *e = tc_group_exit(&c, c.root_pid);
+		const struct csv_event *e = rows_find(&c, CSV_EXIT, c.root_pid);
 
 		cr_assert_not_null(e);
 		cr_expect(CSV_HAS(e, CSV_F_CODE) && e->code == 3);
 	}
 	cr_expect_eq(c.lost_events, 0);
-	tc_free(&c);
+	rows_free(&c);
 }
 
 Test(tracecmd_engine, fork_storm)
 {
 	char csv[128];
-	struct tc_csv c;
+	struct rows c;
 	int st, exits = 0;
 
 	snprintf(csv, sizeof(csv), "%s/storm.csv", dir);
 	st = record(csv, "i=0; while [ $i -lt 400 ]; do /bin/true & i=$((i+1)); done; wait; exit 0",
 		    false);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x", st);
-	tc_load(csv, &c);
+	rows_load(csv, &c);
 	tc_check_only_workload(&c);
 	cr_expect_eq(c.lost_events, 0, "lost events in a 400-process storm");
-	cr_expect_eq(tc_count(&c, CSV_EXEC, "/bin/true"), 400);
+	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/bin/true"), 400);
 	for (int i = 0; i < c.n; i++) {
-		const struct tc_row *x = &c.rows[i], *e;
+		const struct csv_event *x = &c.rows[i], *e;
 
 		if (x->kind != CSV_FORK)
 			continue;
 		cr_expect_not(x->thread);
-		e = tc_group_exit(&c, x->child_pid);
+		e = rows_find(&c, CSV_EXIT, x->child_pid);
 		if (e && CSV_HAS(e, CSV_F_CODE) && e->code == 0)
 			exits++;
 	}
-	cr_expect_eq(tc_count(&c, CSV_FORK, NULL), 400);
+	cr_expect_eq(rows_count(&c, CSV_FORK), 400);
 	cr_expect_eq(exits, 400, "every /bin/true exited 0");
-	tc_free(&c);
+	rows_free(&c);
 }
 
 Test(tracecmd_engine, threads)
 {
 	char csv[128], script[256];
-	struct tc_csv c;
+	struct rows c;
 	int st, threads = 0, thread_exits = 0;
-	const struct tc_row *e;
+	const struct csv_event *e;
 
 	snprintf(csv, sizeof(csv), "%s/thr.csv", dir);
 	snprintf(script, sizeof(script), "exec %s/tc_threads 3 5", WORKLOADS_DIR);
 	st = record(csv, script, false);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 5, "recorder status %#x", st);
-	tc_load(csv, &c);
+	rows_load(csv, &c);
 	tc_check_only_workload(&c);
 	for (int i = 0; i < c.n; i++) {
-		const struct tc_row *x = &c.rows[i];
+		const struct csv_event *x = &c.rows[i];
 
 		if (x->kind == CSV_FORK && x->thread) {
 			threads++;
@@ -170,52 +170,52 @@ Test(tracecmd_engine, threads)
 	}
 	cr_expect_eq(threads, 3);
 	cr_expect_eq(thread_exits, 3);
-	e = tc_group_exit(&c, c.root_pid);
+	e = rows_find(&c, CSV_EXIT, c.root_pid);
 	cr_assert_not_null(e);
 	cr_expect(CSV_HAS(e, CSV_F_CODE) && e->code == 5);
-	tc_free(&c);
+	rows_free(&c);
 }
 
 Test(tracecmd_engine, wait_all_follows_orphans)
 {
 	char csv[128];
-	struct tc_csv c;
+	struct rows c;
 	int st, sleeps = 0;
 
 	snprintf(csv, sizeof(csv), "%s/orphan.csv", dir);
 	st = record(csv, "(/bin/sleep 0.3; exit 0) & exit 0", true);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x", st);
-	tc_load(csv, &c);
+	rows_load(csv, &c);
 	for (int i = 0; i < c.n; i++)
 		if (c.rows[i].kind == CSV_EXEC && c.rows[i].filename &&
 		    !strcmp(c.rows[i].filename, "/bin/sleep")) {
-			cr_expect_not_null(tc_group_exit(&c, c.rows[i].pid),
+			cr_expect_not_null(rows_find(&c, CSV_EXIT, c.rows[i].pid),
 					   "--wait-all recorded the orphan's exit");
 			sleeps++;
 		}
 	cr_expect_eq(sleeps, 1);
-	cr_expect_eq(tc_count(&c, CSV_ALIVE, NULL), 0);
-	tc_free(&c);
+	cr_expect_eq(rows_count(&c, CSV_ALIVE), 0);
+	rows_free(&c);
 }
 
 Test(tracecmd_engine, alive_at_end)
 {
 	char csv[128];
-	struct tc_csv c;
+	struct rows c;
 	int st, alive = 0;
 
 	snprintf(csv, sizeof(csv), "%s/alive.csv", dir);
 	/* the sleeper outlives the root: without --wait-all it is written alive */
 	st = record(csv, "/bin/sleep 2 & exit 0", false);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "recorder status %#x", st);
-	tc_load(csv, &c);
+	rows_load(csv, &c);
 	for (int i = 0; i < c.n; i++)
 		if (c.rows[i].kind == CSV_ALIVE) {
 			alive++;
-			cr_expect_null(tc_group_exit(&c, c.rows[i].pid));
+			cr_expect_null(rows_find(&c, CSV_EXIT, c.rows[i].pid));
 		}
 	cr_expect_eq(alive, 1);
-	tc_free(&c);
+	rows_free(&c);
 }
 
 /* Without trace-cmd on PATH: one clear line, non-zero exit, nothing left. */
