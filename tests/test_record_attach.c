@@ -35,6 +35,7 @@
 #include "ft_util.h"
 #include "procfs.h"
 #include "procfs_tree.h"
+#include "run.h"
 #include "skip.h"
 #include "tmpdir.h"
 
@@ -446,23 +447,20 @@ Test(record_attach, ptrace_sigint_detaches) { sigint_detaches("ptrace"); }
 Test(record_attach, ftrace_sigint_detaches) { sigint_detaches("ftrace"); }
 Test(record_attach, bpf_sigint_detaches) { sigint_detaches("bpf"); }
 
-/* Run the recorder with @args; its exit status, stderr in @err. */
+/* Run the recorder with @args; its exit status (-1 when killed), stderr in @err. */
 static int run_rec(char *const *args, char *err, size_t size)
 {
-	char path[64], *text;
 	char *argv[16] = { FT_RECORDER };
-	int i, st;
+	struct run r;
+	int i;
 
 	for (i = 0; args[i] && i < 14; i++)
 		argv[i + 1] = args[i];
 	argv[i + 1] = NULL;
-	snprintf(path, sizeof(path), "/tmp/pt-attach-err-%d", (int)getpid());
-	st = ft_wait(ft_start(argv, path));
-	text = slurp_or_empty(path);
-	snprintf(err, size, "%s", text);
-	free(text);
-	unlink(path);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	r = run_argv(argv, NULL);
+	snprintf(err, size, "%s", r.err);
+	run_free(&r);
+	return r.signal ? -1 : r.status;
 }
 
 /* Refusals: one line each, naming the pid or the fix; nothing recorded. */
