@@ -26,6 +26,7 @@
 #include "num.h"
 #include "skip.h"
 #include "rows.h"
+#include "serial_main.h"
 #include "slurp.h"
 #include "tmpdir.h"
 #include "tracecmd_run.h"
@@ -214,21 +215,5 @@ static inline int tc_run(char *const argv[], const char *errpath, const char *pa
 	cr_assert_eq(w, pid);
 	return st;
 }
-
-/*
- * These tests count instances and trace-cmd processes machine-wide: run
- * them one at a time (Criterion runs tests in parallel by default).
- */
-#define TC_SERIAL_MAIN()                                                    \
-	int main(int argc, char *argv[])                                     \
-	{                                                                    \
-		struct criterion_test_set *tests = criterion_initialize();   \
-		int result = 0;                                              \
-		criterion_options.jobs = 1;                                  \
-		if (criterion_handle_args(argc, argv, true))                 \
-			result = !criterion_run_all_tests(tests);            \
-		criterion_finalize(tests);                                   \
-		return result;                                               \
-	}
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "num.h"
 #include "bpf_util.h"
+#include "serial_main.h"
 
 static char dir[64];
 
@@ -902,14 +903,4 @@ Test(bpf_engine, bpf_ftrace_ptrace_side_by_side_agree, .timeout = 120)
  * One test at a time: the workloads are fork-heavy and the machine may be
  * small (two CPUs); side by side they would only slow each other down.
  */
-int main(int argc, char *argv[])
-{
-	struct criterion_test_set *tests = criterion_initialize();
-	int result = 0;
-
-	criterion_options.jobs = 1;
-	if (criterion_handle_args(argc, argv, true))
-		result = !criterion_run_all_tests(tests);
-	criterion_finalize(tests);
-	return result;
-}
+SERIAL_MAIN()

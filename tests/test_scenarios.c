@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "scenario.h"
+#include "serial_main.h"
 #include "skip.h"
 
 /* Engines this suite knows; PROCTREE_ENGINES must not name others. */
@@ -100,14 +101,4 @@ ALL_ENGINES(signals, 90)
  * One test at a time: two recordings at once on a 2-core machine would
  * measure the machine, not the engines.  --jobs on the command line still wins.
  */
-int main(int argc, char *argv[])
-{
-	struct criterion_test_set *tests = criterion_initialize();
-	int result = 0;
-
-	criterion_options.jobs = 1;
-	if (criterion_handle_args(argc, argv, true))
-		result = !criterion_run_all_tests(tests);
-	criterion_finalize(tests);
-	return result;
-}
+SERIAL_MAIN()

@@ -523,4 +523,8 @@ Test(tracecmd_convert, restore_from_kept_cpu_files)
 	}
 }
 
-TC_SERIAL_MAIN()
+/*
+ * These tests count instances and trace-cmd processes machine-wide: one at
+ * a time.
+ */
+SERIAL_MAIN()

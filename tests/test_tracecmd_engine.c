@@ -307,4 +307,8 @@ Test(tracecmd_missing, clear_error)
 	unlink("/tmp/proctree-test-tc-missing.csv");
 	cr_expect_eq(tc_count_instances(), 0);
 }
-TC_SERIAL_MAIN()
+/*
+ * These tests count instances and trace-cmd processes machine-wide: one at
+ * a time.
+ */
+SERIAL_MAIN()

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "scenario.h"
+#include "serial_main.h"
 #include "skip.h"
 
 static void plain(const char *name)
@@ -52,14 +53,4 @@ Test(workloads, pidwrap, .timeout = 240) { plain("pidwrap"); }
  * One at a time: the workloads are fork-heavy and the machine small, and
  * Criterion 2.4's parallel runner leaks a little (LeakSanitizer notices).
  */
-int main(int argc, char *argv[])
-{
-	struct criterion_test_set *tests = criterion_initialize();
-	int result = 0;
-
-	criterion_options.jobs = 1;
-	if (criterion_handle_args(argc, argv, true))
-		result = !criterion_run_all_tests(tests);
-	criterion_finalize(tests);
-	return result;
-}
+SERIAL_MAIN()
