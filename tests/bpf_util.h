@@ -13,10 +13,8 @@
 #include <pwd.h>
 
 #include "ft_util.h"
+#include "progs.h"
 #include "tmpdir.h"
-
-#define BPF_RECORDER BUILD_DIR "/proctree-record"
-#define BPF_RECONSTRUCT BUILD_DIR "/proctree-reconstruct"
 
 /* Skip (or, under CI=true, fail) when the bpf engine cannot run here. */
 #define BPF_REQUIRE()                                                                  \
@@ -127,7 +125,7 @@ static inline pid_t bpf_start(const char *engine, const char *csv, char *const *
 		ncmd++;
 	argv = calloc(8 + nopts + ncmd, sizeof(*argv));
 	cr_assert_not_null(argv);
-	argv[n++] = BPF_RECORDER;
+	argv[n++] = PROG_RECORD;
 	if (engine) {
 		argv[n++] = "--processtree-engine";
 		argv[n++] = (char *)engine;
@@ -174,7 +172,7 @@ static inline int bpf_record(const char *engine, const char *csv, char *const *o
 static inline json_t *bpf_json(const char *csv)
 {
 	char out[512], err[512], *text;
-	char *argv[] = { BPF_RECONSTRUCT, "--format", "json", (char *)csv, NULL };
+	char *argv[] = { PROG_RECONSTRUCT, "--format", "json", (char *)csv, NULL };
 	json_error_t jerr;
 	json_t *doc;
 	int st;

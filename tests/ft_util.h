@@ -25,12 +25,11 @@
 #include "csv.h"
 #include "err.h"
 #include "num.h"
-#include "skip.h"
+#include "progs.h"
 #include "rows.h"
+#include "skip.h"
 #include "slurp.h"
 #include "tmpdir.h"
-
-#define FT_RECORDER BUILD_DIR "/recorder/proctree-record"
 
 /* Skip (or, under CI=true, fail) when the ftrace engine cannot run here. */
 #define FT_REQUIRE()                                                                   \

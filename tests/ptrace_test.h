@@ -19,11 +19,11 @@
 
 #include "csv.h"
 #include "err.h"
+#include "progs.h"
 #include "rows.h"
 #include "skip.h"
 #include "tmpdir.h"
 
-#define RECORDER BUILD_DIR "/recorder/proctree-record"
 #define WL(name) WORKLOADS_DIR "/" name
 
 /*
@@ -40,7 +40,7 @@ static inline int pt_record(const char *const *prefix, const char *csv, const ch
 
 	for (int i = 0; prefix && prefix[i]; i++)
 		argv[n++] = prefix[i];
-	argv[n++] = RECORDER;
+	argv[n++] = PROG_RECORD;
 	argv[n++] = "-q";
 	argv[n++] = "--processtree-engine";
 	argv[n++] = "ptrace";

@@ -24,15 +24,14 @@
 #include "csv.h"
 #include "err.h"
 #include "num.h"
-#include "skip.h"
+#include "progs.h"
 #include "rows.h"
 #include "serial_main.h"
+#include "skip.h"
 #include "slurp.h"
 #include "tmpdir.h"
 #include "tracecmd_run.h"
 #include "tracecmd_state.h"
-
-#define RECORDER BUILD_DIR "/recorder/proctree-record"
 
 /* Skip (or, under CI=true, fail) when the tracecmd engine cannot run here. */
 #define TC_REQUIRE()                                                                   \

@@ -11,8 +11,8 @@
 #include <bpf/bpf.h>
 #include <criterion/options.h>
 
-#include "num.h"
 #include "bpf_util.h"
+#include "num.h"
 #include "serial_main.h"
 
 static char dir[64];
@@ -341,7 +341,8 @@ Test(bpf_engine, every_exit_code_and_fatal_signals, .timeout = 120)
 	}
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = exit_named(&c, sigs[i].name);
-		cr_expect(CSV_HAS(r, CSV_F_SIGNAL) && r->signal == sigs[i].sig && !CSV_HAS(r, CSV_F_CODE),
+		cr_expect(CSV_HAS(r, CSV_F_SIGNAL) && r->signal == sigs[i].sig &&
+			  !CSV_HAS(r, CSV_F_CODE),
 			  "%s: signal %d (known %d), code known %d", sigs[i].name, r->signal,
 			  CSV_HAS(r, CSV_F_SIGNAL), CSV_HAS(r, CSV_F_CODE));
 	}
@@ -453,7 +454,8 @@ Test(bpf_engine, vfork_children_fork_exec_exit, .timeout = 60)
 			cr_expect(execs[0]->argv && execs[0]->argc == 1, "argv [/bin/true]");
 		}
 		r = one_exit(&c, kids[k]);
-		cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == codes[k], "child %d: code %d, want %d",
+		cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == codes[k],
+			  "child %d: code %d, want %d",
 			  k, r->code, codes[k]);
 	}
 	r = one_exit(&c, c.root_pid);
@@ -748,7 +750,7 @@ static const char *reachable_by(const struct passwd *pw)
 	if (pid == 0) {
 		if (setgroups(0, NULL) < 0 || setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
 			_exit(1);
-		if (access(BPF_RECORDER, X_OK) < 0)
+		if (access(PROG_RECORD, X_OK) < 0)
 			_exit(2);
 		_exit(access(dir, W_OK | X_OK) < 0 ? 3 : 0);
 	}
@@ -756,7 +758,7 @@ static const char *reachable_by(const struct passwd *pw)
 	if (!WIFEXITED(st) || WEXITSTATUS(st) == 1)
 		return "cannot become nobody";
 	if (WEXITSTATUS(st) == 2)
-		return "nobody cannot execute " BPF_RECORDER " (a directory above is not 755)";
+		return "nobody cannot execute " PROG_RECORD " (a directory above is not 755)";
 	if (WEXITSTATUS(st) == 3)
 		return "nobody cannot write the test's directory";
 	return NULL;
@@ -780,10 +782,10 @@ Test(bpf_engine, without_privilege_bpf_fails_and_auto_falls_back, .timeout = 60)
 {
 	struct passwd *pw = getpwnam("nobody");
 	char csv[128], csv2[128], err[160], err2[160], line[4096], *text;
-	char *bpf_argv[] = { BPF_RECORDER, "--processtree-engine", "bpf", "-q", "-o", csv,
+	char *bpf_argv[] = { PROG_RECORD, "--processtree-engine", "bpf", "-q", "-o", csv,
 			     "--", "/bin/true", NULL };
 	/* no -q: the end line is where auto says why it passed engines over */
-	char *auto_argv[] = { BPF_RECORDER, "-o", csv2, "--", "/bin/true", NULL };
+	char *auto_argv[] = { PROG_RECORD, "-o", csv2, "--", "/bin/true", NULL };
 	char asan_opts[1024];
 	const char *why, *asan;
 	struct csv_reader *r;
@@ -834,7 +836,7 @@ Test(bpf_engine, without_privilege_bpf_fails_and_auto_falls_back, .timeout = 60)
 Test(bpf_engine, buffer_over_2_gib_is_refused, .timeout = 60)
 {
 	char csv[128], err[160], *text;
-	char *argv[] = { BPF_RECORDER, "--processtree-engine", "bpf", "-q", "--buffer-size", "4G",
+	char *argv[] = { PROG_RECORD, "--processtree-engine", "bpf", "-q", "--buffer-size", "4G",
 			 "-o", csv, "--", "/bin/true", NULL };
 	int st;
 
@@ -857,7 +859,7 @@ Test(bpf_engine, bpf_ftrace_ptrace_side_by_side_agree, .timeout = 120)
 	char *cmd[] = { "/bin/sh", "-c",
 			"ls / | wc -l >/dev/null; /bin/echo 'a,b' \"c\" >/dev/null; "
 			"(/bin/true; exit 2); exit 3", NULL };
-	char *cmp[] = { BPF_RECONSTRUCT, "--compare", path[0], path[2], NULL };
+	char *cmp[] = { PROG_RECONSTRUCT, "--compare", path[0], path[2], NULL };
 	struct ft_guard guard;
 	struct rows c;
 	pid_t pid;

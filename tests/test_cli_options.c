@@ -24,11 +24,10 @@
 #include "../reconstruct/recon_options.h"
 #include "../reconstruct/recon_outputs.h"
 #include "../recorder/rec_options.h"
+#include "progs.h"
 #include "pt_version.h"
 #include "run.h"
 
-#define RECORD BUILD_DIR "/recorder/proctree-record"
-#define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
 
 /* Run @argv (argv[0] the program) from the fixtures directory: it must exit, not be killed. */
 static struct run run_in_fixtures(char *const *argv)
@@ -102,12 +101,12 @@ static void expect_version(const char *prog, struct run r)
 
 Test(cli_options, version)
 {
-	expect_version("proctree-record", run(RECORD, "--version"));
-	expect_version("proctree-reconstruct", run(RECON, "--version"));
-	expect_version("proctree-reconstruct", run(RECON, "--compare", "--version"));
-	expect_version("proctree-reconstruct", run(RECON, "--diff", "--version"));
+	expect_version("proctree-record", run(PROG_RECORD, "--version"));
+	expect_version("proctree-reconstruct", run(PROG_RECONSTRUCT, "--version"));
+	expect_version("proctree-reconstruct", run(PROG_RECONSTRUCT, "--compare", "--version"));
+	expect_version("proctree-reconstruct", run(PROG_RECONSTRUCT, "--diff", "--version"));
 	/* --version wins over what follows, as --help does */
-	expect_version("proctree-record", run(RECORD, "--version", "--", "/bin/false"));
+	expect_version("proctree-record", run(PROG_RECORD, "--version", "--", "/bin/false"));
 	/* built from a checkout: the revision is there (the tests run from one) */
 	if (access(FIXTURES_DIR "/../../.git", F_OK) == 0)
 		cr_expect_neq(PT_GIT_REVISION[0], '\0', "built in a git checkout, no revision");
@@ -138,7 +137,7 @@ static void expect_lists(const char *what, const char *help, const struct option
 
 Test(cli_options, record_help_lists_every_option_and_the_man_pages)
 {
-	struct run r = run(RECORD, "--help");
+	struct run r = run(PROG_RECORD, "--help");
 
 	cr_expect_eq(r.status, 0);
 	cr_expect_str_empty(r.err);
@@ -150,7 +149,8 @@ Test(cli_options, record_help_lists_every_option_and_the_man_pages)
 	cr_expect_not_null(strstr(r.out, "proctree-csv(5)"));
 	/* -h too, and --help in --convert mode is the same text */
 	{
-		struct run h = run(RECORD, "-h"), c = run(RECORD, "--convert", "x.dat", "--help");
+		struct run h = run(PROG_RECORD, "-h"), c = run(PROG_RECORD, "--convert", "x.dat",
+							       "--help");
 
 		cr_expect_str_eq(h.out, r.out);
 		cr_expect_str_eq(c.out, r.out);
@@ -162,7 +162,8 @@ Test(cli_options, record_help_lists_every_option_and_the_man_pages)
 
 Test(cli_options, reconstruct_help_lists_every_option_and_the_man_pages)
 {
-	struct run r = run(RECON, "--help"), c = run(RECON, "--compare", "--help");
+	struct run r = run(PROG_RECONSTRUCT, "--help"), c = run(PROG_RECONSTRUCT, "--compare",
+								"--help");
 
 	cr_expect_eq(r.status, 0);
 	cr_expect_str_empty(r.err);
@@ -182,7 +183,8 @@ Test(cli_options, reconstruct_help_lists_every_option_and_the_man_pages)
 
 Test(cli_options, reconstruct_help_lists_every_diff_option)
 {
-	struct run r = run(RECON, "--help"), d = run(RECON, "--diff", "--help");
+	struct run r = run(PROG_RECONSTRUCT, "--help"), d = run(PROG_RECONSTRUCT, "--diff",
+								"--help");
 
 	/* the main help names the --diff mode and every option of it */
 	expect_lists("proctree-reconstruct", r.out, recon_diff_longopts, RECON_SHORTOPTS);
@@ -231,72 +233,80 @@ static void expect_value_errors(const char *prog, const char *pre, const char *p
 
 Test(cli_options, missing_or_unwanted_values_name_the_long_option)
 {
-	expect_value_errors(RECORD, NULL, "", rec_longopts);
-	expect_value_errors(RECON, NULL, "", recon_longopts());
-	expect_value_errors(RECON, "--compare", "--compare: ", recon_compare_longopts);
-	expect_value_errors(RECON, "--diff", "--diff: ", recon_diff_longopts);
+	expect_value_errors(PROG_RECORD, NULL, "", rec_longopts);
+	expect_value_errors(PROG_RECONSTRUCT, NULL, "", recon_longopts());
+	expect_value_errors(PROG_RECONSTRUCT, "--compare", "--compare: ", recon_compare_longopts);
+	expect_value_errors(PROG_RECONSTRUCT, "--diff", "--diff: ", recon_diff_longopts);
 	/* a short option the help shows is named as typed, glibc's way */
-	expect_usage_error(run(RECORD, "-o"), "proctree-record -o",
+	expect_usage_error(run(PROG_RECORD, "-o"), "proctree-record -o",
 			   "proctree-record: option requires an argument -- 'o' (see --help)\n");
-	expect_usage_error(run(RECORD, "-q", "-e"), "proctree-record -q -e",
+	expect_usage_error(run(PROG_RECORD, "-q", "-e"), "proctree-record -q -e",
 			   "proctree-record: option requires an argument -- 'e' (see --help)\n");
 	/* the two cases, word for word */
-	expect_usage_error(run(RECORD, "--output"), "proctree-record --output",
+	expect_usage_error(run(PROG_RECORD, "--output"), "proctree-record --output",
 			   "proctree-record: option '--output' requires an argument");
-	expect_usage_error(run(RECON, "--format"), "proctree-reconstruct --format",
+	expect_usage_error(run(PROG_RECONSTRUCT, "--format"), "proctree-reconstruct --format",
 			   "proctree-reconstruct: option '--format' requires an argument");
 }
 
 Test(cli_options, unknown_options_and_values)
 {
-	expect_usage_error(run(RECORD, "--foo", "--", "/bin/true"), "record --foo",
+	expect_usage_error(run(PROG_RECORD, "--foo", "--", "/bin/true"), "record --foo",
 			   "proctree-record: unrecognized option '--foo' (see --help)\n");
-	expect_usage_error(run(RECORD, "--foo=1", "--", "/bin/true"), "record --foo=1",
+	expect_usage_error(run(PROG_RECORD, "--foo=1", "--", "/bin/true"), "record --foo=1",
 			   "proctree-record: unrecognized option '--foo' (see --help)\n");
-	expect_usage_error(run(RECORD, "-Z", "--", "/bin/true"), "record -Z",
+	expect_usage_error(run(PROG_RECORD, "-Z", "--", "/bin/true"), "record -Z",
 			   "proctree-record: invalid option -- 'Z' (see --help)\n");
 	/* in a bundle, the letter at fault, not the word before it */
-	expect_usage_error(run(RECORD, "--wait-all", "-qZ", "--", "/bin/true"), "record -qZ",
+	expect_usage_error(run(PROG_RECORD, "--wait-all", "-qZ", "--", "/bin/true"), "record -qZ",
 			   "proctree-record: invalid option -- 'Z' (see --help)\n");
-	expect_usage_error(run(RECON, "--foo", "basic.csv"), "reconstruct --foo",
+	expect_usage_error(run(PROG_RECONSTRUCT, "--foo", "basic.csv"), "reconstruct --foo",
 			   "proctree-reconstruct: unrecognized option '--foo' (see --help)\n");
-	expect_usage_error(run(RECON, "--compare", "--summary", "basic.csv", "basic.csv"),
+	expect_usage_error(run(PROG_RECONSTRUCT, "--compare", "--summary", "basic.csv",
+			       "basic.csv"),
 			   "reconstruct --compare --summary",
 			   "proctree-reconstruct: --compare: unrecognized option '--summary'");
 	/* -f and -s were accepted without the help showing them: not any more */
-	expect_usage_error(run(RECON, "-f", "json", "basic.csv"), "reconstruct -f",
+	expect_usage_error(run(PROG_RECONSTRUCT, "-f", "json", "basic.csv"), "reconstruct -f",
 			   "proctree-reconstruct: invalid option -- 'f' (see --help)\n");
-	expect_usage_error(run(RECON, "--max", "3", "basic.csv"), "reconstruct --max",
+	expect_usage_error(run(PROG_RECONSTRUCT, "--max", "3", "basic.csv"), "reconstruct --max",
 			   "proctree-reconstruct: option '--max' is ambiguous; possibilities: "
 			   "'--max-depth' '--max-rows'\n");
 	/* a value outside the choices: coreutils' "invalid argument" */
-	expect_usage_error(run(RECON, "--format", "xml", "basic.csv"), "reconstruct --format xml",
+	expect_usage_error(run(PROG_RECONSTRUCT, "--format", "xml", "basic.csv"),
+			   "reconstruct --format xml",
 			   "proctree-reconstruct: invalid argument 'xml' for '--format' "
 			   "(valid: text, json, csv, events, chrome, dot, svg)\n");
-	expect_usage_error(run(RECON, "--stats-by", "pid", "basic.csv"), "reconstruct --stats-by",
+	expect_usage_error(run(PROG_RECONSTRUCT, "--stats-by", "pid", "basic.csv"),
+			   "reconstruct --stats-by",
 			   "proctree-reconstruct: invalid argument 'pid' for '--stats-by' "
 			   "(valid: comm, exe)\n");
-	expect_usage_error(run(RECON, "--compare", "--match", "x", "basic.csv", "basic.csv"),
+	expect_usage_error(run(PROG_RECONSTRUCT, "--compare", "--match", "x", "basic.csv",
+			       "basic.csv"),
 			   "reconstruct --compare --match",
 			   "invalid argument 'x' for '--match' (valid: auto, pid, structure)\n");
-	expect_usage_error(run(RECON, "--diff", "--format", "csv", "basic.csv", "basic.csv"),
+	expect_usage_error(run(PROG_RECONSTRUCT, "--diff", "--format", "csv", "basic.csv",
+			       "basic.csv"),
 			   "reconstruct --diff --format csv",
 			   "--diff: invalid argument 'csv' for '--format' (valid: text, json)\n");
-	expect_usage_error(run(RECON, "--diff", "--threshold", "5%", "basic.csv", "basic.csv"),
+	expect_usage_error(run(PROG_RECONSTRUCT, "--diff", "--threshold", "5%", "basic.csv",
+			       "basic.csv"),
 			   "reconstruct --diff --threshold 5%", "--threshold: ");
-	expect_usage_error(run(RECON, "--diff", "basic.csv"), "reconstruct --diff one file",
+	expect_usage_error(run(PROG_RECONSTRUCT, "--diff", "basic.csv"),
+			   "reconstruct --diff one file",
 			   "--diff needs two files");
-	expect_usage_error(run(RECORD, "--output=", "--", "/bin/true"), "record --output=",
+	expect_usage_error(run(PROG_RECORD, "--output=", "--", "/bin/true"), "record --output=",
 			   "proctree-record: invalid argument '' for '--output'\n");
 	/* the modes' own rules */
-	expect_usage_error(run(RECORD, "--root", "5", "--", "/bin/true"), "record --root",
+	expect_usage_error(run(PROG_RECORD, "--root", "5", "--", "/bin/true"), "record --root",
 			   "--root works only with --convert");
-	expect_usage_error(run(RECORD, "--convert", "x.dat", "--wait-all"),
+	expect_usage_error(run(PROG_RECORD, "--convert", "x.dat", "--wait-all"),
 			   "record --convert --wait-all",
 			   "--wait-all does not apply to --convert");
-	expect_usage_error(run(RECORD, "--convert", "x.dat", "--", "ls"), "record --convert ls",
+	expect_usage_error(run(PROG_RECORD, "--convert", "x.dat", "--", "ls"),
+			   "record --convert ls",
 			   "--convert takes no command");
-	expect_usage_error(run(RECORD, "-q"), "record without a command", "no command given");
+	expect_usage_error(run(PROG_RECORD, "-q"), "record without a command", "no command given");
 }
 
 /* Letters @err names ("-X" or "'X'") other than @typed must be shown in @help as "-X,". */
@@ -324,13 +334,13 @@ static void expect_shown_letters(const char *what, const char *err, const char *
  */
 Test(cli_options, errors_never_name_hidden_letters)
 {
-	struct run rh = run(RECORD, "--help"), ch = run(RECON, "--help");
+	struct run rh = run(PROG_RECORD, "--help"), ch = run(PROG_RECONSTRUCT, "--help");
 	const struct {
 		const char *prog, *help;
 		const struct option *opts;
 	} progs[] = {
-		{ RECORD, rh.out, rec_longopts },
-		{ RECON, ch.out, recon_longopts() },
+		{ PROG_RECORD, rh.out, rec_longopts },
+		{ PROG_RECONSTRUCT, ch.out, recon_longopts() },
 	};
 
 	for (size_t p = 0; p < sizeof(progs) / sizeof(progs[0]); p++) {

@@ -16,10 +16,10 @@
 
 #include "compare.h"
 #include "err.h"
+#include "progs.h"
 #include "run.h"
 #include "slurp.h"
 
-#define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
 #define DIR FIXTURES_DIR "/compare"
 
 /* the program with @args (a shell word list), run in the fixture directory */
@@ -28,7 +28,7 @@ static struct run run(const char *args)
 	char cmd[2048];
 	struct run r;
 
-	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG, args);
+	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG_RECONSTRUCT, args);
 	r = run_sh(cmd, &(struct run_opts){ .dir = DIR });
 	cr_assert_eq(r.signal, 0, "%s did not exit normally", cmd);
 	return r;

@@ -16,25 +16,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "progs.h"
 #include "run.h"
 #include "skip.h"
 #include "tmpdir.h"
-
-#define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
-
-
-static const char *recorder(void)
-{
-	static const char *const paths[] = {
-		BUILD_DIR "/proctree-record",
-		BUILD_DIR "/recorder/proctree-record",
-	};
-
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (access(paths[i], X_OK) == 0)
-			return paths[i];
-	return NULL;
-}
 
 /*
  * The workload: a short storm, a pipeline, a failing command, a process
@@ -58,7 +43,7 @@ static void record_and_compare(const char *engines)
 {
 	char dir[64], cmd[4096], files[2048] = "", list[256];
 	char *save = NULL;
-	const char *rec = recorder();
+	const char *rec = PROG_RECORD;
 	struct run r;
 	json_error_t jerr;
 	json_t *doc;
@@ -66,7 +51,6 @@ static void record_and_compare(const char *engines)
 
 	if (geteuid() != 0)
 		TEST_SKIP_OR_FAIL("the ftrace engine needs root (run the tests as root)");
-	cr_assert_not_null(rec, "proctree-record is not built under " BUILD_DIR);
 	tmpdir_make(dir, sizeof(dir), "cmp");
 	snprintf(cmd, sizeof(cmd), "%s/workload.sh", dir);
 	script = fopen(cmd, "w");
@@ -110,12 +94,12 @@ static void record_and_compare(const char *engines)
 
 		snprintf(files + len, sizeof(files) - len, " '%s/run.%s.csv'", dir, e);
 	}
-	snprintf(cmd, sizeof(cmd), "'%s' --compare%s", RECON, files);
+	snprintf(cmd, sizeof(cmd), "'%s' --compare%s", PROG_RECONSTRUCT, files);
 	r = run_sh(cmd, NULL);
 	cr_expect_eq(r.status, 0, "the engines disagree (exit %d):\n%s%s", r.status, r.out, r.err);
 	run_free(&r);
 
-	snprintf(cmd, sizeof(cmd), "'%s' --compare --format json%s", RECON, files);
+	snprintf(cmd, sizeof(cmd), "'%s' --compare --format json%s", PROG_RECONSTRUCT, files);
 	r = run_sh(cmd, NULL);
 	doc = json_loads(r.out, 0, &jerr);
 	cr_assert_not_null(doc, "bad JSON (%s): %s %s", jerr.text, r.out, r.err);

@@ -13,9 +13,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "progs.h"
 #include "run.h"
-
-#define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
 
 /* the program's stdout with @args (a shell word list); it must exit 0 */
 static char *run(const char *args)
@@ -23,7 +22,7 @@ static char *run(const char *args)
 	char cmd[1024];
 	struct run r;
 
-	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG, args);
+	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG_RECONSTRUCT, args);
 	r = run_sh(cmd, NULL);
 	cr_assert_eq(r.status, 0, "%s", cmd);
 	free(r.err);

@@ -19,13 +19,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "progs.h"
 #include "run.h"
 #include "skip.h"
 #include "slurp.h"
 #include "tmpdir.h"
 
-#define RECORDER BUILD_DIR "/recorder/proctree-record"
-#define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
 #define WORKLOAD WORKLOADS_DIR "/cpu_waited"
 
 /* what the workload burns, ms: the orphan's share is far above the tolerance */
@@ -94,7 +93,7 @@ static void load(const char *csv, const struct truth *t, struct cpu got[NROLES])
 	int found = 0;
 	struct run res;
 
-	snprintf(cmd, sizeof(cmd), "'%s' --format json '%s'", RECON, csv);
+	snprintf(cmd, sizeof(cmd), "'%s' --format json '%s'", PROG_RECONSTRUCT, csv);
 	res = run_sh(cmd, NULL);
 	cr_assert_eq(res.status, 0, "%s: %s", cmd, res.err);
 	doc = json_loads(res.out, 0, NULL);
@@ -152,7 +151,7 @@ static char *record(const char *where, const char *engines)
 	snprintf(cmd, sizeof(cmd),
 		 "ASAN_OPTIONS=detect_leaks=0 '%s' -q --processtree-engine %s --wait-all "
 		 "-o '%s/run.csv' -- '%s' '%s/truth' %d %d %d",
-		 RECORDER, engines, where, WORKLOAD, where, PARENT_MS, WAITED_MS, ORPHAN_MS);
+		 PROG_RECORD, engines, where, WORKLOAD, where, PARENT_MS, WAITED_MS, ORPHAN_MS);
 	r = run_sh(cmd, NULL);
 	free(r.out);
 	if (r.status == 0) {

@@ -14,10 +14,10 @@
 
 #include "diff.h"
 #include "err.h"
+#include "progs.h"
 #include "run.h"
 #include "slurp.h"
 
-#define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
 #define DIR FIXTURES_DIR "/diff"
 
 /* run the program with @args (a shell word list) in the directory of class @cls */
@@ -25,7 +25,7 @@ static struct run run(const char *cls, const char *args)
 {
 	char cmd[2048], dir[512];
 
-	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG, args);
+	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG_RECONSTRUCT, args);
 	snprintf(dir, sizeof(dir), "%s/%s", DIR, cls);
 	return run_sh(cmd, &(struct run_opts){ .dir = dir });
 }

@@ -14,23 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "progs.h"
 #include "run.h"
 #include "tmpdir.h"
-
-#define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
-
-static const char *recorder(void)
-{
-	static const char *const paths[] = {
-		BUILD_DIR "/proctree-record",
-		BUILD_DIR "/recorder/proctree-record",
-	};
-
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (access(paths[i], X_OK) == 0)
-			return paths[i];
-	return NULL;
-}
 
 /*
  * A small build: three "compiles" (cat | tr), a temporary file named by
@@ -59,7 +45,7 @@ static void record(const char *dir, const char *name, bool extra)
 	snprintf(cmd, sizeof(cmd),
 		 "%s ASAN_OPTIONS=detect_leaks=0 '%s' --processtree-engine ptrace -q -o '%s/%s' -- "
 		 "sh '%s/build.sh' '%s'",
-		 extra ? "EXTRA=1" : "EXTRA=", recorder(), dir, name, dir, dir);
+		 extra ? "EXTRA=1" : "EXTRA=", PROG_RECORD, dir, name, dir, dir);
 	r = run_sh(cmd, NULL);
 	cr_assert_eq(r.status, 0, "recording %s: exit %d: %s", name, r.status, r.err);
 	run_free(&r);
@@ -75,7 +61,6 @@ Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 	FILE *fp;
 	json_t *doc, *c, *only_b;
 
-	cr_assert_not_null(recorder(), "proctree-record is not built under " BUILD_DIR);
 	tmpdir_make(dir, sizeof(dir), "diff");
 	snprintf(cmd, sizeof(cmd), "mkdir '%s/src' && for f in a b c; do echo $f > '%s/src/'$f.txt;"
 		 " done", dir, dir);
@@ -90,14 +75,15 @@ Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 	record(dir, "b.csv", true);
 
 	/* the same build twice: nothing to report but times */
-	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff a.csv a2.csv", dir, RECON);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff a.csv a2.csv", dir, PROG_RECONSTRUCT);
 	r = run_sh(cmd, NULL);
-	cr_expect_eq(r.status, 0, "the same build twice differs (exit %d):\n%s%s", r.status, r.out, r.err);
+	cr_expect_eq(r.status, 0, "the same build twice differs (exit %d):\n%s%s", r.status, r.out,
+		     r.err);
 	cr_expect_not_null(strstr(r.out, "same shape, commands and exit statuses"), "%s", r.out);
 	run_free(&r);
 
 	/* one added command: exactly that */
-	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff a.csv b.csv", dir, RECON);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff a.csv b.csv", dir, PROG_RECONSTRUCT);
 	r = run_sh(cmd, NULL);
 	cr_expect_eq(r.status, 1, "exit %d:\n%s%s", r.status, r.out, r.err);
 	cr_expect_not_null(strstr(r.out, "only in B: 1 subtree, 1 process\n"
@@ -108,7 +94,8 @@ Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 	cr_expect_null(strstr(r.out, "\ncommand changed:"), "%s", r.out);
 	run_free(&r);
 
-	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff --format json a.csv b.csv", dir, RECON);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' --diff --format json a.csv b.csv", dir,
+		 PROG_RECONSTRUCT);
 	r = run_sh(cmd, NULL);
 	cr_expect_eq(r.status, 1);
 	doc = json_loads(r.out, 0, NULL);

@@ -18,14 +18,13 @@
 
 #include "csv.h"
 #include "err.h"
+#include "progs.h"
 #include "run.h"
 #include "skip.h"
 #include "slurp.h"
 #include "tree.h"
 
 #define FMT_DIR FIXTURES_DIR "/formats"
-#define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
-
 
 static struct tree *build(const char *path)
 {
@@ -491,7 +490,7 @@ static int run(const char *args, char **err)
 	char cmd[1024];
 	struct run r;
 
-	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG, args);
+	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG_RECONSTRUCT, args);
 	r = run_sh(cmd, NULL);
 	*err = r.err;
 	free(r.out);
@@ -559,7 +558,7 @@ Test(formats, dot_parses_with_graphviz)
 		char cmd[1024];
 
 		snprintf(cmd, sizeof(cmd), "'%s' --format dot --reparent-edges '%s' | "
-			 "/usr/bin/dot -Tsvg >/dev/null 2>&1", PROG, files[i]);
+			 "/usr/bin/dot -Tsvg >/dev/null 2>&1", PROG_RECONSTRUCT, files[i]);
 		cr_expect_eq(system(cmd), 0, "dot rejects the graph of %s", files[i]);
 	}
 }

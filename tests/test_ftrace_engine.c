@@ -35,7 +35,7 @@ static int record_with(const char *csv, char *const *opts, char *const *command)
 	pid_t pid;
 
 	snprintf(err, sizeof(err), "%s/err.txt", dir);
-	argv[n++] = FT_RECORDER;
+	argv[n++] = PROG_RECORD;
 	argv[n++] = "--processtree-engine";
 	argv[n++] = "ftrace";
 	argv[n++] = "-q";
@@ -91,7 +91,8 @@ Test(ftrace_engine, fork_storm_2000_no_loss)
 		const struct csv_event *r = &c.rows[i];
 
 		if (r->kind == CSV_EXIT && r->group)
-			cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 0, "pid %d exit code", r->pid);
+			cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 0, "pid %d exit code",
+				  r->pid);
 		if (r->kind == CSV_FORK)
 			cr_expect(CSV_HAS(r, CSV_F_THREAD) && !r->thread, "fork of pid %d",
 				  r->child_pid);

@@ -17,9 +17,8 @@
 
 #include "ft_util.h"
 #include "kevent_rules.h"
+#include "progs.h"
 #include "tmpdir.h"
-
-#define RECONSTRUCT BUILD_DIR "/reconstruct/proctree-reconstruct"
 
 static char dir[64];
 
@@ -76,7 +75,7 @@ static void check_row(const struct rows *c, const char *engine, const struct rul
 Test(kevent_e2e, rule_table_under_ftrace_and_tracecmd)
 {
 	char out[128], err[128], files[2][128];
-	char *cmd[] = { FT_RECORDER, "--processtree-engine", "ftrace,tracecmd", "-o", out, "--",
+	char *cmd[] = { PROG_RECORD, "--processtree-engine", "ftrace,tracecmd", "-o", out, "--",
 			WORKLOADS_DIR "/kevent_rules", dir, NULL };
 	const char *engines[2] = { "ftrace", "tracecmd" };
 	struct rows c[2];
@@ -120,7 +119,7 @@ Test(kevent_e2e, rule_table_under_ftrace_and_tracecmd)
 		rows_free(&c[e]);
 
 	/* and the two files make one tree */
-	char *cmp[] = { RECONSTRUCT, "--compare", files[0], files[1], NULL };
+	char *cmp[] = { PROG_RECONSTRUCT, "--compare", files[0], files[1], NULL };
 
 	st = ft_wait(ft_start(cmp, err));
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "--compare status %#x: %s", st,

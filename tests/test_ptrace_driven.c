@@ -121,7 +121,8 @@ Test(ptrace_driven, child_stop_before_fork_event)
 	cr_expect_eq(pt_table_get(&d.e->tab, child)->stopped, true);
 	pt_handle(d.e, d.root, fst, &ru, clock_mono_ns());
 	finish(&d, &c);
-	const struct csv_event *f = rows_find(&c, CSV_FORK, child), *x = rows_find(&c, CSV_EXIT, child);
+	const struct csv_event *f = rows_find(&c, CSV_FORK, child);
+	const struct csv_event *x = rows_find(&c, CSV_EXIT, child);
 
 	cr_assert_not_null(f);
 	cr_assert_not_null(x);
@@ -152,7 +153,8 @@ Test(ptrace_driven, child_dead_before_fork_event)
 	} while (WIFSTOPPED(st));
 	pt_handle(d.e, d.root, fst, &ru, clock_mono_ns());
 	finish(&d, &c);
-	const struct csv_event *f = rows_find(&c, CSV_FORK, child), *x = rows_find(&c, CSV_EXIT, child);
+	const struct csv_event *f = rows_find(&c, CSV_FORK, child);
+	const struct csv_event *x = rows_find(&c, CSV_EXIT, child);
 
 	cr_assert_not_null(f);
 	cr_assert_not_null(x);

@@ -9,9 +9,8 @@
 #include <jansson.h>
 
 #include "procfs.h"
+#include "progs.h"
 #include "ptrace_test.h"
-
-#define RECONSTRUCT BUILD_DIR "/reconstruct/proctree-reconstruct"
 
 static char dir[128], csv[256];
 
@@ -45,7 +44,7 @@ static json_t *reconstruct_summary(const char *path)
 	json_t *doc, *sum;
 	FILE *fp;
 
-	snprintf(cmd, sizeof(cmd), "%s --format json --summary '%s'", RECONSTRUCT, path);
+	snprintf(cmd, sizeof(cmd), "%s --format json --summary '%s'", PROG_RECONSTRUCT, path);
 	fp = popen(cmd, "r");
 	cr_assert_not_null(fp);
 	doc = json_loadf(fp, 0, &jerr);

@@ -7,8 +7,8 @@
 #include <signal.h>
 #include <time.h>
 
-#include "ptrace_test.h"
 #include "procfs.h"
+#include "ptrace_test.h"
 
 static char dir[128], csv[256];
 

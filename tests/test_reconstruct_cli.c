@@ -10,9 +10,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "progs.h"
 #include "run.h"
-
-#define PROG BUILD_DIR "/reconstruct/proctree-reconstruct"
 
 /* the program with @args (a shell word list), run in the fixtures directory */
 static struct run run(const char *args)
@@ -20,7 +19,7 @@ static struct run run(const char *args)
 	char cmd[2048];
 	struct run r;
 
-	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG, args);
+	snprintf(cmd, sizeof(cmd), "'%s' %s", PROG_RECONSTRUCT, args);
 	r = run_sh(cmd, &(struct run_opts){ .dir = FIXTURES_DIR });
 	cr_assert_eq(r.signal, 0, "%s did not exit normally", cmd);
 	return r;

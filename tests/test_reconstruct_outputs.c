@@ -15,10 +15,10 @@
 
 #include "../reconstruct/recon_options.h"
 #include "../reconstruct/recon_outputs.h"
+#include "progs.h"
 #include "run.h"
 #include "slurp.h"
 
-#define RECON BUILD_DIR "/reconstruct/proctree-reconstruct"
 #define MAN_PAGE FIXTURES_DIR "/../../man/proctree-reconstruct.1"
 /* a tree every output can show, the critical path included */
 #define FIXTURE FIXTURES_DIR "/formats/build.csv"
@@ -91,7 +91,7 @@ static bool help_item(const char *help, const char *lead)
 Test(outputs, every_output_and_modifier_in_help_and_man_page)
 {
 	char *help, *man = man_plain(slurp(MAN_PAGE));
-	struct run r = run_sh(RECON " --help", NULL);
+	struct run r = run_sh(PROG_RECONSTRUCT " --help", NULL);
 
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	help = r.out;
@@ -160,7 +160,7 @@ static void expect_combination(const char *args, bool ok, const char *name1, con
 	char cmd[1024];
 	struct run r;
 
-	snprintf(cmd, sizeof(cmd), "'%s' %s '%s'", RECON, args, FIXTURE);
+	snprintf(cmd, sizeof(cmd), "'%s' %s '%s'", PROG_RECONSTRUCT, args, FIXTURE);
 	r = run_sh(cmd, NULL);
 	if (ok) {
 		cr_expect_eq(r.status, 0, "%s: status %d: %s", args, r.status, r.err);

@@ -143,7 +143,7 @@ static void start_recorder(struct attach_run *r, const char *engine)
 {
 	char pid[24], csv[256], err[256], kids[256];
 	/* not -q: the end line says how the joined process ended, as the engine saw it */
-	char *argv[] = { FT_RECORDER, "--no-progress", "-p", pid, "-e", (char *)engine, "-o", csv,
+	char *argv[] = { PROG_RECORD, "--no-progress", "-p", pid, "-e", (char *)engine, "-o", csv,
 			 NULL };
 
 	snprintf(pid, sizeof(pid), "%d", (int)r->wl);
@@ -450,7 +450,7 @@ Test(record_attach, bpf_sigint_detaches) { sigint_detaches("bpf"); }
 /* Run the recorder with @args; its exit status (-1 when killed), stderr in @err. */
 static int run_rec(char *const *args, char *err, size_t size)
 {
-	char *argv[16] = { FT_RECORDER };
+	char *argv[16] = { PROG_RECORD };
 	struct run r;
 	int i;
 
@@ -521,7 +521,7 @@ Test(record_attach, ptrace_stopped_stays_stopped)
 {
 	struct attach_run r = { .rec = -1 };
 	char pid[24], csv[] = "/tmp/pt-attach-stopped-XXXXXX";
-	char *argv[] = { FT_RECORDER, "-q", "-p", pid, "-e", "ptrace", "-o", csv, NULL };
+	char *argv[] = { PROG_RECORD, "-q", "-p", pid, "-e", "ptrace", "-o", csv, NULL };
 	struct procfs_stat st;
 	int fd = mkstemp(csv), status;
 

@@ -9,8 +9,8 @@
  */
 #include <pwd.h>
 
-#include "num.h"
 #include "ft_util.h"
+#include "num.h"
 
 static struct ft_guard guard;
 static char dir[64];
@@ -36,7 +36,7 @@ static pid_t start(char *const *opts, char *const *command, const char *err)
 	int n = 0;
 	pid_t pid;
 
-	argv[n++] = FT_RECORDER;
+	argv[n++] = PROG_RECORD;
 	for (int i = 0; opts && opts[i]; i++)
 		argv[n++] = opts[i];
 	argv[n++] = "--";
@@ -401,7 +401,7 @@ Test(record_cli, without_privilege_one_line_suggests_ptrace)
 
 	/* a copy nobody can execute: the build tree may not be reachable for it */
 	snprintf(bin, sizeof(bin), "%s/proctree-record", dir);
-	snprintf(cmd, sizeof(cmd), "cp %s %s && chmod 755 %s %s", FT_RECORDER, bin, dir, bin);
+	snprintf(cmd, sizeof(cmd), "cp %s %s && chmod 755 %s %s", PROG_RECORD, bin, dir, bin);
 	cr_assert_eq(system(cmd), 0);
 	/*
 	 * libtracefs 1.6.4 leaks a few strings when it finds tracefs unusable;

@@ -29,11 +29,11 @@
 #include <termios.h>
 
 #include "clock.h"
-#include "num.h"
 #include "ft_util.h"
+#include "num.h"
+#include "progs.h"
 #include "tc_util.h"
 
-#define RECONSTRUCT BUILD_DIR "/reconstruct/proctree-reconstruct"
 #define NOBODY 65534
 
 static char dir[64];
@@ -123,7 +123,7 @@ static char errfile[160];
 /* The recorder with -q -e @engine -o @out and @shell run by sh -c; its wait status. */
 static int record(const char *engine, const char *out, const char *shell, char **errtext)
 {
-	char *argv[] = { FT_RECORDER, "-q", "-e", (char *)engine, "-o", (char *)out, "--",
+	char *argv[] = { PROG_RECORD, "-q", "-e", (char *)engine, "-o", (char *)out, "--",
 			 "/bin/sh", "-c", (char *)shell, NULL };
 	int st;
 
@@ -151,7 +151,7 @@ static bool exists(const char *path)
 /* proctree-reconstruct --summary reads @csv: its exit status is 0 and it says something. */
 static void expect_readable(const char *csv)
 {
-	char *argv[] = { RECONSTRUCT, "--summary", (char *)csv, NULL };
+	char *argv[] = { PROG_RECONSTRUCT, "--summary", (char *)csv, NULL };
 	char out[160], err[160], *text;
 	int st;
 
@@ -386,9 +386,9 @@ Test(record_faults, own_file_overwritten)
 
 Test(record_faults, csv_to_standard_output)
 {
-	char *argv[] = { FT_RECORDER, "-q", "-e", "ptrace", "-o", "-", "--", "/bin/sh", "-c",
+	char *argv[] = { PROG_RECORD, "-q", "-e", "ptrace", "-o", "-", "--", "/bin/sh", "-c",
 			 "echo from-the-command; /bin/true", NULL };
-	char *two[] = { FT_RECORDER, "-q", "-e", "ptrace,ftrace", "-o", "-", "--", "/bin/true",
+	char *two[] = { PROG_RECORD, "-q", "-e", "ptrace,ftrace", "-o", "-", "--", "/bin/true",
 			NULL };
 	char out[160], err[160], *text;
 	struct rows c;
@@ -453,7 +453,7 @@ static char *grep_sig_lines(const char *path)
 Test(record_faults, workload_inherits_dispositions_and_mask)
 {
 	char *plain[] = { "/bin/cat", "/proc/self/status", NULL };
-	char *rec[] = { FT_RECORDER, "-q", "-e", "ptrace", "-o", NULL, "--", "/bin/cat",
+	char *rec[] = { PROG_RECORD, "-q", "-e", "ptrace", "-o", NULL, "--", "/bin/cat",
 			"/proc/self/status", NULL };
 	char csv[160], a[160], b[160], *without, *with;
 	int st;
@@ -480,7 +480,7 @@ Test(record_faults, workload_inherits_dispositions_and_mask)
 Test(record_faults, nohup_survives_sighup)
 {
 	char csv[160], marker[160], shell[256];
-	char *argv[] = { FT_RECORDER, "-q", "-e", "ptrace", "-o", csv, "--", "/bin/sh", "-c",
+	char *argv[] = { PROG_RECORD, "-q", "-e", "ptrace", "-o", csv, "--", "/bin/sh", "-c",
 			 shell, NULL };
 	char *text;
 	pid_t pid;
@@ -535,7 +535,7 @@ static const char *hup_shell = "trap 'echo got-hup > %s/marker; exit 3' HUP; "
 Test(record_faults, terminal_hangup_reaches_the_workload)
 {
 	char csv[160], shell[512], marker[160], started[160];
-	char *argv[] = { FT_RECORDER, "-q", "-e", "ptrace", "-o", csv, "--", "/bin/sh", "-c",
+	char *argv[] = { PROG_RECORD, "-q", "-e", "ptrace", "-o", csv, "--", "/bin/sh", "-c",
 			 shell, NULL };
 	struct pty_child pc;
 	int master, st;
@@ -576,7 +576,7 @@ static void new_session(void *arg)
 Test(record_faults, sighup_to_setsid_recorder_is_forwarded)
 {
 	char csv[160], shell[512], marker[160], started[160];
-	char *argv[] = { FT_RECORDER, "-q", "-e", "ptrace", "-o", csv, "--", "/bin/sh", "-c",
+	char *argv[] = { PROG_RECORD, "-q", "-e", "ptrace", "-o", csv, "--", "/bin/sh", "-c",
 			 shell, NULL };
 	pid_t pid;
 	char *text;
@@ -674,7 +674,7 @@ static int count_true_execs(const char *csv, uint64_t *start, uint64_t *first, u
 static uint64_t kill_recorder_midway(const char *engine, const char *csv, pid_t *tracecmd)
 {
 	char loop[256], progress[128];
-	char *argv[] = { FT_RECORDER, "-q", "-e", (char *)engine, "-o", (char *)csv, "--",
+	char *argv[] = { PROG_RECORD, "-q", "-e", (char *)engine, "-o", (char *)csv, "--",
 			 "/bin/sh", "-c", loop, NULL };
 	pid_t pid;
 	uint64_t t;
@@ -780,7 +780,7 @@ static bool has_entry(const char *where, const char *needle)
 Test(record_faults, sigkill_tracecmd_dat_and_leftovers)
 {
 	char csv[160], conv[160], dat[160], tag[64], root_s[16], *err;
-	char *convert[] = { FT_RECORDER, "-q", "--convert", dat, "-o", conv, "--root", root_s,
+	char *convert[] = { PROG_RECORD, "-q", "--convert", dat, "-o", conv, "--root", root_s,
 			    NULL };
 	uint64_t killed, start, first, last;
 	pid_t tc = 0, recorder;

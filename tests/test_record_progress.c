@@ -24,9 +24,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "progs.h"
 #include "tmpdir.h"
 
-#define RECORD BUILD_DIR "/recorder/proctree-record"
 #define ROWS 24
 #define COLS 100
 #define NLINES 150
@@ -272,7 +272,7 @@ static struct pty_run pty_record(char *const *opts, const char *csv, const char 
 		char *argv[32];
 		int n = 0;
 
-		argv[n++] = RECORD;
+		argv[n++] = PROG_RECORD;
 		argv[n++] = "-e";
 		argv[n++] = "ptrace";
 		argv[n++] = "-o";

@@ -104,7 +104,7 @@ static void plant(const char *to, const char *link)
 static pid_t start(const char *engine, const char *csv, int hold, char *errpath)
 {
 	char shell[256];
-	char *argv[] = { FT_RECORDER, "-q", "-e", (char *)engine, "-o", (char *)csv, "--",
+	char *argv[] = { PROG_RECORD, "-q", "-e", (char *)engine, "-o", (char *)csv, "--",
 			 "/bin/sh", "-c", shell, NULL };
 	pid_t pid;
 

@@ -11,8 +11,8 @@
 #include <errno.h>
 #include <signal.h>
 
-#include "tc_util.h"
 #include "clock.h"
+#include "tc_util.h"
 #include "tracecmd_convert.h"
 
 static struct tc_guard guard;
@@ -350,7 +350,7 @@ Test(tracecmd_convert, truncated_dat)
 	/* the recorder's CLI says the same in one line and exits 1 */
 	{
 		char err[128], *msg;
-		char *argv[] = { RECORDER, "--convert", cut, "-o", csv, NULL };
+		char *argv[] = { PROG_RECORD, "--convert", cut, "-o", csv, NULL };
 		int st;
 
 		snprintf(err, sizeof(err), "%s/err.txt", dir);
@@ -446,7 +446,7 @@ Test(tracecmd_convert, cli)
 	snprintf(err, sizeof(err), "%s/err.txt", dir);
 	small_dat(dat, NULL);
 	{
-		char *argv[] = { RECORDER, "--convert", dat, "-q", NULL };
+		char *argv[] = { PROG_RECORD, "--convert", dat, "-q", NULL };
 		struct rows c;
 		struct stat sb;
 
@@ -461,7 +461,7 @@ Test(tracecmd_convert, cli)
 		rows_free(&c);
 	}
 	{
-		char *argv[] = { RECORDER, "--convert", dat, "--root", "12x", NULL };
+		char *argv[] = { PROG_RECORD, "--convert", dat, "--root", "12x", NULL };
 
 		st = tc_run(argv, err, NULL);
 		msg = slurp_or_empty(err);
@@ -470,7 +470,7 @@ Test(tracecmd_convert, cli)
 		free(msg);
 	}
 	{
-		char *argv[] = { RECORDER, "--convert", dat, "--", "ls", NULL };
+		char *argv[] = { PROG_RECORD, "--convert", dat, "--", "ls", NULL };
 
 		st = tc_run(argv, err, NULL);
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "status %#x", st);

@@ -30,7 +30,7 @@ static int record(const char *csv, const char *script, bool wait_all)
 	int n = 0, st;
 
 	snprintf(err, sizeof(err), "%s/err.txt", dir);
-	argv[n++] = RECORDER;
+	argv[n++] = PROG_RECORD;
 	argv[n++] = "--processtree-engine";
 	argv[n++] = "tracecmd";
 	argv[n++] = "-q";
@@ -79,8 +79,10 @@ Test(tracecmd_engine, pipeline_exit_codes_and_signals)
 	cr_assert(c.has_trailer);
 	cr_assert_gt(c.root_pid, 0);
 	tc_check_only_workload(&c);
-	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/usr/bin/tr") + rows_count_file(&c, CSV_EXEC, "/bin/tr"), 1);
-	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/usr/bin/wc") + rows_count_file(&c, CSV_EXEC, "/bin/wc"), 1);
+	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/usr/bin/tr") +
+		     rows_count_file(&c, CSV_EXEC, "/bin/tr"), 1);
+	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/usr/bin/wc") +
+		     rows_count_file(&c, CSV_EXEC, "/bin/wc"), 1);
 	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/bin/sh"), 5, "root + 4 shells");
 	/* every process forked has exactly one group exit */
 	for (int i = 0; i < c.n; i++) {
@@ -246,7 +248,7 @@ static void human_size(long long bytes, char *buf, size_t size)
 Test(tracecmd_engine, end_line_counts_execs_and_names_the_dat)
 {
 	char csv[128], dat[128], err[128], want[1024], size[32], *msg = NULL;
-	char *argv[] = { RECORDER, "--processtree-engine", "tracecmd", "-o", csv, "--",
+	char *argv[] = { PROG_RECORD, "--processtree-engine", "tracecmd", "-o", csv, "--",
 			 "/bin/sh", "-c", "/bin/true 1; /bin/true 2; /bin/true 3", NULL };
 	struct csv_reader *r;
 	struct csv_event ev;
@@ -289,7 +291,7 @@ Test(tracecmd_engine, end_line_counts_execs_and_names_the_dat)
 Test(tracecmd_missing, clear_error)
 {
 	char err[] = "/tmp/proctree-test-tc-missing-XXXXXX";
-	char *argv[] = { RECORDER, "--processtree-engine", "tracecmd", "-o",
+	char *argv[] = { PROG_RECORD, "--processtree-engine", "tracecmd", "-o",
 			 "/tmp/proctree-test-tc-missing.csv", "--", "/bin/true", NULL };
 	int fd = mkstemp(err), st;
 	char *msg;
