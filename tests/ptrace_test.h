@@ -27,6 +27,20 @@
 #define WL(name) WORKLOADS_DIR "/" name
 
 /*
+ * Every ptrace test's scratch directory (mode 0777: setpriv runs the recorder
+ * as another user) and the CSV in it: the suite's .init = pt_setup,
+ * .fini = tmpdir_cleanup.
+ */
+static char dir[128], csv[256];
+
+static inline void pt_setup(void)
+{
+	tmpdir_make(dir, sizeof(dir), "ptrace");
+	chmod(dir, 0777);
+	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
+}
+
+/*
  * Run the recorder with the ptrace engine: @opts (NULL-terminated, may be
  * NULL) then "--" then @cmd.  Returns its wait status.  @prefix (may be
  * NULL) is a wrapper argv put in front (setpriv, unshare ...).

@@ -17,22 +17,9 @@
 #include "ptrace-private.h"
 #include "ptrace_test.h"
 
-static char dir[128], csv[256];
 static volatile sig_atomic_t stop_now;
 
-static void setup(void)
-{
-	tmpdir_make(dir, sizeof(dir), "ptrace");
-	chmod(dir, 0777); /* for setpriv */
-	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
-}
-
-static void teardown(void)
-{
-	tmpdir_cleanup();
-}
-
-TestSuite(ptrace_driven, .init = setup, .fini = teardown, .timeout = 60);
+TestSuite(ptrace_driven, .init = pt_setup, .fini = tmpdir_cleanup, .timeout = 60);
 
 struct drive {
 	const struct engine_ops *ops;

@@ -12,21 +12,7 @@
 #include "progs.h"
 #include "ptrace_test.h"
 
-static char dir[128], csv[256];
-
-static void setup(void)
-{
-	tmpdir_make(dir, sizeof(dir), "ptrace");
-	chmod(dir, 0777); /* for setpriv */
-	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
-}
-
-static void teardown(void)
-{
-	tmpdir_cleanup();
-}
-
-TestSuite(ptrace_ns, .init = setup, .fini = teardown, .timeout = 600);
+TestSuite(ptrace_ns, .init = pt_setup, .fini = tmpdir_cleanup, .timeout = 600);
 
 static bool have(const char *prog)
 {

@@ -10,21 +10,7 @@
 #include "procfs.h"
 #include "ptrace_test.h"
 
-static char dir[128], csv[256];
-
-static void setup(void)
-{
-	tmpdir_make(dir, sizeof(dir), "ptrace");
-	chmod(dir, 0777); /* for setpriv */
-	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
-}
-
-static void teardown(void)
-{
-	tmpdir_cleanup();
-}
-
-TestSuite(ptrace, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(ptrace, .init = pt_setup, .fini = tmpdir_cleanup, .timeout = 120);
 
 static void expect_clean(const struct rows *c)
 {
