@@ -14,14 +14,14 @@
 #include "csv.h"
 
 struct rows {
-	struct csv_event *rows;    /* in file order */
+	struct csv_event *rows; /* in file order */
 	int n;
-	int root_pid;              /* the metadata's root_pid (0 when unknown) */
+	int root_pid;			 /* the metadata's root_pid (0 when unknown) */
 	char **meta_keys, **meta_values; /* every leading "#key,value" line, in file order */
 	int nmeta;
-	char pid_ns[64];           /* the metadata's pid_ns ("" when absent) */
-	bool has_trailer;          /* the file ended with its trailer */
-	bool interrupted;          /* the trailer says so */
+	char pid_ns[64];  /* the metadata's pid_ns ("" when absent) */
+	bool has_trailer; /* the file ended with its trailer */
+	bool interrupted; /* the trailer says so */
 	uint64_t lost_events, trailer_events;
 	/* the trailer's "#key,value" lines (argv_cut, ptrace_early_stops, ...) */
 	char **keys, **values;

@@ -82,7 +82,8 @@ static bool pump(pid_t pid, const struct run_opts *o, int in, struct sink *out, 
 	long long deadline = o->timeout_s > 0 ? now_ms() + o->timeout_s * 1000LL : 0;
 
 	while (out->fd >= 0 || err->fd >= 0) {
-		struct pollfd p[3] = { { out->fd, POLLIN, 0 }, { err->fd, POLLIN, 0 },
+		struct pollfd p[3] = { { out->fd, POLLIN, 0 },
+				       { err->fd, POLLIN, 0 },
 				       { left ? in : -1, POLLOUT, 0 } };
 		int wait = -1;
 

@@ -12,18 +12,18 @@
 
 /* How a run ended and what it wrote (run_free() frees out and err). */
 struct run {
-	char *out, *err;     /* all of stdout and stderr, NUL-terminated */
+	char *out, *err; /* all of stdout and stderr, NUL-terminated */
 	size_t out_len, err_len;
-	int status;          /* the exit code, or 128 + N when killed by signal N (as sh says) */
-	int signal;          /* N when killed by signal N, else 0 */
-	bool timed_out;      /* killed (SIGKILL to its process group) after opts->timeout_s */
+	int status;	/* the exit code, or 128 + N when killed by signal N (as sh says) */
+	int signal;	/* N when killed by signal N, else 0 */
+	bool timed_out; /* killed (SIGKILL to its process group) after opts->timeout_s */
 };
 
 /* Everything optional: NULL opts, or a zero field, is the default. */
 struct run_opts {
-	const char *dir;     /* the directory to run in (default: the test's) */
-	const char *input;   /* text written to its stdin (default: /dev/null) */
-	int timeout_s;       /* stop it after this long (default: wait for ever) */
+	const char *dir;   /* the directory to run in (default: the test's) */
+	const char *input; /* text written to its stdin (default: /dev/null) */
+	int timeout_s;	   /* stop it after this long (default: wait for ever) */
 };
 
 /**

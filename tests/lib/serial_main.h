@@ -9,16 +9,16 @@
 
 #include <criterion/criterion.h>
 
-#define SERIAL_MAIN()                                                        \
-	int main(int argc, char *argv[])                                     \
-	{                                                                    \
-		struct criterion_test_set *tests = criterion_initialize();   \
-		int result = 0;                                              \
-		criterion_options.jobs = 1;                                  \
-		if (criterion_handle_args(argc, argv, true))                 \
-			result = !criterion_run_all_tests(tests);            \
-		criterion_finalize(tests);                                   \
-		return result;                                               \
+#define SERIAL_MAIN()                                                      \
+	int main(int argc, char *argv[])                                   \
+	{                                                                  \
+		struct criterion_test_set *tests = criterion_initialize(); \
+		int result = 0;                                            \
+		criterion_options.jobs = 1;                                \
+		if (criterion_handle_args(argc, argv, true))               \
+			result = !criterion_run_all_tests(tests);          \
+		criterion_finalize(tests);                                 \
+		return result;                                             \
 	}
 
 #endif
