@@ -17,17 +17,17 @@
 #include "tmpdir.h"
 
 /* Skip (or, under CI=true, fail) when the bpf engine cannot run here. */
-#define BPF_REQUIRE()                                                                  \
-	do {                                                                           \
-		const char *why_ = NULL;                                               \
-		if (geteuid() != 0)                                                    \
-			why_ = "needs root (loading BPF programs: CAP_BPF and "         \
-			       "CAP_PERFMON)";                                          \
-		else if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)                  \
-			why_ = "the kernel has no BTF (/sys/kernel/btf/vmlinux): "      \
-			       "tp_btf programs cannot load";                           \
-		if (why_)                                                              \
-			TEST_SKIP_OR_FAIL("%s", why_);                                 \
+#define BPF_REQUIRE()                                                              \
+	do {                                                                       \
+		const char *why_ = NULL;                                           \
+		if (geteuid() != 0)                                                \
+			why_ = "needs root (loading BPF programs: CAP_BPF and "    \
+			       "CAP_PERFMON)";                                     \
+		else if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)              \
+			why_ = "the kernel has no BTF (/sys/kernel/btf/vmlinux): " \
+			       "tp_btf programs cannot load";                      \
+		if (why_)                                                          \
+			TEST_SKIP_OR_FAIL("%s", why_);                             \
 	} while (0)
 
 /**
@@ -55,8 +55,8 @@ static inline pid_t bpf_spawn_env(char *const argv[], const char *out, const cha
 		if (null < 0 || o < 0 || e < 0 || dup2(null, 0) < 0 || dup2(o, 1) < 0 ||
 		    dup2(e, 2) < 0)
 			_exit(126);
-		if (as && (setgroups(0, NULL) < 0 || setgid(as->pw_gid) < 0 ||
-			   setuid(as->pw_uid) < 0))
+		if (as &&
+		    (setgroups(0, NULL) < 0 || setgid(as->pw_gid) < 0 || setuid(as->pw_uid) < 0))
 			_exit(126);
 		if (name && setenv(name, value, 1) < 0)
 			_exit(126);
@@ -203,9 +203,8 @@ static inline bool bpf_json_flag(const json_t *node, const char *flag)
 	const json_t *flags = json_object_get(node, "flags"), *f;
 	size_t i;
 
-	json_array_foreach(flags, i, f)
-		if (json_is_string(f) && !strcmp(json_string_value(f), flag))
-			return true;
+	json_array_foreach(flags, i, f) if (json_is_string(f) &&
+					    !strcmp(json_string_value(f), flag)) return true;
 	return false;
 }
 
@@ -220,7 +219,8 @@ static inline void bpf_json_walk(const json_t *nodes, const json_t *parent,
 	const json_t *node;
 	size_t i;
 
-	json_array_foreach(nodes, i, node) {
+	json_array_foreach(nodes, i, node)
+	{
 		fn(node, parent, ctx);
 		bpf_json_walk(json_object_get(node, "children"), node, fn, ctx);
 	}

@@ -13,9 +13,9 @@
 
 /* A pending reference to a label, resolved once every proc line is known. */
 struct xps_ref {
-	char *kind;     /* exec, exit, thread, comm, alive */
+	char *kind; /* exec, exit, thread, comm, alive */
 	char *label;
-	char **args;    /* the fields after the label */
+	char **args; /* the fields after the label */
 	int nargs;
 	int line;
 };
@@ -186,7 +186,10 @@ static int add_proc(struct xps_parse *p, char **tok, int ntok, int line)
 static int add_ref(struct xps_parse *p, char **tok, int ntok, int line)
 {
 	/* ntok -1: at least 3 (exec FILENAME then any number of =ARG) */
-	static const struct { const char *kind; int ntok; } kinds[] = {
+	static const struct {
+		const char *kind;
+		int ntok;
+	} kinds[] = {
 		{ "exec", -1 }, { "exit", 4 }, { "thread", 2 }, { "comm", 3 }, { "alive", 2 },
 	};
 	struct xps_ref *r;
@@ -386,8 +389,8 @@ struct xps_set *xps_load(const char *path, char *err, size_t errlen)
 			fail(&p, lineno, "want KIND LABEL ..., got %d fields", ntok);
 			goto error;
 		}
-		if (!strcmp(tok[0], "proc") ? add_proc(&p, tok, ntok, lineno) < 0 :
-		    add_ref(&p, tok, ntok, lineno) < 0)
+		if (!strcmp(tok[0], "proc") ? add_proc(&p, tok, ntok, lineno) < 0
+					    : add_ref(&p, tok, ntok, lineno) < 0)
 			goto error;
 	}
 	dup = hash_build(p.set);

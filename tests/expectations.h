@@ -16,31 +16,31 @@ enum xps_exit { XPS_EXIT_NONE, XPS_EXIT_CODE, XPS_EXIT_SIGNAL };
 /* One exec, as the new program described it. */
 struct xps_exec {
 	char *filename;
-	char **argv;                /* NULL when the line gave none */
+	char **argv; /* NULL when the line gave none */
 	int argc;
 };
 
 /* One process of the workload, as it described itself. */
 struct xps_proc {
 	char *label;
-	char *creator;              /* NULL for the root */
-	long pids[XPS_MAX_PIDS];    /* outermost namespace first */
+	char *creator;		 /* NULL for the root */
+	long pids[XPS_MAX_PIDS]; /* outermost namespace first */
 	int npids;
-	int line;                   /* of the proc line */
-	struct xps_exec *execs;     /* in the order of the exec lines */
+	int line;		/* of the proc line */
+	struct xps_exec *execs; /* in the order of the exec lines */
 	int nexecs;
-	char *comm;                 /* NULL when not stated */
+	char *comm; /* NULL when not stated */
 	enum xps_exit exit_kind;
 	int exit_value;
-	int threads;                /* thread lines */
-	bool alive;                 /* meant to outlive the root */
+	int threads;		    /* thread lines */
+	bool alive;		    /* meant to outlive the root */
 	struct xps_proc *parent;    /* the creator */
 	struct xps_proc **children; /* in the order of their proc lines */
 	int nchildren;
 };
 
 struct xps_set {
-	struct xps_proc *procs;     /* in the order of their proc lines */
+	struct xps_proc *procs; /* in the order of their proc lines */
 	int nprocs;
 	struct xps_proc *root;
 	char *path;

@@ -32,17 +32,16 @@
 #include "tmpdir.h"
 
 /* Skip (or, under CI=true, fail) when the ftrace engine cannot run here. */
-#define FT_REQUIRE()                                                                   \
-	do {                                                                           \
-		const char *why_ = NULL;                                               \
-		if (geteuid() != 0)                                                    \
-			why_ = "needs root (tracefs instances)";                        \
-		else if (!tracefs_tracing_dir() ||                                     \
-			 access(tracefs_tracing_dir(), W_OK) < 0)                      \
-			why_ = "tracefs is not available (mount -t tracefs nodev "      \
-			       "/sys/kernel/tracing)";                                  \
-		if (why_)                                                              \
-			TEST_SKIP_OR_FAIL("%s", why_);                                 \
+#define FT_REQUIRE()                                                                        \
+	do {                                                                                \
+		const char *why_ = NULL;                                                    \
+		if (geteuid() != 0)                                                         \
+			why_ = "needs root (tracefs instances)";                            \
+		else if (!tracefs_tracing_dir() || access(tracefs_tracing_dir(), W_OK) < 0) \
+			why_ = "tracefs is not available (mount -t tracefs nodev "          \
+			       "/sys/kernel/tracing)";                                      \
+		if (why_)                                                                   \
+			TEST_SKIP_OR_FAIL("%s", why_);                                      \
 	} while (0)
 
 static inline void ft_sleep_ms(long ms)
@@ -56,8 +55,8 @@ static inline void ft_sleep_ms(long ms)
 /* ---- the tracing-state guard ---- */
 
 struct ft_guard {
-	char *tracing_on;   /* top instance's tracing_on before the test */
-	char **before;      /* instance names before */
+	char *tracing_on; /* top instance's tracing_on before the test */
+	char **before;	  /* instance names before */
 	pid_t recorders[16];
 	int nrecorders;
 };
@@ -128,8 +127,7 @@ static inline void ft_guard_end(struct ft_guard *g)
 		for (int k = 0; k < g->nrecorders; k++)
 			cr_expect_neq((pid_t)pid, g->recorders[k], "instance %s was left behind",
 				      name);
-		cr_expect(kill((pid_t)pid, 0) == 0, "instance %s belongs to no live process",
-			  name);
+		cr_expect(kill((pid_t)pid, 0) == 0, "instance %s belongs to no live process", name);
 	}
 	free(on);
 	free(g->tracing_on);

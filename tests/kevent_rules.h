@@ -23,6 +23,7 @@
 #define R_MAX_EVENTS 12
 #define SIG_HANDLER 0x401000 /* sa_handler of a handled signal */
 
+/* clang-format off */
 /* the events; the harness numbers their times 1, 2, 3... */
 #define NEWTASK(creator, child, fl) \
 	{ .kind = KEVENT_NEWTASK, .tid = (creator), .pid = (child), .flags = (fl) }
@@ -145,6 +146,7 @@ static const struct rule rules[] = {
 	  { NEWTASK(R_ROOT, 150, 0), FORK(R_ROOT, 150), NEWTASK(150, R_PID, 0x00008000),
 	    FORK(150, R_PID), EXIT_GROUP(R_PID, 0), EXIT(R_PID, 1) }, 0, 0, false, R_ROOT, 0, -2 },
 };
+/* clang-format on */
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 

@@ -77,10 +77,10 @@ static inline int pt_record(const char *const *prefix, const char *csv, const ch
 }
 
 /* Skip, or fail under CI=true, when the environment cannot run a test. */
-#define pt_require(cond, why)                                                    \
-	do {                                                                     \
-		if (!(cond))                                                     \
-			TEST_SKIP_OR_FAIL("%s", (why));                          \
+#define pt_require(cond, why)                           \
+	do {                                            \
+		if (!(cond))                            \
+			TEST_SKIP_OR_FAIL("%s", (why)); \
 	} while (0)
 
 #define PT_PID_LIMIT (1 << 22) /* PID_MAX_LIMIT on 64-bit */
@@ -133,8 +133,7 @@ static inline int pt_check_tree(const struct rows *c, int *orphans)
 				(*orphans)++;
 			nalive++;
 			break;
-		default:
-			break;
+		default: break;
 		}
 	}
 	for (int p = 0; p < PT_PID_LIMIT; p++)

@@ -175,8 +175,7 @@ static int run(char *const argv[], const char *expect, const char *out, const ch
 		int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 		setpgid(0, 0);
-		if (o < 0 || e < 0 || in < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 ||
-		    dup2(e, 2) < 0)
+		if (o < 0 || e < 0 || in < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
 			_exit(125);
 		if (expect)
 			setenv("PROCTREE_EXPECT", expect, 1);
@@ -326,8 +325,10 @@ static bool still_running(const struct xps_set *x, struct scn_result *r, const c
 		const struct xps_proc *p = &x->procs[i];
 
 		if (p != x->root && p->exit_kind == XPS_EXIT_NONE) {
-			set_result(r, SCN_FAIL, "%s: proctree-record --wait-all returned while %s "
-				   "(pid %ld) was still running", engine, p->label, p->pids[0]);
+			set_result(r, SCN_FAIL,
+				   "%s: proctree-record --wait-all returned while %s "
+				   "(pid %ld) was still running",
+				   engine, p->label, p->pids[0]);
 			return true;
 		}
 	}
@@ -347,7 +348,8 @@ static void recorder_argv(char **argv, const struct scn_def *d, const char *engi
 		argv[i++] = "--mount-proc";
 		argv[i++] = "/bin/sh";
 		argv[i++] = "-c";
-		argv[i++] = "echo " PIDWRAP_PID_MAX " > /proc/sys/kernel/pid_max && exec \"$0\" \"$@\"";
+		argv[i++] =
+			"echo " PIDWRAP_PID_MAX " > /proc/sys/kernel/pid_max && exec \"$0\" \"$@\"";
 	}
 	argv[i++] = RECORDER;
 	argv[i++] = "--processtree-engine";
@@ -374,8 +376,10 @@ static int compare_csv(const struct scn_def *d, const struct xps_set *x, const c
 
 	if (access(csv, R_OK) < 0) {
 		err = slurp(t->err);
-		set_result(r, SCN_FAIL, "%s: proctree-record succeeded but wrote no %s; its "
-			   "stderr: %s (files in %s)", engine, csv, err, t->dir);
+		set_result(r, SCN_FAIL,
+			   "%s: proctree-record succeeded but wrote no %s; its "
+			   "stderr: %s (files in %s)",
+			   engine, csv, err, t->dir);
 		free(err);
 		return -1;
 	}
@@ -396,9 +400,10 @@ static int compare_csv(const struct scn_def *d, const struct xps_set *x, const c
 	ndiff = treecmp(x, doc, 0, &report);
 	json_decref(doc);
 	if (ndiff)
-		set_result(r, SCN_FAIL, "%s/%s: %d difference(s) between the recorded tree and "
-			   "the workload's (files in %s):\n%s", engine, d->name, ndiff, t->dir,
-			   report);
+		set_result(r, SCN_FAIL,
+			   "%s/%s: %d difference(s) between the recorded tree and "
+			   "the workload's (files in %s):\n%s",
+			   engine, d->name, ndiff, t->dir, report);
 	free(report);
 	return ndiff ? -1 : 0;
 }
@@ -433,8 +438,8 @@ void scn_run_engine(const struct scn_def *d, const char *engine, struct scn_resu
 	if (status != 0) {
 		char dummy[8];
 
-		set_result(r, SCN_FAIL, "%s: proctree-record: %s; stderr: %s (files in %s)",
-			   engine, st, err, t.dir);
+		set_result(r, SCN_FAIL, "%s: proctree-record: %s; stderr: %s (files in %s)", engine,
+			   st, err, t.dir);
 		/* do not leave the workload's daemon behind */
 		x = xps_load(t.expect, dummy, sizeof(dummy));
 		if (x)

@@ -12,16 +12,16 @@
 
 #include "expectations.h"
 
-#define SCN_ROOT     (1u << 0) /* needs root whatever the engine (unshare) */
+#define SCN_ROOT (1u << 0)     /* needs root whatever the engine (unshare) */
 #define SCN_WAIT_ALL (1u << 1) /* record with --wait-all */
-#define SCN_PIDNS    (1u << 2) /* the pid-wrap scenario: see scn_run_engine() */
+#define SCN_PIDNS (1u << 2)    /* the pid-wrap scenario: see scn_run_engine() */
 
 struct scn_def {
 	const char *name;
-	const char *workload;             /* program in WORKLOADS_DIR */
-	const char *const *args;          /* its arguments */
+	const char *workload;	 /* program in WORKLOADS_DIR */
+	const char *const *args; /* its arguments */
 	unsigned flags;
-	unsigned timeout_s;               /* for one recording */
+	unsigned timeout_s; /* for one recording */
 	/* what the workload must have said it did; 0, or -1 with @err */
 	int (*shape)(const struct xps_set *x, char *err, size_t errlen);
 };
@@ -30,8 +30,8 @@ enum scn_outcome { SCN_PASS, SCN_SKIP, SCN_FAIL };
 
 struct scn_result {
 	enum scn_outcome outcome;
-	char *msg;                        /* why (malloc'd), for SKIP and FAIL */
-	double seconds;                   /* the recording's wall time */
+	char *msg;	/* why (malloc'd), for SKIP and FAIL */
+	double seconds; /* the recording's wall time */
 };
 
 /**

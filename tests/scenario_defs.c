@@ -13,8 +13,7 @@
 
 #define PIDWRAP_PROCS 5002 /* 2 + 100 leaders * (1 + 7 * 7) */
 
-static int __attribute__((format(printf, 3, 4)))
-bad(char *err, size_t errlen, const char *fmt, ...)
+static int __attribute__((format(printf, 3, 4))) bad(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -30,11 +29,11 @@ bad(char *err, size_t errlen, const char *fmt, ...)
  */
 struct want {
 	const char *label;
-	int code;          /* its exit code */
-	int signal;        /* instead: the signal that killed it */
-	bool any_exit;     /* instead: how it ended is not checked (the root, a daemon) */
-	int execs;         /* how many execs it reported */
-	int children;      /* how many children it created */
+	int code;      /* its exit code */
+	int signal;    /* instead: the signal that killed it */
+	bool any_exit; /* instead: how it ended is not checked (the root, a daemon) */
+	int execs;     /* how many execs it reported */
+	int children;  /* how many children it created */
 };
 
 static const char *exit_kind_name(enum xps_exit kind)
@@ -53,7 +52,8 @@ static int want(const struct xps_set *x, char *err, size_t errlen, const struct 
 		return bad(err, errlen, "%s: no process %s", x->path, w->label);
 	if (!w->any_exit && (p->exit_kind != kind || p->exit_value != value))
 		return bad(err, errlen, "%s: %s ended with %s %d, want %s %d", x->path, w->label,
-			   exit_kind_name(p->exit_kind), p->exit_value, exit_kind_name(kind), value);
+			   exit_kind_name(p->exit_kind), p->exit_value, exit_kind_name(kind),
+			   value);
 	if (p->nexecs != w->execs)
 		return bad(err, errlen, "%s: %s has %d execs, want %d", x->path, w->label,
 			   p->nexecs, w->execs);
@@ -64,7 +64,7 @@ static int want(const struct xps_set *x, char *err, size_t errlen, const struct 
 }
 
 /* exactly @nprocs processes, and each of @procs (an array) as it says */
-#define want_procs(x, err, errlen, nprocs, procs)                                           \
+#define want_procs(x, err, errlen, nprocs, procs) \
 	want_list(x, err, errlen, nprocs, procs, sizeof(procs) / sizeof((procs)[0]))
 
 static int want_list(const struct xps_set *x, char *err, size_t errlen, int nprocs,
@@ -80,9 +80,11 @@ static int want_list(const struct xps_set *x, char *err, size_t errlen, int npro
 
 static int shape_forkstorm(const struct xps_set *x, char *err, size_t errlen)
 {
+	/* clang-format off */
 	static const struct want procs[] = {
 		{ .label = "r", .any_exit = true, .execs = 1, .children = 2000 },
 	};
+	/* clang-format on */
 	char label[32];
 
 	if (want_procs(x, err, errlen, 2001, procs))
@@ -97,18 +99,21 @@ static int shape_forkstorm(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_pipeline(const struct xps_set *x, char *err, size_t errlen)
 {
+	/* clang-format off */
 	static const struct want procs[] = {
 		{ .label = "r.0", .code = 5, .execs = 1, .children = 3 },
 		{ .label = "r.0.0", .code = 0, .execs = 1 },
 		{ .label = "r.0.1", .code = 0, .execs = 1 },
 		{ .label = "r.0.2", .code = 5, .execs = 1 },
 	};
+	/* clang-format on */
 	const struct xps_proc *sh = xps_find(x, "r.0");
 
 	if (want_procs(x, err, errlen, 5, procs))
 		return -1;
 	if (strcmp(sh->execs[0].filename, "/bin/sh"))
-		return bad(err, errlen, "%s: r.0 exec'd %s, want /bin/sh", x->path, sh->execs[0].filename);
+		return bad(err, errlen, "%s: r.0 exec'd %s, want /bin/sh", x->path,
+			   sh->execs[0].filename);
 	return 0;
 }
 
@@ -121,8 +126,8 @@ static int shape_chain(const struct xps_set *x, char *err, size_t errlen)
 	for (int i = 0; i < x->nprocs; i++) {
 		const struct xps_proc *p = &x->procs[i];
 
-		if (p != x->root && (p->exit_kind != XPS_EXIT_CODE ||
-				     p->exit_value != (p->nchildren ? 0 : 3)))
+		if (p != x->root &&
+		    (p->exit_kind != XPS_EXIT_CODE || p->exit_value != (p->nchildren ? 0 : 3)))
 			return bad(err, errlen, "%s: %s ended badly", x->path, p->label);
 	}
 	return 0;
@@ -130,9 +135,11 @@ static int shape_chain(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_fanout(const struct xps_set *x, char *err, size_t errlen)
 {
+	/* clang-format off */
 	static const struct want procs[] = {
 		{ .label = "r", .any_exit = true, .execs = 1, .children = 300 },
 	};
+	/* clang-format on */
 	char label[32];
 
 	if (want_procs(x, err, errlen, 301, procs))
@@ -147,10 +154,12 @@ static int shape_fanout(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_threads(const struct xps_set *x, char *err, size_t errlen)
 {
+	/* clang-format off */
 	static const struct want procs[] = {
 		{ .label = "r", .any_exit = true, .execs = 1, .children = 5 },
 		{ .label = "r.4", .code = 9, .execs = 1 },
 	};
+	/* clang-format on */
 	char label[32];
 
 	if (want_procs(x, err, errlen, 6, procs))
@@ -168,21 +177,25 @@ static int shape_threads(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_spawn(const struct xps_set *x, char *err, size_t errlen)
 {
+	/* clang-format off */
 	static const struct want procs[] = {
 		{ .label = "r.0", .code = 3, .execs = 1 },
 		{ .label = "r.1", .code = 4, .execs = 1 },
 		{ .label = "r.2", .code = 6, .execs = 3 },
 	};
+	/* clang-format on */
 
 	return want_procs(x, err, errlen, 4, procs);
 }
 
 static int shape_daemon(const struct xps_set *x, char *err, size_t errlen)
 {
+	/* clang-format off */
 	static const struct want procs[] = {
 		{ .label = "r.0", .code = 0, .children = 1 },
 		{ .label = "r.0.0", .any_exit = true },
 	};
+	/* clang-format on */
 
 	if (want_procs(x, err, errlen, 3, procs))
 		return -1;
@@ -193,16 +206,19 @@ static int shape_daemon(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_subreaper(const struct xps_set *x, char *err, size_t errlen)
 {
+	/* clang-format off */
 	static const struct want procs[] = {
 		{ .label = "r.0", .code = 0, .children = 1 },
 		{ .label = "r.0.0", .code = 7 },
 	};
+	/* clang-format on */
 
 	return want_procs(x, err, errlen, 3, procs);
 }
 
 static int shape_signals(const struct xps_set *x, char *err, size_t errlen)
 {
+	/* clang-format off */
 	static const struct want procs[] = {
 		{ .label = "r.0", .code = 42 },
 		{ .label = "r.1", .signal = 9 },
@@ -212,17 +228,20 @@ static int shape_signals(const struct xps_set *x, char *err, size_t errlen)
 		{ .label = "r.5", .signal = 15 },
 		{ .label = "r.6", .signal = 6 },
 	};
+	/* clang-format on */
 
 	return want_procs(x, err, errlen, 8, procs);
 }
 
 static int shape_names(const struct xps_set *x, char *err, size_t errlen)
 {
+	/* clang-format off */
 	static const struct want procs[] = {
 		{ .label = "r.0", .code = 0, .children = 1 },
 		{ .label = "r.0.0", .code = 0 },
 		{ .label = "r.1", .code = 0, .execs = 1 },
 	};
+	/* clang-format on */
 	const struct xps_proc *p;
 
 	if (want_procs(x, err, errlen, 4, procs))
@@ -239,9 +258,11 @@ static int shape_names(const struct xps_set *x, char *err, size_t errlen)
 
 static int shape_pidwrap(const struct xps_set *x, char *err, size_t errlen)
 {
+	/* clang-format off */
 	static const struct want procs[] = {
 		{ .label = "r.0", .code = 0, .children = 100 },
 	};
+	/* clang-format on */
 	int *seen, max = 0;
 
 	if (want_procs(x, err, errlen, PIDWRAP_PROCS, procs))
@@ -260,8 +281,10 @@ static int shape_pidwrap(const struct xps_set *x, char *err, size_t errlen)
 	}
 	free(seen);
 	if (max < 10)
-		return bad(err, errlen, "%s: pids did not wrap (a pid is used at most %d times); "
-			   "is pid_max per pid namespace (Linux >= 6.14)?", x->path, max);
+		return bad(err, errlen,
+			   "%s: pids did not wrap (a pid is used at most %d times); "
+			   "is pid_max per pid namespace (Linux >= 6.14)?",
+			   x->path, max);
 	return 0;
 }
 
@@ -271,6 +294,7 @@ static const char *const daemon_args[] = { "20000", NULL };
 static const char *const daemon_wait_args[] = { "1000", NULL };
 static const char *const pidwrap_args[] = { "100", "7", "7", NULL };
 
+/* clang-format off */
 static const struct scn_def defs[] = {
 	{ .name = "forkstorm", .workload = "forkstorm", .args = no_args,
 	  .timeout_s = 120, .shape = shape_forkstorm },
@@ -300,6 +324,7 @@ static const struct scn_def defs[] = {
 	  .timeout_s = 240, .shape = shape_pidwrap },
 	{ .name = NULL },
 };
+/* clang-format on */
 
 const struct scn_def *scn_find(const char *name)
 {

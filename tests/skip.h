@@ -20,11 +20,11 @@ static inline bool test_under_ci(void)
 }
 
 /* Skip with the printf-style reason, or fail with it under CI=true. */
-#define TEST_SKIP_OR_FAIL(...)                                                  \
-	do {                                                                    \
-		if (test_under_ci())                                            \
-			cr_assert_fail("CI=true, cannot skip: " __VA_ARGS__);   \
-		cr_skip_test(__VA_ARGS__);                                      \
+#define TEST_SKIP_OR_FAIL(...)                                                \
+	do {                                                                  \
+		if (test_under_ci())                                          \
+			cr_assert_fail("CI=true, cannot skip: " __VA_ARGS__); \
+		cr_skip_test(__VA_ARGS__);                                    \
 	} while (0)
 
 #endif

@@ -34,18 +34,18 @@
 #include "tracecmd_state.h"
 
 /* Skip (or, under CI=true, fail) when the tracecmd engine cannot run here. */
-#define TC_REQUIRE()                                                                   \
-	do {                                                                           \
-		char *prog_ = tcrun_find_program();                                    \
-		const char *why_ = NULL;                                               \
-		if (!prog_)                                                            \
-			why_ = "trace-cmd is not installed (apt-get install trace-cmd)";  \
-		else if (geteuid() != 0 || !tracefs_tracing_dir() ||                   \
-			 access(tracefs_tracing_dir(), W_OK) < 0)                      \
-			why_ = "needs root and a writable tracefs";                    \
-		free(prog_);                                                           \
-		if (why_)                                                              \
-			TEST_SKIP_OR_FAIL("%s", why_);                                 \
+#define TC_REQUIRE()                                                                     \
+	do {                                                                             \
+		char *prog_ = tcrun_find_program();                                      \
+		const char *why_ = NULL;                                                 \
+		if (!prog_)                                                              \
+			why_ = "trace-cmd is not installed (apt-get install trace-cmd)"; \
+		else if (geteuid() != 0 || !tracefs_tracing_dir() ||                     \
+			 access(tracefs_tracing_dir(), W_OK) < 0)                        \
+			why_ = "needs root and a writable tracefs";                      \
+		free(prog_);                                                             \
+		if (why_)                                                                \
+			TEST_SKIP_OR_FAIL("%s", why_);                                   \
 	} while (0)
 
 /*
@@ -114,8 +114,8 @@ static inline int tc_count_tracecmd_procs(void)
 		st[len] = '\0';
 		fclose(fp);
 		/* "PID (trace-cmd) S 1 ..." */
-		if (strstr(st, " (trace-cmd) ") && !strstr(st, ") Z ") &&
-		    strstr(st, ") ") && !strncmp(strstr(st, ") ") + 4, "1 ", 2))
+		if (strstr(st, " (trace-cmd) ") && !strstr(st, ") Z ") && strstr(st, ") ") &&
+		    !strncmp(strstr(st, ") ") + 4, "1 ", 2))
 			n++;
 	}
 	if (d)
@@ -127,8 +127,8 @@ static int tc_inst_cb(const char *name, void *ctx)
 {
 	int *n = ctx, pid;
 
-	if (!strncmp(name, "proctree-tc-", 12) && num_parse_int(name + 12, 1, INT32_MAX, &pid) == 0 &&
-	    kill(pid, 0) < 0 && errno == ESRCH)
+	if (!strncmp(name, "proctree-tc-", 12) &&
+	    num_parse_int(name + 12, 1, INT32_MAX, &pid) == 0 && kill(pid, 0) < 0 && errno == ESRCH)
 		(*n)++;
 	return 0;
 }
@@ -161,8 +161,10 @@ static inline void tc_guard_end(struct tc_guard *g)
 	cr_expect_null(changed, "tracing setting %s was left changed", changed);
 	if (changed)
 		tcstate_restore(g->state);
-	cr_expect_eq(tc_count_instances(), 0, "a proctree-tc-* instance of a dead recorder was left");
-	cr_expect_leq(tc_count_tracecmd_procs(), g->procs, "an orphaned trace-cmd process was left");
+	cr_expect_eq(tc_count_instances(), 0,
+		     "a proctree-tc-* instance of a dead recorder was left");
+	cr_expect_leq(tc_count_tracecmd_procs(), g->procs,
+		      "an orphaned trace-cmd process was left");
 	tcstate_free(g->state);
 	g->state = NULL;
 }
@@ -197,7 +199,8 @@ static inline int tc_run(char *const argv[], const char *errpath, const char *pa
 		_exit(127);
 	}
 	setpgid(pid, pid);
-	for (ms = 0; (w = waitpid(pid, &st, WNOHANG)) == 0 && ms < TC_RUN_DEADLINE_S * 1000; ms += 10)
+	for (ms = 0; (w = waitpid(pid, &st, WNOHANG)) == 0 && ms < TC_RUN_DEADLINE_S * 1000;
+	     ms += 10)
 		usleep(10000);
 	if (w == 0) {
 		kill(-pid, SIGTERM);
@@ -208,8 +211,8 @@ static inline int tc_run(char *const argv[], const char *errpath, const char *pa
 		kill(-pid, SIGKILL); /* whatever of the group is left */
 		if (w == 0)
 			waitpid(pid, &st, 0);
-		cr_assert_fail("the recorder did not finish within %d s (stopped it): %s", TC_RUN_DEADLINE_S,
-			       argv[0]);
+		cr_assert_fail("the recorder did not finish within %d s (stopped it): %s",
+			       TC_RUN_DEADLINE_S, argv[0]);
 	}
 	cr_assert_eq(w, pid);
 	return st;

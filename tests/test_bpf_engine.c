@@ -38,8 +38,8 @@ static void record_ok(const char *name, char *const *opts, char *const *command,
 
 	snprintf(csv, size, "%s/%s", dir, name);
 	st = bpf_record("bpf", csv, opts, command, 150);
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == code, "recorder status %#x, want exit %d",
-		  st, code);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == code, "recorder status %#x, want exit %d", st,
+		  code);
 }
 
 /* The exec rows of process @pid, in file order, into @out (at most @max); returns how many. */
@@ -205,10 +205,28 @@ static void expect_argv(const struct csv_event *r, char *const *want, int n)
 Test(bpf_engine, hostile_argv_and_2000_arguments_round_trip, .timeout = 60)
 {
 	static const char *const hostile[] = {
-		"a,b", ",", "\"quoted\"", "\"", "line\nbreak", "\n", "cr\rhere", "\r\n",
-		"#hash", "#", " leading space", "trailing space ", "two  spaces", " ",
-		"\xff\xfe", "not utf-8: \xc3\x28 \xa0\xa1", "", "", "all,\"of\nit\r# \xff",
-		"\t", "\"\",\"\"", "",
+		"a,b",
+		",",
+		"\"quoted\"",
+		"\"",
+		"line\nbreak",
+		"\n",
+		"cr\rhere",
+		"\r\n",
+		"#hash",
+		"#",
+		" leading space",
+		"trailing space ",
+		"two  spaces",
+		" ",
+		"\xff\xfe",
+		"not utf-8: \xc3\x28 \xa0\xa1",
+		"",
+		"",
+		"all,\"of\nit\r# \xff",
+		"\t",
+		"\"\",\"\"",
+		"",
 	};
 	enum { NH = sizeof(hostile) / sizeof(hostile[0]), NUM = 2000 };
 	char **args = calloc(1 + NH + NUM + 1, sizeof(char *));
@@ -262,7 +280,8 @@ Test(bpf_engine, argv_of_100k_is_whole, .timeout = 60)
  */
 Test(bpf_engine, argv_over_the_cap_is_its_exact_prefix, .timeout = 60)
 {
-	char *args[] = { "/bin/true", big_arg(100 * 1024, 1), big_arg(100 * 1024, 2), "lost", NULL };
+	char *args[] = { "/bin/true", big_arg(100 * 1024, 1), big_arg(100 * 1024, 2), "lost",
+			 NULL };
 	size_t len0 = strlen(args[0]) + 1, len1 = strlen(args[1]) + 1, cut;
 	const struct csv_event *exec;
 	struct rows c;
@@ -280,7 +299,8 @@ Test(bpf_engine, argv_over_the_cap_is_its_exact_prefix, .timeout = 60)
 	cr_expect(!strcmp(exec->argv[1], args[1]), "the first big argument is whole");
 	cr_expect_eq(strlen(exec->argv[2]), cut, "the second is cut to %zu bytes, got %zu", cut,
 		     strlen(exec->argv[2]));
-	cr_expect(!strncmp(exec->argv[2], args[2], cut), "the cut argument is a prefix of the real one");
+	cr_expect(!strncmp(exec->argv[2], args[2], cut),
+		  "the cut argument is a prefix of the real one");
 	cr_expect(CSV_HAS(exec, CSV_F_ARGV_CUT) && exec->argv_cut, "argv_cut=1");
 	cr_expect_eq(rows_key(&c, "argv_cut"), 1, "#argv_cut");
 	cr_expect_eq(rows_key(&c, "argv_unknown"), 0);
@@ -320,8 +340,11 @@ Test(bpf_engine, every_exit_code_and_fatal_signals, .timeout = 120)
 {
 	char csv[128], name[32], path[128];
 	char *cmd[] = { WORKLOADS_DIR "/every_exit", dir, NULL };
-	const struct { const char *name; int sig; } sigs[] = {
-		{ "sig-15", SIGTERM }, { "sig-9", SIGKILL },   { "sig-11", SIGSEGV },
+	const struct {
+		const char *name;
+		int sig;
+	} sigs[] = {
+		{ "sig-15", SIGTERM },	    { "sig-9", SIGKILL }, { "sig-11", SIGSEGV },
 		{ "sig-11-core", SIGSEGV }, { "sig-6", SIGABRT }, { "sig-10", SIGUSR1 },
 	};
 	const struct csv_event *r;
@@ -342,7 +365,7 @@ Test(bpf_engine, every_exit_code_and_fatal_signals, .timeout = 120)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		r = exit_named(&c, sigs[i].name);
 		cr_expect(CSV_HAS(r, CSV_F_SIGNAL) && r->signal == sigs[i].sig &&
-			  !CSV_HAS(r, CSV_F_CODE),
+				  !CSV_HAS(r, CSV_F_CODE),
 			  "%s: signal %d (known %d), code known %d", sigs[i].name, r->signal,
 			  CSV_HAS(r, CSV_F_SIGNAL), CSV_HAS(r, CSV_F_CODE));
 	}
@@ -364,13 +387,13 @@ Test(bpf_engine, every_exit_code_and_fatal_signals, .timeout = 120)
 		r = exit_named(&c, name);
 		if (WIFEXITED(st))
 			cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == WEXITSTATUS(st) &&
-				  !CSV_HAS(r, CSV_F_SIGNAL),
+					  !CSV_HAS(r, CSV_F_SIGNAL),
 				  "%s: wait status %#x, the row says code %d signal %d", name, st,
 				  CSV_HAS(r, CSV_F_CODE) ? r->code : -1,
 				  CSV_HAS(r, CSV_F_SIGNAL) ? r->signal : -1);
 		else
 			cr_expect(WIFSIGNALED(st) && CSV_HAS(r, CSV_F_SIGNAL) &&
-				  r->signal == WTERMSIG(st) && !CSV_HAS(r, CSV_F_CODE),
+					  r->signal == WTERMSIG(st) && !CSV_HAS(r, CSV_F_CODE),
 				  "%s: wait status %#x, the row says code %d signal %d", name, st,
 				  CSV_HAS(r, CSV_F_CODE) ? r->code : -1,
 				  CSV_HAS(r, CSV_F_SIGNAL) ? r->signal : -1);
@@ -455,8 +478,7 @@ Test(bpf_engine, vfork_children_fork_exec_exit, .timeout = 60)
 		}
 		r = one_exit(&c, kids[k]);
 		cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == codes[k],
-			  "child %d: code %d, want %d",
-			  k, r->code, codes[k]);
+			  "child %d: code %d, want %d", k, r->code, codes[k]);
 	}
 	r = one_exit(&c, c.root_pid);
 	cr_expect(CSV_HAS(r, CSV_F_CODE) && r->code == 0);
@@ -573,12 +595,10 @@ Test(bpf_engine, tiny_ring_buffer_losses_are_counted, .timeout = 180)
 {
 	char csv[128];
 	char *opts[] = { "--buffer-size", "4K", NULL };
-	char *cmd[] = {
-		"/bin/sh", "-c",
-		"W='A=$(printf %01500d 0); i=0; while [ $i -lt 500 ]; do /bin/true $A; "
-		"i=$((i+1)); done'; for j in 1 2 3 4; do /bin/sh -c \"$W\" & done; wait",
-		NULL
-	};
+	char *cmd[] = { "/bin/sh", "-c",
+			"W='A=$(printf %01500d 0); i=0; while [ $i -lt 500 ]; do /bin/true $A; "
+			"i=$((i+1)); done'; for j in 1 2 3 4; do /bin/sh -c \"$W\" & done; wait",
+			NULL };
 	struct rows c;
 	json_t *doc, *summary;
 	uint64_t sum = 0;
@@ -604,8 +624,8 @@ Test(bpf_engine, tiny_ring_buffer_losses_are_counted, .timeout = 180)
 	       (rows_key(&c, "root_exit_from_wait") > 0);
 	cr_expect_eq(kept + c.lost_events, TINY_RECORDS,
 		     "%d rows + %llu lost = %llu, but the workload made %d records", kept,
-		     (unsigned long long)c.lost_events,
-		     (unsigned long long)(kept + c.lost_events), TINY_RECORDS);
+		     (unsigned long long)c.lost_events, (unsigned long long)(kept + c.lost_events),
+		     TINY_RECORDS);
 	doc = bpf_json(csv);
 	summary = json_object_get(doc, "summary");
 	cr_expect_eq(bpf_json_int(summary, "lost_events", -1), (long long)c.lost_events,
@@ -782,8 +802,9 @@ Test(bpf_engine, without_privilege_bpf_fails_and_auto_falls_back, .timeout = 60)
 {
 	struct passwd *pw = getpwnam("nobody");
 	char csv[128], csv2[128], err[160], err2[160], line[4096], *text;
-	char *bpf_argv[] = { PROG_RECORD, "--processtree-engine", "bpf", "-q", "-o", csv,
-			     "--", "/bin/true", NULL };
+	char *bpf_argv[] = {
+		PROG_RECORD, "--processtree-engine", "bpf", "-q", "-o", csv, "--", "/bin/true", NULL
+	};
 	/* no -q: the end line is where auto says why it passed engines over */
 	char *auto_argv[] = { PROG_RECORD, "-o", csv2, "--", "/bin/true", NULL };
 	char asan_opts[1024];
@@ -804,7 +825,8 @@ Test(bpf_engine, without_privilege_bpf_fails_and_auto_falls_back, .timeout = 60)
 	st = bpf_wait(bpf_spawn(bpf_argv, NULL, err, pw), 60);
 	text = slurp_or_empty(err);
 	cr_log_info("as nobody, bpf: status %#x: %s", st, text);
-	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) != 0, "status %#x: the bpf engine cannot load", st);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) != 0, "status %#x: the bpf engine cannot load",
+		  st);
 	cr_expect(text[0] && strchr(text, '\n') && !strchr(text, '\n')[1], "one line: '%s'", text);
 	cr_expect_not_null(strstr(text, "CAP_BPF"), "the error names CAP_BPF: '%s'", text);
 	free(text);
@@ -820,11 +842,13 @@ Test(bpf_engine, without_privilege_bpf_fails_and_auto_falls_back, .timeout = 60)
 	st = bpf_wait(bpf_spawn_env(auto_argv, NULL, err2, pw, "ASAN_OPTIONS", asan_opts), 60);
 	text = slurp_or_empty(err2);
 	cr_log_info("as nobody, auto: status %#x: %s", st, text);
-	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x: auto records with ptrace", st);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x: auto records with ptrace",
+		  st);
 	last_line(text, line, sizeof(line));
 	cr_expect_not_null(strstr(line, "bpf: "), "the end line says why not bpf: '%s'", line);
 	cr_expect_not_null(strstr(line, "CAP_BPF"), "the end line names CAP_BPF: '%s'", line);
-	cr_expect_not_null(strstr(line, "ftrace: "), "the end line says why not ftrace: '%s'", line);
+	cr_expect_not_null(strstr(line, "ftrace: "), "the end line says why not ftrace: '%s'",
+			   line);
 	free(text);
 	r = csv_reader_open(csv2);
 	cr_assert_not_null(r, "%s", err_msg());
@@ -836,8 +860,17 @@ Test(bpf_engine, without_privilege_bpf_fails_and_auto_falls_back, .timeout = 60)
 Test(bpf_engine, buffer_over_2_gib_is_refused, .timeout = 60)
 {
 	char csv[128], err[160], *text;
-	char *argv[] = { PROG_RECORD, "--processtree-engine", "bpf", "-q", "--buffer-size", "4G",
-			 "-o", csv, "--", "/bin/true", NULL };
+	char *argv[] = { PROG_RECORD,
+			 "--processtree-engine",
+			 "bpf",
+			 "-q",
+			 "--buffer-size",
+			 "4G",
+			 "-o",
+			 csv,
+			 "--",
+			 "/bin/true",
+			 NULL };
 	int st;
 
 	snprintf(csv, sizeof(csv), "%s/big-ring.csv", dir);
@@ -858,7 +891,8 @@ Test(bpf_engine, bpf_ftrace_ptrace_side_by_side_agree, .timeout = 120)
 	char csv[128], path[3][160], err[160], *text;
 	char *cmd[] = { "/bin/sh", "-c",
 			"ls / | wc -l >/dev/null; /bin/echo 'a,b' \"c\" >/dev/null; "
-			"(/bin/true; exit 2); exit 3", NULL };
+			"(/bin/true; exit 2); exit 3",
+			NULL };
 	char *cmp[] = { PROG_RECONSTRUCT, "--compare", path[0], path[2], NULL };
 	struct ft_guard guard;
 	struct rows c;

@@ -28,7 +28,6 @@
 #include "pt_version.h"
 #include "run.h"
 
-
 /* Run @argv (argv[0] the program) from the fixtures directory: it must exit, not be killed. */
 static struct run run_in_fixtures(char *const *argv)
 {
@@ -86,14 +85,18 @@ static void expect_version(const char *prog, struct run r)
 	char want[256];
 	regex_t re;
 
-	snprintf(want, sizeof(want), "%s %s%s", prog, PT_VERSION, PT_GIT_REVISION[0] ? " (git " : "\n");
+	snprintf(want, sizeof(want), "%s %s%s", prog, PT_VERSION,
+		 PT_GIT_REVISION[0] ? " (git " : "\n");
 	cr_expect_eq(r.status, 0);
-	cr_expect(!strncmp(r.out, want, strlen(want)), "'%s' does not start with '%s'", r.out, want);
+	cr_expect(!strncmp(r.out, want, strlen(want)), "'%s' does not start with '%s'", r.out,
+		  want);
 	cr_expect_str_empty(r.err);
 	/* the shape, whatever the build: "NAME X.Y.Z" then, from a checkout, "(git REV)" */
-	cr_assert_eq(regcomp(&re, "^proctree-[a-z]+ [0-9]+\\.[0-9]+\\.[0-9]+"
+	cr_assert_eq(regcomp(&re,
+			     "^proctree-[a-z]+ [0-9]+\\.[0-9]+\\.[0-9]+"
 			     "( \\(git [0-9a-f]{7,}(-dirty)?\\)| \\(git [A-Za-z0-9._+-]+\\))?\n$",
-			     REG_EXTENDED), 0);
+			     REG_EXTENDED),
+		     0);
 	cr_expect_eq(regexec(&re, r.out, 0, NULL, 0), 0, "version line '%s'", r.out);
 	regfree(&re);
 	run_free(&r);
@@ -149,8 +152,8 @@ Test(cli_options, record_help_lists_every_option_and_the_man_pages)
 	cr_expect_not_null(strstr(r.out, "proctree-csv(5)"));
 	/* -h too, and --help in --convert mode is the same text */
 	{
-		struct run h = run(PROG_RECORD, "-h"), c = run(PROG_RECORD, "--convert", "x.dat",
-							       "--help");
+		struct run h = run(PROG_RECORD, "-h"),
+			   c = run(PROG_RECORD, "--convert", "x.dat", "--help");
 
 		cr_expect_str_eq(h.out, r.out);
 		cr_expect_str_eq(c.out, r.out);
@@ -162,8 +165,8 @@ Test(cli_options, record_help_lists_every_option_and_the_man_pages)
 
 Test(cli_options, reconstruct_help_lists_every_option_and_the_man_pages)
 {
-	struct run r = run(PROG_RECONSTRUCT, "--help"), c = run(PROG_RECONSTRUCT, "--compare",
-								"--help");
+	struct run r = run(PROG_RECONSTRUCT, "--help"),
+		   c = run(PROG_RECONSTRUCT, "--compare", "--help");
 
 	cr_expect_eq(r.status, 0);
 	cr_expect_str_empty(r.err);
@@ -183,8 +186,8 @@ Test(cli_options, reconstruct_help_lists_every_option_and_the_man_pages)
 
 Test(cli_options, reconstruct_help_lists_every_diff_option)
 {
-	struct run r = run(PROG_RECONSTRUCT, "--help"), d = run(PROG_RECONSTRUCT, "--diff",
-								"--help");
+	struct run r = run(PROG_RECONSTRUCT, "--help"),
+		   d = run(PROG_RECONSTRUCT, "--diff", "--help");
 
 	/* the main help names the --diff mode and every option of it */
 	expect_lists("proctree-reconstruct", r.out, recon_diff_longopts, RECON_SHORTOPTS);
@@ -213,17 +216,21 @@ static void expect_value_errors(const char *prog, const char *pre, const char *p
 			continue;
 		if (o->has_arg == required_argument) {
 			snprintf(opt, sizeof(opt), "--%s", o->name);
-			snprintf(want, sizeof(want), "%s: %soption '--%s' requires an argument "
-				 "(see --help)\n", name, prefix, o->name);
+			snprintf(want, sizeof(want),
+				 "%s: %soption '--%s' requires an argument "
+				 "(see --help)\n",
+				 name, prefix, o->name);
 		} else {
 			snprintf(opt, sizeof(opt), "--%s=x", o->name);
-			snprintf(want, sizeof(want), "%s: %soption '--%s' doesn't allow an argument "
-				 "(see --help)\n", name, prefix, o->name);
+			snprintf(want, sizeof(want),
+				 "%s: %soption '--%s' doesn't allow an argument "
+				 "(see --help)\n",
+				 name, prefix, o->name);
 		}
 		snprintf(what, sizeof(what), "%s %s %s", name, pre ? pre : "", opt);
 		{
-			struct run r = pre ? run((char *)prog, (char *)pre, opt) :
-					     run((char *)prog, opt);
+			struct run r =
+				pre ? run((char *)prog, (char *)pre, opt) : run((char *)prog, opt);
 
 			cr_expect_str_eq(r.err, want, "%s", what);
 			expect_usage_error(r, what, want);
@@ -262,10 +269,10 @@ Test(cli_options, unknown_options_and_values)
 			   "proctree-record: invalid option -- 'Z' (see --help)\n");
 	expect_usage_error(run(PROG_RECONSTRUCT, "--foo", "basic.csv"), "reconstruct --foo",
 			   "proctree-reconstruct: unrecognized option '--foo' (see --help)\n");
-	expect_usage_error(run(PROG_RECONSTRUCT, "--compare", "--summary", "basic.csv",
-			       "basic.csv"),
-			   "reconstruct --compare --summary",
-			   "proctree-reconstruct: --compare: unrecognized option '--summary'");
+	expect_usage_error(
+		run(PROG_RECONSTRUCT, "--compare", "--summary", "basic.csv", "basic.csv"),
+		"reconstruct --compare --summary",
+		"proctree-reconstruct: --compare: unrecognized option '--summary'");
 	/* -f and -s were accepted without the help showing them: not any more */
 	expect_usage_error(run(PROG_RECONSTRUCT, "-f", "json", "basic.csv"), "reconstruct -f",
 			   "proctree-reconstruct: invalid option -- 'f' (see --help)\n");
@@ -281,31 +288,28 @@ Test(cli_options, unknown_options_and_values)
 			   "reconstruct --stats-by",
 			   "proctree-reconstruct: invalid argument 'pid' for '--stats-by' "
 			   "(valid: comm, exe)\n");
-	expect_usage_error(run(PROG_RECONSTRUCT, "--compare", "--match", "x", "basic.csv",
-			       "basic.csv"),
-			   "reconstruct --compare --match",
-			   "invalid argument 'x' for '--match' (valid: auto, pid, structure)\n");
-	expect_usage_error(run(PROG_RECONSTRUCT, "--diff", "--format", "csv", "basic.csv",
-			       "basic.csv"),
-			   "reconstruct --diff --format csv",
-			   "--diff: invalid argument 'csv' for '--format' (valid: text, json)\n");
-	expect_usage_error(run(PROG_RECONSTRUCT, "--diff", "--threshold", "5%", "basic.csv",
-			       "basic.csv"),
-			   "reconstruct --diff --threshold 5%", "--threshold: ");
+	expect_usage_error(
+		run(PROG_RECONSTRUCT, "--compare", "--match", "x", "basic.csv", "basic.csv"),
+		"reconstruct --compare --match",
+		"invalid argument 'x' for '--match' (valid: auto, pid, structure)\n");
+	expect_usage_error(
+		run(PROG_RECONSTRUCT, "--diff", "--format", "csv", "basic.csv", "basic.csv"),
+		"reconstruct --diff --format csv",
+		"--diff: invalid argument 'csv' for '--format' (valid: text, json)\n");
+	expect_usage_error(
+		run(PROG_RECONSTRUCT, "--diff", "--threshold", "5%", "basic.csv", "basic.csv"),
+		"reconstruct --diff --threshold 5%", "--threshold: ");
 	expect_usage_error(run(PROG_RECONSTRUCT, "--diff", "basic.csv"),
-			   "reconstruct --diff one file",
-			   "--diff needs two files");
+			   "reconstruct --diff one file", "--diff needs two files");
 	expect_usage_error(run(PROG_RECORD, "--output=", "--", "/bin/true"), "record --output=",
 			   "proctree-record: invalid argument '' for '--output'\n");
 	/* the modes' own rules */
 	expect_usage_error(run(PROG_RECORD, "--root", "5", "--", "/bin/true"), "record --root",
 			   "--root works only with --convert");
 	expect_usage_error(run(PROG_RECORD, "--convert", "x.dat", "--wait-all"),
-			   "record --convert --wait-all",
-			   "--wait-all does not apply to --convert");
+			   "record --convert --wait-all", "--wait-all does not apply to --convert");
 	expect_usage_error(run(PROG_RECORD, "--convert", "x.dat", "--", "ls"),
-			   "record --convert ls",
-			   "--convert takes no command");
+			   "record --convert ls", "--convert takes no command");
 	expect_usage_error(run(PROG_RECORD, "-q"), "record without a command", "no command given");
 }
 
@@ -316,14 +320,15 @@ static void expect_shown_letters(const char *what, const char *err, const char *
 		char shown[8];
 
 		if (!(s[0] == '\'' && isalpha((unsigned char)s[1]) && s[2] == '\'') &&
-		    !(s[0] == '-' && isalpha((unsigned char)s[1]) && !isalnum((unsigned char)s[2]) &&
-		      s[2] != '-' && (s == err || s[-1] == ' ')))
+		    !(s[0] == '-' && isalpha((unsigned char)s[1]) &&
+		      !isalnum((unsigned char)s[2]) && s[2] != '-' && (s == err || s[-1] == ' ')))
 			continue;
 		if (s[1] == typed)
 			continue;
 		snprintf(shown, sizeof(shown), "-%c,", s[1]);
-		cr_expect_not_null(strstr(help, shown), "%s: names -%c, which --help does not show: %s",
-				   what, s[1], err);
+		cr_expect_not_null(strstr(help, shown),
+				   "%s: names -%c, which --help does not show: %s", what, s[1],
+				   err);
 	}
 }
 

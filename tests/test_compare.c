@@ -39,8 +39,8 @@ struct counts {
 	int n[CMP_CLASS_COUNT];
 };
 
-static void check_json_counts(const char *variant, const struct counts *want, int nwant,
-			      bool agree, const char *match)
+static void check_json_counts(const char *variant, const struct counts *want, int nwant, bool agree,
+			      const char *match)
 {
 	char args[256];
 	json_error_t jerr;
@@ -64,9 +64,9 @@ static void check_json_counts(const char *variant, const struct counts *want, in
 			json_t *v = json_object_get(counts, cmp_class_name(k));
 
 			cr_assert(json_is_integer(v), "%s: counts.%s", variant, cmp_class_name(k));
-			cr_expect_eq(json_integer_value(v), want[f].n[k], "%s: file %d %s: %lld, want %d",
-				     variant, f, cmp_class_name(k), (long long)json_integer_value(v),
-				     want[f].n[k]);
+			cr_expect_eq(json_integer_value(v), want[f].n[k],
+				     "%s: file %d %s: %lld, want %d", variant, f, cmp_class_name(k),
+				     (long long)json_integer_value(v), want[f].n[k]);
 			total += want[f].n[k];
 		}
 		cr_expect_eq(json_array_size(json_object_get(file, "differences")), total,
@@ -230,12 +230,15 @@ Test(compare, three_files)
 	cr_assert_not_null(doc, "%s", r.out);
 	files = json_object_get(doc, "files");
 	cr_assert_eq(json_array_size(files), 3);
-	cr_assert_eq(json_integer_value(json_object_get(json_object_get(json_array_get(files, 1),
-		"counts"), "node_missing")), 2);
-	cr_assert_eq(json_integer_value(json_object_get(json_object_get(json_array_get(files, 2),
-		"counts"), "exec_missing")), 1);
-	cr_assert_eq(json_integer_value(json_object_get(json_object_get(json_array_get(files, 0),
-		"counts"), "node_missing")), 0);
+	cr_assert_eq(json_integer_value(json_object_get(
+			     json_object_get(json_array_get(files, 1), "counts"), "node_missing")),
+		     2);
+	cr_assert_eq(json_integer_value(json_object_get(
+			     json_object_get(json_array_get(files, 2), "counts"), "exec_missing")),
+		     1);
+	cr_assert_eq(json_integer_value(json_object_get(
+			     json_object_get(json_array_get(files, 0), "counts"), "node_missing")),
+		     0);
 	cr_assert_eq(json_integer_value(json_object_get(doc, "processes")), 8);
 	cr_assert_eq(r.status, 1);
 	json_decref(doc);

@@ -29,13 +29,13 @@
  * signal but no exec), which --compare reports, but it is not this test's
  * subject.
  */
-#define WORKLOAD                                                                \
-	"i=0; while [ $i -lt 40 ]; do /bin/true; i=$((i+1)); done; "             \
-	"echo a | cat | wc -l >/dev/null; "                                      \
-	"/bin/false; "                                                           \
-	"sleep 5 & sleep 0.2; kill -9 $!; wait; "                                \
-	"sh -c 'kill -SEGV $$'; "                                                \
-	"( /bin/true; /bin/true ); "                                             \
+#define WORKLOAD                                                     \
+	"i=0; while [ $i -lt 40 ]; do /bin/true; i=$((i+1)); done; " \
+	"echo a | cat | wc -l >/dev/null; "                          \
+	"/bin/false; "                                               \
+	"sleep 5 & sleep 0.2; kill -9 $!; wait; "                    \
+	"sh -c 'kill -SEGV $$'; "                                    \
+	"( /bin/true; /bin/true ); "                                 \
 	"exit 3"
 
 /* record WORKLOAD with the comma list @engines, then compare every engine's CSV */
@@ -66,8 +66,8 @@ static void record_and_compare(const char *engines)
 		 "sh '%s/workload.sh'",
 		 rec, engines, dir, dir);
 	r = run_sh(cmd, NULL);
-	if (r.status != 3 && (strstr(r.err, "not implemented yet") ||
-			    strstr(r.err, "trace-cmd not found"))) {
+	if (r.status != 3 &&
+	    (strstr(r.err, "not implemented yet") || strstr(r.err, "trace-cmd not found"))) {
 		char reason[512];
 
 		snprintf(reason, sizeof(reason), "%s", r.err);
@@ -82,8 +82,8 @@ static void record_and_compare(const char *engines)
 	snprintf(list, sizeof(list), "%s", engines);
 	for (char *e = strtok_r(list, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
 		snprintf(cmd, sizeof(cmd), "%s/run.%s.csv", dir, e);
-		cr_assert(access(cmd, R_OK) == 0, "the %s engine wrote no CSV; the recorder said: %s",
-			  e, r.err);
+		cr_assert(access(cmd, R_OK) == 0,
+			  "the %s engine wrote no CSV; the recorder said: %s", e, r.err);
 	}
 	save = NULL;
 	run_free(&r);
@@ -104,8 +104,8 @@ static void record_and_compare(const char *engines)
 	doc = json_loads(r.out, 0, &jerr);
 	cr_assert_not_null(doc, "bad JSON (%s): %s %s", jerr.text, r.out, r.err);
 	cr_expect_str_eq(json_string_value(json_object_get(doc, "match")), "pid",
-		     "one run must be matched by pid: %s",
-		     json_string_value(json_object_get(doc, "match_reason")));
+			 "one run must be matched by pid: %s",
+			 json_string_value(json_object_get(doc, "match_reason")));
 	/* root, 40 true, the pipeline (3), false, sleep, sh -c, the subshell and its
 	 * trues (dash execs the last one in place), sleep 0.2: 50 with dash */
 	cr_expect_geq(json_integer_value(json_object_get(doc, "processes")), 49, "%s", r.out);

@@ -41,10 +41,14 @@ static void check(const char *fixture)
 	cr_assert_not_null(doc, "%s", out);
 	root = json_array_get(json_object_get(doc, "roots"), 0);
 	kid = json_array_get(json_object_get(root, "children"), 0);
-	cr_assert_eq(json_integer_value(json_object_get(root, "cpu_own_ns")), 25000000, "%s", fixture);
-	cr_assert_eq(json_integer_value(json_object_get(root, "cpu_incl_ns")), 935000000, "%s", fixture);
-	cr_assert_eq(json_integer_value(json_object_get(kid, "cpu_own_ns")), 910000000, "%s", fixture);
-	cr_assert_eq(json_integer_value(json_object_get(kid, "cpu_incl_ns")), 910000000, "%s", fixture);
+	cr_assert_eq(json_integer_value(json_object_get(root, "cpu_own_ns")), 25000000, "%s",
+		     fixture);
+	cr_assert_eq(json_integer_value(json_object_get(root, "cpu_incl_ns")), 935000000, "%s",
+		     fixture);
+	cr_assert_eq(json_integer_value(json_object_get(kid, "cpu_own_ns")), 910000000, "%s",
+		     fixture);
+	cr_assert_eq(json_integer_value(json_object_get(kid, "cpu_incl_ns")), 910000000, "%s",
+		     fixture);
 	json_decref(doc);
 	free(out);
 
@@ -64,9 +68,11 @@ static void check_stats(const char *fixture, const char *raw)
 
 	snprintf(args, sizeof(args), "--stats-by comm '%s/%s'", FIXTURES_DIR, fixture);
 	out = run(args);
-	cr_assert_not_null(strstr(out, "user         system        cpu own       cpu incl"), "%s", out);
+	cr_assert_not_null(strstr(out, "user         system        cpu own       cpu incl"), "%s",
+			   out);
 	cr_assert_not_null(strstr(out, "      0.025000s      0.935000s       0  sh\n"), "%s", out);
-	cr_assert_not_null(strstr(out, "      0.910000s      0.910000s       0  burn\n"), "%s", out);
+	cr_assert_not_null(strstr(out, "      0.910000s      0.910000s       0  burn\n"), "%s",
+			   out);
 	cr_assert_not_null(strstr(out, raw), "%s", out);
 	free(out);
 }
@@ -87,7 +93,8 @@ static void check_summary(const char *fixture, const char *raw, const char *kind
 
 	snprintf(args, sizeof(args), "--summary '%s/%s'", FIXTURES_DIR, fixture);
 	out = run(args);
-	cr_assert_not_null(strstr(out, "cpu        cpu own       cpu incl   failed  command\n"), "%s", out);
+	cr_assert_not_null(strstr(out, "cpu        cpu own       cpu incl   failed  command\n"),
+			   "%s", out);
 	cr_assert_not_null(strstr(out, "      0.025000s      0.935000s        0  sh\n"), "%s", out);
 	cr_assert_not_null(strstr(out, raw), "%s", out);
 	free(out);
@@ -95,8 +102,9 @@ static void check_summary(const char *fixture, const char *raw, const char *kind
 	out = run(args);
 	doc = json_loads(out, 0, NULL);
 	cr_assert_not_null(doc, "%s", out);
-	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(doc, "summary"),
-							   "cpu_times")), kind);
+	cr_assert_str_eq(
+		json_string_value(json_object_get(json_object_get(doc, "summary"), "cpu_times")),
+		kind);
 	cmds = json_object_get(json_object_get(doc, "summary"), "commands");
 	for (size_t i = 0; i < json_array_size(cmds); i++) {
 		json_t *c = json_array_get(cmds, i);
@@ -186,7 +194,8 @@ static void check_not_waited(const char *fixture)
 	expect_cpu(child_by_pid(root, 203), 50, 50, fixture);
 	cmds = json_object_get(json_object_get(doc, "summary"), "commands");
 	for (size_t i = 0; i < json_array_size(cmds); i++)
-		own_sum += json_integer_value(json_object_get(json_array_get(cmds, i), "cpu_own_ns"));
+		own_sum +=
+			json_integer_value(json_object_get(json_array_get(cmds, i), "cpu_own_ns"));
 	cr_assert_eq(own_sum, 1350000000LL, "%s: own times sum to what was burnt", fixture);
 	json_decref(doc);
 	free(out);

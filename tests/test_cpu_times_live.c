@@ -68,7 +68,8 @@ static void read_truth(const char *path, struct truth *t)
 		int pid;
 		long long ns;
 
-		cr_assert_eq(sscanf(line, "%31s %d %lld", name, &pid, &ns), 3, "%s: %s", path, line);
+		cr_assert_eq(sscanf(line, "%31s %d %lld", name, &pid, &ns), 3, "%s: %s", path,
+			     line);
 		if (!strcmp(name, "parent_children")) {
 			t->children_ns = ns;
 			seen |= 1 << NROLES;
@@ -108,8 +109,10 @@ static void load(const char *csv, const struct truth *t, struct cpu got[NROLES])
 
 		for (int r = WAITED; r < NROLES; r++)
 			if (json_integer_value(json_object_get(k, "pid")) == t->pid[r]) {
-				got[r].own_ns = json_integer_value(json_object_get(k, "cpu_own_ns"));
-				got[r].incl_ns = json_integer_value(json_object_get(k, "cpu_incl_ns"));
+				got[r].own_ns =
+					json_integer_value(json_object_get(k, "cpu_own_ns"));
+				got[r].incl_ns =
+					json_integer_value(json_object_get(k, "cpu_incl_ns"));
 				found |= 1 << r;
 			}
 	}

@@ -47,8 +47,8 @@ static char *write_to_mem(const struct csv_meta *m, const struct csv_event *evs,
 Test(csv, round_trip_hostile_bytes)
 {
 	static const char *hostile[] = {
-		"a,\"b\n", "", " lead", "trail ", "#hash", "\xff\xfe not utf-8",
-		"cr\r\nlf", "\"\"\"", ",", NULL,
+		"a,\"b\n",  "",	      " lead", "trail ", "#hash", "\xff\xfe not utf-8",
+		"cr\r\nlf", "\"\"\"", ",",     NULL,
 	};
 	const char *argv1[] = { "sh", "-c", "echo \"a,b\"", "", "x y", NULL };
 	const char *argv_empty_arg[] = { "", NULL };
@@ -134,8 +134,9 @@ Test(csv, round_trip_hostile_bytes)
 	free(buf);
 }
 
-#define OPT_BITS (CSV_BIT(CSV_F_ARGV_CUT) | CSV_BIT(CSV_F_MINFLT) | CSV_BIT(CSV_F_MAJFLT) | \
-		  CSV_BIT(CSV_F_NVCSW) | CSV_BIT(CSV_F_NIVCSW) | CSV_BIT(CSV_F_EXISTING))
+#define OPT_BITS                                                                   \
+	(CSV_BIT(CSV_F_ARGV_CUT) | CSV_BIT(CSV_F_MINFLT) | CSV_BIT(CSV_F_MAJFLT) | \
+	 CSV_BIT(CSV_F_NVCSW) | CSV_BIT(CSV_F_NIVCSW) | CSV_BIT(CSV_F_EXISTING))
 
 /* the optional columns: each value and each present/absent bit survives a round trip */
 Test(csv, round_trip_optional_columns)
@@ -180,7 +181,7 @@ Test(csv, round_trip_optional_columns)
 
 	buf = write_to_mem(NULL, evs, n, NULL, &len);
 	cr_assert_not_null(strstr(buf, ",filename,argv,argv_cut,minflt,majflt,nvcsw,nivcsw,"
-				  "existing\n"),
+				       "existing\n"),
 			   "header:\n%s", buf);
 	r = csv_reader_new_mem("mem", buf, len);
 	cr_assert_not_null(r, "%s", err_msg());
@@ -200,9 +201,10 @@ Test(csv, round_trip_optional_columns)
 }
 
 /* the header of a file written before the optional columns, kind .. argv */
-#define HDR_REQ "#proctree-csv,1\n#engine,test\n" \
-	    "kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,group,code," \
-	    "signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,argv"
+#define HDR_REQ                                                                        \
+	"#proctree-csv,1\n#engine,test\n"                                              \
+	"kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,group,code," \
+	"signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,argv"
 #define HDR HDR_REQ "\n"
 
 /* Reads @text and expects the first failure to mention @what at line @line. */
@@ -281,10 +283,9 @@ Test(csv, round_trip_existing)
 /* a file written before the optional columns existed reads, with them unknown */
 Test(csv, header_without_optional_columns)
 {
-	static const char text[] = HDR
-		"exec,1,,3,,,,,,,,,,,,,,,sh,,/bin/sh,\"sh,-c,true\"\n"
-		"exit,2,,3,3,,,,,,1,0,,,,5,6,7,sh,,,\n"
-		"#end\n";
+	static const char text[] = HDR "exec,1,,3,,,,,,,,,,,,,,,sh,,/bin/sh,\"sh,-c,true\"\n"
+				       "exit,2,,3,3,,,,,,1,0,,,,5,6,7,sh,,,\n"
+				       "#end\n";
 	struct csv_reader *r = csv_reader_new_mem("old.csv", text, sizeof(text) - 1);
 	struct csv_event ev;
 
@@ -307,7 +308,8 @@ Test(csv, header_without_optional_columns)
 /* optional columns are found by name: some of them, anywhere, in any order */
 Test(csv, some_optional_columns_any_order)
 {
-	static const char text[] = "#proctree-csv,1\n"
+	static const char text[] =
+		"#proctree-csv,1\n"
 		"nivcsw,kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,group,"
 		"code,signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,"
 		"argv,argv_cut,minflt\n"
@@ -332,7 +334,8 @@ Test(csv, some_optional_columns_any_order)
 
 Test(csv, rejects_bad_optional_values)
 {
-	expect_error(HDR_OPT "exec,1,,3,,,,,,,,,,,,,,,,,,,2,,,,\n", "column argv_cut: out of range");
+	expect_error(HDR_OPT "exec,1,,3,,,,,,,,,,,,,,,,,,,2,,,,\n",
+		     "column argv_cut: out of range");
 	expect_error(HDR_OPT "exec,1,,3,,,,,,,,,,,,,,,,,,,-1,,,,\n", "column argv_cut");
 	expect_error(HDR_OPT "exit,1,,3,,,,,,,,,,,,,,,,,,,,x,,,\n", "column minflt: invalid");
 	expect_error(HDR_OPT "exit,1,,3,,,,,,,,,,,,,,,,,,,,,18446744073709551616,,\n",
@@ -340,9 +343,11 @@ Test(csv, rejects_bad_optional_values)
 	expect_error(HDR_OPT "exit,1,,3,,,,,,,,,,,,,,,,,,,,,,+1,\n", "column nvcsw");
 	/* a row with the old number of fields under the new header is short */
 	expect_error(HDR_OPT "exec,1,,3,,,,,,,,,,,,,,,,,,\n", "expected 27 fields, found 22");
-	expect_error("#proctree-csv,1\n" "kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,"
+	expect_error("#proctree-csv,1\n"
+		     "kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,"
 		     "thread,old_tid,group,code,signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,"
-		     "comm,child_comm,filename,argv,minflt,minflt\n", "column 'minflt' appears twice");
+		     "comm,child_comm,filename,argv,minflt,minflt\n",
+		     "column 'minflt' appears twice");
 }
 
 Test(csv, nul_byte_is_junk)
@@ -463,7 +468,8 @@ Test(csv, cr_only_line_ends)
 				   "case %zu: %s", i, err_msg());
 	}
 	/* CRLF stays fine */
-	static const char crlf[] = "#proctree-csv,1\r\nkind,time_ns,cpu,pid,tid,ppid,child_pid,"
+	static const char crlf[] =
+		"#proctree-csv,1\r\nkind,time_ns,cpu,pid,tid,ppid,child_pid,"
 		"child_tid,thread,old_tid,group,code,signal,count,end_ns,utime_ns,stime_ns,"
 		"maxrss_kb,comm,child_comm,filename,argv\r\n";
 	struct csv_reader *r = csv_reader_new_mem("dos.csv", crlf, sizeof(crlf) - 1);
@@ -484,8 +490,9 @@ static void *flush_in_thread(void *arg)
  */
 Test(csv, failure_is_said_again_in_another_thread)
 {
-	struct csv_meta m = { .version = 1, .engine = "test", .clock = "CLOCK_MONOTONIC",
-			      .root_pid = 1 };
+	struct csv_meta m = {
+		.version = 1, .engine = "test", .clock = "CLOCK_MONOTONIC", .root_pid = 1
+	};
 	struct csv_event ev = { .kind = CSV_EXIT };
 	struct csv_writer *w;
 	pthread_t th;

@@ -22,7 +22,7 @@
 #define REC FIXTURES_DIR "/data_tools.csv"
 
 static const char *const hostile[] = { "printf", "a,b", "say \"hi\"", "x\n#not a comment",
-				       "#lead", " sp", "\xff\xfe", "caf\xc3\xa9" };
+				       "#lead",	 " sp", "\xff\xfe",   "caf\xc3\xa9" };
 
 /*
  * jansson reads only UTF-8, and the recipes print the bytes as they were:
@@ -102,7 +102,8 @@ static void check_recipe_output(const char *out)
 			cr_assert_str_eq(json_string_value(json_array_get(j, 0)), "2");
 			cr_assert_str_eq(json_string_value(json_array_get(j, 2)), "1");
 			/* the raw bytes, as one JSON string of their own */
-			cr_assert_not_null(memmem(line, len, "\"\xff\xfe\"", 4), "%.*s", (int)len, line);
+			cr_assert_not_null(memmem(line, len, "\"\xff\xfe\"", 4), "%.*s", (int)len,
+					   line);
 			cr_assert_eq(json_array_size(argv), sizeof(hostile) / sizeof(hostile[0]));
 			for (size_t i = 0; i < json_array_size(argv); i++) {
 				char want[64];
@@ -159,18 +160,19 @@ Test(data_tools, events_join_csv_by_id)
 	if (!have("sqlite3"))
 		cr_skip_test("the sqlite3 shell is not installed");
 	r = sh("d=$(mktemp -d) && cd \"$d\" && "
-		 "proctree-reconstruct --format csv '" REC "' > procs.csv && "
-		 "proctree-reconstruct --format events '" REC "' > events.csv && "
-		 "sqlite3 run.db '.import --csv procs.csv procs' '.import --csv events.csv events' "
-		 "\"SELECT count(*), sum(p.id IS NULL) FROM events e LEFT JOIN procs p ON p.id = e.id;\" "
-		 "\"SELECT group_concat(e.kind, ' ') FROM events e JOIN procs p ON p.id = e.id "
-		 "WHERE p.pid = '101' ORDER BY CAST(e.seq AS INTEGER);\" "
-		 "\"SELECT argv FROM procs WHERE id = '2';\"; s=$?; rm -rf \"$d\"; exit $s");
+	       "proctree-reconstruct --format csv '" REC "' > procs.csv && "
+	       "proctree-reconstruct --format events '" REC "' > events.csv && "
+	       "sqlite3 run.db '.import --csv procs.csv procs' '.import --csv events.csv events' "
+	       "\"SELECT count(*), sum(p.id IS NULL) FROM events e LEFT JOIN procs p ON p.id = e.id;\" "
+	       "\"SELECT group_concat(e.kind, ' ') FROM events e JOIN procs p ON p.id = e.id "
+	       "WHERE p.pid = '101' ORDER BY CAST(e.seq AS INTEGER);\" "
+	       "\"SELECT argv FROM procs WHERE id = '2';\"; s=$?; rm -rf \"$d\"; exit $s");
 	cr_assert_eq(r.status, 0, "sqlite3 failed: %s%s", r.out, r.err);
-	cr_assert_str_eq(r.out, "8|0\n"
-			      "fork exec exit\n"
-			      "printf,\"a,b\",\"say \"\"hi\"\"\",\"x\n#not a comment\",\"#lead\",\" sp\","
-			      "\xff\xfe,caf\xc3\xa9\n");
+	cr_assert_str_eq(
+		r.out, "8|0\n"
+		       "fork exec exit\n"
+		       "printf,\"a,b\",\"say \"\"hi\"\"\",\"x\n#not a comment\",\"#lead\",\" sp\","
+		       "\xff\xfe,caf\xc3\xa9\n");
 	run_free(&r);
 }
 
@@ -180,8 +182,11 @@ Test(data_tools, events_header_only)
 	struct run r = sh("proctree-reconstruct --format events '" REC "'");
 
 	cr_assert_eq(r.status, 0, "%s", r.err);
-	cr_assert(!strncmp(r.out, "id,seq,kind,time_ns,pid,parent_id,comm,filename,argv,"
-				"exit_code,exit_signal\n", 73), "%s", r.out);
+	cr_assert(!strncmp(r.out,
+			   "id,seq,kind,time_ns,pid,parent_id,comm,filename,argv,"
+			   "exit_code,exit_signal\n",
+			   73),
+		  "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "\n3,1,exit,1950000000,102,1,sh,,,,15\n"), "%s", r.out);
 	run_free(&r);
 }

@@ -34,8 +34,9 @@
 #define STACK_SIZE (512 * 1024)
 #define MAX_BYTES_PER_PROCESS 1000
 
-#define HEADER "kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,group,code," \
-	       "signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,argv\n"
+#define HEADER                                                                         \
+	"kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,group,code," \
+	"signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,argv\n"
 
 /* the CSV of scripts/gen-bench-csv --deep-chain (or --deep-chain-kids) DEPTH */
 static char *gen_chain(int depth, bool kids, size_t *len)
@@ -45,8 +46,9 @@ static char *gen_chain(int depth, bool kids, size_t *len)
 	FILE *ms = open_memstream(&buf, len);
 
 	cr_assert_not_null(ms);
-	fprintf(ms, "#proctree-csv,1\n#engine,synthetic\n#root_pid,1000\n#start_mono_ns,%llu\n"
-		HEADER "exec,%llu,0,1000,1000,1,,,,,,,,,,,,,sh,,/bin/sh,\"sh,deep\"\n",
+	fprintf(ms,
+		"#proctree-csv,1\n#engine,synthetic\n#root_pid,1000\n#start_mono_ns,%llu\n" HEADER
+		"exec,%llu,0,1000,1000,1,,,,,,,,,,,,,sh,,/bin/sh,\"sh,deep\"\n",
 		(unsigned long long)t, (unsigned long long)t);
 	for (int i = 1; i <= depth; i++) {
 		int parent = 999 + i, child = 1000 + i, leaf = 2000000 + i;
@@ -62,7 +64,8 @@ static char *gen_chain(int depth, bool kids, size_t *len)
 			fprintf(ms, "exit,%llu,1,%d,%d,%d,,,,,1,0,,,,,,,true,,,\n",
 				(unsigned long long)t + 2, leaf, leaf, child);
 		} else {
-			fprintf(ms, "exec,%llu,1,%d,%d,%d,,,,,,,,,,,,,sh,,/bin/sh,\"sh,-c,deeper\"\n",
+			fprintf(ms,
+				"exec,%llu,1,%d,%d,%d,,,,,,,,,,,,,sh,,/bin/sh,\"sh,-c,deeper\"\n",
 				(unsigned long long)t - 1, child, child, parent);
 			fprintf(ms, "fork,%llu,0,%d,%d,,%d,%d,0,,,,,,,,,,sh,sh,,\n",
 				(unsigned long long)t, parent, parent, child, child);
@@ -95,10 +98,10 @@ struct job {
 	const char *csv;
 	size_t csv_len;
 	struct tree *t;
-	const char *what;  /* the output that failed, for the message */
+	const char *what; /* the output that failed, for the message */
 	char *err;
-	size_t size[16];   /* bytes of each output, in outputs[] order */
-	char *text_tail;   /* the text tree's last line */
+	size_t size[16]; /* bytes of each output, in outputs[] order */
+	char *text_tail; /* the text tree's last line */
 };
 
 static void *build(void *arg)
@@ -118,13 +121,39 @@ static void *build(void *arg)
 	return NULL;
 }
 
-enum { O_TEXT, O_JSON, O_JSON_SUMMARY, O_CSV, O_SUMMARY, O_CHROME, O_DOT, O_SVG, O_SVG_ALL,
-       O_COMPACT, O_COMPACT_FILTER, O_CRITICAL, O_STATS_COMM, O_STATS_EXE, O_COUNT };
+enum {
+	O_TEXT,
+	O_JSON,
+	O_JSON_SUMMARY,
+	O_CSV,
+	O_SUMMARY,
+	O_CHROME,
+	O_DOT,
+	O_SVG,
+	O_SVG_ALL,
+	O_COMPACT,
+	O_COMPACT_FILTER,
+	O_CRITICAL,
+	O_STATS_COMM,
+	O_STATS_EXE,
+	O_COUNT
+};
 
 static const char *const outputs[O_COUNT] = {
-	"text", "json", "json --summary", "csv", "--summary", "chrome", "dot", "svg",
-	"svg --max-rows 1000000", "--compact", "--compact --filter sh", "--critical-path",
-	"--stats-by comm", "--stats-by exe",
+	"text",
+	"json",
+	"json --summary",
+	"csv",
+	"--summary",
+	"chrome",
+	"dot",
+	"svg",
+	"svg --max-rows 1000000",
+	"--compact",
+	"--compact --filter sh",
+	"--critical-path",
+	"--stats-by comm",
+	"--stats-by exe",
 };
 
 static int write_one(const struct tree *t, int o, FILE *fp)
@@ -140,8 +169,9 @@ static int write_one(const struct tree *t, int o, FILE *fp)
 	case O_CSV: return tree_write_csv(t, fp);
 	case O_SUMMARY: return tree_write_summary(t, fp);
 	case O_CHROME: return tree_write_chrome(t, &all, fp);
-	case O_DOT: return tree_write_dot(t, &(struct tree_view_opts){ .max_depth = -1,
-								       .reparent_edges = true }, fp);
+	case O_DOT:
+		return tree_write_dot(
+			t, &(struct tree_view_opts){ .max_depth = -1, .reparent_edges = true }, fp);
 	case O_SVG: return tree_write_svg(t, &all, fp);
 	case O_SVG_ALL: return tree_write_svg(t, &rows, fp);
 	case O_COMPACT: return tree_write_compact(t, &all, fp);

@@ -60,11 +60,13 @@ static void check_class(const struct want *w)
 	doc = json_loads(r.out, 0, &jerr);
 	cr_assert_not_null(doc, "%s: bad JSON at %d: %s\n%s", w->cls, jerr.line, jerr.text, r.out);
 	cr_expect_str_eq(json_string_value(json_object_get(doc, "format")), "proctree-diff");
-	cr_expect_eq(json_is_true(json_object_get(doc, "same")), w->status == 0, "%s: same", w->cls);
+	cr_expect_eq(json_is_true(json_object_get(doc, "same")), w->status == 0, "%s: same",
+		     w->cls);
 	c = json_object_get(doc, "counts");
-#define N(key) cr_expect_eq(json_integer_value(json_object_get(c, #key)), w->key, \
-			    "%s: counts." #key " %lld, want %d", w->cls,             \
-			    (long long)json_integer_value(json_object_get(c, #key)), w->key)
+#define N(key)                                                             \
+	cr_expect_eq(json_integer_value(json_object_get(c, #key)), w->key, \
+		     "%s: counts." #key " %lld, want %d", w->cls,          \
+		     (long long)json_integer_value(json_object_get(c, #key)), w->key)
 	N(only_a);
 	N(only_b);
 	N(only_a_subtrees);
@@ -182,9 +184,11 @@ Test(diff, raw_sees_the_temporary_names)
 	cr_expect_eq(r.status, 1);
 	cr_assert_not_null(doc);
 	cr_expect(json_is_false(json_object_get(doc, "normalised")));
-	cr_expect_gt(json_integer_value(json_object_get(json_object_get(doc, "counts"),
-							"command_changed")), 0);
-	cr_expect_eq(json_integer_value(json_object_get(json_object_get(doc, "counts"), "only_a")), 0);
+	cr_expect_gt(json_integer_value(
+			     json_object_get(json_object_get(doc, "counts"), "command_changed")),
+		     0);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(doc, "counts"), "only_a")),
+		     0);
 	json_decref(doc);
 	run_free(&r);
 }

@@ -23,18 +23,18 @@
  * mktemp and one named with the shell's pid, a count of the outputs; with
  * EXTRA set, one more command.  Every run names its temporaries afresh.
  */
-#define BUILD                                                                   \
-	"set -e\n"                                                               \
-	"cd \"$1\"\n"                                                            \
-	"mkdir -p out\n"                                                         \
-	"for f in a b c; do cat src/$f.txt | tr a-z A-Z > out/$f.up; done\n"     \
-	"t=$(mktemp)\n"                                                          \
-	"cp out/a.up \"$t\"\n"                                                   \
-	"rm -f \"$t\"\n"                                                         \
-	"touch /tmp/proctree-diff-e2e.$$\n"                                      \
-	"rm -f /tmp/proctree-diff-e2e.$$\n"                                      \
-	"ls out | wc -l > /dev/null\n"                                           \
-	"if [ -n \"$EXTRA\" ]; then cp out/a.up out/extra.up; fi\n"              \
+#define BUILD                                                                \
+	"set -e\n"                                                           \
+	"cd \"$1\"\n"                                                        \
+	"mkdir -p out\n"                                                     \
+	"for f in a b c; do cat src/$f.txt | tr a-z A-Z > out/$f.up; done\n" \
+	"t=$(mktemp)\n"                                                      \
+	"cp out/a.up \"$t\"\n"                                               \
+	"rm -f \"$t\"\n"                                                     \
+	"touch /tmp/proctree-diff-e2e.$$\n"                                  \
+	"rm -f /tmp/proctree-diff-e2e.$$\n"                                  \
+	"ls out | wc -l > /dev/null\n"                                       \
+	"if [ -n \"$EXTRA\" ]; then cp out/a.up out/extra.up; fi\n"          \
 	"exit 0\n"
 
 static void record(const char *dir, const char *name, bool extra)
@@ -62,8 +62,10 @@ Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 	json_t *doc, *c, *only_b;
 
 	tmpdir_make(dir, sizeof(dir), "diff");
-	snprintf(cmd, sizeof(cmd), "mkdir '%s/src' && for f in a b c; do echo $f > '%s/src/'$f.txt;"
-		 " done", dir, dir);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir '%s/src' && for f in a b c; do echo $f > '%s/src/'$f.txt;"
+		 " done",
+		 dir, dir);
 	cr_assert_eq(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "%s/build.sh", dir);
 	fp = fopen(cmd, "w");
@@ -87,7 +89,7 @@ Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 	r = run_sh(cmd, NULL);
 	cr_expect_eq(r.status, 1, "exit %d:\n%s%s", r.status, r.out, r.err);
 	cr_expect_not_null(strstr(r.out, "only in B: 1 subtree, 1 process\n"
-				       "  + cp out/a.up out/extra.up  [1 process]  (in sh)\n"),
+					 "  + cp out/a.up out/extra.up  [1 process]  (in sh)\n"),
 			   "%s", r.out);
 	cr_expect_null(strstr(r.out, "\nonly in A:"), "%s", r.out);
 	cr_expect_null(strstr(r.out, "\nexit status changed:"), "%s", r.out);
@@ -111,8 +113,8 @@ Test(diff_e2e, two_runs_differ_by_exactly_the_added_command, .timeout = 120)
 			 "cp out/a.up out/extra.up");
 	/* every process of A has its partner: B is A and one more */
 	cr_expect_eq(json_integer_value(json_object_get(c, "matched")),
-		     json_integer_value(json_object_get(json_object_get(
-			     json_object_get(doc, "totals"), "processes"), "a")));
+		     json_integer_value(json_object_get(
+			     json_object_get(json_object_get(doc, "totals"), "processes"), "a")));
 	json_decref(doc);
 	run_free(&r);
 

@@ -41,8 +41,7 @@ static struct tree *build(const char *path)
 
 enum kind { K_CHROME, K_DOT, K_SVG, K_COMPACT, K_CRITICAL, K_STATS_COMM, K_STATS_EXE, K_JSON };
 
-static char *render(const struct tree *t, enum kind k, const struct tree_view_opts *o,
-		    size_t *len)
+static char *render(const struct tree *t, enum kind k, const struct tree_view_opts *o, size_t *len)
 {
 	char *buf = NULL;
 	size_t n = 0;
@@ -101,7 +100,8 @@ static void golden(const char *fixture, const char *golden_name, enum kind k,
 
 Test(formats, golden_files)
 {
-	struct tree_view_opts depth2 = { .max_depth = 2 }, filt = { .max_depth = -1, .filter = "ld" };
+	struct tree_view_opts depth2 = { .max_depth = 2 },
+			      filt = { .max_depth = -1, .filter = "ld" };
 	struct tree_view_opts reparent = { .max_depth = -1, .reparent_edges = true };
 	struct tree_view_opts rows = { .max_depth = -1, .max_rows = 12 };
 
@@ -149,14 +149,16 @@ static void check_chrome(const char *fixture, size_t lost)
 	tree_summary(t, &s);
 	processes = s.processes + (s.orphans ? 1 : 0);
 	cr_assert(json_is_array(evs));
-	json_array_foreach(evs, i, e) {
+	json_array_foreach(evs, i, e)
+	{
 		const char *ph = json_string_value(json_object_get(e, "ph"));
 		const char *name = json_string_value(json_object_get(e, "name"));
 		json_t *pid = json_object_get(e, "pid"), *tid = json_object_get(e, "tid");
 
 		cr_assert_not_null(ph);
 		cr_assert_not_null(name);
-		cr_assert(json_is_integer(pid) && json_is_integer(tid), "event %zu lacks pid/tid", i);
+		cr_assert(json_is_integer(pid) && json_is_integer(tid), "event %zu lacks pid/tid",
+			  i);
 		if (!strcmp(ph, "M")) {
 			json_t *args = json_object_get(e, "args");
 
@@ -182,7 +184,8 @@ static void check_chrome(const char *fixture, size_t lost)
 			cr_assert_geq(dur, 0);
 			/* slices of one track follow each other, after the track's name */
 			cr_assert_eq(json_integer_value(tid), last_tid);
-			cr_assert_geq(ts + 1e-6, last_end, "slice at %f overlaps the one before", ts);
+			cr_assert_geq(ts + 1e-6, last_end, "slice at %f overlaps the one before",
+				      ts);
 			last_end = ts + dur;
 			slices++;
 		} else {
@@ -218,20 +221,24 @@ Test(formats, chrome_slices)
 	bool saw_kill = false, saw_cc1 = false, saw_alive = false;
 	size_t i;
 
-	json_array_foreach(evs, i, e) {
+	json_array_foreach(evs, i, e)
+	{
 		json_t *args = json_object_get(e, "args");
 		const char *name = json_string_value(json_object_get(e, "name"));
 		const char *exit = json_string_value(json_object_get(args, "exit"));
 
 		if (exit && !strcmp(exit, "SIGKILL")) {
 			cr_assert_str_eq(name, "t-hang");
-			cr_assert_str_eq(json_string_value(json_object_get(e, "cname")), "terrible");
+			cr_assert_str_eq(json_string_value(json_object_get(e, "cname")),
+					 "terrible");
 			saw_kill = true;
 		}
-		if (!strcmp(name, "cc1") && !strcmp(json_string_value(json_array_get(
-				json_object_get(args, "argv"), 2)), "parse.c")) {
+		if (!strcmp(name, "cc1") &&
+		    !strcmp(json_string_value(json_array_get(json_object_get(args, "argv"), 2)),
+			    "parse.c")) {
 			/* 211 ms, microseconds in the trace */
-			cr_assert_float_eq(json_number_value(json_object_get(e, "dur")), 210000, 1e-6);
+			cr_assert_float_eq(json_number_value(json_object_get(e, "dur")), 210000,
+					   1e-6);
 			cr_assert_str_eq(json_string_value(json_object_get(args, "filename")),
 					 "/usr/lib/gcc/x86_64-linux-gnu/12/cc1");
 			saw_cc1 = true;
@@ -250,8 +257,9 @@ Test(formats, json_of_the_build_parses_back)
 	char *buf = render(t, K_JSON, NULL, NULL);
 	json_t *doc = parse(buf);
 
-	cr_assert_eq(json_integer_value(json_object_get(json_object_get(doc, "summary"),
-							 "processes")), 31);
+	cr_assert_eq(
+		json_integer_value(json_object_get(json_object_get(doc, "summary"), "processes")),
+		31);
 	json_decref(doc);
 	free(buf);
 	tree_free(t);
@@ -263,7 +271,11 @@ static bool utf8_ok(const unsigned char *s, size_t len)
 {
 	for (size_t i = 0; i < len;) {
 		unsigned c = s[i];
-		size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+		size_t n = c < 0x80	    ? 1
+			   : (c >> 5) == 6  ? 2
+			   : (c >> 4) == 14 ? 3
+			   : (c >> 3) == 30 ? 4
+					    : 0;
 
 		if (!n || i + n > len || (c < 0x20 && c != '\n' && c != '\t' && c != '\r'))
 			return false;
@@ -307,7 +319,8 @@ static void check_xml(const char *doc, size_t len)
 			cr_assert_fail("stray > at offset %td", p - doc);
 		}
 		if (*p != '<') {
-			cr_assert(depth || *p == '\n' || *p == ' ', "text outside the root at %.20s", p);
+			cr_assert(depth || *p == '\n' || *p == ' ',
+				  "text outside the root at %.20s", p);
 			p++;
 			continue;
 		}
@@ -318,7 +331,8 @@ static void check_xml(const char *doc, size_t len)
 			cr_assert_gt(depth, 0, "close tag without open at %.20s", p);
 			depth--;
 			cr_assert(l == lens[depth] && !strncmp(n, stack[depth], l),
-				  "</%.*s> closes <%.*s>", (int)l, n, (int)lens[depth], stack[depth]);
+				  "</%.*s> closes <%.*s>", (int)l, n, (int)lens[depth],
+				  stack[depth]);
 			p = strchr(p, '>') + 1;
 			continue;
 		}
@@ -336,13 +350,16 @@ static void check_xml(const char *doc, size_t len)
 				/* name="value" */
 				while (*q && *q != '=' && *q != ' ' && *q != '>')
 					q++;
-				cr_assert_eq(*q, '=', "attribute without a value in <%.*s>", (int)l, n);
+				cr_assert_eq(*q, '=', "attribute without a value in <%.*s>", (int)l,
+					     n);
 				cr_assert_eq(q[1], '"', "unquoted attribute in <%.*s>", (int)l, n);
 				q += 2;
 				while (*q && *q != '"') {
-					cr_assert(*q != '<', "< in an attribute of <%.*s>", (int)l, n);
+					cr_assert(*q != '<', "< in an attribute of <%.*s>", (int)l,
+						  n);
 					if (*q == '&')
-						cr_assert(entity_ok(q), "bad entity in an attribute");
+						cr_assert(entity_ok(q),
+							  "bad entity in an attribute");
 					q++;
 				}
 				cr_assert_eq(*q, '"');
@@ -475,9 +492,11 @@ Test(formats, stats_by_comm_median)
 	char *out = render(t, K_STATS_COMM, NULL, NULL);
 
 	/* cc1: 121, 61, 211, 51, 71 ms: median 71 ms, one failure */
-	cr_assert_not_null(strstr(out, "       5      0.515000s      0.071000s      0.211000s"
-				       "      0.445500s      0.049500s      0.495000s      0.495000s"
-				       "       1  cc1\n"), "%s", out);
+	cr_assert_not_null(strstr(out,
+				  "       5      0.515000s      0.071000s      0.211000s"
+				  "      0.445500s      0.049500s      0.495000s      0.495000s"
+				  "       1  cc1\n"),
+			   "%s", out);
 	free(out);
 	tree_free(t);
 }
@@ -528,9 +547,16 @@ Test(formats, bad_options_one_line)
 Test(formats, every_view_runs)
 {
 	static const char *const good[] = {
-		"--format chrome", "--format dot --reparent-edges", "--format svg --max-rows 5",
-		"--compact --max-depth 1", "--compact --filter cc1", "--format chrome --filter cc1", "--critical-path",
-		"--stats-by comm", "--stats-by exe", "--format dot --filter ld --max-depth 3",
+		"--format chrome",
+		"--format dot --reparent-edges",
+		"--format svg --max-rows 5",
+		"--compact --max-depth 1",
+		"--compact --filter cc1",
+		"--format chrome --filter cc1",
+		"--critical-path",
+		"--stats-by comm",
+		"--stats-by exe",
+		"--format dot --filter ld --max-depth 3",
 	};
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -546,19 +572,23 @@ Test(formats, every_view_runs)
 /* Graphviz, when installed, accepts the graphs (including hostile names) */
 Test(formats, dot_parses_with_graphviz)
 {
-	static const char *const files[] = { FMT_DIR "/build.csv", FIXTURES_DIR "/hostile_names.csv",
+	static const char *const files[] = { FMT_DIR "/build.csv",
+					     FIXTURES_DIR "/hostile_names.csv",
 					     FIXTURES_DIR "/fork_lost.csv",
 					     FIXTURES_DIR "/reparented.csv" };
 
 	/* under CI=true an optional checker that is missing is a failure, not a skip */
 	if (access("/usr/bin/dot", X_OK))
-		TEST_SKIP_OR_FAIL("graphviz not installed (apt-get install graphviz; scripts/setup "
-				  "does): dot output not checked by Graphviz; the golden files still are");
+		TEST_SKIP_OR_FAIL(
+			"graphviz not installed (apt-get install graphviz; scripts/setup "
+			"does): dot output not checked by Graphviz; the golden files still are");
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char cmd[1024];
 
-		snprintf(cmd, sizeof(cmd), "'%s' --format dot --reparent-edges '%s' | "
-			 "/usr/bin/dot -Tsvg >/dev/null 2>&1", PROG_RECONSTRUCT, files[i]);
+		snprintf(cmd, sizeof(cmd),
+			 "'%s' --format dot --reparent-edges '%s' | "
+			 "/usr/bin/dot -Tsvg >/dev/null 2>&1",
+			 PROG_RECONSTRUCT, files[i]);
 		cr_expect_eq(system(cmd), 0, "dot rejects the graph of %s", files[i]);
 	}
 }
@@ -580,7 +610,8 @@ static void random_csv(unsigned seed, int steps, char *path, size_t size)
 	srand(seed);
 	fputs("#proctree-csv,1\n#engine,random\n#clock,CLOCK_MONOTONIC\n#root_pid,100\n"
 	      "kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,group,code,signal,"
-	      "count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,argv\n", fp);
+	      "count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,child_comm,filename,argv\n",
+	      fp);
 	fprintf(fp, "exec,%" PRIu64 ",0,100,,1,,,,,,,,,,,,,sh,,/bin/sh,sh\n", t);
 	live[nlive++] = 100;
 	for (int i = 0; i < steps; i++) {
@@ -599,11 +630,12 @@ static void random_csv(unsigned seed, int steps, char *path, size_t size)
 					c = 0;
 			if (!c)
 				continue;
-			fprintf(fp, "fork,%" PRIu64 ",0,%d,%d,,%d,%d,0,,,,,,,,,,x,x,,\n", t, p, p, c, c);
+			fprintf(fp, "fork,%" PRIu64 ",0,%d,%d,,%d,%d,0,,,,,,,,,,x,x,,\n", t, p, p,
+				c, c);
 			live[nlive++] = c;
 		} else if (r < 7) {
-			fprintf(fp, "exec,%" PRIu64 ",0,%d,,,,,,,,,,,,,,,%s,,/usr/bin/%s,%s\n", t, p, nm,
-				nm, nm);
+			fprintf(fp, "exec,%" PRIu64 ",0,%d,,,,,,,,,,,,,,,%s,,/usr/bin/%s,%s\n", t,
+				p, nm, nm, nm);
 		} else if (p != 100) {
 			fprintf(fp, "exit,%" PRIu64 ",0,%d,%d,,,,,,1,%d,,,,%d,%d,,,,,\n", t, p, p,
 				rand() % 4 == 0, rand() % 1000, rand() % 100);
@@ -669,13 +701,16 @@ Test(formats, random_trees_keep_the_invariants)
 		tree_summary(t, &s);
 
 		out = render(t, K_COMPACT, NULL, NULL);
-		cr_expect_eq(compact_count(out), s.processes, "seed %u: compact stands for a "
-			     "different number of processes", seed);
+		cr_expect_eq(compact_count(out), s.processes,
+			     "seed %u: compact stands for a "
+			     "different number of processes",
+			     seed);
 		free(out);
 
 		out = render(t, K_CRITICAL, NULL, NULL);
 		cr_assert_eq(sscanf(out, "critical path: %lfs", &wall), 1);
-		for (char *l = strchr(strchr(out, '\n') + 1, '\n') + 1; *l; l = strchr(l, '\n') + 1) {
+		for (char *l = strchr(strchr(out, '\n') + 1, '\n') + 1; *l;
+		     l = strchr(l, '\n') + 1) {
 			double self;
 
 			cr_assert_eq(sscanf(l, " %lfs", &self), 1);

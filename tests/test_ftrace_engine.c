@@ -228,7 +228,8 @@ Test(ftrace_engine, argv_of_every_process_outliving_two_reads)
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	text = slurp_or_empty(csv);
 	cr_assert_not_null(text);
-	cr_expect_not_null(strstr(text, "\n#read_interval_ms,10\n"), "the header records the interval");
+	cr_expect_not_null(strstr(text, "\n#read_interval_ms,10\n"),
+			   "the header records the interval");
 	free(text);
 	rows_load(csv, &c);
 	for (int i = 0; i < c.n; i++) {
@@ -236,11 +237,12 @@ Test(ftrace_engine, argv_of_every_process_outliving_two_reads)
 
 		if (r->kind != CSV_EXEC || !r->filename || strcmp(r->filename, "/bin/sleep"))
 			continue;
-		cr_assert_not_null(r->argv, "sleep (pid %d) lived 200 ms, 20 read intervals: no argv",
-				   r->pid);
+		cr_assert_not_null(
+			r->argv, "sleep (pid %d) lived 200 ms, 20 read intervals: no argv", r->pid);
 		cr_assert_eq(r->argc, 2);
 		snprintf(want, sizeof(want), "0.2%d", seen++);
-		cr_expect_str_eq(r->argv[1], want, "sleep (pid %d) has another exec's argv", r->pid);
+		cr_expect_str_eq(r->argv[1], want, "sleep (pid %d) has another exec's argv",
+				 r->pid);
 	}
 	cr_expect_eq(seen, N, "exec rows of /bin/sleep: %d, want %d", seen, N);
 	rows_free(&c);
@@ -258,9 +260,11 @@ Test(ftrace_engine, argv_of_a_short_process_after_a_quiet_spell)
 	enum { N = 8 };
 	char csv[128];
 	char *opts[] = { "--read-interval", "200", NULL };
-	char *cmd[] = { "/bin/sh", "-c",
-			"i=0; while [ $i -lt 8 ]; do /bin/sleep 0.4; /bin/sleep 0.06; i=$((i+1)); done",
-			NULL };
+	char *cmd[] = {
+		"/bin/sh", "-c",
+		"i=0; while [ $i -lt 8 ]; do /bin/sleep 0.4; /bin/sleep 0.06; i=$((i+1)); done",
+		NULL
+	};
 	struct rows c;
 	int st, sleeps = 0, longs = 0, shorts = 0;
 
@@ -282,14 +286,17 @@ Test(ftrace_engine, argv_of_a_short_process_after_a_quiet_spell)
 	}
 	cr_expect_eq(sleeps, 2 * N, "exec rows of /bin/sleep: %d, want %d", sleeps, 2 * N);
 	cr_expect_eq(longs, N, "400 ms sleeps (two reads) with argv: %d of %d", longs, N);
-	cr_expect_geq(shorts, N - 2, "60 ms sleeps after a 400 ms pause with argv: %d of %d, "
-		      "want at least %d", shorts, N, N - 2);
+	cr_expect_geq(shorts, N - 2,
+		      "60 ms sleeps after a 400 ms pause with argv: %d of %d, "
+		      "want at least %d",
+		      shorts, N, N - 2);
 	rows_free(&c);
 }
 
 static int by_time(const void *a, const void *b)
 {
-	const struct csv_event *x = *(const struct csv_event *const *)a, *y = *(const struct csv_event *const *)b;
+	const struct csv_event *x = *(const struct csv_event *const *)a,
+			       *y = *(const struct csv_event *const *)b;
 
 	return x->time_ns < y->time_ns ? -1 : x->time_ns > y->time_ns;
 }
@@ -309,7 +316,8 @@ Test(ftrace_engine, reexec_never_borrows_the_next_argv)
 	char *cmd[] = { "/bin/sh", "-c",
 			"export S='[ $(($1 % 10)) -eq 0 ] && /bin/sleep 0.05; "
 			"[ $1 -gt 0 ] && exec /bin/sh -c \"$S\" sh $(($1-1)); exit 0'; "
-			"exec /bin/sh -c \"$S\" sh 150", NULL };
+			"exec /bin/sh -c \"$S\" sh 150",
+			NULL };
 	const struct csv_event *execs[N + 8];
 	struct rows c;
 	int st, n = 0, known = 0;
@@ -332,8 +340,9 @@ Test(ftrace_engine, reexec_never_borrows_the_next_argv)
 		known++;
 		snprintf(want, sizeof(want), "%d", N - (i - 1));
 		cr_assert_eq(execs[i]->argc, 5, "exec %d: argc %d", i, execs[i]->argc);
-		cr_assert_str_eq(execs[i]->argv[4], want, "exec %d (at %llu) carries another exec's argv",
-				 i, (unsigned long long)execs[i]->time_ns);
+		cr_assert_str_eq(execs[i]->argv[4], want,
+				 "exec %d (at %llu) carries another exec's argv", i,
+				 (unsigned long long)execs[i]->time_ns);
 	}
 	cr_log_info("%d of %d re-execs with argv", known, N + 1);
 	cr_expect_gt(known, 0, "no argv read at all: the check above proved nothing");

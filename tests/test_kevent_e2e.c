@@ -75,14 +75,22 @@ static void check_row(const struct rows *c, const char *engine, const struct rul
 Test(kevent_e2e, rule_table_under_ftrace_and_tracecmd)
 {
 	char out[128], err[128], files[2][128];
-	char *cmd[] = { PROG_RECORD, "--processtree-engine", "ftrace,tracecmd", "-o", out, "--",
-			WORKLOADS_DIR "/kevent_rules", dir, NULL };
+	char *cmd[] = { PROG_RECORD,
+			"--processtree-engine",
+			"ftrace,tracecmd",
+			"-o",
+			out,
+			"--",
+			WORKLOADS_DIR "/kevent_rules",
+			dir,
+			NULL };
 	const char *engines[2] = { "ftrace", "tracecmd" };
 	struct rows c[2];
 	int st, played = 0;
 
 	FT_REQUIRE();
-	if (access("/usr/bin/trace-cmd", X_OK) != 0 && access("/usr/local/bin/trace-cmd", X_OK) != 0)
+	if (access("/usr/bin/trace-cmd", X_OK) != 0 &&
+	    access("/usr/local/bin/trace-cmd", X_OK) != 0)
 		TEST_SKIP_OR_FAIL("trace-cmd is not installed");
 	snprintf(out, sizeof(out), "%s/run.csv", dir);
 	snprintf(err, sizeof(err), "%s/stderr", dir);
@@ -104,7 +112,7 @@ Test(kevent_e2e, rule_table_under_ftrace_and_tracecmd)
 		ws = wait_status(r->workload);
 		if (r->signal)
 			cr_expect(WIFSIGNALED(ws) && WTERMSIG(ws) == r->signal &&
-				  !!WCOREDUMP(ws) == false,
+					  !!WCOREDUMP(ws) == false,
 				  "%s: wait status %#x, the table says signal %d", r->workload, ws,
 				  r->signal);
 		else

@@ -13,9 +13,9 @@
 /* What the model said about R_PID and R_THR. */
 struct seen {
 	bool ended, thread_ended;
-	struct kevent_fact end;       /* the exit fact that ended R_PID */
+	struct kevent_fact end;	       /* the exit fact that ended R_PID */
 	struct kevent_fact thread_end; /* R_THR's exit when it did not end the process */
-	int fork_thread[2];           /* fork facts' thread for R_PID, R_THR (-2: none) */
+	int fork_thread[2];	       /* fork facts' thread for R_PID, R_THR (-2: none) */
 };
 
 static void run(const struct rule *r, struct seen *s)
@@ -56,12 +56,12 @@ Test(kevent_rules, every_row)
 		cr_assert(s.ended, "%s: the process never ended", r->name);
 		cr_expect_eq(s.end.has_code ? s.end.code : -1, r->code, "%s (%s): code %d, want %d",
 			     r->name, r->why, s.end.has_code ? s.end.code : -1, r->code);
-		cr_expect_eq(s.end.signal, r->signal, "%s (%s): signal %d, want %d", r->name, r->why,
-			     s.end.signal, r->signal);
+		cr_expect_eq(s.end.signal, r->signal, "%s (%s): signal %d, want %d", r->name,
+			     r->why, s.end.signal, r->signal);
 		cr_expect_eq(s.end.core, r->core, "%s: core %d", r->name, s.end.core);
 		if (r->ppid)
-			cr_expect_eq(s.end.ppid, r->ppid, "%s: ppid %d, want %d", r->name, s.end.ppid,
-				     r->ppid);
+			cr_expect_eq(s.end.ppid, r->ppid, "%s: ppid %d, want %d", r->name,
+				     s.end.ppid, r->ppid);
 		if (s.fork_thread[0] != -2)
 			cr_expect_eq(s.fork_thread[0], 0, "%s: %d is a process", r->name, R_PID);
 		if (s.fork_thread[1] != -2)

@@ -49,7 +49,8 @@ Test(pidmap, matches_an_array_through_a_storm_of_puts_and_deletes)
 			cr_assert_eq(pidmap_put(m, p, v), 0);
 			want[p] = v;
 		} else {
-			cr_assert_eq(pidmap_del(m, p), want[p], "del of pid %d returns its value", p);
+			cr_assert_eq(pidmap_del(m, p), want[p], "del of pid %d returns its value",
+				     p);
 			want[p] = NULL;
 		}
 		if (round % 20000 == 0)

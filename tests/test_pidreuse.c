@@ -50,7 +50,7 @@ struct incarnation {
 };
 
 struct seen {
-	const json_t *node;   /* the root's child node, in start order */
+	const json_t *node; /* the root's child node, in start order */
 	long long start_ns;
 };
 
@@ -134,15 +134,16 @@ static void reused_pids_are_distinct_nodes(const char *engine, bool gaps_ok)
 		/* nothing lost in silence: every node without its exit is under a lost row */
 		cr_expect_leq(w.no_exit, rows_count(&c, CSV_LOST),
 			      "%d nodes without their exit, %d lost rows (%lld gaps, #alive_gone "
-			      "%lld, #foreign_events %lld, #unknown_tasks %lld)", w.no_exit,
-			      rows_count(&c, CSV_LOST), gaps, rows_key(&c, "alive_gone"),
+			      "%lld, #foreign_events %lld, #unknown_tasks %lld)",
+			      w.no_exit, rows_count(&c, CSV_LOST), gaps, rows_key(&c, "alive_gone"),
 			      rows_key(&c, "foreign_events"), rows_key(&c, "unknown_tasks"));
 		json_decref(doc);
 		rows_free(&c);
 		return;
 	}
 	cr_expect_eq(c.lost_events, 0);
-	cr_expect_eq(w.nodes, 1 + 2 * n, "every process is a node: %d, want %d", w.nodes, 1 + 2 * n);
+	cr_expect_eq(w.nodes, 1 + 2 * n, "every process is a node: %d, want %d", w.nodes,
+		     1 + 2 * n);
 	cr_expect_eq(w.no_exit, 0, "%d nodes without their exit", w.no_exit);
 
 	root = json_array_get(roots, 0);
@@ -150,7 +151,8 @@ static void reused_pids_are_distinct_nodes(const char *engine, bool gaps_ok)
 	children = json_object_get(root, "children");
 	cr_assert_eq(json_array_size(children), (size_t)n, "the root's children: %zu, want %d",
 		     json_array_size(children), n);
-	json_array_foreach(children, i, kid) {
+	json_array_foreach(children, i, kid)
+	{
 		kids[i].node = kid;
 		kids[i].start_ns = bpf_json_int(kid, "start_ns", -1);
 	}
@@ -168,8 +170,8 @@ static void reused_pids_are_distinct_nodes(const char *engine, bool gaps_ok)
 		cr_assert_eq(bpf_json_int(node, "pid", -1), inc[k].self,
 			     "child %d of the root: pid %lld, want %d", k,
 			     bpf_json_int(node, "pid", -1), inc[k].self);
-		cr_expect_eq(code_of(node), is_b ? 4 : 2, "pid %d (%s): exit code %lld", inc[k].self,
-			     is_b ? "B" : "A", code_of(node));
+		cr_expect_eq(code_of(node), is_b ? 4 : 2, "pid %d (%s): exit code %lld",
+			     inc[k].self, is_b ? "B" : "A", code_of(node));
 		cr_assert_eq(json_array_size(json_object_get(node, "children")), 1,
 			     "pid %d (%s) has its own one child, not %zu", inc[k].self,
 			     is_b ? "B" : "A", json_array_size(json_object_get(node, "children")));
@@ -191,17 +193,30 @@ static void read_said(const char *said, struct incarnation *inc, int max, int *n
 	cr_assert_not_null(fp, "%s: %s", said, strerror(errno));
 	*n = 0;
 	while (fgets(line, sizeof(line), fp) && *n < max) {
-		cr_assert_eq(sscanf(line, "%d %d %d", &inc[*n].parent, &inc[*n].self,
-				    &inc[*n].child), 3, "%s: '%s'", said, line);
+		cr_assert_eq(
+			sscanf(line, "%d %d %d", &inc[*n].parent, &inc[*n].self, &inc[*n].child), 3,
+			"%s: '%s'", said, line);
 		(*n)++;
 	}
 	fclose(fp);
 }
 
-Test(pidreuse, bpf_inside, .timeout = 180) { reused_pids_are_distinct_nodes("bpf", false); }
-Test(pidreuse, ptrace_inside, .timeout = 180) { reused_pids_are_distinct_nodes("ptrace", false); }
-Test(pidreuse, tracecmd_inside, .timeout = 240) { reused_pids_are_distinct_nodes("tracecmd", false); }
-Test(pidreuse, ftrace_inside, .timeout = 180) { reused_pids_are_distinct_nodes("ftrace", true); }
+Test(pidreuse, bpf_inside, .timeout = 180)
+{
+	reused_pids_are_distinct_nodes("bpf", false);
+}
+Test(pidreuse, ptrace_inside, .timeout = 180)
+{
+	reused_pids_are_distinct_nodes("ptrace", false);
+}
+Test(pidreuse, tracecmd_inside, .timeout = 240)
+{
+	reused_pids_are_distinct_nodes("tracecmd", false);
+}
+Test(pidreuse, ftrace_inside, .timeout = 180)
+{
+	reused_pids_are_distinct_nodes("ftrace", true);
+}
 
 enum { OUTSIDERS = 20 };
 
@@ -221,7 +236,8 @@ static int take_freed_pids(pid_t rec, const char *file)
 		int lines = 0;
 		long last = 0;
 
-		for (char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		for (char *p = text; p && *p;
+		     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
 			lines++;
 			last = strtol(p, NULL, 10);
 		}
@@ -266,7 +282,8 @@ static void outsider_not_recorded(const char *engine)
 	snprintf(freed, sizeof(freed), "%s/freed-%s.txt", dir, engine);
 	snprintf(script, sizeof(script),
 		 "i=0; while [ $i -lt %d ]; do /bin/true & p=$!; wait $p; echo $p >> '%s'; "
-		 "/bin/sleep 0.2; i=$((i+1)); done", OUTSIDERS, freed);
+		 "/bin/sleep 0.2; i=$((i+1)); done",
+		 OUTSIDERS, freed);
 	/*
 	 * Another process on the machine forking at the wrong moment takes the
 	 * pid instead: on a busy machine a whole recording can miss; try again.
@@ -299,7 +316,19 @@ static void outsider_not_recorded(const char *engine)
 	rows_free(&c);
 }
 
-Test(pidreuse, bpf_outside, .timeout = 180) { outsider_not_recorded("bpf"); }
-Test(pidreuse, ftrace_outside, .timeout = 180) { outsider_not_recorded("ftrace"); }
-Test(pidreuse, ptrace_outside, .timeout = 180) { outsider_not_recorded("ptrace"); }
-Test(pidreuse, tracecmd_outside, .timeout = 240) { outsider_not_recorded("tracecmd"); }
+Test(pidreuse, bpf_outside, .timeout = 180)
+{
+	outsider_not_recorded("bpf");
+}
+Test(pidreuse, ftrace_outside, .timeout = 180)
+{
+	outsider_not_recorded("ftrace");
+}
+Test(pidreuse, ptrace_outside, .timeout = 180)
+{
+	outsider_not_recorded("ptrace");
+}
+Test(pidreuse, tracecmd_outside, .timeout = 240)
+{
+	outsider_not_recorded("tracecmd");
+}

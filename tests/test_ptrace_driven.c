@@ -39,7 +39,7 @@ static void start(struct drive *d, const char *arg)
 	eo.command = cmd;
 	d->ops = engine_find("ptrace");
 	cr_assert_not_null(d->ops);
-	d->e = d->ops->new(&eo);
+	d->e = d->ops->new (&eo);
 	cr_assert_not_null(d->e, "%s", err_msg());
 	cr_assert_eq(pipe(fds), 0);
 	d->root = fork();

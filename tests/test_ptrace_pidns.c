@@ -53,8 +53,15 @@ static long sum_get(json_t *sum, const char *key)
 Test(ptrace_ns, pid_wrap_5000)
 {
 	/* set pid_max inside the new namespace, then exec the recorder */
-	const char *prefix[] = { "unshare", "--pid", "--fork", "--mount-proc", "sh", "-c",
-				 "echo 400 >/proc/sys/kernel/pid_max && exec \"$@\"", "sh", NULL };
+	const char *prefix[] = { "unshare",
+				 "--pid",
+				 "--fork",
+				 "--mount-proc",
+				 "sh",
+				 "-c",
+				 "echo 400 >/proc/sys/kernel/pid_max && exec \"$@\"",
+				 "sh",
+				 NULL };
 	const char *cmd[] = { WL("ptrace_wrap"), "100", "49", NULL };
 	unsigned char *seen = calloc(PT_PID_LIMIT, 1);
 	int st, orphans, procs, distinct = 0, exits = 0;
@@ -108,8 +115,9 @@ Test(ptrace_ns, pid_wrap_5000)
 /* No privilege: the recorder runs as nobody and traces its own workload. */
 Test(ptrace_ns, unprivileged_user)
 {
-	const char *prefix[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-				 "--", NULL };
+	const char *prefix[] = {
+		"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", NULL
+	};
 	const char *cmd[] = { WL("ptrace_stopcont"), NULL };
 	struct rows c;
 	int st, orphans;
@@ -129,8 +137,8 @@ Test(ptrace_ns, unprivileged_user)
 Test(ptrace_ns, unprivileged_in_user_and_pid_namespace)
 {
 	const char *prefix[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-				 "--", "unshare", "--user", "--map-root-user", "--pid", "--fork",
-				 "--mount-proc", NULL };
+				 "--",	    "unshare",	     "--user",	      "--map-root-user",
+				 "--pid",   "--fork",	     "--mount-proc",  NULL };
 	const char *cmd[] = { "sh", "-c", "ls / | wc -l >/dev/null", NULL };
 	struct rows c;
 	int st, orphans;

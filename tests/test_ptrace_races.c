@@ -429,7 +429,8 @@ Test(ptrace, exec_argv_filename_comm_exact)
 	cr_expect_eq(strncmp(x[3]->filename, "/dev/fd/", 8), 0, "fexecve: %s", x[3]->filename);
 	cr_assert_not_null(x[3]->comm, "fexecve: no comm");
 	/* the engine reports the kernel's choice: the file's name (6.18) or the fd number (older) */
-	cr_expect(!strcmp(x[3]->comm, "true") || strspn(x[3]->comm, "0123456789") == strlen(x[3]->comm),
+	cr_expect(!strcmp(x[3]->comm, "true") ||
+			  strspn(x[3]->comm, "0123456789") == strlen(x[3]->comm),
 		  "fexecve comm %s", x[3]->comm);
 	cr_expect_str_eq(x[3]->argv[1], "form4");
 	snprintf(link, sizeof(link), "%s/a_long_program_name_0123", dir);

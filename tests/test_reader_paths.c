@@ -68,8 +68,8 @@ Test(split_fast, unquoted_fields)
 	struct csv_reader *r;
 	struct csv_event ev;
 
-	cr_assert_eq(read_row("exec,5,,7,,,,,,,,,,,,,,,a b,,/x,\"a,b c\"\n", &ev, &r), 1,
-		     "%s", err_msg());
+	cr_assert_eq(read_row("exec,5,,7,,,,,,,,,,,,,,,a b,,/x,\"a,b c\"\n", &ev, &r), 1, "%s",
+		     err_msg());
 	cr_assert_eq(ev.pid, 7);
 	cr_assert_str_eq(ev.comm, "a b");
 	cr_assert_str_eq(ev.filename, "/x");
@@ -79,8 +79,8 @@ Test(split_fast, unquoted_fields)
 	csv_reader_free(r);
 	/* a quote inside an unquoted field, in the last field and in the middle */
 	cr_assert_eq(read_row("exec,5,,7,,,,,,,,,,,,,,,ab\"c,,/x,\n", &ev, &r), -1);
-	cr_assert_not_null(strstr(err_msg(), "t.csv:3: quote inside an unquoted field"),
-			   "%s", err_msg());
+	cr_assert_not_null(strstr(err_msg(), "t.csv:3: quote inside an unquoted field"), "%s",
+			   err_msg());
 	csv_reader_free(r);
 	cr_assert_eq(read_row("exec,5,,7,,,,,,,,,,,,,,,a,,/x,x\"\n", &ev, &r), -1);
 	csv_reader_free(r);

@@ -53,8 +53,8 @@ static char *render(const struct tree *t, writer_fn fn, size_t *len)
 
 static void check_node(json_t *node, int depth, int *count)
 {
-	static const char *const keys[] = { "id", "pid", "comm", "execs", "start_ns", "end_ns",
-					    "exit", "threads", "flags", "children" };
+	static const char *const keys[] = { "id",     "pid",  "comm",	 "execs", "start_ns",
+					    "end_ns", "exit", "threads", "flags", "children" };
 	json_t *children, *c, *exit;
 	size_t i;
 
@@ -69,8 +69,7 @@ static void check_node(json_t *node, int depth, int *count)
 	(*count)++;
 	children = json_object_get(node, "children");
 	cr_assert(json_is_array(children));
-	json_array_foreach(children, i, c)
-		check_node(c, depth + 1, count);
+	json_array_foreach(children, i, c) check_node(c, depth + 1, count);
 }
 
 /* the JSON document parses (jansson is strict about UTF-8) and every node has the keys */
@@ -91,13 +90,13 @@ static json_t *check_json(const struct tree *t)
 	cr_assert(json_is_object(json_object_get(doc, "summary")));
 	roots = json_object_get(doc, "roots");
 	cr_assert(json_is_array(roots));
-	json_array_foreach(roots, i, r)
-		check_node(r, 0, &count);
+	json_array_foreach(roots, i, r) check_node(r, 0, &count);
 	tree_summary(t, &s);
 	/* every process once, plus the synthetic node when forks were lost without evidence */
 	cr_assert_eq((uint64_t)count, s.processes + (s.orphans ? 1 : 0));
-	cr_assert_eq(json_integer_value(json_object_get(json_object_get(doc, "summary"),
-							 "processes")), (json_int_t)s.processes);
+	cr_assert_eq(
+		json_integer_value(json_object_get(json_object_get(doc, "summary"), "processes")),
+		(json_int_t)s.processes);
 	return doc;
 }
 
@@ -277,8 +276,7 @@ Test(reconstruct, hostile_names)
 			 "we\xef\xbf\xbdird,\"name\"");
 	argv = json_object_get(json_array_get(json_object_get(child, "execs"), 0), "argv");
 	cr_assert_eq(json_array_size(argv), 7);
-	cr_assert_str_eq(json_string_value(json_array_get(argv, 0)),
-			 "\xef\xbf\xbd\xef\xbf\xbd");
+	cr_assert_str_eq(json_string_value(json_array_get(argv, 0)), "\xef\xbf\xbd\xef\xbf\xbd");
 	cr_assert_str_eq(json_string_value(json_array_get(argv, 1)), "");
 	cr_assert_str_eq(json_string_value(json_array_get(argv, 4)), "new\nline");
 	cr_assert_str_eq(json_string_value(json_array_get(argv, 6)), "caf\xc3\xa9");
@@ -455,7 +453,8 @@ Test(reconstruct, optional_columns)
 	free(out);
 	out = render(t, tree_write_summary, NULL);
 	cr_assert_not_null(strstr(out, "argv unknown           1\n"
-				       "execs with argv cut    1\n"), "%s", out);
+				       "execs with argv cut    1\n"),
+			   "%s", out);
 	free(out);
 	tree_free(t);
 }
@@ -526,7 +525,8 @@ Test(reconstruct, order_independent)
 			idx[i] = idx[j];
 			idx[j] = x;
 		}
-		len = snprintf(buf, sizeof(buf), "#proctree-csv,1\n#root_pid,100\n"
+		len = snprintf(buf, sizeof(buf),
+			       "#proctree-csv,1\n#root_pid,100\n"
 			       "kind,time_ns,cpu,pid,tid,ppid,child_pid,child_tid,thread,old_tid,"
 			       "group,code,signal,count,end_ns,utime_ns,stime_ns,maxrss_kb,comm,"
 			       "child_comm,filename,argv\n");
@@ -540,7 +540,8 @@ Test(reconstruct, order_independent)
 		if (!first)
 			first = strdup(out);
 		else
-			cr_assert_str_eq(out, first, "permutation %d:\n%s\nvs\n%s", perm, out, first);
+			cr_assert_str_eq(out, first, "permutation %d:\n%s\nvs\n%s", perm, out,
+					 first);
 		cr_assert_null(strstr(out, "fork_lost"));
 		free(out);
 		tree_free(t);

@@ -60,12 +60,14 @@ Test(cli, bad_input)
 	expect_error("bad_column.csv", "bad_column.csv:6: header row lacks");
 	expect_error("bad_binary.csv", "bad_binary.csv:7: NUL byte");
 	/* u64 in the CSV, but JSON readers stop at 2^63-1 (found by the fuzzer) */
-	expect_error("bad_time_range.csv", "bad_time_range.csv:8: time_ns 10000000001011000000 is beyond");
+	expect_error("bad_time_range.csv",
+		     "bad_time_range.csv:8: time_ns 10000000001011000000 is beyond");
 	expect_error("does_not_exist.csv", "No such file");
 	/* issue 14, finding 9: padded numbers, a loss window ending before it starts, CR line ends */
 	expect_error("bad_leading_zero.csv",
 		     "bad_leading_zero.csv:8: column child_pid: leading zeros in number '0101'");
-	expect_error("bad_lost_window.csv", "bad_lost_window.csv:8: lost row ends before it starts");
+	expect_error("bad_lost_window.csv",
+		     "bad_lost_window.csv:8: lost row ends before it starts");
 	expect_error("cr_only.csv", "cr_only.csv:1: line ends are CR (\\r) alone");
 }
 
@@ -109,8 +111,9 @@ Test(cli, full_disk_is_truncated_and_cut_short)
 	cr_expect_eq(r.status, 0);
 	cr_expect_eq(count_lines(r.err), 2, "%s", r.err);
 	cr_expect_not_null(strstr(r.err, "full_disk.csv:12: truncated last record"), "%s", r.err);
-	cr_expect_not_null(strstr(r.err, "full_disk.csv: no #end trailer: the recording was cut short"),
-			   "%s", r.err);
+	cr_expect_not_null(
+		strstr(r.err, "full_disk.csv: no #end trailer: the recording was cut short"), "%s",
+		r.err);
 	cr_expect_not_null(strstr(r.out, "  101 cc -c a.c "), "%s", r.out);
 	cr_expect_not_null(strstr(r.out, "  102 [sh] "), "%s", r.out);
 	run_free(&r);
@@ -146,8 +149,9 @@ Test(cli, formats)
 	doc = json_loads(r.out, 0, &jerr);
 	cr_assert_not_null(doc, "%s", jerr.text);
 	cr_expect_null(json_object_get(doc, "roots"));
-	cr_expect_eq(json_integer_value(json_object_get(json_object_get(doc, "summary"),
-							 "fork_lost")), 3);
+	cr_expect_eq(
+		json_integer_value(json_object_get(json_object_get(doc, "summary"), "fork_lost")),
+		3);
 	json_decref(doc);
 	run_free(&r);
 	r = run("--format csv pid_reuse.csv");

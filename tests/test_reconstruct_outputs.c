@@ -69,8 +69,9 @@ static bool man_item(const char *man, const char *word)
 		if (!end || strncmp(tag, ".B", 2) || (size_t)(end - tag) >= sizeof(line))
 			continue;
 		snprintf(line, sizeof(line), "%.*s", (int)(end - tag), tag);
-		if (word[0] == '-' ? mentions(line, word) : !strcmp(line + 2, word) ||
-		    (line[2] == ' ' && !strcmp(line + 3, word)))
+		if (word[0] == '-' ? mentions(line, word)
+				   : !strcmp(line + 2, word) ||
+					     (line[2] == ' ' && !strcmp(line + 3, word)))
 			return true;
 	}
 	return false;
@@ -100,7 +101,8 @@ Test(outputs, every_output_and_modifier_in_help_and_man_page)
 
 		snprintf(opt, sizeof(opt), "%s%s", o->kind == RECON_VIEW ? "--" : "", o->name);
 		cr_expect(help_item(help, opt), "--help has no line for output %s", opt);
-		cr_expect(man_item(man, opt), "proctree-reconstruct(1) has no item for output %s", opt);
+		cr_expect(man_item(man, opt), "proctree-reconstruct(1) has no item for output %s",
+			  opt);
 	}
 	for (const struct recon_modifier *m = recon_modifiers; m->name; m++) {
 		char opt[64];

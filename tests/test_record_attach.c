@@ -60,10 +60,10 @@ static const char workload[] =
 
 struct attach_run {
 	char dir[128];
-	pid_t wl;          /* the workload, our child */
-	pid_t rec;         /* the recorder */
-	pid_t pre;         /* its child started before the recorder */
-	int kids_before;   /* lines in kids when the recorder started */
+	pid_t wl;	 /* the workload, our child */
+	pid_t rec;	 /* the recorder */
+	pid_t pre;	 /* its child started before the recorder */
+	int kids_before; /* lines in kids when the recorder started */
 };
 
 static void path_in(const struct attach_run *r, const char *name, char *buf, size_t size)
@@ -179,7 +179,8 @@ static void stop_workload(struct attach_run *r)
 		if (line == 0)
 			cr_assert_str_eq(p, "start");
 		else if (!strncmp(p, "loop ", 5))
-			cr_assert_eq(strtol(p + 5, NULL, 10), ++loops, "output line %d: %s", line, p);
+			cr_assert_eq(strtol(p + 5, NULL, 10), ++loops, "output line %d: %s", line,
+				     p);
 		/* "Terminated": the shell's report of the job it killed */
 		else if (strcmp(p, "pre 143") && strcmp(p, "end") && strcmp(p, "Terminated"))
 			cr_assert_fail("unexpected output line %d: '%s'", line, p);
@@ -250,8 +251,10 @@ static void check_kids(const struct attach_run *r, const struct rows *rows, int 
 		cr_assert_eq(f->pid, r->wl, "%s %d forked by %d, not the workload", kind, pid,
 			     f->pid);
 		if (seen_fork)
-			cr_assert_not(is_existing(f), "%s %d, started after the attach, is marked "
-				      "existing", kind, pid);
+			cr_assert_not(is_existing(f),
+				      "%s %d, started after the attach, is marked "
+				      "existing",
+				      kind, pid);
 		seen_fork = true;
 		cr_assert_not_null(x, "%s %d has no exit row", kind, pid);
 		cr_assert(CSV_HAS(x, CSV_F_CODE) && x->code == status,
@@ -282,8 +285,8 @@ static void check_existing(const struct attach_run *r, const struct rows *rows)
 		/* one row per process found running, none for anything else */
 		if (e->kind == CSV_FORK && is_existing(e))
 			cr_assert(e->child_pid == r->wl || e->child_pid == r->pre ||
-				  e->pid == r->wl, "existing row for %d (parent %d)",
-				  e->child_pid, e->pid);
+					  e->pid == r->wl,
+				  "existing row for %d (parent %d)", e->child_pid, e->pid);
 	}
 }
 
@@ -440,12 +443,30 @@ static void sigint_detaches(const char *engine)
 /* the scratch directories go also when a test fails */
 TestSuite(record_attach, .fini = tmpdir_cleanup);
 
-Test(record_attach, ptrace_join_until_exit) { join_until_exit("ptrace"); }
-Test(record_attach, ftrace_join_until_exit) { join_until_exit("ftrace"); }
-Test(record_attach, bpf_join_until_exit) { join_until_exit("bpf"); }
-Test(record_attach, ptrace_sigint_detaches) { sigint_detaches("ptrace"); }
-Test(record_attach, ftrace_sigint_detaches) { sigint_detaches("ftrace"); }
-Test(record_attach, bpf_sigint_detaches) { sigint_detaches("bpf"); }
+Test(record_attach, ptrace_join_until_exit)
+{
+	join_until_exit("ptrace");
+}
+Test(record_attach, ftrace_join_until_exit)
+{
+	join_until_exit("ftrace");
+}
+Test(record_attach, bpf_join_until_exit)
+{
+	join_until_exit("bpf");
+}
+Test(record_attach, ptrace_sigint_detaches)
+{
+	sigint_detaches("ptrace");
+}
+Test(record_attach, ftrace_sigint_detaches)
+{
+	sigint_detaches("ftrace");
+}
+Test(record_attach, bpf_sigint_detaches)
+{
+	sigint_detaches("bpf");
+}
 
 /* Run the recorder with @args; its exit status (-1 when killed), stderr in @err. */
 static int run_rec(char *const *args, char *err, size_t size)
@@ -480,7 +501,8 @@ Test(record_attach, refusals)
 		{ { "-p", "2", "-o", (char *)csv }, 1, "kernel thread" },
 		{ { "-p", self, "-o", (char *)csv, "--", "true" }, 2, "not both" },
 		{ { "-p", self, "-u", "nobody", "-o", (char *)csv }, 2, "--user" },
-		{ { "-p", self, "-e", "tracecmd", "-o", (char *)csv }, 2,
+		{ { "-p", self, "-e", "tracecmd", "-o", (char *)csv },
+		  2,
 		  "the tracecmd engine cannot join a running process (-p)" },
 		{ { "-p", self, "-e", "none" }, 2, "record nothing" },
 	};

@@ -172,7 +172,8 @@ Test(record_cli, stdout_output_usage_errors_exit_2)
 		memcpy(o, opts[i], sizeof(opts[i]));
 		o[5] = NULL;
 		st = run(o, cmd, &err);
-		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "-e %s -o -: status %#x", o[2], st);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "-e %s -o -: status %#x", o[2],
+			  st);
 		cr_expect(one_line(err), "one line: '%s'", err);
 		cr_expect_not_null(strstr(err, says[i]), "-e %s: %s", o[2], err);
 		cr_expect_not_null(strstr(err, "give -o FILE"), "names the fix: %s", err);
@@ -203,7 +204,8 @@ Test(record_cli, bad_options_name_the_fix)
 	free(err);
 	for (int i = 0; i < 3; i++) {
 		st = run(interval[i], cmd, &err);
-		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: status %#x", interval[i][1], st);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "%s: status %#x", interval[i][1],
+			  st);
 		cr_expect(one_line(err), "one line: '%s'", err);
 		cr_expect_not_null(strstr(err, "--read-interval"), "names the option: %s", err);
 		free(err);
@@ -228,8 +230,10 @@ Test(record_cli, sigint_is_forwarded_and_the_csv_completed)
 	kill(rec, SIGINT);
 	st = ft_wait(rec);
 	text = slurp_or_empty(err);
-	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 7, "the shell got SIGINT and exited 7: "
-		  "status %#x, stderr %s", st, text);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 7,
+		  "the shell got SIGINT and exited 7: "
+		  "status %#x, stderr %s",
+		  st, text);
 	free(text);
 	cr_expect(!instance_exists(rec), "instance removed");
 	rows_load(csv, &c);
@@ -317,10 +321,11 @@ Test(record_cli, forced_overflow_is_reported_as_lost)
 {
 	char csv[128], *err;
 	/* a 4 KiB buffer and a slow reader */
-	char *opts[] = { "-q", "-e", "ftrace", "--buffer-size", "4", "--read-interval", "500", "-o", csv, NULL };
+	char *opts[] = { "-q", "-e", "ftrace", "--buffer-size", "4", "--read-interval", "500",
+			 "-o", csv,  NULL };
 	/* subshells without exec: thousands of events a second */
-	char *cmd[] = { "/bin/sh", "-c",
-			"i=0; while [ $i -lt 2000 ]; do ( : ); i=$((i+1)); done", NULL };
+	char *cmd[] = { "/bin/sh", "-c", "i=0; while [ $i -lt 2000 ]; do ( : ); i=$((i+1)); done",
+			NULL };
 	struct rows c;
 	uint64_t sum = 0;
 	int st;
@@ -366,7 +371,8 @@ Test(record_cli, user_option_drops_privilege_for_the_command)
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
 	text = slurp_or_empty(out);
 	text[strcspn(text, "\n")] = '\0';
-	cr_expect(num_parse_int(text, 0, INT32_MAX, &uid) == 0 && uid == (int)pw->pw_uid, "the command ran as nobody: '%s'", text);
+	cr_expect(num_parse_int(text, 0, INT32_MAX, &uid) == 0 && uid == (int)pw->pw_uid,
+		  "the command ran as nobody: '%s'", text);
 	free(text);
 	text = slurp_or_empty(csv);
 	cr_expect_not_null(strstr(text, "#end"), "the recorder still recorded (as root)");
@@ -407,9 +413,11 @@ Test(record_cli, without_privilege_one_line_suggests_ptrace)
 	 * libtracefs 1.6.4 leaks a few strings when it finds tracefs unusable;
 	 * not ours to fix, and the process exits right after: no leak check.
 	 */
-	snprintf(cmd, sizeof(cmd),
-		 "ASAN_OPTIONS=\"$ASAN_OPTIONS:detect_leaks=0\" setpriv --reuid=nobody --regid=nogroup --clear-groups %s -o %s/np.csv -- "
-		 "/bin/true 2>%s/np.err", bin, dir, dir);
+	snprintf(
+		cmd, sizeof(cmd),
+		"ASAN_OPTIONS=\"$ASAN_OPTIONS:detect_leaks=0\" setpriv --reuid=nobody --regid=nogroup --clear-groups %s -o %s/np.csv -- "
+		"/bin/true 2>%s/np.err",
+		bin, dir, dir);
 	st = system(cmd);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %#x", st);
 	snprintf(cmd, sizeof(cmd), "%s/np.err", dir);
@@ -430,8 +438,9 @@ static uint64_t header_buffer_kb(const char *csv)
 	m = csv_reader_meta(r);
 	for (int i = 0; i < m->nkeys; i++)
 		if (!strcmp(m->keys[i], "buffer_kb"))
-			cr_expect_eq(num_parse_u64(m->values[i], strlen(m->values[i]), UINT64_MAX,
-						   &kb), 0, "buffer_kb '%s'", m->values[i]);
+			cr_expect_eq(
+				num_parse_u64(m->values[i], strlen(m->values[i]), UINT64_MAX, &kb),
+				0, "buffer_kb '%s'", m->values[i]);
 	csv_reader_free(r);
 	return kb;
 }
@@ -442,8 +451,7 @@ static uint64_t size_kb_of(const char *text)
 	uint64_t kb = 0;
 
 	cr_assert_not_null(text);
-	cr_assert_eq(num_parse_u64(text, strcspn(text, " \n"), UINT64_MAX, &kb), 0, "'%s'",
-		     text);
+	cr_assert_eq(num_parse_u64(text, strcspn(text, " \n"), UINT64_MAX, &kb), 0, "'%s'", text);
 	return kb;
 }
 
@@ -553,8 +561,7 @@ static void csv_counts(const char *csv, int *procs, int *execs, int *noargv)
  * Record @cmd with @engine and check the end line against the CSV, word for
  * word.  Returns false when the engine cannot run here (bpf without BTF).
  */
-static bool expect_end_line(const char *engine, char **cmd, int *procs, int *execs,
-			    int *noargv)
+static bool expect_end_line(const char *engine, char **cmd, int *procs, int *execs, int *noargv)
 {
 	char csv[128], want[1024], note[160], *err;
 	char *opts[] = { "-e", (char *)engine, "-o", csv, NULL };
@@ -574,8 +581,9 @@ static bool expect_end_line(const char *engine, char **cmd, int *procs, int *exe
 	note[0] = '\0';
 	if (*noargv)
 		snprintf(note, sizeof(note), " (%d without argv%s)", *noargv,
-			 strcmp(engine, "ftrace") ? "" :
-			 "; --processtree-engine bpf or ptrace records argv");
+			 strcmp(engine, "ftrace")
+				 ? ""
+				 : "; --processtree-engine bpf or ptrace records argv");
 	snprintf(want, sizeof(want), " %s: %d %s, %d %s%s, 0 lost events, 0 still alive; wrote %s.",
 		 engine, *procs, *procs == 1 ? "process" : "processes", *execs,
 		 *execs == 1 ? "exec" : "execs", note, csv);
@@ -590,8 +598,10 @@ Test(record_cli, end_line_counts_and_words)
 {
 	static const char *const engines[] = { "ptrace", "ftrace", "bpf" };
 	char *one[] = { "/bin/true", NULL };
-	char *many[] = { "/bin/sh", "-c", "for i in 1 2 3 4 5 6; do /bin/true $i; done; "
-			 "/bin/true end", NULL };
+	char *many[] = { "/bin/sh", "-c",
+			 "for i in 1 2 3 4 5 6; do /bin/true $i; done; "
+			 "/bin/true end",
+			 NULL };
 
 	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++) {
 		int procs, execs, noargv;

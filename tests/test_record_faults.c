@@ -72,8 +72,8 @@ typedef void (*pre_exec_fn)(void *arg);
  * Start @argv in its own process group (so that it and its workload can be
  * killed together); stdout to @outpath (NULL: /dev/null), stderr to @errpath.
  */
-static pid_t spawn(char *const argv[], const char *outpath, const char *errpath,
-		   pre_exec_fn pre, void *arg)
+static pid_t spawn(char *const argv[], const char *outpath, const char *errpath, pre_exec_fn pre,
+		   void *arg)
 {
 	pid_t pid = fork();
 
@@ -123,8 +123,8 @@ static char errfile[160];
 /* The recorder with -q -e @engine -o @out and @shell run by sh -c; its wait status. */
 static int record(const char *engine, const char *out, const char *shell, char **errtext)
 {
-	char *argv[] = { PROG_RECORD, "-q", "-e", (char *)engine, "-o", (char *)out, "--",
-			 "/bin/sh", "-c", (char *)shell, NULL };
+	char *argv[] = { PROG_RECORD, "-q",	 "-e", (char *)engine, "-o", (char *)out,
+			 "--",	      "/bin/sh", "-c", (char *)shell,  NULL };
 	int st;
 
 	snprintf(errfile, sizeof(errfile), "%s/err.txt", dir);
@@ -192,8 +192,8 @@ static void full_disk(const char *engine)
 	cr_assert_eq(mount("tmpfs", mnt, "tmpfs", 0, "size=64k"), 0, "mount: %s", strerror(errno));
 	mounted = true;
 	snprintf(csv, sizeof(csv), "%s/run.csv", mnt);
-	st = record(engine, csv, "i=0; while [ $i -lt 600 ]; do /bin/true; i=$((i+1)); done; exit 3",
-		    &err);
+	st = record(engine, csv,
+		    "i=0; while [ $i -lt 600 ]; do /bin/true; i=$((i+1)); done; exit 3", &err);
 	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 125,
 		  "%s: a recording lost to a full disk must exit 125 (status %d)", engine, st);
 	cr_expect(one_line(err), "%s: one error line: %s", engine, err);
@@ -206,10 +206,22 @@ static void full_disk(const char *engine)
 	free(err);
 }
 
-Test(record_faults, full_disk_ptrace) { full_disk("ptrace"); }
-Test(record_faults, full_disk_ftrace) { full_disk("ftrace"); }
-Test(record_faults, full_disk_bpf) { full_disk("bpf"); }
-Test(record_faults, full_disk_tracecmd) { full_disk("tracecmd"); }
+Test(record_faults, full_disk_ptrace)
+{
+	full_disk("ptrace");
+}
+Test(record_faults, full_disk_ftrace)
+{
+	full_disk("ftrace");
+}
+Test(record_faults, full_disk_bpf)
+{
+	full_disk("bpf");
+}
+Test(record_faults, full_disk_tracecmd)
+{
+	full_disk("tracecmd");
+}
 
 /*
  * tracecmd with a .dat that is fine but a CSV that cannot be written (a FIFO
@@ -286,10 +298,22 @@ static void missing_directory(const char *engine)
 	cr_expect(!exists(out));
 }
 
-Test(record_faults, missing_directory_ptrace) { missing_directory("ptrace"); }
-Test(record_faults, missing_directory_ftrace) { missing_directory("ftrace"); }
-Test(record_faults, missing_directory_bpf) { missing_directory("bpf"); }
-Test(record_faults, missing_directory_tracecmd) { missing_directory("tracecmd"); }
+Test(record_faults, missing_directory_ptrace)
+{
+	missing_directory("ptrace");
+}
+Test(record_faults, missing_directory_ftrace)
+{
+	missing_directory("ftrace");
+}
+Test(record_faults, missing_directory_bpf)
+{
+	missing_directory("bpf");
+}
+Test(record_faults, missing_directory_tracecmd)
+{
+	missing_directory("tracecmd");
+}
 
 /* A file of another user, with content: refused, content and owner kept. */
 static void write_as_nobody(const char *path, const char *text)
@@ -324,10 +348,22 @@ static void foreign_owner(const char *engine)
 	cr_expect(stat(out, &st) == 0 && st.st_uid == NOBODY);
 }
 
-Test(record_faults, foreign_owner_ptrace) { foreign_owner("ptrace"); }
-Test(record_faults, foreign_owner_ftrace) { foreign_owner("ftrace"); }
-Test(record_faults, foreign_owner_bpf) { foreign_owner("bpf"); }
-Test(record_faults, foreign_owner_tracecmd) { foreign_owner("tracecmd"); }
+Test(record_faults, foreign_owner_ptrace)
+{
+	foreign_owner("ptrace");
+}
+Test(record_faults, foreign_owner_ftrace)
+{
+	foreign_owner("ftrace");
+}
+Test(record_faults, foreign_owner_bpf)
+{
+	foreign_owner("bpf");
+}
+Test(record_faults, foreign_owner_tracecmd)
+{
+	foreign_owner("tracecmd");
+}
 
 /* trace-cmd's .dat belonging to someone else: refused too, before trace-cmd starts. */
 Test(record_faults, foreign_dat_tracecmd)
@@ -386,10 +422,12 @@ Test(record_faults, own_file_overwritten)
 
 Test(record_faults, csv_to_standard_output)
 {
-	char *argv[] = { PROG_RECORD, "-q", "-e", "ptrace", "-o", "-", "--", "/bin/sh", "-c",
-			 "echo from-the-command; /bin/true", NULL };
-	char *two[] = { PROG_RECORD, "-q", "-e", "ptrace,ftrace", "-o", "-", "--", "/bin/true",
-			NULL };
+	char *argv[] = { PROG_RECORD, "-q", "-e",      "ptrace", "-o",
+			 "-",	      "--", "/bin/sh", "-c",	 "echo from-the-command; /bin/true",
+			 NULL };
+	char *two[] = {
+		PROG_RECORD, "-q", "-e", "ptrace,ftrace", "-o", "-", "--", "/bin/true", NULL
+	};
 	char out[160], err[160], *text;
 	struct rows c;
 	int st;
@@ -453,7 +491,7 @@ static char *grep_sig_lines(const char *path)
 Test(record_faults, workload_inherits_dispositions_and_mask)
 {
 	char *plain[] = { "/bin/cat", "/proc/self/status", NULL };
-	char *rec[] = { PROG_RECORD, "-q", "-e", "ptrace", "-o", NULL, "--", "/bin/cat",
+	char *rec[] = { PROG_RECORD,	     "-q", "-e", "ptrace", "-o", NULL, "--", "/bin/cat",
 			"/proc/self/status", NULL };
 	char csv[160], a[160], b[160], *without, *with;
 	int st;
@@ -480,8 +518,8 @@ Test(record_faults, workload_inherits_dispositions_and_mask)
 Test(record_faults, nohup_survives_sighup)
 {
 	char csv[160], marker[160], shell[256];
-	char *argv[] = { PROG_RECORD, "-q", "-e", "ptrace", "-o", csv, "--", "/bin/sh", "-c",
-			 shell, NULL };
+	char *argv[] = { PROG_RECORD, "-q",	 "-e", "ptrace", "-o", csv,
+			 "--",	      "/bin/sh", "-c", shell,	 NULL };
 	char *text;
 	pid_t pid;
 	int st;
@@ -535,8 +573,8 @@ static const char *hup_shell = "trap 'echo got-hup > %s/marker; exit 3' HUP; "
 Test(record_faults, terminal_hangup_reaches_the_workload)
 {
 	char csv[160], shell[512], marker[160], started[160];
-	char *argv[] = { PROG_RECORD, "-q", "-e", "ptrace", "-o", csv, "--", "/bin/sh", "-c",
-			 shell, NULL };
+	char *argv[] = { PROG_RECORD, "-q",	 "-e", "ptrace", "-o", csv,
+			 "--",	      "/bin/sh", "-c", shell,	 NULL };
 	struct pty_child pc;
 	int master, st;
 	pid_t pid;
@@ -576,8 +614,8 @@ static void new_session(void *arg)
 Test(record_faults, sighup_to_setsid_recorder_is_forwarded)
 {
 	char csv[160], shell[512], marker[160], started[160];
-	char *argv[] = { PROG_RECORD, "-q", "-e", "ptrace", "-o", csv, "--", "/bin/sh", "-c",
-			 shell, NULL };
+	char *argv[] = { PROG_RECORD, "-q",	 "-e", "ptrace", "-o", csv,
+			 "--",	      "/bin/sh", "-c", shell,	 NULL };
 	pid_t pid;
 	char *text;
 	int st;
@@ -674,15 +712,17 @@ static int count_true_execs(const char *csv, uint64_t *start, uint64_t *first, u
 static uint64_t kill_recorder_midway(const char *engine, const char *csv, pid_t *tracecmd)
 {
 	char loop[256], progress[128];
-	char *argv[] = { PROG_RECORD, "-q", "-e", (char *)engine, "-o", (char *)csv, "--",
-			 "/bin/sh", "-c", loop, NULL };
+	char *argv[] = { PROG_RECORD, "-q",	 "-e", (char *)engine, "-o", (char *)csv,
+			 "--",	      "/bin/sh", "-c", loop,	       NULL };
 	pid_t pid;
 	uint64_t t;
 	int rounds = 0;
 
 	snprintf(progress, sizeof(progress), "%s/rounds", dir);
-	snprintf(loop, sizeof(loop), "i=0; while [ $i -lt 1000 ]; do /bin/true; sleep 0.1; "
-		 "i=$((i+1)); echo $i > %s; done", progress);
+	snprintf(loop, sizeof(loop),
+		 "i=0; while [ $i -lt 1000 ]; do /bin/true; sleep 0.1; "
+		 "i=$((i+1)); echo $i > %s; done",
+		 progress);
 	pid = spawn(argv, NULL, NULL, NULL, NULL);
 	for (int waited = 0; rounds < 25; waited += 50) {
 		char *text;
@@ -717,18 +757,25 @@ static void killed_keeps_its_rows(const char *engine)
 	killed = kill_recorder_midway(engine, csv, NULL);
 	n = count_true_execs(csv, &start, &first, &last, NULL);
 	cr_log_info("%s: %d execs of /bin/true; rows from %.2f s to %.2f s after start; killed "
-		    "at %.2f s", engine, n, (first - start) / 1e9, (last - start) / 1e9,
-		    (killed - start) / 1e9);
+		    "at %.2f s",
+		    engine, n, (first - start) / 1e9, (last - start) / 1e9, (killed - start) / 1e9);
 	/* 25 rounds before the kill, rows reach the file once a second: 5 at least */
 	cr_expect_geq(n, 5, "%s: the CSV lacks the first seconds' rows (%d execs)", engine, n);
 	cr_expect(last + 1500000000ull >= killed,
 		  "%s: rows reach the file at least once a second: the last is %.2f s before the "
-		  "kill", engine, (killed - last) / 1e9);
+		  "kill",
+		  engine, (killed - last) / 1e9);
 	expect_readable(csv);
 }
 
-Test(record_faults, sigkill_keeps_rows_ptrace) { killed_keeps_its_rows("ptrace"); }
-Test(record_faults, sigkill_keeps_rows_bpf) { killed_keeps_its_rows("bpf"); }
+Test(record_faults, sigkill_keeps_rows_ptrace)
+{
+	killed_keeps_its_rows("ptrace");
+}
+Test(record_faults, sigkill_keeps_rows_bpf)
+{
+	killed_keeps_its_rows("bpf");
+}
 
 Test(record_faults, sigkill_keeps_rows_ftrace)
 {
@@ -780,8 +827,9 @@ static bool has_entry(const char *where, const char *needle)
 Test(record_faults, sigkill_tracecmd_dat_and_leftovers)
 {
 	char csv[160], conv[160], dat[160], tag[64], root_s[16], *err;
-	char *convert[] = { PROG_RECORD, "-q", "--convert", dat, "-o", conv, "--root", root_s,
-			    NULL };
+	char *convert[] = {
+		PROG_RECORD, "-q", "--convert", dat, "-o", conv, "--root", root_s, NULL
+	};
 	uint64_t killed, start, first, last;
 	pid_t tc = 0, recorder;
 	int n, root = 0, st;
@@ -804,8 +852,9 @@ Test(record_faults, sigkill_tracecmd_dat_and_leftovers)
 	st = wait_for(spawn(convert, NULL, NULL, NULL, NULL), 60);
 	cr_assert_eq(st, 0, "--convert of the killed recording's .dat failed");
 	n = count_true_execs(conv, &start, &first, &last, NULL);
-	cr_log_info("tracecmd: %d execs of /bin/true in the .dat; rows up to %.2f s before the kill",
-		    n, ((double)killed - (double)last) / 1e9);
+	cr_log_info(
+		"tracecmd: %d execs of /bin/true in the .dat; rows up to %.2f s before the kill", n,
+		((double)killed - (double)last) / 1e9);
 	cr_expect_geq(n, 10, "the .dat lacks the seconds before the kill (%d execs)", n);
 
 	/* what the killed recorder left */

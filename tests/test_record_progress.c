@@ -32,7 +32,7 @@
 #define NLINES 150
 
 /* each line in two writes, a process (sleep) started between them */
-#define WORKLOAD                                                                          \
+#define WORKLOAD                                                                            \
 	"i=0; while [ $i -lt " NLINES_S " ]; do printf 'line %04d begin-' $i; sleep 0.01; " \
 	"printf 'end\\n'; i=$((i+1)); done"
 #define NLINES_S "150"
@@ -42,14 +42,14 @@
 struct vt {
 	char screen[ROWS][COLS + 1];
 	int x, y;
-	bool wrap;            /* the last column was written: the next character wraps */
-	int top, bot;         /* scroll region, 0-based, inclusive */
+	bool wrap;    /* the last column was written: the next character wraps */
+	int top, bot; /* scroll region, 0-based, inclusive */
 	int sx, sy;
 	bool swrap;
-	char **back;          /* rows scrolled off the top of a region starting at row 0 */
+	char **back; /* rows scrolled off the top of a region starting at row 0 */
 	int nback, cap;
-	int draws;            /* restores (ESC 8) after which the last row showed the status */
-	char bad[256];        /* the first sequence it does not know, or a misplaced status */
+	int draws;     /* restores (ESC 8) after which the last row showed the status */
+	char bad[256]; /* the first sequence it does not know, or a misplaced status */
 };
 
 static void vt_init(struct vt *v)
@@ -172,8 +172,7 @@ static void vt_csi(struct vt *v, const char *params, char final)
 		v->x = v->y = 0;
 		v->wrap = false;
 		return;
-	case 'm': /* SGR: no colours here */
-		return;
+	case 'm': /* SGR: no colours here */ return;
 	}
 	if (!v->bad[0])
 		snprintf(v->bad, sizeof(v->bad), "unknown sequence ESC [ %s %c", params, final);
@@ -212,7 +211,8 @@ static void vt_feed(struct vt *v, const char *buf, size_t len)
 				char params[32];
 				size_t n = 0;
 
-				while (++i < len && (buf[i] == ';' || (buf[i] >= '0' && buf[i] <= '9')))
+				while (++i < len &&
+				       (buf[i] == ';' || (buf[i] >= '0' && buf[i] <= '9')))
 					if (n < sizeof(params) - 1)
 						params[n++] = buf[i];
 				params[n] = '\0';
@@ -249,7 +249,7 @@ static char **vt_rows(struct vt *v, int *n)
 /* ---- running the recorder on a pseudo-terminal ---- */
 
 struct pty_run {
-	char *raw;         /* every byte the terminal received */
+	char *raw; /* every byte the terminal received */
 	size_t len;
 	int status;
 };
@@ -359,7 +359,8 @@ static int check_lines(char **rows, int n, char *why, size_t size)
 		if (strstr(rows[i], "proctree-record: the command") || strstr(rows[i], "wrote "))
 			continue;
 		if (!faults++)
-			snprintf(why, size, "row %d is not a whole workload line: '%s'", i, rows[i]);
+			snprintf(why, size, "row %d is not a whole workload line: '%s'", i,
+				 rows[i]);
 	}
 	for (int k = 0; k < NLINES; k++) {
 		if (seen[k] == 1)
@@ -550,8 +551,10 @@ Test(record_progress, the_check_catches_the_old_status_line)
 
 		vt_feed(&v, buf, (size_t)len);
 		if (k % 10 == 3) {
-			len = snprintf(buf, sizeof(buf), "\r\033[Kproctree-record: %.1fs  %d processes  "
-				       "2 alive  0 lost", k / 10.0, k);
+			len = snprintf(buf, sizeof(buf),
+				       "\r\033[Kproctree-record: %.1fs  %d processes  "
+				       "2 alive  0 lost",
+				       k / 10.0, k);
 			vt_feed(&v, buf, (size_t)len);
 		}
 		vt_feed(&v, "end\r\n", 5);

@@ -104,16 +104,16 @@ static void plant(const char *to, const char *link)
 static pid_t start(const char *engine, const char *csv, int hold, char *errpath)
 {
 	char shell[256];
-	char *argv[] = { PROG_RECORD, "-q", "-e", (char *)engine, "-o", (char *)csv, "--",
-			 "/bin/sh", "-c", shell, NULL };
+	char *argv[] = { PROG_RECORD, "-q",	 "-e", (char *)engine, "-o", (char *)csv,
+			 "--",	      "/bin/sh", "-c", shell,	       NULL };
 	pid_t pid;
 
 	snprintf(shell, sizeof(shell), "touch '%s'", marker);
 	pid = fork();
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR), err = open(errpath, O_WRONLY | O_CREAT |
-								 O_TRUNC, 0644);
+		int null = open("/dev/null", O_RDWR),
+		    err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		char go;
 
 		setpgid(0, 0);
@@ -150,8 +150,8 @@ static void expect_refused(const char *engine, int st, const char *errpath, cons
 	char *text;
 
 	cr_log_info("%s: %s", engine, err);
-	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s: exit 1 expected (status %d)",
-		  engine, st);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "%s: exit 1 expected (status %d)", engine,
+		  st);
 	cr_expect(nl && !nl[1], "%s: one error line: %s", engine, err);
 	cr_expect(strstr(err, path), "%s: the error names %s: %s", engine, path, err);
 	cr_expect(strstr(err, "symbolic link"), "%s: the error says why: %s", engine, err);
@@ -179,10 +179,22 @@ static void planted_csv(const char *engine)
 	expect_refused(engine, finish(start(engine, csv, -1, err)), err, csv);
 }
 
-Test(record_symlink, planted_csv_ptrace) { planted_csv("ptrace"); }
-Test(record_symlink, planted_csv_ftrace) { planted_csv("ftrace"); }
-Test(record_symlink, planted_csv_bpf) { planted_csv("bpf"); }
-Test(record_symlink, planted_csv_tracecmd) { planted_csv("tracecmd"); }
+Test(record_symlink, planted_csv_ptrace)
+{
+	planted_csv("ptrace");
+}
+Test(record_symlink, planted_csv_ftrace)
+{
+	planted_csv("ftrace");
+}
+Test(record_symlink, planted_csv_bpf)
+{
+	planted_csv("bpf");
+}
+Test(record_symlink, planted_csv_tracecmd)
+{
+	planted_csv("tracecmd");
+}
 
 /* A dangling symlink: following it would create, as root, a file where nobody chose. */
 Test(record_symlink, planted_dangling_csv)

@@ -54,25 +54,63 @@ Test(scenarios, engines_known)
 
 		for (int i = 0; known_engines[i]; i++)
 			known |= !strcmp(known_engines[i], e);
-		cr_expect(known, "PROCTREE_ENGINES names '%s', which this suite does not run: "
-			  "add it to tests/test_scenarios.c", e);
+		cr_expect(known,
+			  "PROCTREE_ENGINES names '%s', which this suite does not run: "
+			  "add it to tests/test_scenarios.c",
+			  e);
 	}
 	free(copy);
 }
 
-#define SCENARIOS(engine)                                                            \
-	Test(engine, forkstorm, .timeout = 150) { scenario(#engine, "forkstorm"); }      \
-	Test(engine, pipeline, .timeout = 90) { scenario(#engine, "pipeline"); }         \
-	Test(engine, chain, .timeout = 90) { scenario(#engine, "chain"); }               \
-	Test(engine, fanout, .timeout = 90) { scenario(#engine, "fanout"); }             \
-	Test(engine, threads, .timeout = 90) { scenario(#engine, "threads"); }           \
-	Test(engine, spawn, .timeout = 90) { scenario(#engine, "spawn"); }               \
-	Test(engine, daemon, .timeout = 90) { scenario(#engine, "daemon"); }             \
-	Test(engine, daemon_wait_all, .timeout = 90) { scenario(#engine, "daemon_wait_all"); } \
-	Test(engine, subreaper, .timeout = 90) { scenario(#engine, "subreaper"); }       \
-	Test(engine, signals, .timeout = 90) { scenario(#engine, "signals"); }           \
-	Test(engine, names, .timeout = 90) { scenario(#engine, "names"); }               \
-	Test(engine, pidwrap, .timeout = 300) { scenario(#engine, "pidwrap"); }
+#define SCENARIOS(engine)                             \
+	Test(engine, forkstorm, .timeout = 150)       \
+	{                                             \
+		scenario(#engine, "forkstorm");       \
+	}                                             \
+	Test(engine, pipeline, .timeout = 90)         \
+	{                                             \
+		scenario(#engine, "pipeline");        \
+	}                                             \
+	Test(engine, chain, .timeout = 90)            \
+	{                                             \
+		scenario(#engine, "chain");           \
+	}                                             \
+	Test(engine, fanout, .timeout = 90)           \
+	{                                             \
+		scenario(#engine, "fanout");          \
+	}                                             \
+	Test(engine, threads, .timeout = 90)          \
+	{                                             \
+		scenario(#engine, "threads");         \
+	}                                             \
+	Test(engine, spawn, .timeout = 90)            \
+	{                                             \
+		scenario(#engine, "spawn");           \
+	}                                             \
+	Test(engine, daemon, .timeout = 90)           \
+	{                                             \
+		scenario(#engine, "daemon");          \
+	}                                             \
+	Test(engine, daemon_wait_all, .timeout = 90)  \
+	{                                             \
+		scenario(#engine, "daemon_wait_all"); \
+	}                                             \
+	Test(engine, subreaper, .timeout = 90)        \
+	{                                             \
+		scenario(#engine, "subreaper");       \
+	}                                             \
+	Test(engine, signals, .timeout = 90)          \
+	{                                             \
+		scenario(#engine, "signals");         \
+	}                                             \
+	Test(engine, names, .timeout = 90)            \
+	{                                             \
+		scenario(#engine, "names");           \
+	}                                             \
+	Test(engine, pidwrap, .timeout = 300)         \
+	{                                             \
+		scenario(#engine, "pidwrap");         \
+	}
 
 SCENARIOS(bpf)
 SCENARIOS(ftrace)
@@ -80,8 +118,11 @@ SCENARIOS(ptrace)
 SCENARIOS(tracecmd)
 
 /* ftrace and ptrace side by side on one run (one CSV each, both checked). */
-#define SIDE_BY_SIDE(scen, tmo) \
-	Test(ftrace_ptrace, scen, .timeout = tmo) { scenario("ftrace,ptrace", #scen); }
+#define SIDE_BY_SIDE(scen, tmo)                   \
+	Test(ftrace_ptrace, scen, .timeout = tmo) \
+	{                                         \
+		scenario("ftrace,ptrace", #scen); \
+	}
 
 SIDE_BY_SIDE(forkstorm, 200)
 SIDE_BY_SIDE(threads, 90)
@@ -90,8 +131,11 @@ SIDE_BY_SIDE(spawn, 90)
 SIDE_BY_SIDE(daemon, 90)
 
 /* all of the kernel engines and ptrace on one run */
-#define ALL_ENGINES(scen, tmo) \
-	Test(bpf_ftrace_ptrace, scen, .timeout = tmo) { scenario("bpf,ftrace,ptrace", #scen); }
+#define ALL_ENGINES(scen, tmo)                        \
+	Test(bpf_ftrace_ptrace, scen, .timeout = tmo) \
+	{                                             \
+		scenario("bpf,ftrace,ptrace", #scen); \
+	}
 
 ALL_ENGINES(forkstorm, 200)
 ALL_ENGINES(threads, 90)

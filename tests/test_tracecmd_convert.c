@@ -283,7 +283,8 @@ again:
 			lost_rows++;
 			sum += c.rows[i].count;
 		}
-	cr_expect_gt(lost_rows, 0, "a burst through a 4 KiB buffer with paused readers lost nothing?");
+	cr_expect_gt(lost_rows, 0,
+		     "a burst through a 4 KiB buffer with paused readers lost nothing?");
 	cr_expect_gt(c.lost_events, 0);
 	cr_expect_eq(c.lost_events, sum, "trailer = sum of lost rows");
 	cr_expect_eq(st.lost, sum);
@@ -338,11 +339,17 @@ Test(tracecmd_convert, truncated_dat)
 	small_dat(dat, NULL);
 	cr_assert_eq(stat(dat, &sb), 0);
 	{
-		off_t cuts[] = { 0, 16, 64, sb.st_size / 4, sb.st_size / 2, sb.st_size * 3 / 4,
+		off_t cuts[] = { 0,
+				 16,
+				 64,
+				 sb.st_size / 4,
+				 sb.st_size / 2,
+				 sb.st_size * 3 / 4,
 				 sb.st_size - 4096 };
 
 		for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
-			cr_log_info("cut at %lld of %lld", (long long)cuts[i], (long long)sb.st_size);
+			cr_log_info("cut at %lld of %lld", (long long)cuts[i],
+				    (long long)sb.st_size);
 			copy_prefix(dat, cut, cuts[i]);
 			expect_one_line_error(cut, csv);
 		}

@@ -70,9 +70,11 @@ Test(tracecmd_engine, pipeline_exit_codes_and_signals)
 
 	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
 	snprintf(dat, sizeof(dat), "%s/run.dat", dir);
-	st = record(csv, "ulimit -c 0; echo hello | tr a-z A-Z | wc -c >/dev/null; "
+	st = record(csv,
+		    "ulimit -c 0; echo hello | tr a-z A-Z | wc -c >/dev/null; "
 		    "/bin/sh -c 'exit 7'; /bin/sh -c 'kill -KILL $$'; /bin/sh -c 'kill -SEGV $$'; "
-		    "/bin/sh -c 'kill -TERM $$'; exit 3", false);
+		    "/bin/sh -c 'kill -TERM $$'; exit 3",
+		    false);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 3, "recorder status %#x", st);
 	cr_assert_eq(stat(dat, &sb), 0, "the .dat is kept beside the CSV");
 	rows_load(csv, &c);
@@ -80,9 +82,11 @@ Test(tracecmd_engine, pipeline_exit_codes_and_signals)
 	cr_assert_gt(c.root_pid, 0);
 	tc_check_only_workload(&c);
 	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/usr/bin/tr") +
-		     rows_count_file(&c, CSV_EXEC, "/bin/tr"), 1);
+			     rows_count_file(&c, CSV_EXEC, "/bin/tr"),
+		     1);
 	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/usr/bin/wc") +
-		     rows_count_file(&c, CSV_EXEC, "/bin/wc"), 1);
+			     rows_count_file(&c, CSV_EXEC, "/bin/wc"),
+		     1);
 	cr_expect_eq(rows_count_file(&c, CSV_EXEC, "/bin/sh"), 5, "root + 4 shells");
 	/* every process forked has exactly one group exit */
 	for (int i = 0; i < c.n; i++) {
@@ -248,8 +252,16 @@ static void human_size(long long bytes, char *buf, size_t size)
 Test(tracecmd_engine, end_line_counts_execs_and_names_the_dat)
 {
 	char csv[128], dat[128], err[128], want[1024], size[32], *msg = NULL;
-	char *argv[] = { PROG_RECORD, "--processtree-engine", "tracecmd", "-o", csv, "--",
-			 "/bin/sh", "-c", "/bin/true 1; /bin/true 2; /bin/true 3", NULL };
+	char *argv[] = { PROG_RECORD,
+			 "--processtree-engine",
+			 "tracecmd",
+			 "-o",
+			 csv,
+			 "--",
+			 "/bin/sh",
+			 "-c",
+			 "/bin/true 1; /bin/true 2; /bin/true 3",
+			 NULL };
 	struct csv_reader *r;
 	struct csv_event ev;
 	struct stat sb;
@@ -278,8 +290,10 @@ Test(tracecmd_engine, end_line_counts_execs_and_names_the_dat)
 	csv_reader_free(r);
 	cr_expect_eq(execs, 4, "sh and three /bin/true");
 	cr_expect_eq(noargv, 3, "only the command's own argv is known");
-	snprintf(want, sizeof(want), " tracecmd: %d processes, %d execs (%d without argv; "
-		 "--processtree-engine bpf or ptrace records argv), ", procs, execs, noargv);
+	snprintf(want, sizeof(want),
+		 " tracecmd: %d processes, %d execs (%d without argv; "
+		 "--processtree-engine bpf or ptrace records argv), ",
+		 procs, execs, noargv);
 	cr_expect_not_null(strstr(msg, want), "want '%s' in '%s'", want, msg);
 	cr_assert_eq(stat(dat, &sb), 0);
 	human_size((long long)sb.st_size, size, sizeof(size));
@@ -291,8 +305,14 @@ Test(tracecmd_engine, end_line_counts_execs_and_names_the_dat)
 Test(tracecmd_missing, clear_error)
 {
 	char err[] = "/tmp/proctree-test-tc-missing-XXXXXX";
-	char *argv[] = { PROG_RECORD, "--processtree-engine", "tracecmd", "-o",
-			 "/tmp/proctree-test-tc-missing.csv", "--", "/bin/true", NULL };
+	char *argv[] = { PROG_RECORD,
+			 "--processtree-engine",
+			 "tracecmd",
+			 "-o",
+			 "/tmp/proctree-test-tc-missing.csv",
+			 "--",
+			 "/bin/true",
+			 NULL };
 	int fd = mkstemp(err), st;
 	char *msg;
 

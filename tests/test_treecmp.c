@@ -36,8 +36,8 @@ static json_t *doc_load(void)
 /* children of the root in file order: r.1 (pid 301, start 30), r.0 (pid 301, start 10), r.2 */
 static json_t *root_child(json_t *doc, size_t i)
 {
-	return json_array_get(json_object_get(json_array_get(json_object_get(doc, "roots"), 0),
-					      "children"), i);
+	return json_array_get(
+		json_object_get(json_array_get(json_object_get(doc, "roots"), 0), "children"), i);
 }
 
 static int compare(json_t *doc, char **report)
@@ -112,8 +112,8 @@ static void swap_reused_pid_order(json_t *doc)
 
 static void drop_child(json_t *doc)
 {
-	json_array_remove(json_object_get(json_array_get(json_object_get(doc, "roots"), 0),
-					  "children"), 2);
+	json_array_remove(
+		json_object_get(json_array_get(json_object_get(doc, "roots"), 0), "children"), 2);
 }
 
 static void extra_child(json_t *doc)
@@ -180,15 +180,16 @@ static void reparented_under_subreaper(json_t *doc)
 	/* the daemon shown under the root instead of its creator */
 	json_t *kids = json_object_get(root_child(doc, 0), "children");
 
-	json_array_append(json_object_get(json_array_get(json_object_get(doc, "roots"), 0),
-					  "children"), json_array_get(kids, 0));
+	json_array_append(
+		json_object_get(json_array_get(json_object_get(doc, "roots"), 0), "children"),
+		json_array_get(kids, 0));
 	json_array_clear(kids);
 }
 
 static json_t *root_exec(json_t *doc)
 {
-	return json_array_get(json_object_get(json_array_get(json_object_get(doc, "roots"), 0),
-					      "execs"), 0);
+	return json_array_get(
+		json_object_get(json_array_get(json_object_get(doc, "roots"), 0), "execs"), 0);
 }
 
 static void argv_wrong(json_t *doc)
@@ -234,14 +235,38 @@ static void late_fork_tolerated(json_t *doc)
 	json_object_set_new(json_object_get(doc, "summary"), "exit_unseen", json_integer(1));
 }
 
-Test(treecmp, argv_byte_exact) { expect_caught(argv_wrong, "argv[2]: want \"\""); }
-Test(treecmp, argv_count) { expect_caught(argv_short, "want 3 argument(s), got 2"); }
-Test(treecmp, argv_unknown_needs_flag) { expect_caught(argv_null_unflagged, "no argv_unknown flag"); }
-Test(treecmp, start_before_creator) { expect_caught(child_before_parent, "before its creator"); }
-Test(treecmp, exec_outside_life) { expect_caught(exec_after_end, "outside its life"); }
-Test(treecmp, lost_windows) { expect_caught(lost_window, "lost-event window"); }
-Test(treecmp, incomplete_csv) { expect_caught(incomplete, "not complete"); }
-Test(treecmp, exit_unseen) { expect_caught(late_fork_tolerated, "exit_unseen is 1"); }
+Test(treecmp, argv_byte_exact)
+{
+	expect_caught(argv_wrong, "argv[2]: want \"\"");
+}
+Test(treecmp, argv_count)
+{
+	expect_caught(argv_short, "want 3 argument(s), got 2");
+}
+Test(treecmp, argv_unknown_needs_flag)
+{
+	expect_caught(argv_null_unflagged, "no argv_unknown flag");
+}
+Test(treecmp, start_before_creator)
+{
+	expect_caught(child_before_parent, "before its creator");
+}
+Test(treecmp, exec_outside_life)
+{
+	expect_caught(exec_after_end, "outside its life");
+}
+Test(treecmp, lost_windows)
+{
+	expect_caught(lost_window, "lost-event window");
+}
+Test(treecmp, incomplete_csv)
+{
+	expect_caught(incomplete, "not complete");
+}
+Test(treecmp, exit_unseen)
+{
+	expect_caught(late_fork_tolerated, "exit_unseen is 1");
+}
 
 Test(treecmp, fork_late_is_not_an_anomaly)
 {
@@ -259,34 +284,73 @@ Test(treecmp, fork_late_is_not_an_anomaly)
 	json_decref(doc);
 }
 
-Test(treecmp, reused_pid_matched_by_start_order) { expect_caught(swap_reused_pid_order, "want exit"); }
-Test(treecmp, missing_process) { expect_caught(drop_child, "missing r.2"); }
-Test(treecmp, unexpected_process) { expect_caught(extra_child, "unexpected process pid 999"); }
-Test(treecmp, wrong_exit_code) { expect_caught(wrong_code, "want exit code 3"); }
-Test(treecmp, signal_reported_as_code) { expect_caught(signal_as_code, "want exit signal 9"); }
-Test(treecmp, comm_byte_exact) { expect_caught(comm_truncated, "comm: want"); }
-Test(treecmp, exec_filename_byte_exact) { expect_caught(exec_realpath, "filename"); }
-Test(treecmp, alive_needs_flag) { expect_caught(not_alive, "alive_at_end"); }
-Test(treecmp, anomaly_flag) { expect_caught(exit_lost, "anomaly flag 'exit_lost'"); }
-Test(treecmp, thread_count) { expect_caught(thread_missing, "want 2 thread(s)"); }
-Test(treecmp, extra_root) { expect_caught(orphan_root, "want 1 root"); }
-Test(treecmp, summary_counts) { expect_caught(summary_lost, "fork_lost is 2"); }
-Test(treecmp, creator_not_reaper) { expect_caught(reparented_under_subreaper, "found pid 305 under pid 100"); }
+Test(treecmp, reused_pid_matched_by_start_order)
+{
+	expect_caught(swap_reused_pid_order, "want exit");
+}
+Test(treecmp, missing_process)
+{
+	expect_caught(drop_child, "missing r.2");
+}
+Test(treecmp, unexpected_process)
+{
+	expect_caught(extra_child, "unexpected process pid 999");
+}
+Test(treecmp, wrong_exit_code)
+{
+	expect_caught(wrong_code, "want exit code 3");
+}
+Test(treecmp, signal_reported_as_code)
+{
+	expect_caught(signal_as_code, "want exit signal 9");
+}
+Test(treecmp, comm_byte_exact)
+{
+	expect_caught(comm_truncated, "comm: want");
+}
+Test(treecmp, exec_filename_byte_exact)
+{
+	expect_caught(exec_realpath, "filename");
+}
+Test(treecmp, alive_needs_flag)
+{
+	expect_caught(not_alive, "alive_at_end");
+}
+Test(treecmp, anomaly_flag)
+{
+	expect_caught(exit_lost, "anomaly flag 'exit_lost'");
+}
+Test(treecmp, thread_count)
+{
+	expect_caught(thread_missing, "want 2 thread(s)");
+}
+Test(treecmp, extra_root)
+{
+	expect_caught(orphan_root, "want 1 root");
+}
+Test(treecmp, summary_counts)
+{
+	expect_caught(summary_lost, "fork_lost is 2");
+}
+Test(treecmp, creator_not_reaper)
+{
+	expect_caught(reparented_under_subreaper, "found pid 305 under pid 100");
+}
 
 Test(treecmp, bad_expectations_rejected)
 {
 	static const char *bad[] = {
-		"proc r 1 -\nproc r 2 -\n",                 /* label twice */
+		"proc r 1 -\nproc r 2 -\n",			 /* label twice */
 		"proc r 1 -\nproc r.0 2 r.9\nexit r.0 code 0\n", /* unknown creator */
-		"proc r 1 -\nproc r.0 2 r\n",               /* no exit, not alive */
-		"proc r 1 -\nexit r.3 code 0\n",            /* unknown label */
+		"proc r 1 -\nproc r.0 2 r\n",			 /* no exit, not alive */
+		"proc r 1 -\nexit r.3 code 0\n",		 /* unknown label */
 		"proc r 1 -\nproc r.0 2 r\nexit r.0 code 256\n",
 		"proc r 1 -\nproc r.0 2 r\nexit r.0 code 1\nexit r.0 code 1\n",
 		"proc r x -\n",
 		"proc r 1 -\nfrob r\n",
 		"proc r 1 -\ncomm r a%0\n",
 		"proc r 1 -\nproc r.0 2 r\nexit r.0 code 0", /* truncated */
-		"proc r.0 2 r\n",                           /* no root */
+		"proc r.0 2 r\n",			     /* no root */
 		NULL,
 	};
 	char path[] = "/tmp/proctree-test-xps-XXXXXX", err[512];
@@ -303,7 +367,7 @@ Test(treecmp, bad_expectations_rejected)
 		unlink(path);
 		snprintf(path, sizeof(path), "/tmp/proctree-test-xps-XXXXXX");
 		cr_assert_null(x, "accepted bad file %d", i);
-		cr_assert_not_null(strstr(err, "/tmp/proctree-test-xps-"), "error lacks the file: %s",
-				   err);
+		cr_assert_not_null(strstr(err, "/tmp/proctree-test-xps-"),
+				   "error lacks the file: %s", err);
 	}
 }

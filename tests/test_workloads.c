@@ -37,17 +37,50 @@ static void plain(const char *name)
 	}
 }
 
-Test(workloads, forkstorm, .timeout = 120) { plain("forkstorm"); }
-Test(workloads, pipeline, .timeout = 60) { plain("pipeline"); }
-Test(workloads, chain, .timeout = 60) { plain("chain"); }
-Test(workloads, fanout, .timeout = 60) { plain("fanout"); }
-Test(workloads, threads, .timeout = 60) { plain("threads"); }
-Test(workloads, spawn, .timeout = 60) { plain("spawn"); }
-Test(workloads, daemon, .timeout = 60) { plain("daemon"); }
-Test(workloads, subreaper, .timeout = 60) { plain("subreaper"); }
-Test(workloads, signals, .timeout = 60) { plain("signals"); }
-Test(workloads, names, .timeout = 60) { plain("names"); }
-Test(workloads, pidwrap, .timeout = 240) { plain("pidwrap"); }
+Test(workloads, forkstorm, .timeout = 120)
+{
+	plain("forkstorm");
+}
+Test(workloads, pipeline, .timeout = 60)
+{
+	plain("pipeline");
+}
+Test(workloads, chain, .timeout = 60)
+{
+	plain("chain");
+}
+Test(workloads, fanout, .timeout = 60)
+{
+	plain("fanout");
+}
+Test(workloads, threads, .timeout = 60)
+{
+	plain("threads");
+}
+Test(workloads, spawn, .timeout = 60)
+{
+	plain("spawn");
+}
+Test(workloads, daemon, .timeout = 60)
+{
+	plain("daemon");
+}
+Test(workloads, subreaper, .timeout = 60)
+{
+	plain("subreaper");
+}
+Test(workloads, signals, .timeout = 60)
+{
+	plain("signals");
+}
+Test(workloads, names, .timeout = 60)
+{
+	plain("names");
+}
+Test(workloads, pidwrap, .timeout = 240)
+{
+	plain("pidwrap");
+}
 
 /*
  * One at a time: the workloads are fork-heavy and the machine small, and

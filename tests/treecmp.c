@@ -81,9 +81,8 @@ static bool has_flag(json_t *node, const char *flag)
 	json_t *flags = json_object_get(node, "flags"), *f;
 	size_t i;
 
-	json_array_foreach(flags, i, f)
-		if (json_is_string(f) && !strcmp(json_string_value(f), flag))
-			return true;
+	json_array_foreach(flags, i, f) if (json_is_string(f) &&
+					    !strcmp(json_string_value(f), flag)) return true;
 	return false;
 }
 
@@ -109,9 +108,11 @@ static void check_exit(struct cmp *c, const struct xps_proc *pr, json_t *node, i
 	}
 	if (kind == XPS_EXIT_NONE) { /* alive and never exited while recorded */
 		if (!alive || !json_is_null(ex))
-			diff(c, "%s (pid %ld): still running at the end, want exit null and "
-			     "flag alive_at_end, got exit %s%s", pr->label, pr->pids[0],
-			     json_is_null(ex) ? "null" : "set", alive ? "" : " and no alive_at_end");
+			diff(c,
+			     "%s (pid %ld): still running at the end, want exit null and "
+			     "flag alive_at_end, got exit %s%s",
+			     pr->label, pr->pids[0], json_is_null(ex) ? "null" : "set",
+			     alive ? "" : " and no alive_at_end");
 		return;
 	}
 	if (alive)
@@ -136,10 +137,11 @@ static void check_exec(struct cmp *c, const struct xps_proc *pr, int e, json_t *
 	char b1[512], b2[512];
 
 	if (!bytes_eq(fn, want->filename))
-		diff(c, "%s (pid %ld): exec %d filename: want %s, got %s", pr->label, pr->pids[0], e,
-		     show(want->filename, strlen(want->filename), b1, sizeof(b1)),
-		     json_is_string(fn) ? show(json_string_value(fn), json_string_length(fn), b2,
-					       sizeof(b2)) : "no string");
+		diff(c, "%s (pid %ld): exec %d filename: want %s, got %s", pr->label, pr->pids[0],
+		     e, show(want->filename, strlen(want->filename), b1, sizeof(b1)),
+		     json_is_string(fn)
+			     ? show(json_string_value(fn), json_string_length(fn), b2, sizeof(b2))
+			     : "no string");
 	if (!want->argv)
 		return;
 	if (json_is_null(argv) || !argv) {
@@ -158,9 +160,11 @@ static void check_exec(struct cmp *c, const struct xps_proc *pr, int e, json_t *
 
 		if (!bytes_eq(arg, want->argv[a]))
 			diff(c, "%s (pid %ld): exec %d argv[%d]: want %s, got %s", pr->label,
-			     pr->pids[0], e, a, show(want->argv[a], strlen(want->argv[a]), b1,
-			     sizeof(b1)), json_is_string(arg) ? show(json_string_value(arg),
-			     json_string_length(arg), b2, sizeof(b2)) : "no string");
+			     pr->pids[0], e, a,
+			     show(want->argv[a], strlen(want->argv[a]), b1, sizeof(b1)),
+			     json_is_string(arg) ? show(json_string_value(arg),
+							json_string_length(arg), b2, sizeof(b2))
+						 : "no string");
 	}
 }
 
@@ -188,7 +192,8 @@ static void check_times(struct cmp *c, const struct xps_proc *pr, json_t *node, 
 			diff(c, "%s (pid %ld): starts (%lld) after its creator ended (%lld)",
 			     pr->label, pr->pids[0], start, pend);
 	}
-	json_array_foreach(execs, i, x) {
+	json_array_foreach(execs, i, x)
+	{
 		long long t = node_int(x, "time_ns", -1);
 
 		if (t >= 0 && ((start >= 0 && t < start) || (end >= 0 && t > end)))
@@ -218,19 +223,22 @@ static void check_node(struct cmp *c, const struct xps_proc *pr, json_t *node, j
 
 		diff(c, "%s (pid %ld): comm: want %s, got %s", pr->label, pr->pids[0],
 		     show(pr->comm, strlen(pr->comm), b1, sizeof(b1)),
-		     json_is_string(comm) ? show(json_string_value(comm),
-		     json_string_length(comm), b2, sizeof(b2)) : "no string");
+		     json_is_string(comm) ? show(json_string_value(comm), json_string_length(comm),
+						 b2, sizeof(b2))
+					  : "no string");
 	}
 	threads = json_object_get(node, "threads");
-	if (json_is_array(threads) ? json_array_size(threads) != (size_t)pr->threads :
-	    node_int(node, "threads", -1) != pr->threads)
+	if (json_is_array(threads) ? json_array_size(threads) != (size_t)pr->threads
+				   : node_int(node, "threads", -1) != pr->threads)
 		diff(c, "%s (pid %ld): want %d thread(s), got %lld", pr->label, pr->pids[0],
-		     pr->threads, json_is_array(threads) ? (long long)json_array_size(threads) :
-		     node_int(node, "threads", -1));
+		     pr->threads,
+		     json_is_array(threads) ? (long long)json_array_size(threads)
+					    : node_int(node, "threads", -1));
 	check_exit(c, pr, node, root_code);
 	check_times(c, pr, node, parent);
 	flags = json_object_get(node, "flags");
-	json_array_foreach(flags, i, f) {
+	json_array_foreach(flags, i, f)
+	{
 		const char *name = json_string_value(f);
 		bool ok = name && !strcmp(name, "alive_at_end"); /* judged by check_exit */
 
@@ -253,8 +261,7 @@ static void find_pid(json_t *node, json_t *parent, long pid, FILE *out, int *fou
 			parent ? node_pid(parent) : -1);
 		(*found)++;
 	}
-	json_array_foreach(kids, i, k)
-		find_pid(k, node, pid, out, found);
+	json_array_foreach(kids, i, k) find_pid(k, node, pid, out, found);
 }
 
 static int by_start(const void *a, const void *b)
@@ -303,8 +310,7 @@ static void walk(struct cmp *c, const struct xps_proc *pr, json_t *node, json_t 
 			json_t *roots = json_object_get(c->doc, "roots"), *r;
 			size_t ri;
 
-			json_array_foreach(roots, ri, r)
-				find_pid(r, NULL, ch->pids[0], w, &found);
+			json_array_foreach(roots, ri, r) find_pid(r, NULL, ch->pids[0], w, &found);
 			fclose(w);
 			diff(c, "missing %s (pid %ld) under %s (pid %ld)%s", ch->label, ch->pids[0],
 			     pr->label, pr->pids[0], where ? where : "");
@@ -320,9 +326,11 @@ static void walk(struct cmp *c, const struct xps_proc *pr, json_t *node, json_t 
 
 		if (!used[i])
 			diff(c, "unexpected process pid %lld comm %s under %s (pid %ld)",
-			     node_pid(sorted[i]), json_is_string(comm) ?
-			     show(json_string_value(comm), json_string_length(comm), b, sizeof(b)) :
-			     "?", pr->label, pr->pids[0]);
+			     node_pid(sorted[i]),
+			     json_is_string(comm) ? show(json_string_value(comm),
+							 json_string_length(comm), b, sizeof(b))
+						  : "?",
+			     pr->label, pr->pids[0]);
 	}
 out:
 	free(sorted);
@@ -339,7 +347,8 @@ static void check_summary(struct cmp *c)
 		diff(c, "no summary object");
 		return;
 	}
-	json_object_foreach(sum, key, v) {
+	json_object_foreach(sum, key, v)
+	{
 		bool tolerated = false;
 
 		/* the counts of tolerated flags (argv_unknown, ...) may be anything */
@@ -364,8 +373,7 @@ static void check_summary(struct cmp *c)
 		     json_array_size(json_object_get(c->doc, "lost")));
 	v = json_object_get(sum, "processes");
 	if (json_is_integer(v) && json_integer_value(v) != c->x->nprocs)
-		diff(c, "summary: processes is %lld, want %d", json_integer_value(v),
-		     c->x->nprocs);
+		diff(c, "summary: processes is %lld, want %d", json_integer_value(v), c->x->nprocs);
 }
 
 int treecmp(const struct xps_set *x, json_t *doc, int root_code, char **report)
@@ -387,8 +395,7 @@ int treecmp(const struct xps_set *x, json_t *doc, int root_code, char **report)
 	if (json_array_size(roots) >= 1)
 		walk(&c, x->root, json_array_get(roots, 0), NULL, root_code);
 	for (size_t i = 1; i < json_array_size(roots); i++)
-		diff(&c, "extra root pid %lld (%zu children)",
-		     node_pid(json_array_get(roots, i)),
+		diff(&c, "extra root pid %lld (%zu children)", node_pid(json_array_get(roots, i)),
 		     json_array_size(json_object_get(json_array_get(roots, i), "children")));
 	check_summary(&c);
 	fclose(c.out);

@@ -71,13 +71,9 @@ static void __attribute__((noreturn)) body(int how, int arg)
 	pthread_t t;
 
 	switch (how) {
-	case 0:
-		_exit(arg);
-	case 1:
-		raise(arg);
-		break;
-	case 2:
-		fault();
+	case 0: _exit(arg);
+	case 1: raise(arg); break;
+	case 2: fault();
 	case 3:
 		/* only the soft limit: raising a hard one needs CAP_SYS_RESOURCE */
 		getrlimit(RLIMIT_CORE, &core);
@@ -85,8 +81,7 @@ static void __attribute__((noreturn)) body(int how, int arg)
 		if (chdir(dir) == 0)
 			setrlimit(RLIMIT_CORE, &core);
 		fault();
-	case 4:
-		abort();
+	case 4: abort();
 	case 5:
 		if (pthread_create(&t, NULL, late_exit, (void *)(long)arg) == 0)
 			pthread_exit(NULL);

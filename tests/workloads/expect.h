@@ -36,7 +36,7 @@
 #define XP_LABEL_MAX 1024
 #define XP_LINE_MAX 4096
 
-static int xp_fd = -2;                 /* -2: not opened yet, -1: no PROCTREE_EXPECT */
+static int xp_fd = -2; /* -2: not opened yet, -1: no PROCTREE_EXPECT */
 static char xp_label[XP_LABEL_MAX] = "r";
 
 static inline void xp_die(const char *what)
@@ -170,7 +170,8 @@ static inline void xp_exec_line(const char *filename, char *const argv[])
 		     xp_enc(filename, enc, sizeof(enc)));
 	/* "=" before each argument, so an empty one is still a field */
 	for (int i = 0; argv[i] && o < sizeof(line); i++)
-		o += snprintf(line + o, sizeof(line) - o, " =%s", xp_enc(argv[i], enc, sizeof(enc)));
+		o += snprintf(line + o, sizeof(line) - o, " =%s",
+			      xp_enc(argv[i], enc, sizeof(enc)));
 	if (o >= sizeof(line)) {
 		errno = EOVERFLOW;
 		xp_die("exec line too long");

@@ -41,26 +41,21 @@ static pid_t child(const char *name, int how)
 		return pid;
 	prctl(PR_SET_NAME, name);
 	switch (how) {
-	case 0:
-		_exit(3);
-	case 1:
-		kill(getpid(), SIGKILL);
-		break;
+	case 0: _exit(3);
+	case 1: kill(getpid(), SIGKILL); break;
 	case 2: {
 		struct rlimit no_core = { 0, 0 };
 
 		/* a real fault, on a page we made inaccessible (not a null store UBSan traps) */
-		volatile int *page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-					  -1, 0);
+		volatile int *page =
+			mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		setrlimit(RLIMIT_CORE, &no_core);
 		signal(SIGSEGV, SIG_DFL); /* a sanitizer build catches it otherwise */
 		*page = 1;
 		break;
 	}
-	case 3:
-		pause();
-		break;
+	case 3: pause(); break;
 	case 4: {
 		pthread_t t;
 
@@ -68,16 +63,15 @@ static pid_t child(const char *name, int how)
 		pthread_join(t, NULL);
 		break;
 	}
-	case 5:
-		_exit(0);
+	case 5: _exit(0);
 	}
 	_exit(99);
 }
 
 int main(void)
 {
-	static const char *const names[] = { "ft-code3", "ft-kill", "ft-segv", "ft-term",
-					     "ft-thr5", "a,\"b\nc" };
+	static const char *const names[] = { "ft-code3", "ft-kill", "ft-segv",
+					     "ft-term",	 "ft-thr5", "a,\"b\nc" };
 	pid_t pids[6];
 
 	for (int i = 0; i < 6; i++) {

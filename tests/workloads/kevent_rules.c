@@ -108,8 +108,9 @@ static void __attribute__((noreturn)) body(const char *name)
 }
 
 static const char *const names[] = {
-	"r-code3", "r-code511", "r-kill", "r-term", "r-segv", "r-abort", "r-rt2", "r-rt32",
-	"r-thr-group5", "r-thr-last6", "r-exec-thr", "r-ign-term", "r-hdl-term", "r-parent-term",
+	"r-code3",    "r-code511",  "r-kill",	  "r-term",	   "r-segv",
+	"r-abort",    "r-rt2",	    "r-rt32",	  "r-thr-group5",  "r-thr-last6",
+	"r-exec-thr", "r-ign-term", "r-hdl-term", "r-parent-term",
 };
 
 static int child(int report, const char *name)

@@ -39,7 +39,8 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		snprintf(cmd, sizeof(cmd),
 			 "%s -l r.0.0 -c r.0 -s -m produce | %s -l r.0.1 -c r.0 -s -m filter | "
-			 "%s -l r.0.2 -c r.0 -s -m consume -x 5", q, q, q);
+			 "%s -l r.0.2 -c r.0 -s -m consume -x 5",
+			 q, q, q);
 		/* a foreign program: the exec line is written before the execve */
 		char *sh_argv[] = { "sh", "-c", cmd, NULL };
 

@@ -33,7 +33,11 @@ static pid_t child(int idx, struct xp_gate *ready, void (*body)(struct xp_gate *
 	return pid;
 }
 
-static void exit42(struct xp_gate *g) { xp_gate_open(g); _exit(42); }
+static void exit42(struct xp_gate *g)
+{
+	xp_gate_open(g);
+	_exit(42);
+}
 
 static void sleeper(struct xp_gate *g)
 {
