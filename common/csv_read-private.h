@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* Inside the CSV reader: csv_read.c (records, rows) and csv_read_meta.c ('#' lines). */
+/*
+ * Inside the CSV reader: csv_read.c (records), csv_read_row.c (a record as
+ * a row) and csv_read_meta.c ('#' lines).
+ */
 #ifndef PROCTREE_CSV_READ_PRIVATE_H
 #define PROCTREE_CSV_READ_PRIVATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "csv-private.h"
 
@@ -64,5 +68,83 @@ int csv_parse_meta(struct csv_reader *r);
 int csv_parse_trailer(struct csv_reader *r);
 
 void csv_strvec_free(struct strvec *sv);
+
+/* the record's fields, r->fields, as one row into @ev (csv_read_row.c); 0 or -1 */
+int csv_parse_event(struct csv_reader *r, struct csv_event *ev);
+
+/* room for more fields (kept out of line: the common case never calls it) */
+int csv_grow_fields(struct csv_reader *r);
+
+static inline int push_field(struct csv_reader *r, char *s, size_t len, bool quoted)
+{
+	if (r->nfields == r->fields_cap && csv_grow_fields(r) < 0)
+		return -1;
+	r->fields[r->nfields++] = (struct field){ s, len, quoted };
+	return 0;
+}
+
+/*
+ * Split buf[start, stop) into fields, undoing quotes in place; each field
+ * is NUL-terminated (the separator after it is overwritten).  @out collects
+ * the fields through @push.  Returns 0 or -1 with a message.  Inlined into
+ * its two callers so @push (the hot per-field step) is inlined too.
+ */
+static inline __attribute__((always_inline)) int split(
+	struct csv_reader *r, char *p, char *stop, unsigned long line,
+	int (*push)(void *ctx, char *s, size_t len, bool quoted), void *ctx)
+{
+	for (;;) {
+		char *start = p, *w;
+		bool quoted = false;
+
+		if (p < stop && *p == '"') {
+			quoted = true;
+			w = start;
+			p++;
+			for (;;) {
+				char *q = memchr(p, '"', stop - p);
+
+				if (!q)
+					return csv_read_fail(r, line, "unterminated quoted field");
+				memmove(w, p, q - p);
+				w += q - p;
+				if (q + 1 < stop && q[1] == '"') {
+					*w++ = '"';
+					p = q + 2;
+					continue;
+				}
+				p = q + 1;
+				break;
+			}
+			if (p < stop && *p != ',')
+				return csv_read_fail(r, line, "junk after a quoted field");
+		} else {
+			/* fields are short: a byte loop beats two memchr() calls each */
+			char *c = p;
+
+			while (c < stop && *c != ',' && *c != '"')
+				c++;
+			if (c < stop && *c == '"')
+				return csv_read_fail(r, line, "quote inside an unquoted field");
+			p = c;
+			w = c;
+		}
+		if (push(ctx, start, w - start, quoted) < 0)
+			return csv_read_fail(r, line, "out of memory");
+		if (p >= stop) {
+			*w = '\0';
+			return 0;
+		}
+		*w = '\0';
+		p++; /* past ',' */
+		if (p == stop) {
+			/* trailing comma: one more, empty field */
+			if (push(ctx, p, 0, false) < 0)
+				return csv_read_fail(r, line, "out of memory");
+			*p = '\0';
+			return 0;
+		}
+	}
+}
 
 #endif
