@@ -119,21 +119,20 @@ static void stop_noise(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
-Test(tracecmd_convert, pid_reuse_and_background_processes)
+/*
+ * Record into @dat: q (unrelated, exits 44) frees a pid that the workload
+ * root w then takes; w's first child a exits 3 and an unrelated x takes
+ * a's pid (its child exits 43, it exits 42) while w still runs; then w's
+ * second child exits 4.  Background noise runs /bin/true meanwhile.
+ */
+static void record_reuse(const char *dat, struct tcconv_opts *o, pid_t *wp, pid_t *ap)
 {
-	char dat[128], csv[128], all[128];
 	int p0[2], p1[2], p2[2];
 	pid_t noise, q, w, a, x;
-	struct tcconv_opts o = { 0 };
-	struct tcconv_stats st;
-	struct rows c;
 	struct tcrun *r;
 	int attempts = 0;
 	char go;
 
-	snprintf(dat, sizeof(dat), "%s/reuse.dat", dir);
-	snprintf(csv, sizeof(csv), "%s/reuse.csv", dir);
-	snprintf(all, sizeof(all), "%s/all.csv", dir);
 	noise = start_noise();
 again:
 	cr_assert_eq(pipe(p0), 0);
@@ -169,7 +168,7 @@ again:
 		waitpid(ch, NULL, 0);
 		_exit(0);
 	}
-	o.root_alive_ns = clock_mono_ns(); /* w waits on p0: alive now, nothing forked yet */
+	o->root_alive_ns = clock_mono_ns(); /* w waits on p0: alive now, nothing forked yet */
 	cr_assert_eq(write(p0[1], "g", 1), 1);
 	cr_assert_eq(read(p1[0], &a, sizeof(a)), sizeof(a));
 
@@ -196,9 +195,15 @@ again:
 	if (!stop(r) && ++attempts < 3)
 		goto again;
 	stop_noise(noise);
+	*wp = w;
+	*ap = a;
+}
 
-	o.root = w;
-	cr_assert_eq(tcconv_convert(dat, csv, &o, &st), 0, "%s", err_msg());
+/* converted for root @w: only the workload, each pid's own exit code */
+static void check_workload_only(const char *csv, pid_t w, pid_t a, const struct tcconv_stats *st)
+{
+	struct rows c;
+
 	rows_load(csv, &c);
 	cr_expect_eq(c.root_pid, w);
 	tc_check_only_workload(&c);
@@ -219,32 +224,53 @@ again:
 		if (e->pid == w)
 			cr_expect_eq(e->code, 0, "the root's pid earlier belonged to q (44)");
 	}
-	cr_expect_eq(st.procs, 3, "procs %llu", (unsigned long long)st.procs);
+	cr_expect_eq(st->procs, 3, "procs %llu", (unsigned long long)st->procs);
 	rows_free(&c);
+}
 
-	/* the whole file really held the reuse: keep every process */
+/* converted with no root: every process, so the file really held the reuse */
+static void check_whole_file(const char *csv, pid_t w, pid_t a)
+{
+	int saw42 = 0, saw44 = 0, saw_true = 0;
+	struct rows c;
+
+	rows_load(csv, &c);
+	for (int i = 0; i < c.n; i++) {
+		const struct csv_event *e = &c.rows[i];
+
+		if (e->kind == CSV_EXIT && e->group && CSV_HAS(e, CSV_F_CODE)) {
+			saw42 += e->pid == a && e->code == 42;
+			saw44 += e->pid == w && e->code == 44;
+		}
+		if (e->kind == CSV_EXEC && e->filename && !strcmp(e->filename, "/bin/true"))
+			saw_true++;
+	}
+	cr_expect_eq(saw42, 1, "x reused a's pid %d", a);
+	cr_expect_eq(saw44, 1, "q had w's pid %d", w);
+	cr_expect_gt(saw_true, 0, "the background noise is in the file");
+	rows_free(&c);
+}
+
+Test(tracecmd_convert, pid_reuse_and_background_processes)
+{
+	char dat[128], csv[128], all[128];
+	struct tcconv_opts o = { 0 };
+	struct tcconv_stats st;
+	pid_t w, a;
+
+	snprintf(dat, sizeof(dat), "%s/reuse.dat", dir);
+	snprintf(csv, sizeof(csv), "%s/reuse.csv", dir);
+	snprintf(all, sizeof(all), "%s/all.csv", dir);
+	record_reuse(dat, &o, &w, &a);
+
+	o.root = w;
+	cr_assert_eq(tcconv_convert(dat, csv, &o, &st), 0, "%s", err_msg());
+	check_workload_only(csv, w, a, &st);
+
 	o.root = 0;
 	o.root_alive_ns = 0;
 	cr_assert_eq(tcconv_convert(dat, all, &o, &st), 0, "%s", err_msg());
-	rows_load(all, &c);
-	{
-		int saw42 = 0, saw44 = 0, saw_true = 0;
-
-		for (int i = 0; i < c.n; i++) {
-			const struct csv_event *e = &c.rows[i];
-
-			if (e->kind == CSV_EXIT && e->group && CSV_HAS(e, CSV_F_CODE)) {
-				saw42 += e->pid == a && e->code == 42;
-				saw44 += e->pid == w && e->code == 44;
-			}
-			if (e->kind == CSV_EXEC && e->filename && !strcmp(e->filename, "/bin/true"))
-				saw_true++;
-		}
-		cr_expect_eq(saw42, 1, "x reused a's pid %d", a);
-		cr_expect_eq(saw44, 1, "q had w's pid %d", w);
-		cr_expect_gt(saw_true, 0, "the background noise is in the file");
-	}
-	rows_free(&c);
+	check_whole_file(all, w, a);
 }
 
 /* A tiny buffer, paused readers and a fork burst: loss must become lost rows and trailer counts. */
