@@ -85,17 +85,82 @@ static long long code_of(const json_t *node)
  * Record the pidreuse workload with @engine and check the tree; @gaps_ok:
  * the engine may miss nodes inside the gaps it reports (ftrace).
  */
+/*
+ * ftrace: a reuse can lose its place in the pid filter (a reuse gap): each
+ * gap reported, at most the reused task's child missed per gap, and every
+ * node without its exit under a lost row.
+ */
+static void check_with_gaps(const char *engine, const struct rows *c, const struct walk *w, int n,
+			    int reused)
+{
+	long long gaps = rows_key(c, "reuse_gaps");
+
+	cr_log_info("%s: %lld of %d reuses lost their place in the filter", engine, gaps, reused);
+	cr_expect_geq(rows_count(c, CSV_LOST), gaps, "every gap is a lost row");
+	cr_expect_leq(w->nodes, 1 + 2 * n, "no invented node: %d, at most %d", w->nodes, 1 + 2 * n);
+	cr_expect_geq(w->nodes, 1 + 2 * n - gaps, "%d nodes, %d processes, %lld gaps", w->nodes,
+		      1 + 2 * n, gaps);
+	/* nothing lost in silence: every node without its exit is under a lost row */
+	cr_expect_leq(w->no_exit, rows_count(c, CSV_LOST),
+		      "%d nodes without their exit, %d lost rows (%lld gaps, #alive_gone "
+		      "%lld, #foreign_events %lld, #unknown_tasks %lld)",
+		      w->no_exit, rows_count(c, CSV_LOST), gaps, rows_key(c, "alive_gone"),
+		      rows_key(c, "foreign_events"), rows_key(c, "unknown_tasks"));
+}
+
+/*
+ * In start order the root's children are A, B, A, B...: each with its own
+ * one child and its own exit code (A 2 and its child 1, B 4 and its child
+ * 3), so two incarnations merged or swapped show.
+ */
+static void check_incarnations(const json_t *roots, const struct rows *c,
+			       const struct incarnation *inc, int n)
+{
+	struct seen kids[4 * REUSES * 2 + 1];
+	const json_t *root, *children, *kid;
+	size_t i;
+
+	root = json_array_get(roots, 0);
+	cr_expect_eq(bpf_json_int(root, "pid", -1), c->root_pid);
+	children = json_object_get(root, "children");
+	cr_assert_eq(json_array_size(children), (size_t)n, "the root's children: %zu, want %d",
+		     json_array_size(children), n);
+	json_array_foreach(children, i, kid)
+	{
+		kids[i].node = kid;
+		kids[i].start_ns = bpf_json_int(kid, "start_ns", -1);
+	}
+	qsort(kids, n, sizeof(kids[0]), by_start);
+	for (int k = 0; k < n; k++) {
+		const json_t *node = kids[k].node, *grand;
+		bool is_b = k % 2;
+
+		cr_assert_eq(inc[k].parent, c->root_pid);
+		cr_assert_eq(bpf_json_int(node, "pid", -1), inc[k].self,
+			     "child %d of the root: pid %lld, want %d", k,
+			     bpf_json_int(node, "pid", -1), inc[k].self);
+		cr_expect_eq(code_of(node), is_b ? 4 : 2, "pid %d (%s): exit code %lld",
+			     inc[k].self, is_b ? "B" : "A", code_of(node));
+		cr_assert_eq(json_array_size(json_object_get(node, "children")), 1,
+			     "pid %d (%s) has its own one child, not %zu", inc[k].self,
+			     is_b ? "B" : "A", json_array_size(json_object_get(node, "children")));
+		grand = json_array_get(json_object_get(node, "children"), 0);
+		cr_expect_eq(bpf_json_int(grand, "pid", -1), inc[k].child,
+			     "pid %d (%s): child %lld, want %d", inc[k].self, is_b ? "B" : "A",
+			     bpf_json_int(grand, "pid", -1), inc[k].child);
+		cr_expect_eq(code_of(grand), is_b ? 3 : 1);
+	}
+}
+
 static void reused_pids_are_distinct_nodes(const char *engine, bool gaps_ok)
 {
 	char csv[128], said[128];
 	char *cmd[] = { WORKLOADS_DIR "/pidreuse", said, "50", NULL };
 	struct incarnation inc[4 * REUSES * 2];
-	struct seen kids[4 * REUSES * 2 + 1];
 	struct walk w = { 0 };
-	const json_t *roots, *root, *children, *kid;
+	const json_t *roots;
 	struct rows c;
 	json_t *doc;
-	size_t i;
 	int n = 0, reused = 0, st;
 
 	snprintf(csv, sizeof(csv), "%s/reuse.csv", dir);
@@ -121,22 +186,7 @@ static void reused_pids_are_distinct_nodes(const char *engine, bool gaps_ok)
 	bpf_json_walk(roots, NULL, count_node, &w);
 	cr_expect_eq(w.alive, 0, "%d nodes taken for alive", w.alive);
 	if (gaps_ok) {
-		long long gaps = rows_key(&c, "reuse_gaps");
-
-		/* each gap reported, and at most the reused task's child missed per gap */
-		cr_log_info("%s: %lld of %d reuses lost their place in the filter", engine, gaps,
-			    reused);
-		cr_expect_geq(rows_count(&c, CSV_LOST), gaps, "every gap is a lost row");
-		cr_expect_leq(w.nodes, 1 + 2 * n, "no invented node: %d, at most %d", w.nodes,
-			      1 + 2 * n);
-		cr_expect_geq(w.nodes, 1 + 2 * n - gaps, "%d nodes, %d processes, %lld gaps",
-			      w.nodes, 1 + 2 * n, gaps);
-		/* nothing lost in silence: every node without its exit is under a lost row */
-		cr_expect_leq(w.no_exit, rows_count(&c, CSV_LOST),
-			      "%d nodes without their exit, %d lost rows (%lld gaps, #alive_gone "
-			      "%lld, #foreign_events %lld, #unknown_tasks %lld)",
-			      w.no_exit, rows_count(&c, CSV_LOST), gaps, rows_key(&c, "alive_gone"),
-			      rows_key(&c, "foreign_events"), rows_key(&c, "unknown_tasks"));
+		check_with_gaps(engine, &c, &w, n, reused);
 		json_decref(doc);
 		rows_free(&c);
 		return;
@@ -146,41 +196,7 @@ static void reused_pids_are_distinct_nodes(const char *engine, bool gaps_ok)
 		     1 + 2 * n);
 	cr_expect_eq(w.no_exit, 0, "%d nodes without their exit", w.no_exit);
 
-	root = json_array_get(roots, 0);
-	cr_expect_eq(bpf_json_int(root, "pid", -1), c.root_pid);
-	children = json_object_get(root, "children");
-	cr_assert_eq(json_array_size(children), (size_t)n, "the root's children: %zu, want %d",
-		     json_array_size(children), n);
-	json_array_foreach(children, i, kid)
-	{
-		kids[i].node = kid;
-		kids[i].start_ns = bpf_json_int(kid, "start_ns", -1);
-	}
-	qsort(kids, n, sizeof(kids[0]), by_start);
-	/*
-	 * In start order the root's children are A, B, A, B...: each with its
-	 * own one child and its own exit code (A 2 and its child 1, B 4 and
-	 * its child 3), so two incarnations merged or swapped show.
-	 */
-	for (int k = 0; k < n; k++) {
-		const json_t *node = kids[k].node, *grand;
-		bool is_b = k % 2;
-
-		cr_assert_eq(inc[k].parent, c.root_pid);
-		cr_assert_eq(bpf_json_int(node, "pid", -1), inc[k].self,
-			     "child %d of the root: pid %lld, want %d", k,
-			     bpf_json_int(node, "pid", -1), inc[k].self);
-		cr_expect_eq(code_of(node), is_b ? 4 : 2, "pid %d (%s): exit code %lld",
-			     inc[k].self, is_b ? "B" : "A", code_of(node));
-		cr_assert_eq(json_array_size(json_object_get(node, "children")), 1,
-			     "pid %d (%s) has its own one child, not %zu", inc[k].self,
-			     is_b ? "B" : "A", json_array_size(json_object_get(node, "children")));
-		grand = json_array_get(json_object_get(node, "children"), 0);
-		cr_expect_eq(bpf_json_int(grand, "pid", -1), inc[k].child,
-			     "pid %d (%s): child %lld, want %d", inc[k].self, is_b ? "B" : "A",
-			     bpf_json_int(grand, "pid", -1), inc[k].child);
-		cr_expect_eq(code_of(grand), is_b ? 3 : 1);
-	}
+	check_incarnations(roots, &c, inc, n);
 	json_decref(doc);
 	rows_free(&c);
 }
