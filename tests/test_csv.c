@@ -44,21 +44,18 @@ static char *write_to_mem(const struct csv_meta *m, const struct csv_event *evs,
 	return buf;
 }
 
-Test(csv, round_trip_hostile_bytes)
+/* exec rows with hostile comm and filename, an empty argument, an empty argv, extremes */
+static int hostile_rows(struct csv_event *evs)
 {
 	static const char *hostile[] = {
 		"a,\"b\n",  "",	      " lead", "trail ", "#hash", "\xff\xfe not utf-8",
 		"cr\r\nlf", "\"\"\"", ",",     NULL,
 	};
-	const char *argv1[] = { "sh", "-c", "echo \"a,b\"", "", "x y", NULL };
-	const char *argv_empty_arg[] = { "", NULL };
-	char *cmd[] = { "prog", "--name=a,\"b", NULL };
-	struct csv_meta m = { .engine = "test", .host = "h,ost", .root_pid = 42, .command = cmd };
-	struct csv_event evs[16];
-	struct csv_trailer t = { .lost_events = 7, .interrupted = true, .end_mono_ns = 99 };
+	/* static: the rows point at them after the return */
+	static const char *argv1[] = { "sh", "-c", "echo \"a,b\"", "", "x y", NULL };
+	static const char *argv_empty_arg[] = { "", NULL };
 	int n = 0;
 
-	memset(evs, 0, sizeof(evs));
 	for (int i = 0; hostile[i]; i++, n++) {
 		evs[n].kind = CSV_EXEC;
 		CSV_SET(&evs[n], time_ns, CSV_F_TIME, 1000 + i);
@@ -92,6 +89,42 @@ Test(csv, round_trip_hostile_bytes)
 	CSV_SET(&evs[n], signal, CSV_F_SIGNAL, 9);
 	CSV_SET(&evs[n], code, CSV_F_CODE, 0);
 	n++;
+	return n;
+}
+
+/* row @i read back equals what was written */
+static void expect_same_row(const struct csv_event *ev, const struct csv_event *want, int i)
+{
+	cr_assert_eq(ev->kind, want->kind);
+	cr_assert_eq(ev->present, want->present, "row %d", i);
+	cr_assert_eq(ev->time_ns, want->time_ns);
+	cr_assert_eq(ev->pid, want->pid);
+	if (want->comm)
+		cr_assert_str_eq(ev->comm, want->comm, "row %d", i);
+	else
+		cr_assert_null(ev->comm);
+	cr_assert_null(ev->child_comm);
+	if (want->argv) {
+		cr_assert_not_null(ev->argv, "row %d", i);
+		cr_assert_eq(ev->argc, want->argc, "row %d", i);
+		for (int a = 0; a < ev->argc; a++)
+			cr_assert_str_eq(ev->argv[a], want->argv[a]);
+		cr_assert_null(ev->argv[ev->argc]);
+	} else {
+		cr_assert_null(ev->argv);
+	}
+}
+
+Test(csv, round_trip_hostile_bytes)
+{
+	char *cmd[] = { "prog", "--name=a,\"b", NULL };
+	struct csv_meta m = { .engine = "test", .host = "h,ost", .root_pid = 42, .command = cmd };
+	struct csv_event evs[16];
+	struct csv_trailer t = { .lost_events = 7, .interrupted = true, .end_mono_ns = 99 };
+	int n = 0;
+
+	memset(evs, 0, sizeof(evs));
+	n = hostile_rows(evs);
 
 	size_t len;
 	char *buf = write_to_mem(&m, evs, n, &t, &len);
@@ -106,24 +139,7 @@ Test(csv, round_trip_hostile_bytes)
 	cr_assert_str_eq(csv_reader_meta(r)->command[1], "--name=a,\"b");
 	for (int i = 0; i < n; i++) {
 		cr_assert_eq(csv_reader_next(r, &ev), 1, "row %d: %s", i, err_msg());
-		cr_assert_eq(ev.kind, evs[i].kind);
-		cr_assert_eq(ev.present, evs[i].present, "row %d", i);
-		cr_assert_eq(ev.time_ns, evs[i].time_ns);
-		cr_assert_eq(ev.pid, evs[i].pid);
-		if (evs[i].comm)
-			cr_assert_str_eq(ev.comm, evs[i].comm, "row %d", i);
-		else
-			cr_assert_null(ev.comm);
-		cr_assert_null(ev.child_comm);
-		if (evs[i].argv) {
-			cr_assert_not_null(ev.argv, "row %d", i);
-			cr_assert_eq(ev.argc, evs[i].argc, "row %d", i);
-			for (int a = 0; a < ev.argc; a++)
-				cr_assert_str_eq(ev.argv[a], evs[i].argv[a]);
-			cr_assert_null(ev.argv[ev.argc]);
-		} else {
-			cr_assert_null(ev.argv);
-		}
+		expect_same_row(&ev, &evs[i], i);
 	}
 	cr_assert_eq(csv_reader_next(r, &ev), 0);
 	cr_assert(csv_reader_trailer(r)->present);
