@@ -85,8 +85,8 @@ static inline int push_field(struct csv_reader *r, char *s, size_t len, bool quo
 
 /*
  * Split buf[start, stop) into fields, undoing quotes in place; each field
- * is NUL-terminated (the separator after it is overwritten).  @out collects
- * the fields through @push.  Returns 0 or -1 with a message.  Inlined into
+ * is NUL-terminated (the separator after it is overwritten).  @push
+ * (with @ctx) collects the fields.  Returns 0 or -1 with a message.  Inlined into
  * its two callers so @push (the hot per-field step) is inlined too.
  */
 static inline __attribute__((always_inline)) int split(

@@ -74,6 +74,8 @@ struct engine_ops {
 	const char *name;
 	const char *help; /* one line for --help and the unknown-engine error */
 	unsigned caps;
+	/* the largest --buffer-size it can take, KiB (0: no limit); over it is a usage error */
+	uint64_t buffer_kb_max;
 
 	/* NULL with err_msg() on failure (e.g. "no permission to use tracefs: ...") */
 	struct engine *(*new)(const struct engine_opts *opts);

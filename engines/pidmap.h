@@ -25,8 +25,11 @@ size_t pidmap_count(const struct pidmap *m);
 int pidmap_each(const struct pidmap *m, int (*fn)(pid_t pid, void *val, void *ctx), void *ctx);
 /**
  * pidmap_next - iterate: *@pos starts at 0; the next entry's value (its pid
- * in *@pid), NULL at the end.  Deleting the returned entry is allowed; a
- * later entry may then shift back into a visited slot and be missed.
+ * in *@pid), NULL at the end.  Deleting the returned entry is allowed, but
+ * the shift that fills its slot can move a later entry into a visited slot
+ * (missed) or, across the table's wrap-around, a visited one into a slot
+ * ahead (returned twice): a caller that deletes restarts from 0 after
+ * each delete, or tolerates both.
  */
 void *pidmap_next(const struct pidmap *m, size_t *pos, pid_t *pid);
 /** pidmap_free - free the map (not the values) */

@@ -14,6 +14,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -258,6 +259,17 @@ int main(int argc, char **argv)
 			"proctree-record: -o - (standard output): the %s engine keeps its "
 			".dat beside the CSV (give -o FILE)\n",
 			o.engines[i]->name);
+		return 2;
+	}
+	for (i = 0; !o.auto_engine && i < o.nengines; i++) {
+		uint64_t max = o.engines[i]->buffer_kb_max;
+
+		if (!max || o.buffer_kb <= max)
+			continue;
+		fprintf(stderr,
+			"proctree-record: --buffer-size %" PRIu64 "K is over the %s engine's "
+			"limit of %" PRIu64 "K\n",
+			o.buffer_kb, o.engines[i]->name, max);
 		return 2;
 	}
 	if (o.user && rec_user_lookup(o.user, &user) < 0) {

@@ -43,9 +43,9 @@ struct engine {
 };
 
 /* write @row, flushing the CSV at least once a second; 0 or -1 (err_set) */
-int bpf_write_row(struct engine *e, const struct csv_event *row);
+int ptb_write_row(struct engine *e, const struct csv_event *row);
 
 /* libbpf's ring buffer callback: one record of the programs as rows */
-int bpf_on_record(void *ctx, void *data, size_t size);
+int ptb_on_record(void *ctx, void *data, size_t size);
 
 #endif

@@ -98,7 +98,7 @@ static int check_losses(struct engine *e)
 		COUNT_ADD(e, lost, l->count - e->loss_seen[cpu]);
 		COUNT_ADD(e, lost_rows, 1);
 		e->loss_seen[cpu] = l->count;
-		if (bpf_write_row(e, &row) < 0)
+		if (ptb_write_row(e, &row) < 0)
 			return -1;
 	}
 	if (untracked > e->untracked_seen) {
@@ -110,7 +110,7 @@ static int check_losses(struct engine *e)
 		__atomic_store_n(&e->c.untracked, untracked, __ATOMIC_RELAXED);
 		e->untracked_seen = untracked;
 		COUNT_ADD(e, lost_rows, 1);
-		if (bpf_write_row(e, &row) < 0)
+		if (ptb_write_row(e, &row) < 0)
 			return -1;
 	}
 	e->loss_since = now;
@@ -314,7 +314,7 @@ static int follow_root(struct engine *e, pid_t root)
 		err_set("bpf: cannot follow pid %d: %s", root, strerror(errno));
 		return -1;
 	}
-	e->rb = ring_buffer__new(bpf_map__fd(e->skel->maps.events), bpf_on_record, e, NULL);
+	e->rb = ring_buffer__new(bpf_map__fd(e->skel->maps.events), ptb_on_record, e, NULL);
 	if (!e->rb) {
 		err_set("bpf: cannot map the ring buffer: %s", strerror(errno));
 		return -1;
@@ -435,23 +435,20 @@ static uint64_t recursion_misses(struct engine *e)
 }
 
 /*
- * The processes the kernel still follows have not exited: `alive` rows.
- * Exits remove them in the kernel even when their record was lost, so
- * this holds after losses too.
- */
-/*
  * Is the process behind /proc/PID the one the map followed?  The map holds
- * its leader's task start_time (CLOCK_MONOTONIC ns; 0 for the root and
- * joined processes, which are checked otherwise), /proc its start_boottime
- * in clock ticks: the two differ by the time the machine was suspended,
- * which is 0 or, for a process started before the last suspend, at most
- * today's boottime - monotonic.  Either within a tick is a match.
+ * its leader's task start_time (CLOCK_MONOTONIC ns), /proc its
+ * start_boottime in clock ticks: the two differ by the time the machine was
+ * suspended before the process started, anywhere from 0 to today's
+ * boottime - monotonic.  Within that range, give or take a tick, is a
+ * match.  0 in the map (the root and processes found by -p, seeded with any
+ * start time) is not checked: their pids were checked against /proc when
+ * they were seeded, and the root's end comes from the recorder's waitpid.
  */
 static bool same_process(uint64_t start_ns, const struct procfs_stat *st)
 {
 	struct timespec mono, boot;
 	long hz = sysconf(_SC_CLK_TCK);
-	uint64_t tick, off, want;
+	uint64_t tick, off, lo, hi;
 
 	if (!start_ns || hz <= 0)
 		return true;
@@ -460,19 +457,18 @@ static bool same_process(uint64_t start_ns, const struct procfs_stat *st)
 	clock_gettime(CLOCK_BOOTTIME, &boot);
 	off = (uint64_t)(boot.tv_sec - mono.tv_sec) * 1000000000ull +
 	      (uint64_t)(boot.tv_nsec - mono.tv_nsec);
-	for (int i = 0; i < 2; i++) {
-		want = (start_ns + (i ? off : 0)) / tick;
-		if (st->starttime_ticks + 1 >= want && st->starttime_ticks <= want + 1)
-			return true;
-	}
-	return false;
+	lo = start_ns / tick;
+	hi = (start_ns + off) / tick;
+	return st->starttime_ticks + 1 >= lo && st->starttime_ticks <= hi + 1;
 }
 
 /*
- * alive rows for the processes still in the map.  One whose pid is gone,
- * or taken by another process, exited in a way the programs missed
- * (recursion misses: already a lost row): no alive row, counted in
- * *@gone (the trailer's alive_gone), its node left without an end.
+ * The processes the kernel still follows have not exited: `alive` rows.
+ * Exits remove them in the kernel even when their record was lost, so
+ * this holds after losses too.  One whose pid is gone, or taken by another
+ * process, exited in a way the programs missed (recursion misses: already
+ * a lost row): no alive row, counted in *@gone (the trailer's alive_gone),
+ * its node left without an end.
  */
 static int write_alive(struct engine *e, uint64_t now, uint64_t *alive, uint64_t *gone)
 {
@@ -499,7 +495,7 @@ static int write_alive(struct engine *e, uint64_t now, uint64_t *alive, uint64_t
 		if (st.ppid > 0)
 			CSV_SET(&row, ppid, CSV_F_PPID, st.ppid);
 		row.comm = st.comm;
-		if (bpf_write_row(e, &row) < 0)
+		if (ptb_write_row(e, &row) < 0)
 			return -1;
 		(*alive)++;
 	}
@@ -525,7 +521,7 @@ static int root_exit_from_wait(struct engine *e, pid_t root, int status, uint64_
 	else if (WIFSIGNALED(status))
 		CSV_SET(&row, signal, CSV_F_SIGNAL, WTERMSIG(status));
 	e->root_exit_seen = true;
-	return bpf_write_row(e, &row);
+	return ptb_write_row(e, &row);
 }
 
 static int bpf_finish(struct engine *e, const struct engine_finish *fin)
@@ -559,7 +555,7 @@ static int bpf_finish(struct engine *e, const struct engine_finish *fin)
 			CSV_SET(&row, count, CSV_F_COUNT, misses);
 			COUNT_ADD(e, lost, misses);
 			COUNT_ADD(e, lost_rows, 1);
-			if (bpf_write_row(e, &row) < 0)
+			if (ptb_write_row(e, &row) < 0)
 				failed = true;
 		}
 		had_root_exit = e->root_exit_seen;
@@ -639,6 +635,7 @@ const struct engine_ops engine_bpf_ops = {
 	.name = "bpf",
 	.help = "eBPF programs on the sched tracepoints: every argv and exit status (needs root)",
 	.caps = ENGINE_PRIV | ENGINE_ARGV,
+	.buffer_kb_max = RING_KB_MAX,
 	.new = bpf_new,
 	.attach = bpf_attach,
 	.join = bpf_join,

@@ -22,7 +22,7 @@
 #include "proctree.skel.h"
 #include "bpf-private.h"
 
-int bpf_write_row(struct engine *e, const struct csv_event *row)
+int ptb_write_row(struct engine *e, const struct csv_event *row)
 {
 	if (csv_writer_event(e->lv.w, row) < 0)
 		return -1;
@@ -62,7 +62,7 @@ static int on_fork(struct engine *e, const struct ptb_event *ev)
 	row.child_comm = comm_of(ev->child_comm, child_comm);
 	if (!thread)
 		COUNT_ADD(e, procs, 1);
-	return bpf_write_row(e, &row);
+	return ptb_write_row(e, &row);
 }
 
 /*
@@ -137,7 +137,7 @@ static int on_exec(struct engine *e, const struct ptb_event *ev, size_t size)
 		}
 	}
 	COUNT_ADD(e, execs, 1);
-	ret = bpf_write_row(e, &row);
+	ret = ptb_write_row(e, &row);
 	free(filename);
 	procfs_free_argv(argv);
 	return ret;
@@ -197,10 +197,10 @@ static int on_exit_rec(struct engine *e, const struct ptb_event *ev)
 			e->root_wstatus = st & 0xffff; /* the kernel's exit_code is one */
 		}
 	}
-	return bpf_write_row(e, &row);
+	return ptb_write_row(e, &row);
 }
 
-int bpf_on_record(void *ctx, void *data, size_t size)
+int ptb_on_record(void *ctx, void *data, size_t size)
 {
 	struct engine *e = ctx;
 	const struct ptb_event *ev = data;

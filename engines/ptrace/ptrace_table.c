@@ -64,9 +64,9 @@ void pt_table_del(struct pt_table *t, struct pt_task *task)
 struct pt_task *pt_table_next(struct pt_table *t, size_t *pos)
 {
 	/*
-	 * Deleting during iteration may shift a later entry back into an
-	 * already visited slot; callers that delete restart or tolerate a
-	 * missed entry (they loop until nothing matches).
+	 * Deleting during iteration may shift an entry so that it is missed
+	 * or returned twice (pidmap_next()); callers that delete restart
+	 * from 0 (they loop until nothing matches).
 	 */
 	return pidmap_next(t->map, pos, NULL);
 }

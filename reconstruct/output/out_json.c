@@ -331,7 +331,6 @@ static void put_ru_opt(struct obuf *o, const char *key, const struct node_ru *ru
 	ob_u64(o, v);
 }
 
-/* a node up to its "children":[ (the walk closes it) */
 /* "exit": {"code":N}, {"signal":N,"name":"SIG..."}, or null when unknown */
 static void put_exit(struct obuf *o, const struct node *n)
 {
@@ -371,6 +370,7 @@ static void put_rusage(struct obuf *o, const struct node_ru *ru)
 	ob_putc(o, '}');
 }
 
+/* a node up to its "children":[ (the walk closes it) */
 static void put_node_open(struct obuf *o, const struct node *n, const struct cpu_times *cpu)
 {
 	const char *sep = "";

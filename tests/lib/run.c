@@ -92,6 +92,8 @@ static bool pump(pid_t pid, const struct run_opts *o, int in, struct sink *out, 
 
 			if (ms <= 0) {
 				kill(-pid, SIGKILL);
+				if (in >= 0)
+					close(in);
 				return true;
 			}
 			wait = ms > 1000 ? 1000 : (int)ms;
@@ -153,6 +155,9 @@ struct run run_argv(char *const argv[], const struct run_opts *opts)
 	out.fd = po[0];
 	err.fd = pe[0];
 	old_pipe = signal(SIGPIPE, SIG_IGN); /* a program that does not read all its input */
+	/* our end non-blocking: a child that writes a lot before it reads must not deadlock us */
+	if (pi[1] >= 0)
+		fcntl(pi[1], F_SETFL, O_NONBLOCK);
 	r.timed_out = pump(pid, o, pi[1], &out, &err);
 	signal(SIGPIPE, old_pipe);
 	if (out.fd >= 0)
