@@ -1,7 +1,24 @@
 // SPDX-License-Identifier: MIT
+#include <errno.h>
 #include <stdlib.h>
 
+#include "err.h"
 #include "obuf.h"
+
+struct obuf *ob_new(FILE *fp)
+{
+	struct obuf *o = malloc(sizeof(*o));
+
+	if (!o) {
+		err_set("out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	o->fp = fp;
+	o->len = 0;
+	o->failed = false;
+	return o;
+}
 
 bool ob_flush(struct obuf *o)
 {
@@ -44,7 +61,7 @@ struct obuf *ob_scratch(FILE *fp)
 {
 	static struct obuf *o;
 
-	if (!o && !(o = malloc(sizeof(*o))))
+	if (!o && !(o = ob_new(fp)))
 		return NULL;
 	o->fp = fp;
 	o->len = 0;

@@ -50,6 +50,9 @@ static inline void ob_puts(struct obuf *o, const char *s)
 	ob_write(o, s, strlen(s));
 }
 
+/** ob_new - an empty buffer aimed at @fp (free() it); NULL with err_msg() */
+struct obuf *ob_new(FILE *fp);
+
 /**
  * ob_scratch - a reusable buffer aimed at @fp, for writers that print one
  * string at a time through the escaping of the buffered writers; flush it

@@ -454,19 +454,13 @@ static void put_lost(struct obuf *o, const struct tree *t)
 
 static int write_doc(const struct tree *t, FILE *fp, bool with_roots)
 {
-	struct obuf *o = malloc(sizeof(*o));
+	struct obuf *o = ob_new(fp);
 	struct tree_walk w;
 	struct node *n;
 	bool ok;
 
-	if (!o) {
-		err_set("out of memory");
-		errno = ENOMEM;
+	if (!o)
 		return -1;
-	}
-	o->fp = fp;
-	o->len = 0;
-	o->failed = false;
 	ob_puts(o, "{\"format\":\"proctree\",\"version\":1");
 	if (dump_member(o, "meta", meta_json(t)) < 0 ||
 	    dump_member(o, "summary", summary_json(t)) < 0) {

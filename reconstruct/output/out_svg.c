@@ -183,15 +183,7 @@ static uint64_t tick_step(uint64_t span)
 /* a tick label in the unit of the whole span ("1.5s", not "1500ms"), as few decimals as the step needs */
 static void fmt_tick(char *buf, size_t size, uint64_t ns, uint64_t step, uint64_t span)
 {
-	static const struct {
-		uint64_t unit;
-		const char *name;
-	} units[] = {
-		{ 1000000000ull, "s" },
-		{ 1000000ull, "ms" },
-		{ 1000ull, "\xc2\xb5s" },
-		{ 1, "ns" },
-	};
+	const struct fmt_unit *units = fmt_units;
 	size_t i = 0;
 	int dec = 0;
 

@@ -185,19 +185,13 @@ static void put_node(struct obuf *o, const struct tree *t, const struct node *n,
 
 int tree_write_text(const struct tree *t, FILE *fp)
 {
-	struct obuf *o = malloc(sizeof(*o));
+	struct obuf *o = ob_new(fp);
 	struct tree_walk w;
 	struct node *n;
 	bool ok;
 
-	if (!o) {
-		err_set("out of memory");
-		errno = ENOMEM;
+	if (!o)
 		return -1;
-	}
-	o->fp = fp;
-	o->len = 0;
-	o->failed = false;
 	for (n = tree_walk_first(&w, t); n; n = tree_walk_next(&w))
 		put_node(o, t, n, w.depth);
 	if (t->sum.lost_rows) {

@@ -5,6 +5,13 @@
 
 #include "tree-private.h"
 
+const struct fmt_unit fmt_units[FMT_NUNITS] = {
+	{ 1000000000ull, "s" },
+	{ 1000000ull, "ms" },
+	{ 1000ull, "\xc2\xb5s" },
+	{ 1, "ns" },
+};
+
 void fmt_secs(char *buf, size_t size, uint64_t ns)
 {
 	snprintf(buf, size, "%" PRIu64 ".%06" PRIu64 "s", ns / 1000000000u,
@@ -13,16 +20,6 @@ void fmt_secs(char *buf, size_t size, uint64_t ns)
 
 void fmt_dur(char *buf, size_t size, uint64_t ns)
 {
-	static const struct {
-		uint64_t unit;
-		const char *name;
-	} units[] = {
-		{ 1000000000ull, "s" },
-		{ 1000000ull, "ms" },
-		{ 1000ull, "\xc2\xb5s" },
-		{ 1, "ns" },
-	};
-
 	if (ns >= 60000000000ull) {
 		uint64_t s = (ns + 500000000ull) / 1000000000ull;
 
@@ -32,17 +29,17 @@ void fmt_dur(char *buf, size_t size, uint64_t ns)
 			snprintf(buf, size, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		double v = (double)ns / (double)units[i].unit;
+	for (size_t i = 0; i < FMT_NUNITS; i++) {
+		double v = (double)ns / (double)fmt_units[i].unit;
 
-		if (ns < units[i].unit && units[i].unit > 1)
+		if (ns < fmt_units[i].unit && fmt_units[i].unit > 1)
 			continue;
-		if (units[i].unit == 1 || v >= 100)
-			snprintf(buf, size, "%.0f%s", v, units[i].name);
+		if (fmt_units[i].unit == 1 || v >= 100)
+			snprintf(buf, size, "%.0f%s", v, fmt_units[i].name);
 		else if (v >= 10)
-			snprintf(buf, size, "%.1f%s", v, units[i].name);
+			snprintf(buf, size, "%.1f%s", v, fmt_units[i].name);
 		else
-			snprintf(buf, size, "%.2f%s", v, units[i].name);
+			snprintf(buf, size, "%.2f%s", v, fmt_units[i].name);
 		return;
 	}
 }

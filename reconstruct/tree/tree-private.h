@@ -321,6 +321,14 @@ void node_command_at(const struct node *n, uint64_t ns, const char **s, size_t *
 
 /* Times as text (fmt_time.c). */
 
+/* the units durations are written in, largest first: s, ms, µs, ns */
+#define FMT_NUNITS 4
+struct fmt_unit {
+	uint64_t unit; /* ns */
+	const char *name;
+};
+extern const struct fmt_unit fmt_units[FMT_NUNITS];
+
 /* seconds with 6 decimals into buf */
 void fmt_secs(char *buf, size_t size, uint64_t ns);
 
